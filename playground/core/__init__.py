@@ -1,0 +1,1 @@
+"""The engine: pure numpy, no Qt. Specs, datasets, the network, optimizers and the trainer."""

@@ -1,0 +1,91 @@
+"""An immutable picture of a training state: what crosses from the worker thread to the views.
+
+Every array in a :class:`Snapshot` is a read-only copy, so views may keep it
+as long as they like while training goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.core.dataset import Dataset
+from playground.core.spec import ExperimentSpec
+
+
+def frozen_copy(a: np.ndarray) -> np.ndarray:
+    """A read-only copy of ``a``."""
+    out = np.array(a, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class GridOutput:
+    """The network evaluated on an N × N grid over the data domain.
+
+    Attributes
+    ----------
+    domain : (xmin, xmax, ymin, ymax)
+    resolution : N
+    output : (N, N) float
+        Row i is y = ymin + i·dy (bottom row first), column j is x. For binary
+        classification and regression the score in TensorFlow Playground's
+        scale (−1 orange … +1 blue); for K classes the winning class's
+        probability (confidence).
+    predicted : (N, N) int64 or None
+        Winning class index per cell for classification, ``None`` for regression.
+    neurons : tuple of (N, N, n_l) float arrays
+        Every neuron's output: index 0 holds the input features, then each hidden
+        layer, then the output layer's activations.
+    """
+
+    domain: tuple[float, float, float, float]
+    resolution: int
+    output: np.ndarray
+    predicted: np.ndarray | None
+    neurons: tuple[np.ndarray, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """Per-epoch metrics, arrays of equal length (possibly downsampled, see ``trainer.MetricHistory``).
+
+    Accuracy arrays hold NaN for regression.
+    """
+
+    epochs: np.ndarray  # (m,) int64
+    train_loss: np.ndarray  # (m,) float64
+    test_loss: np.ndarray  # (m,)
+    train_accuracy: np.ndarray  # (m,)
+    test_accuracy: np.ndarray  # (m,)
+    grad_norms: np.ndarray  # (m, n_layers) L2 norm of each layer's weight gradient
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The state of a training run at one moment.
+
+    ``generation`` counts resets/loads so that the UI can drop snapshots that
+    were made before the last reset. ``weights[i]`` has shape (out, in) and
+    ``biases[i]`` shape (out,), PyTorch ``nn.Linear`` style; layer 0 maps the
+    input features to the first hidden layer, the last one produces the output.
+    """
+
+    generation: int
+    epoch: int
+    batches: int  # mini-batch updates so far
+    spec: ExperimentSpec
+    dataset: Dataset
+    train_loss: float
+    test_loss: float
+    train_accuracy: float | None
+    test_accuracy: float | None
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+    grad_norms: np.ndarray  # (n_layers,) weight-gradient norms of the last epoch
+    history: History
+    grid: GridOutput | None
+    output_activation: str
+    layer_sizes: tuple[int, ...]  # (n_inputs, *hidden, n_outputs)

@@ -1,0 +1,333 @@
+"""The whole experiment as frozen data, with validation and a lossless JSON round trip.
+
+An :class:`ExperimentSpec` says everything needed to rebuild a training run:
+which data, which input features, the network's shape and activations, the
+loss, the optimizer and its settings, regularisation, batch size, the weight
+initialiser and the seed. It never holds arrays; those live in a ``Dataset``
+(``datasets.py``) and in the trainer.
+
+Every spec is validated when it is constructed; an invalid one raises
+:class:`SpecError` whose message names the field and the allowed values, e.g.
+``"training.optimizer.learning_rate: must be a finite number > 0, got -1"``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT_VERSION = 1
+
+PROBLEMS = ("classification", "regression")
+LOSSES = ("mse", "bce", "cross_entropy")
+REGULARIZATIONS = ("none", "l1", "l2")
+INITIALIZERS = ("playground", "xavier", "he", "zeros")
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")
+ACTIVATIONS = (
+    "linear", "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "swish", "gelu",
+)
+FEATURES = ("x1", "x2", "x1_sq", "x2_sq", "x1x2", "sin_x1", "sin_x2", "cos_x1", "cos_x2")
+CLASSIFICATION_DATASETS = (
+    "circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs", "spirals",
+)
+REGRESSION_DATASETS = ("plane", "multi_gauss")
+#: ``custom`` means the points come from outside (a CSV file or a project file).
+DATASETS = CLASSIFICATION_DATASETS + REGRESSION_DATASETS + ("custom",)
+
+MAX_HIDDEN_LAYERS = 16
+MAX_NEURONS = 256
+MAX_CLASSES = 8
+MAX_POINTS = 100_000
+#: TensorFlow Playground's learning-rate steps, offered by the UI beside free entry.
+LEARNING_RATE_STEPS = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+
+
+class SpecError(ValueError):
+    """An invalid experiment description; the message names the field and the allowed values."""
+
+
+def default_points(problem: str) -> int:
+    """TensorFlow Playground's default number of points for a problem type."""
+    return 1200 if problem == "regression" else 500
+
+
+def dataset_problem(name: str) -> str | None:
+    """The problem type a built-in dataset implies (``None`` for ``custom``)."""
+    if name in CLASSIFICATION_DATASETS:
+        return "classification"
+    if name in REGRESSION_DATASETS:
+        return "regression"
+    return None
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _fail(path: str, message: str, value: Any) -> SpecError:
+    return SpecError(f"{path}: {message}, got {value!r}")
+
+
+def _check_number(path: str, value: Any, lo: float, hi: float, *, lo_open: bool = False) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail(path, "must be a number", value)
+    if not math.isfinite(value):
+        raise _fail(path, "must be a finite number", value)
+    low_ok = value > lo if lo_open else value >= lo
+    if not low_ok or value > hi:
+        lo_txt = f"> {lo:g}" if lo_open else f">= {lo:g}"
+        raise _fail(path, f"must be {lo_txt} and <= {hi:g}", value)
+
+
+def _check_int(path: str, value: Any, lo: int, hi: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(path, f"must be a whole number from {lo} to {hi}", value)
+    if not lo <= value <= hi:
+        raise _fail(path, f"must be from {lo} to {hi}", value)
+
+
+def _check_choice(path: str, value: Any, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise _fail(path, f"must be one of {', '.join(choices)}", value)
+
+
+# --------------------------------------------------------------------------- parts
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Which points to train on.
+
+    ``points=None`` means TensorFlow Playground's default for the problem
+    (500 classification, 1200 regression). ``classes`` is used by the K-class
+    datasets (``blobs``, ``spirals``) and for ``custom`` data; the other built-in
+    classification sets are binary.
+    """
+
+    name: str = "spiral"
+    points: int | None = None
+    noise: float = 0.0
+    train_ratio: float = 0.5
+    classes: int = 2
+    seed: int = 0
+    problem: str | None = None  # None: implied by the dataset; required for "custom"
+
+    def __post_init__(self) -> None:
+        _check_choice("data.name", self.name, DATASETS)
+        if self.points is not None:
+            _check_int("data.points", self.points, 4, MAX_POINTS)
+        _check_number("data.noise", self.noise, 0.0, 0.5)
+        _check_number("data.train_ratio", self.train_ratio, 0.1, 0.9)
+        _check_int("data.classes", self.classes, 2, MAX_CLASSES)
+        _check_int("data.seed", self.seed, 0, 2**63 - 1)
+        if self.problem is not None:
+            _check_choice("data.problem", self.problem, PROBLEMS)
+        implied = dataset_problem(self.name)
+        if implied is not None and self.problem is not None and self.problem != implied:
+            raise _fail("data.problem", f"dataset {self.name} is a {implied} dataset", self.problem)
+        if self.name in ("circle", "xor", "gauss", "spiral", "moons", "checkerboard") \
+                and self.classes != 2:
+            raise _fail("data.classes", f"dataset {self.name} has 2 classes", self.classes)
+
+    @property
+    def problem_type(self) -> str:
+        """``classification`` or ``regression``."""
+        return self.problem or dataset_problem(self.name) or "classification"
+
+    @property
+    def n_points(self) -> int:
+        """Number of points to generate, defaults applied."""
+        return self.points if self.points is not None else default_points(self.problem_type)
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Hidden layer sizes and one activation per hidden layer.
+
+    The input width follows from the features and the output width and
+    activation from the problem and loss (see ``losses.output_head``).
+    """
+
+    hidden: tuple[int, ...] = (4, 2)
+    activations: tuple[str, ...] = ("tanh", "tanh")
+    init: str = "playground"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", tuple(self.hidden))
+        object.__setattr__(self, "activations", tuple(self.activations))
+        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+            raise _fail("network.hidden", f"at most {MAX_HIDDEN_LAYERS} hidden layers", len(self.hidden))
+        for i, n in enumerate(self.hidden):
+            _check_int(f"network.hidden[{i}]", n, 1, MAX_NEURONS)
+        if len(self.activations) != len(self.hidden):
+            raise SpecError(
+                f"network.activations: needs one activation per hidden layer "
+                f"({len(self.hidden)}), got {len(self.activations)}"
+            )
+        for i, a in enumerate(self.activations):
+            _check_choice(f"network.activations[{i}]", a, ACTIVATIONS)
+        _check_choice("network.init", self.init, INITIALIZERS)
+
+    @classmethod
+    def uniform(cls, hidden: tuple[int, ...], activation: str = "tanh", init: str = "playground") -> NetworkSpec:
+        """All hidden layers with the same activation."""
+        return cls(tuple(hidden), (activation,) * len(hidden), init)
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """Optimizer name, learning rate and the optimizer's own settings."""
+
+    name: str = "sgd"
+    learning_rate: float = 0.03
+    momentum: float = 0.9  # momentum, nesterov
+    beta1: float = 0.9  # adam, adamw
+    beta2: float = 0.999  # adam, adamw; rmsprop uses it as its decay rate rho
+    epsilon: float = 1e-8
+    weight_decay: float = 0.01  # adamw (decoupled)
+
+    def __post_init__(self) -> None:
+        _check_choice("training.optimizer.name", self.name, OPTIMIZERS)
+        _check_number("training.optimizer.learning_rate", self.learning_rate, 0.0, 100.0, lo_open=True)
+        _check_number("training.optimizer.momentum", self.momentum, 0.0, 0.9999)
+        _check_number("training.optimizer.beta1", self.beta1, 0.0, 0.9999)
+        _check_number("training.optimizer.beta2", self.beta2, 0.0, 0.999999)
+        _check_number("training.optimizer.epsilon", self.epsilon, 0.0, 1.0, lo_open=True)
+        _check_number("training.optimizer.weight_decay", self.weight_decay, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    """Loss, optimizer, regularisation and batching."""
+
+    loss: str = "mse"
+    optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)
+    regularization: str = "none"
+    regularization_rate: float = 0.0
+    batch_size: int = 10
+    shuffle: bool = True
+
+    def __post_init__(self) -> None:
+        _check_choice("training.loss", self.loss, LOSSES)
+        _check_choice("training.regularization", self.regularization, REGULARIZATIONS)
+        _check_number("training.regularization_rate", self.regularization_rate, 0.0, 10.0)
+        _check_int("training.batch_size", self.batch_size, 1, MAX_POINTS)
+        if not isinstance(self.shuffle, bool):
+            raise _fail("training.shuffle", "must be true or false", self.shuffle)
+
+
+@dataclass(frozen=True)
+class ExperimentSpec:
+    """A whole experiment. ``seed`` drives weight init and shuffling; ``data.seed`` the points."""
+
+    data: DataSpec = field(default_factory=DataSpec)
+    features: tuple[str, ...] = ("x1", "x2")
+    network: NetworkSpec = field(default_factory=NetworkSpec)
+    training: TrainingSpec = field(default_factory=TrainingSpec)
+    seed: int = 0
+    format_version: int = FORMAT_VERSION
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "features", tuple(self.features))
+        if not self.features:
+            raise SpecError(f"features: choose at least one of {', '.join(FEATURES)}")
+        for f in self.features:
+            _check_choice("features", f, FEATURES)
+        if len(set(self.features)) != len(self.features):
+            raise _fail("features", "each feature at most once", list(self.features))
+        # Keep the canonical order so that equal choices give equal specs.
+        object.__setattr__(self, "features", tuple(f for f in FEATURES if f in self.features))
+        _check_int("seed", self.seed, 0, 2**63 - 1)
+        _check_int("format_version", self.format_version, 1, FORMAT_VERSION)
+        problem = self.data.problem_type
+        loss = self.training.loss
+        if problem == "regression" and loss != "mse":
+            raise _fail("training.loss", "regression needs mse", loss)
+
+    # ---- derived facts
+
+    @property
+    def problem(self) -> str:
+        """``classification`` or ``regression``."""
+        return self.data.problem_type
+
+    def replace(self, **changes: Any) -> ExperimentSpec:
+        """A copy with some top-level fields changed (validated)."""
+        return dataclasses.replace(self, **changes)
+
+    # ---- JSON
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able dict (tuples become lists)."""
+        return json.loads(json.dumps(dataclasses.asdict(self)))
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, d: Any) -> ExperimentSpec:
+        """Build and validate from a dict such as :meth:`to_dict` makes.
+
+        Unknown keys are rejected (a typo must not be ignored silently).
+        """
+        if not isinstance(d, dict):
+            raise _fail("spec", "must be a JSON object", type(d).__name__)
+        version = d.get("format_version", FORMAT_VERSION)
+        if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+            raise SpecError(
+                f"format_version: this file was written by a newer version "
+                f"({version}); this app reads up to {FORMAT_VERSION}"
+            )
+        d = dict(d)
+        parts = {
+            "data": (DataSpec, {}),
+            "network": (NetworkSpec, {"hidden": tuple, "activations": tuple}),
+            "training": (TrainingSpec, {}),
+        }
+        kwargs: dict[str, Any] = {}
+        for key, (klass, _) in parts.items():
+            if key in d:
+                sub = d.pop(key)
+                if key == "training" and isinstance(sub, dict) and "optimizer" in sub:
+                    sub = dict(sub)
+                    sub["optimizer"] = _build(OptimizerSpec, sub["optimizer"], "training.optimizer")
+                kwargs[key] = _build(klass, sub, key)
+        if "features" in d:
+            feats = d.pop("features")
+            if not isinstance(feats, (list, tuple)):
+                raise _fail("features", "must be a list of feature names", feats)
+            kwargs["features"] = tuple(feats)
+        unknown = set(d) - {"seed", "format_version"}
+        if unknown:
+            raise SpecError(f"spec: unknown field(s) {', '.join(sorted(unknown))}")
+        kwargs.update(d)
+        try:
+            return cls(**kwargs)
+        except TypeError as exc:  # a wrong type that the checks above did not name
+            raise SpecError(f"spec: {exc}") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> ExperimentSpec:
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SpecError(f"spec: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        return cls.from_dict(d)
+
+
+def _build(klass: type, d: Any, path: str) -> Any:
+    if isinstance(d, klass):
+        return d
+    if not isinstance(d, dict):
+        raise _fail(path, "must be a JSON object", d)
+    names = {f.name for f in dataclasses.fields(klass)}
+    unknown = set(d) - names
+    if unknown:
+        raise SpecError(f"{path}: unknown field(s) {', '.join(sorted(unknown))}")
+    d = {k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items()}
+    try:
+        return klass(**d)
+    except TypeError as exc:
+        raise SpecError(f"{path}: {exc}") from None

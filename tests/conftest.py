@@ -1,0 +1,27 @@
+"""Suite-wide guards: offscreen Qt, and no test may leave a thread running."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads():
+    """Fail any test that leaves a Python or Qt thread running."""
+    before = set(threading.enumerate())
+    yield
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    assert not leaked, f"test left threads running: {leaked}"
+    try:
+        import sys
+        if "PySide6.QtCore" in sys.modules:
+            from playground.ui.training import live_worker_threads
+            alive = live_worker_threads()
+            assert not alive, f"test left QThreads running: {alive}"
+    except ImportError:
+        pass
