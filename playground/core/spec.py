@@ -184,7 +184,8 @@ class OptimizerSpec:
     learning_rate: float = 0.03
     momentum: float = 0.9  # momentum, nesterov
     beta1: float = 0.9  # adam, adamw
-    beta2: float = 0.999  # adam, adamw; rmsprop uses it as its decay rate rho
+    beta2: float = 0.999  # adam, adamw
+    rho: float = 0.9  # rmsprop's decay rate of the squared-gradient average
     epsilon: float = 1e-8
     weight_decay: float = 0.01  # adamw (decoupled)
 
@@ -194,6 +195,7 @@ class OptimizerSpec:
         _check_number("training.optimizer.momentum", self.momentum, 0.0, 0.9999)
         _check_number("training.optimizer.beta1", self.beta1, 0.0, 0.9999)
         _check_number("training.optimizer.beta2", self.beta2, 0.0, 0.999999)
+        _check_number("training.optimizer.rho", self.rho, 0.0, 0.9999)
         _check_number("training.optimizer.epsilon", self.epsilon, 0.0, 1.0, lo_open=True)
         _check_number("training.optimizer.weight_decay", self.weight_decay, 0.0, 1.0)
 
