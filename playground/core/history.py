@@ -1,0 +1,102 @@
+"""Per-epoch training metrics in growable arrays: O(1) append, no per-batch growth."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from playground.core.snapshot import History, frozen_copy
+
+_COLUMNS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+
+
+class MetricHistory:
+    """One row per recorded epoch: losses, accuracies (NaN for regression) and per-layer gradient norms."""
+
+    def __init__(self, n_layers: int, capacity: int = 1024) -> None:
+        self.n_layers = n_layers
+        self._n = 0
+        self._epochs = np.zeros(capacity, dtype=np.int64)
+        self._cols = {c: np.zeros(capacity) for c in _COLUMNS}
+        self._grad = np.zeros((capacity, n_layers))
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _grow(self) -> None:
+        cap = 2 * len(self._epochs)
+        self._epochs = np.resize(self._epochs, cap)
+        self._cols = {c: np.resize(a, cap) for c, a in self._cols.items()}
+        self._grad = np.resize(self._grad, (cap, self.n_layers))
+
+    def append(self, epoch: int, train_loss: float, test_loss: float, train_accuracy: float | None,
+               test_accuracy: float | None, grad_norms: np.ndarray) -> None:
+        if self._n == len(self._epochs):
+            self._grow()
+        i = self._n
+        self._epochs[i] = epoch
+        nan = float("nan")
+        for c, v in zip(_COLUMNS, (train_loss, test_loss, train_accuracy, test_accuracy), strict=True):
+            self._cols[c][i] = nan if v is None else v
+        self._grad[i] = grad_norms
+        self._n += 1
+
+    def column(self, name: str) -> np.ndarray:
+        """A read-only view of one column (``epochs``, a metric, or ``grad_norms`` (m, n_layers))."""
+        if name == "epochs":
+            a = self._epochs[: self._n]
+        elif name == "grad_norms":
+            a = self._grad[: self._n]
+        else:
+            a = self._cols[name][: self._n]
+        v = a.view()
+        v.setflags(write=False)
+        return v
+
+    def view(self, max_points: int | None = None) -> History:
+        """Frozen copies, thinned by an even stride to at most ``max_points`` rows (the last row kept)."""
+        n = self._n
+        if max_points is None or n <= max_points:
+            idx = slice(0, n)
+        else:
+            stride = int(np.ceil(n / max_points))
+            idx = np.unique(np.append(np.arange(0, n, stride), n - 1))
+        return History(
+            epochs=frozen_copy(self._epochs[:n][idx]),
+            train_loss=frozen_copy(self._cols["train_loss"][:n][idx]),
+            test_loss=frozen_copy(self._cols["test_loss"][:n][idx]),
+            train_accuracy=frozen_copy(self._cols["train_accuracy"][:n][idx]),
+            test_accuracy=frozen_copy(self._cols["test_accuracy"][:n][idx]),
+            grad_norms=frozen_copy(self._grad[:n][idx]),
+        )
+
+    def to_dict(self) -> dict[str, list]:
+        """JSON-able columns (for project files)."""
+        n = self._n
+        out: dict[str, list] = {"epochs": self._epochs[:n].tolist()}
+        for c in _COLUMNS:
+            out[c] = [None if np.isnan(v) else float(v) for v in self._cols[c][:n]]
+        out["grad_norms"] = self._grad[:n].tolist()
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict, n_layers: int) -> MetricHistory:
+        """Inverse of :meth:`to_dict`; ``ValueError`` when columns disagree in length or shape."""
+        epochs = np.asarray(d.get("epochs", []), dtype=np.int64)
+        m = len(epochs)
+        h = cls(n_layers, capacity=max(1024, m))
+        cols = {}
+        for c in _COLUMNS:
+            vals = d.get(c, [])
+            if len(vals) != m:
+                raise ValueError(f"history.{c} has {len(vals)} values, history.epochs has {m}")
+            cols[c] = np.array([np.nan if v is None else v for v in vals], dtype=np.float64)
+        grad = np.asarray(d.get("grad_norms", np.zeros((m, n_layers))), dtype=np.float64)
+        if grad.shape != (m, n_layers) and not (m == 0 and grad.size == 0):
+            raise ValueError(f"history.grad_norms has shape {grad.shape}, needs {(m, n_layers)}")
+        h._epochs[:m] = epochs
+        for c in _COLUMNS:
+            h._cols[c][:m] = cols[c]
+        if m:
+            h._grad[:m] = grad
+        h._n = m
+        return h

@@ -1,0 +1,407 @@
+"""The trainer: owns the network, optimizer, data and random state; runs epochs; records metrics.
+
+One epoch is one pass over the training set in mini-batches of ``batch_size``
+rows (the last one smaller when the size does not divide the set); every
+batch's update uses the mean gradient over its rows. With ``shuffle`` the rows
+are put in a new random order at the start of every epoch, otherwise they are
+visited in their stored order. After every epoch the train and test loss and
+accuracy are computed on the whole sets and appended to the history.
+
+The whole epoch is compiled into one list of numpy calls bound to
+preallocated buffers (see ``network.Workspace``), rebuilt only when a setting
+changes. The trainer knows nothing of threads: long runs take a
+``keep_going`` callback.
+
+TensorFlow Playground compatibility: with ``loss="mse"`` (tanh output, ±1
+labels), ``init="playground"``, ``optimizer="sgd"``, ``batch_size=10``,
+``shuffle=False`` and no regularisation, an epoch does exactly what that page's
+``oneStep`` does — the same per-batch mean-gradient updates in the same order —
+so from the same data and initial weights it follows the same trajectory (to
+float rounding; ``tests/core/test_tf_compat.py`` checks it against a
+line-by-line port of its per-example loop). Its one difference: when the batch
+size does not divide the training set, the page carries the partial batch into
+the next epoch, while here it is applied at the end of its epoch.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from playground.core.dataset import Dataset
+from playground.core.datasets import make_dataset
+from playground.core.features import expand_features
+from playground.core.grid import GridEvaluator
+from playground.core.history import MetricHistory
+from playground.core.losses import OutputHead, output_head
+from playground.core.network import Call, Network
+from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
+from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
+from playground.core.spec import ExperimentSpec, TrainingSpec
+
+HISTORY_POINTS_IN_SNAPSHOT = 4000
+
+
+class TrainerError(ValueError):
+    """A spec and dataset that cannot train together (e.g. cross-entropy on regression data)."""
+
+
+class TrainingDiverged(ArithmeticError):
+    """The loss became NaN or infinite; the weights were rolled back to the last finite ones."""
+
+    def __init__(self, message: str, epoch: int) -> None:
+        super().__init__(message)
+        self.epoch = epoch
+
+
+def _divergence_message(loss: float, epoch: int, spec: ExperimentSpec) -> str:
+    lr = spec.training.optimizer.learning_rate
+    acts = ", ".join(sorted(set(spec.network.activations))) or "this network"
+    what = "NaN" if math.isnan(loss) else "infinite"
+    return (f"loss became {what} at epoch {epoch}: learning rate {lr:g} is too high for {acts}. "
+            f"Training was paused and the last finite weights kept; try a smaller learning rate "
+            f"or an adaptive optimizer such as Adam.")
+
+
+class Trainer:
+    """Trains one experiment.
+
+    Parameters
+    ----------
+    spec : the experiment
+    dataset : the points; by default generated from ``spec.data``
+    dtype : float64 (default) or float32
+    """
+
+    def __init__(self, spec: ExperimentSpec, dataset: Dataset | None = None, dtype: type = np.float64) -> None:
+        self.dtype = np.dtype(dtype)
+        self._spec = spec
+        self.dataset = dataset if dataset is not None else make_dataset(spec.data)
+        self._check_compatible(spec, self.dataset)
+        self.shuffle_rng = np.random.default_rng([spec.seed, 1])
+        self.init_count = 0  # how many times weights were drawn; Reset draws fresh ones
+        self._build_model()
+        self.reset_weights(fresh=False)
+
+    # ------------------------------------------------------------------ set-up
+
+    @staticmethod
+    def _check_compatible(spec: ExperimentSpec, data: Dataset) -> None:
+        if data.problem == "regression" and spec.training.loss != "mse":
+            raise TrainerError(f"{spec.training.loss} is a classification loss; regression data needs mse")
+
+    @property
+    def spec(self) -> ExperimentSpec:
+        return self._spec
+
+    @property
+    def head(self) -> OutputHead:
+        return self.network.head
+
+    def _build_model(self) -> None:
+        spec, data = self._spec, self.dataset
+        head = output_head(data.problem, spec.training.loss, data.classes)
+        n_in = len(spec.features)
+        self.network = Network((n_in, *spec.network.hidden, head.n_outputs), spec.network.activations, head,
+                               dtype=self.dtype)
+        self.grad = np.zeros_like(self.network.params)
+        self.grad_blocks = self.network.block_views(self.grad)
+        self._backup = np.empty_like(self.network.params)
+        self._reg_tmp = np.empty_like(self.network.params)
+
+        def prepared(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            xe = np.ones((len(x), n_in + 1), dtype=self.dtype)
+            expand_features(x, spec.features, out=xe[:, :-1])
+            return xe, head.encode(y, self.dtype)
+
+        self.x_train, self.t_train = prepared(data.x_train, data.y_train)
+        self.x_test, self.t_test = prepared(data.x_test, data.y_test)
+        self._xs = np.empty_like(self.x_train)  # this epoch's row order
+        self._ts = np.empty_like(self.t_train)
+        self._order = np.arange(len(self.x_train))
+        self._grid: GridEvaluator | None = None
+        self.history = MetricHistory(self.network.n_layers)
+
+    def reset_weights(self, fresh: bool = True) -> None:
+        """Draw new initial weights (``fresh``: a new draw, as TensorFlow Playground's reset),
+        clear the optimizer, the epoch counter and the history."""
+        if fresh:
+            self.init_count += 1
+        rng = np.random.default_rng([self._spec.seed, 0, self.init_count])
+        self.network.initialize(self._spec.network.init, rng)
+        self.optimizer: Optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
+        self.epoch = 0
+        self.batches = 0
+        self.batch_index = 0  # next batch within the current epoch
+        self.grad.fill(0.0)
+        self.history = MetricHistory(self.network.n_layers)
+        self._compile()
+        self._metrics = self._evaluate()
+
+    def _compile(self) -> None:
+        """Bind the epoch's calls: per batch forward, backward, regulariser and update."""
+        tr, net = self._spec.training, self.network
+        n = len(self.x_train)
+        b = min(tr.batch_size, n)
+        xs, ts = (self._xs, self._ts) if tr.shuffle else (self.x_train, self.t_train)
+        update = (regularization_calls(tr.regularization, tr.regularization_rate, net.params, self.grad,
+                                       net.weight_mask, self._reg_tmp)
+                  + self.optimizer.update_calls(net.params, self.grad))
+        self.batch_calls: list[list[Call]] = []
+        for start in range(0, n, b):
+            x, t = xs[start:start + b], ts[start:start + b]
+            ws = net.workspace(len(x))
+            self.batch_calls.append(ws.forward_calls(x) + ws.backward_calls(self.grad_blocks, x, t) + update)
+        self.epoch_calls = [c for calls in self.batch_calls for c in calls]
+        self._eval_train = self._eval_calls(self.x_train)
+        self._eval_test = self._eval_calls(self.x_test) if len(self.x_test) else None
+
+    def _eval_calls(self, x: np.ndarray) -> tuple[list[Call], np.ndarray, np.ndarray]:
+        ws = self.network.workspace(len(x))
+        return ws.forward_calls(x), ws.z[-1], ws.acts[-1]
+
+    # ------------------------------------------------------------------ live changes
+
+    def set_training(self, training: TrainingSpec) -> None:
+        """Apply new training settings without losing the weights.
+
+        Learning rate, optimizer settings, regularisation, batch size and
+        shuffling apply at once; a different optimizer starts with fresh
+        state. A different loss changes the output layer, so it re-initialises.
+        """
+        old = self._spec.training
+        self._spec = self._spec.replace(training=training)
+        if training.loss != old.loss:
+            self._check_compatible(self._spec, self.dataset)
+            self._build_model()
+            self.reset_weights(fresh=False)
+            return
+        if training.optimizer.name != old.optimizer.name:
+            self.optimizer = make_optimizer(training.optimizer, self.network.weight_mask)
+        else:
+            self.optimizer.spec = training.optimizer
+        self.batch_index = 0
+        self._compile()
+
+    # ------------------------------------------------------------------ training
+
+    def _start_epoch(self) -> None:
+        np.copyto(self._backup, self.network.params)
+        if self._spec.training.shuffle:
+            self._order = self.shuffle_rng.permutation(len(self.x_train))
+            self._apply_order()
+
+    def _apply_order(self) -> None:
+        np.take(self.x_train, self._order, axis=0, out=self._xs)
+        np.take(self.t_train, self._order, axis=0, out=self._ts)
+
+    def step_epoch(self) -> None:
+        """Finish the current epoch (a whole one when at its start) and record its metrics.
+
+        Raises :class:`TrainingDiverged` (weights rolled back) when the loss is not finite.
+        """
+        if self.batch_index == 0:
+            self._start_epoch()
+            for call in self.epoch_calls:
+                call()
+            self.batches += len(self.batch_calls)
+        else:
+            for calls in self.batch_calls[self.batch_index:]:
+                for call in calls:
+                    call()
+                self.batches += 1
+        self.batch_index = 0
+        self._end_epoch()
+
+    def step_batch(self) -> None:
+        """One mini-batch update; completes the epoch (and records it) after its last batch."""
+        if self.batch_index == 0:
+            self._start_epoch()
+        for call in self.batch_calls[self.batch_index]:
+            call()
+        self.batches += 1
+        self.batch_index += 1
+        if self.batch_index == len(self.batch_calls):
+            self.batch_index = 0
+            self._end_epoch()
+        else:
+            self._metrics = self._evaluate()
+            self._check_finite(self._metrics[0])
+
+    def _end_epoch(self) -> None:
+        self.epoch += 1
+        metrics = self._evaluate()
+        self._check_finite(metrics[0])
+        self._metrics = metrics
+        self.history.append(self.epoch, *metrics, self.grad_norms())
+
+    def _check_finite(self, loss: float) -> None:
+        if math.isfinite(loss) and np.isfinite(self.network.params).all():
+            return
+        np.copyto(self.network.params, self._backup)
+        self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
+        epoch = self.epoch
+        self.epoch = max(0, self.epoch - 1) if self.batch_index == 0 else self.epoch
+        self.batch_index = 0
+        self._compile()
+        self._metrics = self._evaluate()
+        raise TrainingDiverged(_divergence_message(loss, epoch, self._spec), epoch)
+
+    def train(self, epochs: int, keep_going: Callable[[], bool] | None = None) -> int:
+        """Run up to ``epochs`` epochs while ``keep_going()`` says so; returns epochs done."""
+        done = 0
+        while done < epochs and (keep_going is None or keep_going()):
+            self.step_epoch()
+            done += 1
+        return done
+
+    def train_for(self, seconds: float, max_epochs: int | None = None) -> int:
+        """Train whole epochs for about ``seconds``; returns epochs done (at least one)."""
+        deadline = time.perf_counter() + seconds
+        done = 0
+        while True:
+            self.step_epoch()
+            done += 1
+            if time.perf_counter() >= deadline or (max_epochs is not None and done >= max_epochs):
+                return done
+
+    # ------------------------------------------------------------------ metrics
+
+    def _run_eval(self, calls: tuple[list[Call], np.ndarray, np.ndarray], t: np.ndarray, y: np.ndarray
+                  ) -> tuple[float, float | None]:
+        fwd, z, o = calls
+        for call in fwd:
+            call()
+        return self.head.loss_value(z, o, t), self.head.accuracy(o, y)
+
+    def _evaluate(self) -> tuple[float, float, float | None, float | None]:
+        data = self.dataset
+        train_loss, train_acc = self._run_eval(self._eval_train, self.t_train, data.y_train)
+        if self._eval_test is None:
+            test_loss, test_acc = float("nan"), None
+        else:
+            test_loss, test_acc = self._run_eval(self._eval_test, self.t_test, data.y_test)
+        return train_loss, test_loss, train_acc, test_acc
+
+    @property
+    def train_loss(self) -> float:
+        return self._metrics[0]
+
+    @property
+    def test_loss(self) -> float:
+        return self._metrics[1]
+
+    @property
+    def train_accuracy(self) -> float | None:
+        return self._metrics[2]
+
+    @property
+    def test_accuracy(self) -> float | None:
+        return self._metrics[3]
+
+    def metrics(self) -> dict[str, float | int | None]:
+        """The current metrics as a JSON-able dict (``None`` for accuracy in regression)."""
+        return {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss,
+                "train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy}
+
+    def grad_norms(self) -> np.ndarray:
+        """(n_layers,) L2 norm of each layer's weight gradient from the last mini-batch."""
+        g = self.grad * self.network.weight_mask
+        return np.sqrt(np.add.reduceat(g * g, self.network.offsets[:-1]))
+
+    # ------------------------------------------------------------------ saving and restoring
+
+    def get_state(self) -> dict:
+        """Everything that, with the spec and dataset, continues this run bit for bit.
+
+        Arrays are copies; the rest is JSON-able (``shuffle_rng`` is numpy's bit-generator state).
+        """
+        return {
+            "epoch": self.epoch,
+            "batches": self.batches,
+            "batch_index": self.batch_index,
+            "init_count": self.init_count,
+            "weights": self.network.state_dict(),
+            "optimizer": self.optimizer.get_state(),
+            "shuffle_rng": self.shuffle_rng.bit_generator.state,
+            "epoch_order": self._order.tolist() if self.batch_index else None,
+            "history": self.history.to_dict(),
+        }
+
+    def set_state(self, state: dict) -> None:
+        """Restore :meth:`get_state`'s output; ``ValueError`` names what does not fit (nothing changes then)."""
+        try:
+            weights = state["weights"]
+            opt_state = state["optimizer"]
+            history = MetricHistory.from_dict(state.get("history", {}), self.network.n_layers)
+            epoch, batches = int(state.get("epoch", 0)), int(state.get("batches", 0))
+            batch_index, init_count = int(state.get("batch_index", 0)), int(state.get("init_count", 0))
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"training state is incomplete: {exc}") from None
+        if not 0 <= batch_index < max(1, len(self.batch_calls)) or epoch < 0:
+            raise ValueError("training state has an epoch or batch position out of range")
+        probe = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
+        probe.set_state(opt_state)  # validates shapes before anything changes
+        backup = self.network.params.copy()
+        try:
+            self.network.load_state_dict(weights)
+        except ValueError:
+            np.copyto(self.network.params, backup)
+            raise
+        if "shuffle_rng" in state:
+            self.shuffle_rng.bit_generator.state = state["shuffle_rng"]
+        self.optimizer = probe
+        self.epoch, self.batches, self.batch_index, self.init_count = epoch, batches, batch_index, init_count
+        self.history = history
+        order = state.get("epoch_order")
+        if batch_index and self._spec.training.shuffle and order is not None:
+            order = np.asarray(order, dtype=np.int64)
+            if sorted(order.tolist()) != list(range(len(self.x_train))):
+                raise ValueError("training state's epoch_order is not a permutation of the training rows")
+            self._order = order
+            self._apply_order()
+        self._compile()
+        self._metrics = self._evaluate()
+
+    def load_weights(self, state: dict[str, np.ndarray]) -> None:
+        """Start from the given weights (``layers.{i}.weight``/``bias``); the optimizer starts fresh."""
+        self.network.load_state_dict(state)
+        self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
+        self._compile()
+        self._metrics = self._evaluate()
+
+    # ------------------------------------------------------------------ pictures
+
+    def evaluate_grid(self, resolution: int = 100, with_neurons: bool = True) -> GridOutput:
+        """Output and every neuron on a ``resolution``² grid over the data domain."""
+        g = self._grid
+        if g is None or g.resolution != resolution or g.source is not self.network:
+            g = self._grid = GridEvaluator(self.network, self._spec.features, self.dataset.domain(), resolution)
+        return g.evaluate(with_neurons)
+
+    def snapshot(self, generation: int = 0, grid_resolution: int | None = 100,
+                 with_neurons: bool = True) -> Snapshot:
+        """An immutable picture of the current state (copies only)."""
+        net = self.network
+        grid = None if grid_resolution is None else self.evaluate_grid(grid_resolution, with_neurons)
+        return Snapshot(
+            generation=generation,
+            epoch=self.epoch,
+            batches=self.batches,
+            spec=self._spec,
+            dataset=self.dataset,
+            train_loss=self.train_loss,
+            test_loss=self.test_loss,
+            train_accuracy=self.train_accuracy,
+            test_accuracy=self.test_accuracy,
+            weights=tuple(frozen_copy(w) for w in net.weights),
+            biases=tuple(frozen_copy(b) for b in net.biases),
+            grad_norms=frozen_copy(self.grad_norms()),
+            history=self.history.view(HISTORY_POINTS_IN_SNAPSHOT),
+            grid=grid,
+            output_activation=self.head.activation,
+            layer_sizes=net.sizes,
+        )
