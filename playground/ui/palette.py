@@ -1,0 +1,65 @@
+"""Colours shared by every view: TensorFlow Playground's diverging palette and K-class colours.
+
+One palette for data, neurons, weights and output: −1 orange ``#f59322``,
+0 light grey ``#e8eaeb``, +1 blue ``#0877bd`` (class 0 of two is orange, class 1 blue).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NEGATIVE = "#f59322"
+NEUTRAL = "#e8eaeb"
+POSITIVE = "#0877bd"
+ACCENT = "#183d4e"
+TRAIN_LOSS = "#5a5a5a"
+TEST_LOSS = "#111111"
+#: Class colours for K > 2 (class 0 orange and 1 blue as in the two-class palette).
+CLASS_COLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+#: Colour steps in the heatmaps (TensorFlow Playground uses 30).
+HEATMAP_STEPS = 256
+
+
+def hex_to_rgb(color: str) -> np.ndarray:
+    """``"#rrggbb"`` -> (3,) uint8."""
+    c = color.lstrip("#")
+    return np.array([int(c[i:i + 2], 16) for i in (0, 2, 4)], dtype=np.uint8)
+
+
+def diverging_lut(steps: int = HEATMAP_STEPS) -> np.ndarray:
+    """(steps, 4) uint8 RGBA lookup table from −1 (orange) through 0 (grey) to +1 (blue)."""
+    neg, mid, pos = (hex_to_rgb(c).astype(float) for c in (NEGATIVE, NEUTRAL, POSITIVE))
+    t = np.linspace(-1.0, 1.0, steps)[:, None]
+    rgb = np.where(t < 0, mid + (neg - mid) * (-t), mid + (pos - mid) * t)
+    return np.column_stack([np.rint(rgb).astype(np.uint8), np.full(steps, 255, np.uint8)])
+
+
+def diverging_rgba(values: np.ndarray, vmax: float = 1.0, alpha: int = 255) -> np.ndarray:
+    """Map values in [−vmax, vmax] to RGBA uint8 (..., 4) with the diverging palette."""
+    lut = diverging_lut()
+    v = np.clip(np.nan_to_num(np.asarray(values, dtype=float) / max(vmax, 1e-12)), -1.0, 1.0)
+    idx = np.rint((v + 1.0) * 0.5 * (len(lut) - 1)).astype(np.intp)
+    out = lut[idx].copy()
+    out[..., 3] = alpha
+    return out
+
+
+def class_rgb(k: int) -> np.ndarray:
+    """(3,) uint8 colour of class ``k``."""
+    return hex_to_rgb(CLASS_COLORS[k % len(CLASS_COLORS)])
+
+
+def class_confidence_rgba(predicted: np.ndarray, confidence: np.ndarray, classes: int) -> np.ndarray:
+    """RGBA (..., 4) uint8: each cell in its winning class's colour, faded toward grey by low confidence.
+
+    ``confidence`` in [1/K, 1]: 1/K (a coin toss) is grey, 1 is the full class colour.
+    """
+    colors = np.array([class_rgb(k) for k in range(classes)], dtype=float)
+    mid = hex_to_rgb(NEUTRAL).astype(float)
+    floor = 1.0 / classes
+    w = np.clip((np.asarray(confidence, dtype=float) - floor) / (1.0 - floor), 0.0, 1.0)[..., None]
+    rgb = mid + (colors[np.asarray(predicted, dtype=np.intp)] - mid) * w
+    out = np.empty(rgb.shape[:-1] + (4,), dtype=np.uint8)
+    out[..., :3] = np.rint(rgb)
+    out[..., 3] = 255
+    return out
