@@ -1,0 +1,225 @@
+"""The training worker and its controller, without the main window."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+from playground.ui.training import TrainingController, live_worker_threads
+
+
+def _spec(name: str = "gauss", hidden=(4,), act: str = "tanh", lr: float = 0.03,
+          points: int = 200) -> ExperimentSpec:
+    return ExperimentSpec(
+        data=DataSpec(name=name, points=points),
+        network=NetworkSpec.uniform(hidden, act),
+        training=TrainingSpec(optimizer=OptimizerSpec(learning_rate=lr), batch_size=10),
+    )
+
+
+class Recorder:
+    """Collects the controller's relayed signals."""
+
+    def __init__(self, ctl: TrainingController) -> None:
+        self.snapshots = []
+        self.failures: list[str] = []
+        self.stops: list[str] = []
+        ctl.snapshot_ready.connect(self.snapshots.append)
+        ctl.failed.connect(self.failures.append)
+        ctl.stopped.connect(self.stops.append)
+
+    @property
+    def last(self):
+        return self.snapshots[-1]
+
+
+@pytest.fixture
+def ctl(qtbot):
+    c = TrainingController(auto_acknowledge=True)
+    yield c
+    c.shutdown()
+
+
+def _wait_for(qtbot, rec: Recorder, cond, timeout: int = 5000) -> None:
+    qtbot.waitUntil(lambda: bool(rec.snapshots) and cond(rec.last), timeout=timeout)
+
+
+def test_load_sends_epoch_zero_snapshot(qtbot, ctl):
+    rec = Recorder(ctl)
+    ctl.load(_spec())
+    _wait_for(qtbot, rec, lambda s: s.generation == ctl.generation)
+    s = rec.last
+    assert s.epoch == 0 and s.grid is not None and s.grid.resolution == 100
+    assert not ctl.running
+
+
+def test_play_trains_and_pause_stops(qtbot, ctl):
+    rec = Recorder(ctl)
+    ctl.load(_spec())
+    _wait_for(qtbot, rec, lambda s: True)
+    first_loss = rec.last.train_loss
+    with qtbot.waitSignal(ctl.running_changed, timeout=2000):
+        ctl.play()
+    _wait_for(qtbot, rec, lambda s: s.epoch >= 50)
+    assert rec.last.train_loss < first_loss
+    with qtbot.waitSignal(ctl.running_changed, timeout=2000):
+        ctl.pause()
+    qtbot.wait(50)  # the forced pause snapshot arrives
+    epoch = rec.last.epoch
+    qtbot.wait(150)
+    assert rec.last.epoch == epoch
+    assert not ctl.running
+
+
+def test_snapshots_are_throttled_while_running(qtbot, ctl):
+    rec = Recorder(ctl)
+    ctl.load(_spec(hidden=(2,)))
+    _wait_for(qtbot, rec, lambda s: True)
+    ctl.play()
+    t0 = time.perf_counter()
+    qtbot.wait(600)
+    ctl.pause()
+    elapsed = time.perf_counter() - t0
+    n = len(rec.snapshots)
+    assert n <= elapsed / 0.033 + 4  # ~30 per second at most, plus forced ones
+    epochs = rec.last.epoch
+    assert epochs > 2 * n  # many epochs per snapshot: training is decoupled from drawing
+
+
+def test_unacknowledged_snapshot_blocks_the_next(qtbot):
+    ctl = TrainingController(auto_acknowledge=False)
+    try:
+        rec = Recorder(ctl)
+        ctl.load(_spec())
+        qtbot.waitUntil(lambda: len(rec.snapshots) == 1, timeout=3000)
+        ctl.play()
+        qtbot.wait(200)
+        assert len(rec.snapshots) == 1
+        ctl.acknowledge()
+        qtbot.waitUntil(lambda: len(rec.snapshots) == 2, timeout=3000)
+        assert rec.last.epoch > 0
+    finally:
+        ctl.shutdown()
+
+
+def test_step_epoch_and_step_batch(qtbot, ctl):
+    rec = Recorder(ctl)
+    ctl.load(_spec(points=100))  # 50 training points: 5 batches of 10
+    _wait_for(qtbot, rec, lambda s: True)
+    ctl.step_epoch()
+    _wait_for(qtbot, rec, lambda s: s.epoch == 1)
+    assert rec.last.batches == 5
+    ctl.step_batch()
+    _wait_for(qtbot, rec, lambda s: s.batches == 6)
+    assert rec.last.epoch == 1
+    ctl.step_epoch()  # completes the started epoch
+    _wait_for(qtbot, rec, lambda s: s.epoch == 2)
+    assert rec.last.batches == 10
+
+
+def test_reset_drops_stale_snapshots_and_draws_new_weights(qtbot, ctl):
+    rec = Recorder(ctl)
+    ctl.load(_spec())
+    _wait_for(qtbot, rec, lambda s: True)
+    w0 = rec.last.weights[0].copy()
+    ctl.play()
+    _wait_for(qtbot, rec, lambda s: s.epoch > 20)
+    ctl.reset()
+    gen = ctl.generation
+    _wait_for(qtbot, rec, lambda s: s.generation == gen)
+    qtbot.wait(100)
+    assert all(s.generation == gen for s in rec.snapshots[rec.snapshots.index(rec.last):])
+    assert rec.last.epoch == 0
+    assert not ctl.running
+    assert not np.array_equal(rec.last.weights[0], w0)
+
+
+def test_set_training_applies_live_and_keeps_weights(qtbot, ctl):
+    rec = Recorder(ctl)
+    spec = _spec()
+    ctl.load(spec)
+    _wait_for(qtbot, rec, lambda s: True)
+    ctl.step_epoch()
+    _wait_for(qtbot, rec, lambda s: s.epoch == 1)
+    w = rec.last.weights[0].copy()
+    ctl.set_training(TrainingSpec(optimizer=OptimizerSpec(learning_rate=0.3), batch_size=5))
+    _wait_for(qtbot, rec, lambda s: s.spec.training.optimizer.learning_rate == 0.3)
+    assert rec.last.epoch == 1
+    np.testing.assert_array_equal(rec.last.weights[0], w)
+
+
+def test_divergence_fails_pauses_and_keeps_finite_weights(qtbot, ctl):
+    rec = Recorder(ctl)
+    ctl.load(ExperimentSpec(data=DataSpec(name="plane"), network=NetworkSpec.uniform((8, 8), "linear"),
+                            training=TrainingSpec(optimizer=OptimizerSpec(learning_rate=10.0))))
+    _wait_for(qtbot, rec, lambda s: True)
+    with qtbot.waitSignal(ctl.failed, timeout=3000) as blocker:
+        ctl.play()
+    assert "NaN" in blocker.args[0] or "infinite" in blocker.args[0]
+    qtbot.waitUntil(lambda: not ctl.running, timeout=2000)
+    qtbot.wait(50)
+    assert all(np.isfinite(w).all() for w in rec.last.weights)
+
+
+def test_stop_after_epochs_and_target_loss(qtbot, ctl):
+    rec = Recorder(ctl)
+    ctl.load(_spec())
+    _wait_for(qtbot, rec, lambda s: True)
+    ctl.set_stop_conditions(25, None)
+    with qtbot.waitSignal(ctl.stopped, timeout=5000) as blocker:
+        ctl.play()
+    assert "25 epochs" in blocker.args[0]
+    _wait_for(qtbot, rec, lambda s: s.epoch == 25)
+    with qtbot.waitSignal(ctl.stopped, timeout=2000):
+        ctl.play()  # already at the limit: says so instead of running
+    ctl.set_stop_conditions(None, 10.0)  # any loss is below 10
+    with qtbot.waitSignal(ctl.stopped, timeout=2000) as blocker:
+        ctl.play()
+    assert "below the target" in blocker.args[0]
+    with pytest.raises(ValueError, match="N >= 1"):
+        ctl.set_stop_conditions(0, None)
+
+
+def test_paced_speed(qtbot, ctl):
+    rec = Recorder(ctl)
+    ctl.load(_spec())
+    _wait_for(qtbot, rec, lambda s: True)
+    ctl.set_speed(20)
+    ctl.play()
+    qtbot.wait(500)
+    ctl.pause()
+    qtbot.wait(50)
+    assert 4 <= rec.last.epoch <= 16
+    with pytest.raises(ValueError, match="speed"):
+        ctl.set_speed(-1)
+
+
+def test_grid_resolution(qtbot, ctl):
+    rec = Recorder(ctl)
+    ctl.load(_spec())
+    ctl.set_grid_resolution(50)
+    _wait_for(qtbot, rec, lambda s: s.grid.resolution == 50)
+    with pytest.raises(ValueError, match="50 to 400"):
+        ctl.set_grid_resolution(10)
+
+
+def test_bad_spec_for_engine_fails_clearly(qtbot, ctl):
+    from playground.core.dataset import Dataset
+    reg = Dataset(np.zeros((4, 2)), np.zeros(4), np.zeros((2, 2)), np.zeros(2), "regression", 0)
+    with qtbot.waitSignal(ctl.failed, timeout=2000) as blocker:
+        ctl.load(ExperimentSpec(training=TrainingSpec(loss="bce")), reg)
+    assert "could not build" in blocker.args[0]
+
+
+def test_shutdown_while_training_is_fast(qtbot):
+    ctl = TrainingController(auto_acknowledge=True)
+    ctl.load(_spec(hidden=(8, 8)))
+    ctl.play()
+    qtbot.waitUntil(lambda: ctl.running, timeout=2000)
+    t0 = time.perf_counter()
+    assert ctl.shutdown()
+    assert time.perf_counter() - t0 < 1.0
+    assert not live_worker_threads()
