@@ -1,0 +1,260 @@
+"""The ``playground`` command: the desktop app, and headless ``train``, ``data`` and ``export``.
+
+``playground [FILE] [--play]`` opens the window (Qt is imported only then);
+``playground train ...`` trains an experiment described by flags or a project
+file; ``playground data ...`` writes a dataset as CSV; ``playground export``
+writes a project's weights. Bad input gets one line on stderr and exit code 2;
+nothing is overwritten unless the command succeeded (outputs are written to a
+temporary file beside the target and moved into place).
+
+Exit codes: 0 success, 1 unexpected error, 2 bad input, 3 training diverged,
+130 interrupted (Ctrl-C; what was asked is still saved).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from playground.cli_args import (
+    COMMANDS,
+    EXIT_USAGE,
+    PROG,
+    SPEC_DESTS,
+    CliError,
+    Parser,
+    build_spec,
+    data_parser,
+    export_parser,
+    flags_for,
+    gui_parser,
+    pick,
+    spec_error_text,
+    train_parser,
+)
+
+WEIGHT_SUFFIXES = (".npz", ".json", ".onnx")
+EXIT_OK, EXIT_ERROR, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 3, 130
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def check_output(path: str, flag: str, suffixes: Sequence[str] = ()) -> None:
+    """Fail before any work when ``path`` cannot be written: no folder, a folder, a wrong suffix."""
+    target = Path(path)
+    if suffixes and target.suffix.lower() not in suffixes:
+        raise CliError(f"{flag} {path}: unknown format {target.suffix or '(no suffix)'}; "
+                       f"use {', '.join(suffixes)}")
+    if target.is_dir():
+        raise CliError(f"{flag} {path}: is a folder, not a file")
+    folder = target.parent
+    if not folder.is_dir():
+        raise CliError(f"{flag} {path}: the folder {folder} does not exist")
+
+
+@contextmanager
+def atomic_target(path: str) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces ``path`` only if the block succeeds.
+
+    The temporary name ends with the target's whole name, so a writer that picks
+    its format from the suffix sees the same suffix.
+    """
+    target = Path(path)
+    tmp = target.with_name(f".tmp-{os.getpid()}-{target.name}")
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_output(path: str, writer: Callable[[Path], None]) -> None:
+    """Run ``writer(tmp)`` and move the result onto ``path``; ``OSError`` becomes one line."""
+    try:
+        with atomic_target(path) as tmp:
+            writer(tmp)
+    except OSError as exc:
+        raise CliError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _finite_or_none(value: Any) -> Any:
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_gui(a: argparse.Namespace) -> int:
+    """Open the desktop app, after making sure Qt has somewhere to draw."""
+    if a.file is not None and not Path(a.file).is_file():
+        hint = f" (commands: {', '.join(COMMANDS)})" if Path(a.file).suffix == "" else ""
+        raise CliError(f"{a.file}: no such file{hint}")
+    env = os.environ
+    if sys.platform.startswith("linux") and not any(
+            env.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        # Qt would abort the process (rc 134) with a message few people can act on.
+        raise CliError("no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set): "
+                       "run it on a desktop, or under `xvfb-run playground`, or train headless with "
+                       "`playground train --help`")
+    from playground.ui.app import run
+    return int(run(project=a.file, play=a.play) or 0)
+
+
+def cmd_data(a: argparse.Namespace) -> int:
+    from playground.core.datasets import make_dataset
+    from playground.core.io.csv_data import write_csv
+    from playground.core.spec import DataSpec
+
+    check_output(a.out, "--out")
+    spec = DataSpec(name=pick(a.dataset, "spiral"), points=a.points, noise=pick(a.noise, 0.0),
+                    train_ratio=pick(a.train_ratio, 0.5), classes=pick(a.classes, 2),
+                    seed=pick(a.data_seed, 0))
+    dataset = make_dataset(spec)
+    write_output(a.out, lambda tmp: write_csv(dataset, tmp))
+    return EXIT_OK
+
+
+def cmd_export(a: argparse.Namespace) -> int:
+    from playground.core.io.project import load_project
+    from playground.core.io.weights import export_weights
+
+    check_output(a.out, "OUT", WEIGHT_SUFFIXES)
+    trainer = load_project(a.experiment)
+    write_output(a.out, lambda tmp: export_weights(tmp, trainer))
+    return EXIT_OK
+
+
+def _make_trainer(a: argparse.Namespace) -> Any:
+    """The trainer the flags or the project file describe, with ``--weights`` loaded."""
+    if a.project is not None:
+        given = [d for d in SPEC_DESTS if getattr(a, d) is not None]
+        if given:
+            flags = ", ".join("--" + d.replace("_", "-") for d in given)
+            raise CliError(f"--project cannot be combined with {flags}: the project file describes the "
+                           f"experiment (only --epochs, --weights, --save, --export and --json may be added)")
+        from playground.core.io.project import load_project
+        trainer = load_project(a.project)
+    else:
+        from playground.core.trainer import Trainer
+        dataset = None
+        if a.data is not None:
+            for flag in ("dataset", "points", "noise", "classes"):
+                if getattr(a, flag) is not None:
+                    raise CliError(f"--data cannot be combined with --{flag}: the points come from the file")
+            from playground.core.io.csv_data import read_csv
+            dataset = read_csv(a.data, problem=a.problem, train_ratio=pick(a.train_ratio, 0.5),
+                               seed=pick(a.data_seed, 0))
+        trainer = Trainer(build_spec(a, dataset), dataset)
+    if a.weights is not None:
+        from playground.core.io.weights import read_weight_file
+        wf = read_weight_file(a.weights)
+        trained_on = tuple(getattr(wf, "features", ()) or ())
+        if trained_on and trained_on != trainer.spec.features:
+            raise CliError(f"{a.weights}: the weights were trained on the features {','.join(trained_on)}; "
+                           f"this experiment uses {','.join(trainer.spec.features)}")
+        try:
+            trainer.load_weights(wf.state)
+        except ValueError as exc:
+            raise CliError(f"{a.weights}: the weights do not fit this network: {exc}") from None
+    return trainer
+
+
+def cmd_train(a: argparse.Namespace) -> int:
+    from playground.cli_progress import Progress, StopRequest, run_epochs
+    from playground.core.trainer import TrainingDiverged
+
+    if a.epochs < 0:
+        raise CliError(f"--epochs: must be 0 or more, got {a.epochs}")
+    if a.save is not None:
+        check_output(a.save, "--save")
+    if a.export is not None:
+        check_output(a.export, "--export", WEIGHT_SUFFIXES)
+    trainer = _make_trainer(a)
+    progress = None if a.json else Progress(a.epochs, sys.stderr, live=sys.stderr.isatty())
+    with StopRequest() as stop:
+        try:
+            done, seconds = run_epochs(trainer, a.epochs, stop, progress)
+        except TrainingDiverged as exc:
+            print(f"{PROG}: error: {exc} Nothing was saved.", file=sys.stderr)
+            return EXIT_DIVERGED
+        if a.export is not None:
+            from playground.core.io.weights import export_weights
+            write_output(a.export, lambda tmp: export_weights(tmp, trainer))
+        if a.save is not None:
+            from playground.core.io.project import save_project
+            write_output(a.save, lambda tmp: save_project(tmp, trainer))
+    if a.json:
+        result = {k: _finite_or_none(v) for k, v in trainer.metrics().items()}
+        result.update(epochs_run=done, seconds=seconds,
+                      epochs_per_second=done / seconds if seconds > 0 else 0.0, interrupted=stop.requested)
+        print(json.dumps(result, allow_nan=False))
+    else:
+        progress.finish(trainer, done, seconds, stop.requested)
+    return EXIT_INTERRUPTED if stop.requested else EXIT_OK
+
+
+# --------------------------------------------------------------------------- entry point
+
+_COMMANDS: dict[str, tuple[Callable[[], Parser], Callable[[argparse.Namespace], int]]] = {
+    "train": (train_parser, cmd_train),
+    "data": (data_parser, cmd_data),
+    "export": (export_parser, cmd_export),
+}
+
+
+def _bad_input_types() -> tuple[type[BaseException], ...]:
+    """Exception types that mean "the input is wrong" (exit 2), from the modules that exist."""
+    from playground.core.dataset import DataError
+    from playground.core.spec import SpecError
+    from playground.core.trainer import TrainerError
+
+    types: list[type[BaseException]] = [CliError, DataError, SpecError, TrainerError]
+    for module, name in (("playground.core.io.project", "ProjectError"),
+                         ("playground.core.io.weights", "WeightFileError")):
+        mod = sys.modules.get(module)  # only errors of a module that was used can have been raised
+        if mod is not None and hasattr(mod, name):
+            types.append(getattr(mod, name))
+    return tuple(types)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``playground`` command; returns the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in _COMMANDS:
+        make_parser, command = _COMMANDS[args[0]]
+        args = args[1:]
+    else:
+        make_parser, command = gui_parser, cmd_gui
+    parser = make_parser()
+    a = parser.parse_args(args)
+    try:
+        return command(a)
+    except KeyboardInterrupt:
+        print(f"\n{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the one place where every error becomes a line, never a traceback
+        from playground.core.spec import SpecError
+
+        if isinstance(exc, _bad_input_types()):
+            text = spec_error_text(str(exc), flags_for(parser)) if isinstance(exc, SpecError) else str(exc)
+            print(f"{PROG}: error: {text}", file=sys.stderr)
+            return EXIT_USAGE
+        if a.debug:
+            traceback.print_exc()
+        else:
+            print(f"{PROG}: error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                  file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
