@@ -1,0 +1,40 @@
+"""Readable JSON for files holding big arrays: objects indented, each row of numbers on one line.
+
+Floats are written with ``repr`` (Python's shortest round-trip form), so reading
+the text back gives bit-identical numbers. NaN and infinity are refused
+(``ValueError``): they are not JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+
+def plain(obj: Any) -> Any:
+    """``obj`` with numpy arrays and scalars turned into lists and Python numbers."""
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, dict):
+        return {str(k): plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain(v) for v in obj]
+    return obj
+
+
+def dumps(obj: Any, indent: int = 0) -> str:
+    """``obj`` (plain JSON values) as text: dicts one key a line, lists of scalars on one line,
+    lists of lists one inner list a line."""
+    pad = "  " * (indent + 1)
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        items = (f"{pad}{json.dumps(str(k))}: {dumps(v, indent + 1)}" for k, v in obj.items())
+        return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
+    if isinstance(obj, list) and obj and all(isinstance(v, (list, dict)) for v in obj):
+        return "[\n" + ",\n".join(pad + dumps(v, indent + 1) for v in obj) + "\n" + "  " * indent + "]"
+    return json.dumps(obj, allow_nan=False, separators=(", ", ": "))

@@ -1,0 +1,453 @@
+"""Trained weights as files: ``.npz``, ``.json`` and ``.onnx``, with the metadata to use them alone.
+
+A :class:`WeightFile` holds the weights under PyTorch ``nn.Linear`` names
+(``layers.{i}.weight`` (out, in), ``layers.{i}.bias`` (out,)) and a metadata
+dict saying everything else needed to rebuild the predictions: the input
+features in order, the layer sizes, the hidden activations, the output
+activation, loss, problem and classes, and the experiment spec.
+:func:`predict` computes the network's output from a ``WeightFile`` alone.
+
+Formats (chosen by the file's suffix):
+
+- ``.npz``: one array per weight plus ``metadata``, a JSON string; no pickled
+  objects (read with ``allow_pickle=False``).
+- ``.json``: ``{"format": ..., "metadata": {...}, "state": {name: nested lists}}``,
+  one matrix row per line; floats written with ``repr`` so they round-trip exactly.
+- ``.onnx``: a model that takes raw ``(x1, x2)`` (see ``onnx_export.py``); write only.
+
+Every problem raises :class:`WeightFileError` with one line naming the file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from playground.core.activations import ACTIVATIONS, ELU_ALPHA, LEAKY_SLOPE
+from playground.core.features import expand_features
+from playground.core.io import json_text
+from playground.core.io.atomic import atomic_write, atomic_write_text, describe_os_error
+from playground.core.losses import output_head
+from playground.core.spec import FEATURES, LOSSES, PROBLEMS, ExperimentSpec, SpecError
+
+FORMAT_NAME = "neural-network-playground weights"
+FORMAT_VERSION = 1
+SUFFIXES = (".npz", ".json", ".onnx")
+READABLE_SUFFIXES = (".npz", ".json")
+OUTPUT_ACTIVATIONS = ("tanh", "sigmoid", "softmax", "linear")
+#: Larger files are refused before reading (a weight file of the largest network is a few MB).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+_REQUIRED = ("format_version", "features", "layer_sizes", "activations", "output_activation",
+             "loss", "problem", "classes")
+
+
+class WeightFileError(ValueError):
+    """A weight file that cannot be written, read or used; one line naming the file and the problem."""
+
+
+@dataclass(frozen=True, eq=False)
+class WeightFile:
+    """Weights and the metadata needed to use them without the app.
+
+    Attributes
+    ----------
+    state : ``layers.{i}.weight`` (out, in) and ``layers.{i}.bias`` (out,) float64, read-only
+    metadata : JSON-able dict: ``format_version``, ``features``, ``layer_sizes``
+        ``(n_in, *hidden, n_out)``, ``activations`` (hidden), ``output_activation``,
+        ``loss``, ``problem``, ``classes`` and optionally ``spec`` (ExperimentSpec dict),
+        ``epoch``, ``domain``
+
+    Raises
+    ------
+    WeightFileError
+        when the metadata is incomplete or the arrays do not fit it.
+    """
+
+    state: dict[str, np.ndarray]
+    metadata: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.metadata, dict):
+            raise WeightFileError("metadata must be a JSON object")
+        if not isinstance(self.state, dict):
+            raise WeightFileError("the weights must be a mapping of names to arrays")
+        _check_metadata(self.metadata)
+        object.__setattr__(self, "state", _checked_state(self.state, self.metadata["layer_sizes"]))
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        return tuple(self.metadata["layer_sizes"])
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        return tuple(self.metadata["features"])
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.metadata["layer_sizes"]) - 1
+
+    def weight(self, i: int) -> np.ndarray:
+        """Layer ``i``'s weight (out, in)."""
+        return self.state[f"layers.{i}.weight"]
+
+    def bias(self, i: int) -> np.ndarray:
+        """Layer ``i``'s bias (out,)."""
+        return self.state[f"layers.{i}.bias"]
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_metadata(meta: dict[str, Any]) -> None:
+    missing = [k for k in _REQUIRED if k not in meta]
+    if missing:
+        raise WeightFileError(f"metadata is missing {', '.join(missing)}")
+    version = meta["format_version"]
+    if not _is_int(version) or version < 1:
+        raise WeightFileError(f"metadata.format_version must be a whole number >= 1, got {version!r}")
+    if version > FORMAT_VERSION:
+        raise WeightFileError(f"written by a newer version (format {version}); this app reads up to "
+                              f"format {FORMAT_VERSION}")
+    feats = meta["features"]
+    if not isinstance(feats, list) or not feats or any(f not in FEATURES for f in feats) \
+            or len(set(feats)) != len(feats):
+        raise WeightFileError(f"metadata.features must be a list of distinct names from "
+                              f"{', '.join(FEATURES)}, got {feats!r}")
+    sizes = meta["layer_sizes"]
+    if not isinstance(sizes, list) or len(sizes) < 2 or not all(_is_int(s) and 1 <= s <= 4096 for s in sizes):
+        raise WeightFileError(f"metadata.layer_sizes must list at least 2 whole numbers from 1 to 4096, "
+                              f"got {sizes!r}")
+    if sizes[0] != len(feats):
+        raise WeightFileError(f"metadata.layer_sizes starts with {sizes[0]} inputs but "
+                              f"{len(feats)} features are listed")
+    acts = meta["activations"]
+    if not isinstance(acts, list) or len(acts) != len(sizes) - 2 or any(a not in ACTIVATIONS for a in acts):
+        raise WeightFileError(f"metadata.activations must name one of {', '.join(ACTIVATIONS)} for each of "
+                              f"the {len(sizes) - 2} hidden layers, got {acts!r}")
+    out_act = meta["output_activation"]
+    if out_act not in OUTPUT_ACTIVATIONS:
+        raise WeightFileError(f"metadata.output_activation must be one of {', '.join(OUTPUT_ACTIVATIONS)}, "
+                              f"got {out_act!r}")
+    loss, problem, classes = meta["loss"], meta["problem"], meta["classes"]
+    if loss not in LOSSES or problem not in PROBLEMS or not _is_int(classes):
+        raise WeightFileError(f"metadata: loss, problem or classes is invalid "
+                              f"({loss!r}, {problem!r}, {classes!r})")
+    try:
+        head = output_head(problem, loss, classes if problem == "classification" else 0)
+    except ValueError as exc:
+        raise WeightFileError(f"metadata: {exc}") from None
+    if (head.activation, head.n_outputs) != (out_act, sizes[-1]):
+        raise WeightFileError(f"metadata: {problem} with {loss} needs {head.n_outputs} {head.activation} "
+                              f"output(s), the file has {sizes[-1]} {out_act}")
+    if "spec" in meta and meta["spec"] is not None:
+        try:
+            ExperimentSpec.from_dict(meta["spec"])
+        except SpecError as exc:
+            raise WeightFileError(f"metadata.spec: {exc}") from None
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def expected_names(n_layers: int) -> list[str]:
+    """The state names a network of ``n_layers`` layers has, in order."""
+    return [f"layers.{i}.{p}" for i in range(n_layers) for p in ("weight", "bias")]
+
+
+def _checked_state(state: dict[str, Any], sizes: list[int]) -> dict[str, np.ndarray]:
+    names = expected_names(len(sizes) - 1)
+    missing = [n for n in names if n not in state]
+    if missing:
+        raise WeightFileError(f"weights {', '.join(missing)} are missing")
+    extra = sorted(set(state) - set(names), key=str)
+    if extra:
+        raise WeightFileError(f"unexpected entries {', '.join(map(str, extra))} "
+                              f"(a network with layer sizes {sizes} has {', '.join(names)})")
+    out: dict[str, np.ndarray] = {}
+    for i in range(len(sizes) - 1):
+        for kind, shape in (("weight", (sizes[i + 1], sizes[i])), ("bias", (sizes[i + 1],))):
+            name = f"layers.{i}.{kind}"
+            arr = _float_array(state[name], name)
+            if arr.shape != shape:
+                raise WeightFileError(f"{name} has shape {arr.shape}, layer sizes {sizes} need {shape}")
+            if not np.isfinite(arr).all():
+                raise WeightFileError(f"{name} contains NaN or infinity")
+            arr.setflags(write=False)
+            out[name] = arr
+    return out
+
+
+def _float_array(value: Any, name: str) -> np.ndarray:
+    if isinstance(value, np.ndarray) and value.dtype.kind not in "biuf":
+        raise WeightFileError(f"{name} must hold numbers, got an array of {value.dtype}")
+    try:
+        arr = np.array(value, dtype=np.float64, copy=True)
+    except (TypeError, ValueError, OverflowError):
+        raise WeightFileError(f"{name} must be a (nested) list of numbers") from None
+    return arr
+
+
+# --------------------------------------------------------------------------- from a trainer
+
+
+def weight_file_from_trainer(trainer: Any) -> WeightFile:
+    """The trainer's current weights and everything needed to use them.
+
+    Parameters
+    ----------
+    trainer : ``playground.core.trainer.Trainer``
+    """
+    spec: ExperimentSpec = trainer.spec
+    net = trainer.network
+    head = trainer.head
+    meta: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "features": list(spec.features),
+        "layer_sizes": list(net.sizes),
+        "activations": list(spec.network.activations),
+        "output_activation": head.activation,
+        "loss": head.loss,
+        "problem": trainer.dataset.problem,
+        "classes": int(trainer.dataset.classes),
+        "epoch": int(trainer.epoch),
+        "domain": [float(v) for v in trainer.dataset.domain()],
+        "output": output_meaning(head.activation, head.loss, int(trainer.dataset.classes)),
+        "spec": spec.to_dict(),
+    }
+    return WeightFile(net.state_dict(), meta)
+
+
+def output_meaning(activation: str, loss: str, classes: int) -> str:
+    """One sentence saying how to read the outputs."""
+    if classes == 0:
+        return "one linear output: the predicted value"
+    if activation == "softmax":
+        return f"{classes} softmax outputs: class probabilities; the class is the argmax"
+    if classes == 2:
+        cut = "0" if activation == "tanh" else "0.5"
+        return f"one {activation} output: class 1 when the output is >= {cut}, else class 0"
+    return f"{classes} {activation} outputs, one per class; the class is the argmax"
+
+
+# --------------------------------------------------------------------------- prediction
+
+
+def predict(wf: WeightFile, points: np.ndarray) -> np.ndarray:
+    """The network's outputs for raw points, computed from the file alone.
+
+    Parameters
+    ----------
+    wf : the weights and metadata
+    points : (n, 2) raw ``(x1, x2)``
+
+    Returns
+    -------
+    (n, n_outputs) float64: after the output activation (tanh, sigmoid, softmax or linear)
+    """
+    pts = np.asarray(points, dtype=np.float64)
+    if pts.ndim != 2 or pts.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2), got {pts.shape}")
+    a = expand_features(pts, wf.features)
+    acts = wf.metadata["activations"]
+    for i in range(wf.n_layers):
+        z = a @ wf.weight(i).T + wf.bias(i)
+        name = acts[i] if i < len(acts) else wf.metadata["output_activation"]
+        a = NUMPY_ACTIVATIONS[name](z)
+    return a
+
+
+_GELU_C = math.sqrt(2.0 / math.pi)
+_GELU_K = 0.044715
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # exact and overflow-free
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+#: The activations written out plainly (independent of the engine's in-place versions).
+NUMPY_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "linear": lambda z: z,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "leaky_relu": lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
+    "elu": lambda z: np.where(z > 0, z, ELU_ALPHA * np.expm1(np.minimum(z, 0.0))),
+    "tanh": np.tanh,
+    "sigmoid": _sigmoid,
+    "softplus": lambda z: np.logaddexp(0.0, z),
+    "swish": lambda z: z * _sigmoid(z),
+    "gelu": lambda z: 0.5 * z * (1.0 + np.tanh(_GELU_C * z * (1.0 + _GELU_K * z * z))),
+    "softmax": _softmax,
+}
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_weights(path: str | os.PathLike[str], wf: WeightFile) -> None:
+    """Write ``wf`` in the format the suffix of ``path`` names (``.npz``, ``.json``, ``.onnx``).
+
+    Atomic: on failure nothing is left behind and an existing file is untouched.
+
+    Raises
+    ------
+    WeightFileError
+        unknown suffix or the file cannot be written.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise WeightFileError(f"{path}: unknown weight format {suffix or '(no suffix)'!r}; "
+                              f"use {', '.join(SUFFIXES)}")
+    try:
+        if suffix == ".npz":
+            atomic_write(path, lambda f: _write_npz(f, wf))
+        elif suffix == ".json":
+            atomic_write_text(path, weights_json_text(wf))
+        else:
+            from playground.core.io.onnx_export import to_onnx
+            data = to_onnx(wf).SerializeToString()
+            atomic_write(path, lambda f: f.write(data))
+    except OSError as exc:
+        raise WeightFileError(f"{path}: cannot write ({describe_os_error(exc)})") from None
+
+
+def export_weights(path: str | os.PathLike[str], trainer: Any) -> None:
+    """Write the trainer's current weights to ``path`` (format from the suffix)."""
+    write_weights(path, weight_file_from_trainer(trainer))
+
+
+def _write_npz(f: Any, wf: WeightFile) -> None:
+    arrays = {name: np.asarray(a) for name, a in wf.state.items()}
+    np.savez(f, metadata=np.array(json.dumps(wf.metadata, sort_keys=True)), **arrays)
+
+
+def weights_json_text(wf: WeightFile) -> str:
+    """The ``.json`` form: metadata indented, each weight row on one line."""
+    doc = {"format": FORMAT_NAME, "metadata": wf.metadata,
+           "state": {name: arr.tolist() for name, arr in wf.state.items()}}
+    return json_text.dumps(doc) + "\n"
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_weight_file(path: str | os.PathLike[str]) -> WeightFile:
+    """Read a ``.npz`` or ``.json`` weight file and check it completely.
+
+    Raises
+    ------
+    WeightFileError
+        ``"<path>: <problem>"`` for a missing, unreadable, oversized, malformed or
+        inconsistent file (shapes against ``layer_sizes``, NaN, missing names ...).
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in READABLE_SUFFIXES:
+        raise WeightFileError(f"{path}: can read weights from {' or '.join(READABLE_SUFFIXES)} files, "
+                              f"not {suffix or '(no suffix)'!r}")
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_FILE_BYTES:
+            raise WeightFileError(f"{path}: the file is {size / 2**20:.0f} MB; weight files over "
+                                  f"{MAX_FILE_BYTES // 2**20} MB are refused")
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise WeightFileError(f"{path}: cannot read ({describe_os_error(exc)})") from None
+    try:
+        state, meta = _parse_npz(raw) if suffix == ".npz" else _parse_json(raw)
+        return WeightFile(state, meta)
+    except WeightFileError as exc:
+        raise WeightFileError(f"{path}: {exc}") from None
+
+
+def _parse_npz(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
+            names = list(npz.files)
+            if "metadata" not in names:
+                raise WeightFileError("no metadata entry (not a weight file written by this app?)")
+            arrays = {n: npz[n] for n in names}
+    except WeightFileError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise WeightFileError(f"not a readable .npz archive ({exc})") from None
+    except ValueError as exc:  # pickled objects, or a broken array header
+        raise WeightFileError(f"holds an entry that cannot be read without pickle ({exc})") from None
+    meta_arr = arrays.pop("metadata")
+    if meta_arr.shape != () or meta_arr.dtype.kind != "U":
+        raise WeightFileError("the metadata entry must be a JSON string")
+    return arrays, _json_object(str(meta_arr), "metadata")
+
+
+def _parse_json(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise WeightFileError("not UTF-8 text") from None
+    doc = _json_object(text, "the file")
+    if "metadata" not in doc or "state" not in doc:
+        raise WeightFileError("needs \"metadata\" and \"state\" entries (not a weight file?)")
+    meta, state = doc["metadata"], doc["state"]
+    if not isinstance(meta, dict):
+        raise WeightFileError("\"metadata\" must be a JSON object")
+    if not isinstance(state, dict):
+        raise WeightFileError("\"state\" must be a JSON object of named weight arrays")
+    return state, meta
+
+
+def _json_object(text: str, what: str) -> dict[str, Any]:
+    def no_constants(name: str) -> float:
+        raise WeightFileError(f"{what} holds {name}; weights must be finite numbers")
+    try:
+        doc = json.loads(text, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise WeightFileError(f"{what} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise WeightFileError(f"{what} is nested too deeply") from None
+    if not isinstance(doc, dict):
+        raise WeightFileError(f"{what} must be a JSON object")
+    return doc
+
+
+def check_matches(wf: WeightFile, trainer: Any, source: str = "weights") -> None:
+    """Raise :class:`WeightFileError` unless ``wf`` fits the trainer's network exactly.
+
+    Compares features, layer sizes, hidden and output activations, naming the first difference.
+    """
+    spec: ExperimentSpec = trainer.spec
+    mine = {
+        "features": list(spec.features),
+        "layer_sizes": list(trainer.network.sizes),
+        "activations": list(spec.network.activations),
+        "output_activation": trainer.head.activation,
+    }
+    for key, value in mine.items():
+        theirs = wf.metadata[key]
+        if theirs != value:
+            raise WeightFileError(f"{source}: {key.replace('_', ' ')} {_fmt(theirs)} do not match this "
+                                  f"network's {_fmt(value)}")
+
+
+def load_weights_into(trainer: Any, wf: WeightFile, source: str = "weights") -> None:
+    """Check ``wf`` fits (:func:`check_matches`) and start the trainer from its weights."""
+    check_matches(wf, trainer, source)
+    trainer.load_weights({k: v.copy() for k, v in wf.state.items()})
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(map(str, v)) + "]"
+    return str(v)
