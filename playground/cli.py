@@ -4,8 +4,8 @@
 ``playground train ...`` trains an experiment described by flags or a project
 file; ``playground data ...`` writes a dataset as CSV; ``playground export``
 writes a project's weights. Bad input gets one line on stderr and exit code 2;
-nothing is overwritten unless the command succeeded (outputs are written to a
-temporary file beside the target and moved into place).
+nothing is overwritten unless the command succeeded (every output is written
+to a temporary file beside the target and moved into place).
 
 Exit codes: 0 success, 1 unexpected error, 2 bad input, 3 training diverged,
 130 interrupted (Ctrl-C; what was asked is still saved).
@@ -19,8 +19,7 @@ import math
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,29 +60,21 @@ def check_output(path: str, flag: str, suffixes: Sequence[str] = ()) -> None:
         raise CliError(f"{flag} {path}: the folder {folder} does not exist")
 
 
-@contextmanager
-def atomic_target(path: str) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces ``path`` only if the block succeeds.
+def write_text_atomic(path: str, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then move it onto ``path``.
 
-    The temporary name ends with the target's whole name, so a writer that picks
-    its format from the suffix sees the same suffix.
+    An existing file is replaced only when the whole text was written;
+    ``OSError`` becomes one line naming ``path``.
     """
     target = Path(path)
-    tmp = target.with_name(f".tmp-{os.getpid()}-{target.name}")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        yield tmp
+        tmp.write_text(text, encoding="utf-8", newline="\n")
         os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def write_output(path: str, writer: Callable[[Path], None]) -> None:
-    """Run ``writer(tmp)`` and move the result onto ``path``; ``OSError`` becomes one line."""
-    try:
-        with atomic_target(path) as tmp:
-            writer(tmp)
     except OSError as exc:
         raise CliError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _finite_or_none(value: Any) -> Any:
@@ -111,7 +102,7 @@ def cmd_gui(a: argparse.Namespace) -> int:
 
 def cmd_data(a: argparse.Namespace) -> int:
     from playground.core.datasets import make_dataset
-    from playground.core.io.csv_data import write_csv
+    from playground.core.io.csv_data import dataset_to_csv_text
     from playground.core.spec import DataSpec
 
     check_output(a.out, "--out")
@@ -119,7 +110,7 @@ def cmd_data(a: argparse.Namespace) -> int:
                     train_ratio=pick(a.train_ratio, 0.5), classes=pick(a.classes, 2),
                     seed=pick(a.data_seed, 0))
     dataset = make_dataset(spec)
-    write_output(a.out, lambda tmp: write_csv(dataset, tmp))
+    write_text_atomic(a.out, dataset_to_csv_text(dataset))
     return EXIT_OK
 
 
@@ -129,7 +120,7 @@ def cmd_export(a: argparse.Namespace) -> int:
 
     check_output(a.out, "OUT", WEIGHT_SUFFIXES)
     trainer = load_project(a.experiment)
-    write_output(a.out, lambda tmp: export_weights(tmp, trainer))
+    export_weights(a.out, trainer)  # atomic itself; errors name the user's path
     return EXIT_OK
 
 
@@ -188,10 +179,10 @@ def cmd_train(a: argparse.Namespace) -> int:
             return EXIT_DIVERGED
         if a.export is not None:
             from playground.core.io.weights import export_weights
-            write_output(a.export, lambda tmp: export_weights(tmp, trainer))
+            export_weights(a.export, trainer)  # atomic
         if a.save is not None:
             from playground.core.io.project import save_project
-            write_output(a.save, lambda tmp: save_project(tmp, trainer))
+            save_project(a.save, trainer)  # atomic
     if a.json:
         result = {k: _finite_or_none(v) for k, v in trainer.metrics().items()}
         result.update(epochs_run=done, seconds=seconds,

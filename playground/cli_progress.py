@@ -10,12 +10,15 @@ run stops on a whole epoch and can still be saved; a second Ctrl-C aborts.
 from __future__ import annotations
 
 import math
+import os
 import signal
 import threading
 import time
 from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import TextIO
+
+import numpy as np
 
 from playground.core.trainer import Trainer
 
@@ -40,6 +43,14 @@ def metrics_text(trainer: Trainer) -> str:
         text += (f"  train acc {format_accuracy(trainer.train_accuracy)}"
                  f"  test acc {format_accuracy(trainer.test_accuracy)}")
     return text
+
+
+def _columns(stream: TextIO) -> int:
+    """Width of the terminal ``stream`` writes to (100 when it cannot be told)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 100
+    except (OSError, ValueError, AttributeError):
+        return 100
 
 
 class StopRequest:
@@ -87,6 +98,8 @@ class Progress:
         self.stream = stream
         self.live = live
         self._drawn = False
+        # A line wider than the terminal wraps, and \r would then redraw only its last part.
+        self.width = _columns(stream) - 1
 
     def update(self, trainer: Trainer, done: int, seconds: float) -> None:
         """Redraw the line after ``done`` epochs in ``seconds`` (the caller throttles)."""
@@ -96,9 +109,9 @@ class Progress:
         filled = round(BAR_WIDTH * share)
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
         rate = done / seconds if seconds > 0 else 0.0
-        line = (f"\repoch {trainer.epoch} [{bar}] {done}/{self.total}  {metrics_text(trainer)}"
-                f"  {rate:,.0f} epochs/s")
-        self.stream.write(line + "\x1b[K")  # erase what a longer previous line left
+        line = (f"epoch {trainer.epoch} [{bar}] {done}/{self.total}  {rate:,.0f} epochs/s"
+                f"  {metrics_text(trainer)}")
+        self.stream.write("\r" + line[:self.width] + "\x1b[K")  # erase what a longer previous line left
         self.stream.flush()
         self._drawn = True
 
@@ -122,6 +135,14 @@ def run_epochs(trainer: Trainer, epochs: int, stop: StopRequest, progress: Progr
     (epochs done, seconds spent). Raises ``TrainingDiverged`` from the trainer.
     """
     start = time.perf_counter()
+    # Overflow on the way to a NaN loss is reported once, as TrainingDiverged, not as numpy warnings.
+    with np.errstate(all="ignore"):
+        done = _train_loop(trainer, epochs, stop, progress, start)
+    return done, time.perf_counter() - start
+
+
+def _train_loop(trainer: Trainer, epochs: int, stop: StopRequest, progress: Progress | None,
+                start: float) -> int:
     done = 0
     while done < epochs and not stop.requested:
         deadline = time.perf_counter() + UPDATE_INTERVAL
@@ -132,4 +153,4 @@ def run_epochs(trainer: Trainer, epochs: int, stop: StopRequest, progress: Progr
         done += trainer.train(epochs - done, keep_going)
         if progress is not None:
             progress.update(trainer, done, time.perf_counter() - start)
-    return done, time.perf_counter() - start
+    return done
