@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -27,13 +28,28 @@ _GELU_K = 0.044715
 
 @dataclass(frozen=True)
 class Activation:
-    """One activation: ``forward(z, out)`` and ``grad_into(d_a, z, a, out, tmp)``."""
+    """One activation: ``forward(z, out)`` and ``grad_into(d_a, z, a, out, tmp)``.
+
+    ``forward_calls``/``grad_calls`` give the same computation as bound calls
+    for the training loop; where the step is a few plain ufuncs they are bound
+    directly, so no Python frame runs per call.
+    """
 
     name: str
     label: str
     tooltip: str
     forward: Callable[[Array, Array], Array]
     grad_into: Callable[[Array, Array, Array, Array, Array], Array]
+
+    def forward_calls(self, z: Array, out: Array) -> list[Callable[[], object]]:
+        """``out = f(z)`` as bound calls."""
+        builder = _FORWARD_CALLS.get(self.name)
+        return builder(z, out) if builder else [partial(self.forward, z, out)]
+
+    def grad_calls(self, d_a: Array, z: Array, a: Array, out: Array, tmp: Array) -> list[Callable[[], object]]:
+        """``out = d_a * f'(z)`` as bound calls (``out`` must not alias ``d_a`` here)."""
+        builder = _GRAD_CALLS.get(self.name)
+        return builder(d_a, z, a, out, tmp) if builder else [partial(self.grad_into, d_a, z, a, out, tmp)]
 
     def __call__(self, z: Array) -> Array:
         """Allocating convenience form of ``forward``."""
@@ -210,6 +226,25 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation("gelu", "GELU", "f(z) ≈ z·Φ(z) (tanh approximation): the transformer's activation.",
                    _gelu_f, _gelu_g),
     )
+}
+
+
+# Direct ufunc bindings for the common activations (same maths as the functions above).
+_FORWARD_CALLS: dict[str, Callable[..., list]] = {
+    "linear": lambda z, out: [partial(np.copyto, out, z)],
+    "relu": lambda z, out: [partial(np.maximum, z, 0.0, out=out)],
+    "tanh": lambda z, out: [partial(np.tanh, z, out=out)],
+}
+_GRAD_CALLS: dict[str, Callable[..., list]] = {
+    "linear": lambda d_a, z, a, out, tmp: [partial(np.copyto, out, d_a)],
+    "relu": lambda d_a, z, a, out, tmp: [partial(np.greater, z, 0.0, out=tmp),
+                                         partial(np.multiply, d_a, tmp, out=out)],
+    "tanh": lambda d_a, z, a, out, tmp: [partial(np.multiply, a, a, out=tmp),
+                                         partial(np.subtract, 1.0, tmp, out=tmp),
+                                         partial(np.multiply, d_a, tmp, out=out)],
+    "sigmoid": lambda d_a, z, a, out, tmp: [partial(np.subtract, 1.0, a, out=tmp),
+                                            partial(np.multiply, tmp, a, out=tmp),
+                                            partial(np.multiply, d_a, tmp, out=out)],
 }
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from playground.core.features import expand_features
-from playground.core.network import Network
+from playground.core.network import Network, run_calls
 from playground.core.snapshot import GridOutput, frozen_copy
 
 MIN_RESOLUTION = 2
@@ -54,23 +54,22 @@ class GridEvaluator:
         self.workspace = self.mirror.workspace(rows)
         pts = grid_points(self.domain, resolution)
         # The inputs never change for a fixed grid: expand the features once.
-        expand_features(pts, self.features, out=self.workspace.inputs[:, :-1])
+        self.workspace.inputs[:-1] = expand_features(pts, self.features).T
         self._calls = self.workspace.forward_calls()
 
     def evaluate(self, with_neurons: bool = True) -> GridOutput:
         """Run the mirror network on the grid with the source's current parameters."""
         np.copyto(self.mirror.params, self.source.params, casting="same_kind")
-        for call in self._calls:
-            call()
+        run_calls(self._calls)
         n = self.resolution
         head = self.mirror.head
-        out = self.workspace.output
+        out = self.workspace.output.T  # sample-major (n·n, k) view
         score = head.score(out).reshape(n, n)
         predicted = head.predict(out).reshape(n, n) if head.is_classification else None
         neurons: tuple[np.ndarray, ...] = ()
         if with_neurons:
-            layers = [self.workspace.inputs[:, :-1]] + list(self.workspace.acts)
-            neurons = tuple(frozen_copy(a.reshape(n, n, a.shape[1])) for a in layers)
+            layers = [self.workspace.inputs[:-1]] + list(self.workspace.acts)
+            neurons = tuple(frozen_copy(a.T.reshape(n, n, a.shape[0])) for a in layers)
         return GridOutput(
             domain=self.domain,  # type: ignore[arg-type]
             resolution=n,

@@ -13,16 +13,22 @@ Exact definitions (``n`` samples, ``k`` outputs, ``o`` the output activations,
 - ``cross_entropy``: mean over samples of −log softmax(z)[label] =
   logsumexp(z) − z[label] (max-shifted, stable), K ≥ 2 softmax outputs.
 
-``OutputHead.delta_into`` returns dL/dz (the gradient at the output
-pre-activation) already divided by ``n``: for each pairing above it has the
-simple closed form used by backpropagation.
+``OutputHead.delta_calls`` computes dL/dz (the gradient at the output
+pre-activation) of the summed loss: for each pairing above it has the simple
+closed form used by backpropagation. The network works feature-major (one
+column per sample); ``encode``, ``predict``, ``score`` and ``accuracy`` take
+and give sample-major arrays (one row per sample).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
+
+from playground.core.activations import ACTIVATIONS
 
 Array = np.ndarray
 LOSS_LABELS = {"mse": "Mean squared error", "bce": "Binary cross-entropy", "cross_entropy": "Cross-entropy"}
@@ -33,16 +39,16 @@ LOSS_TOOLTIPS = {
 }
 
 
-def _logsumexp_rows(z: Array) -> Array:
-    m = z.max(axis=1, keepdims=True)
-    return (m + np.log(np.exp(z - m).sum(axis=1, keepdims=True)))[:, 0]
+def _logsumexp_columns(z: Array) -> Array:
+    m = z.max(axis=0, keepdims=True)
+    return (m + np.log(np.exp(z - m).sum(axis=0, keepdims=True)))[0]
 
 
 def softmax_into(z: Array, out: Array) -> Array:
-    """Row-wise softmax of ``z`` (n, k) into ``out``, max-shifted for stability."""
-    np.subtract(z, z.max(axis=1, keepdims=True), out=out)
+    """Softmax over the outputs of ``z`` (k, n) — one column per sample — into ``out``, max-shifted."""
+    np.subtract(z, z.max(axis=0, keepdims=True), out=out)
     np.exp(out, out=out)
-    out /= out.sum(axis=1, keepdims=True)
+    out /= out.sum(axis=0, keepdims=True)
     return out
 
 
@@ -84,21 +90,27 @@ class OutputHead:
 
     # ---- forward through the output activation
 
-    def activate_into(self, z: Array, out: Array) -> Array:
-        """Output activation of ``z`` (n, k) into ``out``."""
+    def activation_function(self) -> Callable[[Array, Array], Array]:
+        """``f(z, out)`` of the output activation, to bind into a pass."""
         if self.activation == "softmax":
-            return softmax_into(z, out)
-        if self.activation == "linear":
-            np.copyto(out, z)
-            return out
-        from playground.core.activations import ACTIVATIONS  # tanh or sigmoid
-        return ACTIVATIONS[self.activation].forward(z, out)
+            return softmax_into
+        return ACTIVATIONS[self.activation].forward  # tanh, sigmoid or linear
 
-    # ---- loss and its gradient
+    def activation_calls(self, z: Array, out: Array) -> list[Callable[[], object]]:
+        """The output activation of ``z`` (k, n) into ``out`` as bound calls."""
+        if self.activation == "softmax":
+            return [partial(softmax_into, z, out)]
+        return ACTIVATIONS[self.activation].forward_calls(z, out)
+
+    def activate_into(self, z: Array, out: Array) -> Array:
+        """Output activation of ``z`` (k, n) into ``out``."""
+        return self.activation_function()(z, out)
+
+    # ---- loss and its gradient (feature-major: one column per sample, as the network computes)
 
     def loss_value(self, z: Array, o: Array, t: Array) -> float:
-        """Mean loss over the ``n`` rows; ``z`` pre-activations, ``o`` outputs, ``t`` targets, all (n, k)."""
-        n = len(z)
+        """Mean loss over the ``n`` samples; pre-activations ``z``, outputs ``o``, targets ``t``, all (k, n)."""
+        n = z.shape[1]
         if n == 0:
             return float("nan")
         if self.loss == "mse":
@@ -106,21 +118,24 @@ class OutputHead:
             return float(0.5 * np.einsum("ij,ij->", d, d) / n)
         if self.loss == "bce":
             return float((np.logaddexp(0.0, z) - t * z).sum() / n)
-        # cross_entropy: logsumexp(z) − z[label], labels from the one-hot targets
-        z_true = np.einsum("ij,ij->i", z, t)
-        return float((_logsumexp_rows(z) - z_true).sum() / n)
+        # cross_entropy: logsumexp(z) − z[label], the label's row picked by the one-hot targets
+        z_true = np.einsum("ij,ij->j", z, t)
+        return float((_logsumexp_columns(z) - z_true).sum() / n)
 
-    def delta_into(self, z: Array, o: Array, t: Array, out: Array) -> Array:
-        """dL/dz (n, k) into ``out``, already divided by ``n`` (the loss is a mean)."""
-        n = len(z)
-        np.subtract(o, t, out=out)
+    def delta_calls(self, z: Array, o: Array, t: Array, out: Array, tmp: Array) -> list[Callable[[], object]]:
+        """Bound calls writing n·dL/dz (k, n) into ``out`` — the gradient of the *summed* loss.
+
+        The optimizer applies the 1/n of the mean (see ``Optimizer.update_calls``'s ``scale``).
+        mse+linear, bce+sigmoid and cross_entropy+softmax all give o − t; mse+tanh
+        gives (o − t)(1 − o²).
+        """
+        calls: list[Callable[[], object]] = [partial(np.subtract, o, t, out=out)]
         if self.loss == "mse" and self.activation == "tanh":
-            out *= 1.0 - o * o
-        # mse+linear, bce+sigmoid and cross_entropy+softmax all give o − t.
-        out *= 1.0 / n
-        return out
+            calls += [partial(np.multiply, o, o, out=tmp), partial(np.subtract, 1.0, tmp, out=tmp),
+                      partial(np.multiply, out, tmp, out=out)]
+        return calls
 
-    # ---- reading outputs
+    # ---- reading outputs (sample-major: one row per sample)
 
     def predict(self, o: Array) -> Array:
         """Class index (n,) int64 for classification; the output (n,) for regression."""

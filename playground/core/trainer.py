@@ -28,16 +28,18 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
+from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
 from playground.core.datasets import make_dataset
 from playground.core.features import expand_features
 from playground.core.grid import GridEvaluator
 from playground.core.history import MetricHistory
 from playground.core.losses import OutputHead, output_head
-from playground.core.network import Call, Network
+from playground.core.network import Call, Network, run_calls
 from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
 from playground.core.spec import ExperimentSpec, TrainingSpec
@@ -77,6 +79,7 @@ class Trainer:
     """
 
     def __init__(self, spec: ExperimentSpec, dataset: Dataset | None = None, dtype: type = np.float64) -> None:
+        limit_blas_threads_once()
         self.dtype = np.dtype(dtype)
         self._spec = spec
         self.dataset = dataset if dataset is not None else make_dataset(spec.data)
@@ -113,6 +116,8 @@ class Trainer:
         self._reg_tmp = np.empty_like(self.network.params)
 
         def prepared(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            # Stored sample-major, (n, n_in + 1) with a column of ones and targets (n, k), so that a
+            # batch of rows is contiguous and its transpose is the network's feature-major input.
             xe = np.ones((len(x), n_in + 1), dtype=self.dtype)
             expand_features(x, spec.features, out=xe[:, :-1])
             return xe, head.encode(y, self.dtype)
@@ -121,7 +126,7 @@ class Trainer:
         self.x_test, self.t_test = prepared(data.x_test, data.y_test)
         self._xs = np.empty_like(self.x_train)  # this epoch's row order
         self._ts = np.empty_like(self.t_train)
-        self._order = np.arange(len(self.x_train))
+        self._order = np.arange(self.dataset.n_train)
         self._grid: GridEvaluator | None = None
         self.history = MetricHistory(self.network.n_layers)
 
@@ -144,23 +149,37 @@ class Trainer:
     def _compile(self) -> None:
         """Bind the epoch's calls: per batch forward, backward, regulariser and update."""
         tr, net = self._spec.training, self.network
-        n = len(self.x_train)
+        n = self.dataset.n_train
         b = min(tr.batch_size, n)
         xs, ts = (self._xs, self._ts) if tr.shuffle else (self.x_train, self.t_train)
-        update = (regularization_calls(tr.regularization, tr.regularization_rate, net.params, self.grad,
-                                       net.weight_mask, self._reg_tmp)
-                  + self.optimizer.update_calls(net.params, self.grad))
+        reg = regularization_calls(tr.regularization, tr.regularization_rate, net.params, self.grad,
+                                   net.weight_mask, self._reg_tmp)
+        updates: dict[int, tuple[list[Call], float]] = {}  # per batch size: calls, scale left in grad
         self.batch_calls: list[list[Call]] = []
+        self._batch_grad_scale: list[float] = []
         for start in range(0, n, b):
-            x, t = xs[start:start + b], ts[start:start + b]
-            ws = net.workspace(len(x))
+            x, t = xs[start:start + b].T, ts[start:start + b].T
+            rows = x.shape[1]
+            if rows not in updates:
+                # The backward pass gives the summed gradient; the update applies the mean's 1/rows.
+                if reg:
+                    calls = [partial(np.multiply, self.grad, 1.0 / rows, out=self.grad)] + reg
+                    updates[rows] = (calls + self.optimizer.update_calls(net.params, self.grad), 1.0)
+                else:
+                    folded = self.optimizer.folds_scale
+                    updates[rows] = (self.optimizer.update_calls(net.params, self.grad, 1.0 / rows),
+                                     1.0 / rows if folded else 1.0)
+            update, grad_scale = updates[rows]
+            ws = net.workspace(rows)
             self.batch_calls.append(ws.forward_calls(x) + ws.backward_calls(self.grad_blocks, x, t) + update)
+            self._batch_grad_scale.append(grad_scale)
+        self._last_batch = len(self.batch_calls) - 1
         self.epoch_calls = [c for calls in self.batch_calls for c in calls]
-        self._eval_train = self._eval_calls(self.x_train)
-        self._eval_test = self._eval_calls(self.x_test) if len(self.x_test) else None
+        self._eval_train = self._eval_calls(self.x_train.T)
+        self._eval_test = self._eval_calls(self.x_test.T) if self.dataset.n_test else None
 
     def _eval_calls(self, x: np.ndarray) -> tuple[list[Call], np.ndarray, np.ndarray]:
-        ws = self.network.workspace(len(x))
+        ws = self.network.workspace(x.shape[1])
         return ws.forward_calls(x), ws.z[-1], ws.acts[-1]
 
     # ------------------------------------------------------------------ live changes
@@ -191,7 +210,7 @@ class Trainer:
     def _start_epoch(self) -> None:
         np.copyto(self._backup, self.network.params)
         if self._spec.training.shuffle:
-            self._order = self.shuffle_rng.permutation(len(self.x_train))
+            self._order = self.shuffle_rng.permutation(self.dataset.n_train)
             self._apply_order()
 
     def _apply_order(self) -> None:
@@ -205,14 +224,14 @@ class Trainer:
         """
         if self.batch_index == 0:
             self._start_epoch()
-            for call in self.epoch_calls:
-                call()
+            run_calls(self.epoch_calls)
             self.batches += len(self.batch_calls)
+            self._last_batch = len(self.batch_calls) - 1
         else:
-            for calls in self.batch_calls[self.batch_index:]:
-                for call in calls:
-                    call()
+            for k in range(self.batch_index, len(self.batch_calls)):
+                run_calls(self.batch_calls[k])
                 self.batches += 1
+                self._last_batch = k
         self.batch_index = 0
         self._end_epoch()
 
@@ -220,8 +239,8 @@ class Trainer:
         """One mini-batch update; completes the epoch (and records it) after its last batch."""
         if self.batch_index == 0:
             self._start_epoch()
-        for call in self.batch_calls[self.batch_index]:
-            call()
+        run_calls(self.batch_calls[self.batch_index])
+        self._last_batch = self.batch_index
         self.batches += 1
         self.batch_index += 1
         if self.batch_index == len(self.batch_calls):
@@ -273,17 +292,16 @@ class Trainer:
     def _run_eval(self, calls: tuple[list[Call], np.ndarray, np.ndarray], t: np.ndarray, y: np.ndarray
                   ) -> tuple[float, float | None]:
         fwd, z, o = calls
-        for call in fwd:
-            call()
-        return self.head.loss_value(z, o, t), self.head.accuracy(o, y)
+        run_calls(fwd)
+        return self.head.loss_value(z, o, t), self.head.accuracy(o.T, y)
 
     def _evaluate(self) -> tuple[float, float, float | None, float | None]:
         data = self.dataset
-        train_loss, train_acc = self._run_eval(self._eval_train, self.t_train, data.y_train)
+        train_loss, train_acc = self._run_eval(self._eval_train, self.t_train.T, data.y_train)
         if self._eval_test is None:
             test_loss, test_acc = float("nan"), None
         else:
-            test_loss, test_acc = self._run_eval(self._eval_test, self.t_test, data.y_test)
+            test_loss, test_acc = self._run_eval(self._eval_test, self.t_test.T, data.y_test)
         return train_loss, test_loss, train_acc, test_acc
 
     @property
@@ -308,9 +326,10 @@ class Trainer:
                 "train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy}
 
     def grad_norms(self) -> np.ndarray:
-        """(n_layers,) L2 norm of each layer's weight gradient from the last mini-batch."""
+        """(n_layers,) L2 norm of each layer's mean weight gradient in the last mini-batch."""
         g = self.grad * self.network.weight_mask
-        return np.sqrt(np.add.reduceat(g * g, self.network.offsets[:-1]))
+        scale = self._batch_grad_scale[self._last_batch] if self.batches else 1.0
+        return scale * np.sqrt(np.add.reduceat(g * g, self.network.offsets[:-1]))
 
     # ------------------------------------------------------------------ saving and restoring
 
@@ -359,7 +378,7 @@ class Trainer:
         order = state.get("epoch_order")
         if batch_index and self._spec.training.shuffle and order is not None:
             order = np.asarray(order, dtype=np.int64)
-            if sorted(order.tolist()) != list(range(len(self.x_train))):
+            if sorted(order.tolist()) != list(range(self.dataset.n_train)):
                 raise ValueError("training state's epoch_order is not a permutation of the training rows")
             self._order = order
             self._apply_order()
