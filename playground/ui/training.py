@@ -111,11 +111,15 @@ class TrainingWorker(QObject):
 
     # ------------------------------------------------------------------ commands
 
-    @Slot(object, object, int)
-    def load(self, spec: ExperimentSpec, dataset: Dataset | None, generation: int) -> None:
-        """Build a trainer for ``spec`` (points from ``dataset`` or generated); keeps playing if playing."""
+    @Slot(object, object, object, int)
+    def load(self, spec: ExperimentSpec, dataset: Dataset | None, state: dict | None,
+             generation: int) -> None:
+        """Build a trainer for ``spec`` (points from ``dataset`` or generated, continuing from
+        ``state`` of ``Trainer.get_state`` when given); keeps playing if playing."""
         try:
             trainer = Trainer(spec, dataset)
+            if state is not None:
+                trainer.set_state(state)
         except Exception as exc:  # a spec the engine refuses: say so, keep the old run
             self._set_running(False)
             self.failed.emit(f"could not build this experiment: {exc}")
@@ -346,7 +350,7 @@ class TrainingController(QObject):
     failed = Signal(str)
     stopped = Signal(str)
 
-    _load_requested = Signal(object, object, int)
+    _load_requested = Signal(object, object, object, int)
     _play_requested = Signal()
     _pause_requested = Signal()
     _step_epoch_requested = Signal()
@@ -395,10 +399,11 @@ class TrainingController(QObject):
 
     # ------------------------------------------------------------------ commands
 
-    def load(self, spec: ExperimentSpec, dataset: Dataset | None = None) -> None:
-        """Train ``spec`` from fresh weights (points from ``dataset`` or generated); drops older snapshots."""
+    def load(self, spec: ExperimentSpec, dataset: Dataset | None = None, state: dict | None = None) -> None:
+        """Train ``spec`` (points from ``dataset`` or generated; from fresh weights, or from ``state``
+        of ``Trainer.get_state``, which must not be used afterwards); drops older snapshots."""
         self.generation += 1
-        self._load_requested.emit(spec, dataset, self.generation)
+        self._load_requested.emit(spec, dataset, state, self.generation)
 
     def play(self) -> None:
         self._play_requested.emit()

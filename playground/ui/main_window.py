@@ -1,0 +1,347 @@
+"""The main window: experiment panels, live views, transport, menus, status bar; remembers its layout.
+
+The window holds the experiment as a frozen :class:`ExperimentSpec` and is the
+only thing that talks to the :class:`TrainingController`. Training settings
+apply live (``set_training``); data, features, architecture and loss rebuild
+the run (``load``) and the status bar says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QStyle, QWidget
+
+from playground.core.dataset import Dataset
+from playground.core.snapshot import Snapshot
+from playground.core.spec import (
+    DataSpec,
+    ExperimentSpec,
+    NetworkSpec,
+    OptimizerSpec,
+    SpecError,
+    TrainingSpec,
+)
+from playground.ui.training import TrainingController
+from playground.ui.widgets.boundary_view import BoundaryView
+from playground.ui.widgets.gradient_flow import GradientFlowView
+from playground.ui.widgets.loss_plot import LossPlot
+from playground.ui.widgets.network_view import NetworkView
+from playground.ui.widgets.transport import TransportBar
+from playground.ui.widgets.weights_view import WeightsView
+from playground.ui.window_parts import Banner, StatusBar, boundary_panel, experiment_dock, loss_panel
+
+WINDOW_TITLE = "Neural Network Playground"
+#: Acknowledge a snapshot after this long even if no paint happened (hidden or minimised window).
+ACK_FALLBACK_MS = 100
+
+
+def default_spec() -> ExperimentSpec:
+    """The experiment shown when the app opens with no file: a spiral that visibly learns in seconds."""
+    return ExperimentSpec(
+        data=DataSpec(name="spiral", noise=0.0),
+        features=("x1", "x2", "sin_x1", "sin_x2"),
+        network=NetworkSpec.uniform((8, 8), "tanh"),
+        training=TrainingSpec(loss="mse", optimizer=OptimizerSpec(name="sgd", learning_rate=0.03),
+                              batch_size=10),
+    )
+
+
+class MainWindow(QMainWindow):
+    """The playground's window. ``settings`` defaults to the application's QSettings."""
+
+    def __init__(self, spec: ExperimentSpec | None = None, settings: QSettings | None = None,
+                 dataset: Dataset | None = None, state: dict | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(WINDOW_TITLE)
+        self.resize(1440, 900)
+        self.spec = spec or default_spec()
+        self._dataset = dataset  # custom points from a project file; generated data when None
+        self.settings = settings if settings is not None else QSettings()
+        self.controller = TrainingController(self)
+        self._ack_pending = False
+        self._ack_timer = QTimer(self)
+        self._ack_timer.setSingleShot(True)
+        self._ack_timer.setInterval(ACK_FALLBACK_MS)
+        self._ack_timer.timeout.connect(self._acknowledge)
+
+        self.boundary = BoundaryView()
+        self.network_view = NetworkView()
+        self.loss_plot = LossPlot()
+        self.weights_view = WeightsView()
+        self.gradient_view = GradientFlowView()
+        self.views = (self.boundary, self.network_view, self.loss_plot, self.weights_view, self.gradient_view)
+
+        self._make_actions()
+        self.transport = TransportBar([self.play_action, self.step_action, self.step_batch_action,
+                                       self.reset_action], self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.transport)
+
+        self.banner = Banner()
+        self.boundary_box = boundary_panel(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("central_splitter")
+        self.splitter.addWidget(self.network_view)
+        self.splitter.addWidget(self.boundary_box)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([520, 560])
+        self.setCentralWidget(self.banner.wrap(self.splitter))
+
+        self.experiment = experiment_dock(self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.experiment.dock)
+        self.loss_dock = self._dock("Loss", "loss_dock", loss_panel(self))
+        self.weights_dock = self._dock("Weights", "weights_dock", self.weights_view)
+        self.gradient_dock = self._dock("Gradient flow", "gradient_dock", self.gradient_view)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.loss_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.weights_dock)
+        self.splitDockWidget(self.loss_dock, self.weights_dock, Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(self.weights_dock, self.gradient_dock)
+        self.weights_dock.raise_()
+        self.resizeDocks([self.loss_dock], [280], Qt.Orientation.Vertical)
+        self.resizeDocks([self.experiment.dock], [330], Qt.Orientation.Horizontal)
+
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self._make_menus()
+        self._connect()
+        self._restore_settings()
+        self.controller.load(self.spec, self._dataset, state)
+
+    # ------------------------------------------------------------------ building
+
+    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        return dock
+
+    def _action(self, text: str, name: str, shortcuts: list[str], tip: str, icon=None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        keys = " or ".join(shortcuts)
+        action.setToolTip(f"{tip} ({keys})")
+        action.setStatusTip(tip)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        self.addAction(action)  # shortcuts work wherever the focus is in the window
+        return action
+
+    def _make_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.play_action = self._action("Play", "play", ["Space"], "Start or pause training",
+                                        sp.SP_MediaPlay)
+        self.step_action = self._action("Step", "step", ["S", "Right"], "Pause and train exactly one epoch",
+                                        sp.SP_MediaSeekForward)
+        self.step_batch_action = self._action("Step batch", "step_batch", ["B"],
+                                              "Pause and apply one mini-batch update", sp.SP_MediaSkipForward)
+        self.reset_action = self._action("Reset", "reset", ["R"],
+                                         "Pause and start again from new random weights", sp.SP_BrowserReload)
+        self.quit_action = self._action("Quit", "quit", ["Ctrl+Q"], "Close the playground")
+        self.reset_layout_action = QAction("Reset layout", self)
+        self.reset_layout_action.setToolTip("Put every panel back where it was at first start")
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.quit_action)
+        train_menu = bar.addMenu("&Training")
+        for a in (self.play_action, self.step_action, self.step_batch_action, self.reset_action):
+            train_menu.addAction(a)
+        view_menu = bar.addMenu("&View")
+        for dock in (self.experiment.dock, self.loss_dock, self.weights_dock, self.gradient_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        for a in (self.log_scale_action, self.show_test_action, self.discretize_action):
+            view_menu.addAction(a)
+        view_menu.addSeparator()
+        view_menu.addAction(self.reset_layout_action)
+        for menu in (file_menu, train_menu, view_menu):
+            menu.setToolTipsVisible(True)
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.snapshot_ready.connect(self._on_snapshot)
+        c.running_changed.connect(self._on_running_changed)
+        c.failed.connect(self._on_failed)
+        c.stopped.connect(self._on_stopped)
+        self.play_action.triggered.connect(self._on_play_triggered)
+        self.step_action.triggered.connect(self._on_step)
+        self.step_batch_action.triggered.connect(self._on_step_batch)
+        self.reset_action.triggered.connect(self._on_reset)
+        self.quit_action.triggered.connect(self.close)
+        self.reset_layout_action.triggered.connect(self._on_reset_layout)
+        self.transport.speed_changed.connect(c.set_speed)
+        self.transport.stop_conditions_changed.connect(c.set_stop_conditions)
+        ex = self.experiment
+        ex.data.data_changed.connect(self._on_data_changed)
+        ex.features.features_changed.connect(self._on_features_changed)
+        ex.network.network_changed.connect(self._on_network_changed)
+        ex.training.training_changed.connect(self._on_training_changed)
+        ex.features.refused.connect(self.status.note)
+        ex.training.refused.connect(self.status.note)
+
+    # ------------------------------------------------------------------ experiment edits
+
+    def set_spec(self, spec: ExperimentSpec, reason: str) -> None:
+        """Switch to ``spec``: live training changes go to the running trainer, others rebuild the run."""
+        old, self.spec = self.spec, spec
+        self.experiment.show_spec(spec)
+        same_model = (old.replace(training=spec.training) == spec and old.training.loss == spec.training.loss)
+        if same_model:
+            self.controller.set_training(spec.training)
+            self.status.note(f"{reason}: applies now, weights kept")
+        else:
+            self._dataset = None if old.data != spec.data else self._dataset
+            self.banner.hide()
+            self.controller.load(spec, self._dataset)
+            self.status.note(f"Rebuilt: {reason} — weights re-initialised")
+
+    def _try_spec(self, reason: str, **changes: object) -> None:
+        try:
+            spec = self.spec.replace(**changes)
+        except SpecError as exc:
+            self.status.note(f"Not applied: {exc}")
+            self.experiment.show_spec(self.spec)
+            return
+        self.set_spec(spec, reason)
+
+    def _on_data_changed(self, data: DataSpec) -> None:
+        training, reason = self.spec.training, f"data changed ({data.name})"
+        if data.problem_type == "regression" and training.loss != "mse":
+            training = dataclasses.replace(training, loss="mse")
+            reason += "; loss set to mean squared error, the only regression loss"
+        self._try_spec(reason, data=data, training=training)
+
+    def _on_features_changed(self, features: tuple[str, ...]) -> None:
+        self._try_spec("input features changed", features=features)
+
+    def _on_network_changed(self, network: NetworkSpec) -> None:
+        self._try_spec("architecture changed", network=network)
+
+    def _on_training_changed(self, training: TrainingSpec) -> None:
+        old = self.spec.training
+        what = "loss changed" if training.loss != old.loss else _training_change(old, training)
+        self._try_spec(what, training=training)
+
+    # ------------------------------------------------------------------ transport
+
+    def _on_play_triggered(self) -> None:
+        if not self.controller.running:
+            self.banner.hide()
+        self.controller.toggle_play()
+
+    def _on_step(self) -> None:
+        self.controller.step_epoch()
+
+    def _on_step_batch(self) -> None:
+        self.controller.step_batch()
+
+    def _on_reset(self) -> None:
+        self.banner.hide()
+        self.controller.reset()
+        self.status.note("Reset: new random weights, epoch 0")
+
+    # ------------------------------------------------------------------ from the worker
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        for view in self.views:
+            try:
+                view.show_snapshot(snapshot)
+            except Exception as exc:  # one broken view must not stop training or the other views
+                self.status.note(f"{type(view).__name__} could not draw: {exc}")
+                sys.excepthook(*sys.exc_info())  # still reported (and failed by pytest-qt in tests)
+        self.transport.set_epoch(snapshot.epoch)
+        self.status.show_metrics(snapshot, self.controller.epochs_per_second)
+        # Acknowledge once the window has painted (pyqtgraph renders at paint time), or after a fallback.
+        self._ack_pending = True
+        self._ack_timer.start()
+
+    def _acknowledge(self) -> None:
+        if self._ack_pending:
+            self._ack_pending = False
+            self._ack_timer.stop()
+            self.controller.acknowledge()
+
+    def event(self, event: QEvent) -> bool:  # noqa: D102 - Qt override
+        result = super().event(event)
+        if event.type() == QEvent.Type.UpdateRequest and self._ack_pending:
+            self._acknowledge()
+        return result
+
+    def _on_running_changed(self, running: bool) -> None:
+        self.play_action.setText("Pause" if running else "Play")
+        icon = QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_action.setIcon(self.style().standardIcon(icon))
+        if not running:
+            self.status.show_rate(0.0)
+
+    def _on_failed(self, message: str) -> None:
+        self.banner.show_message(message, error=True)
+        self.status.note(message)
+
+    def _on_stopped(self, message: str) -> None:
+        text = message[:1].upper() + message[1:]
+        self.banner.show_message(text, error=False)
+        self.status.note(text)
+
+    # ------------------------------------------------------------------ settings and closing
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        self._default_state = self.saveState()
+        self._default_splitter = self.splitter.saveState()
+        geometry, state = s.value("window/geometry"), s.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        splitter = s.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        for action, key, default in ((self.log_scale_action, "view/log_scale", False),
+                                     (self.show_test_action, "view/show_test", False),
+                                     (self.discretize_action, "view/discretize", False)):
+            action.setChecked(s.value(key, default, type=bool))
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("view/log_scale", self.log_scale_action.isChecked())
+        s.setValue("view/show_test", self.show_test_action.isChecked())
+        s.setValue("view/discretize", self.discretize_action.isChecked())
+        s.sync()
+
+    def _on_reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        self.splitter.restoreState(self._default_splitter)
+        for dock in (self.experiment.dock, self.loss_dock, self.weights_dock, self.gradient_dock):
+            dock.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_settings()
+        self._ack_timer.stop()
+        self.controller.shutdown()
+        event.accept()
+
+
+def _training_change(old: TrainingSpec, new: TrainingSpec) -> str:
+    """A short phrase naming what changed between two training settings."""
+    if new.optimizer.learning_rate != old.optimizer.learning_rate:
+        return f"learning rate {new.optimizer.learning_rate:g}"
+    if new.optimizer.name != old.optimizer.name:
+        return f"optimizer {new.optimizer.name}"
+    if new.batch_size != old.batch_size:
+        return f"batch size {new.batch_size}"
+    if (new.regularization, new.regularization_rate) != (old.regularization, old.regularization_rate):
+        return f"regularization {new.regularization} {new.regularization_rate:g}"
+    if new.shuffle != old.shuffle:
+        return "shuffling " + ("on" if new.shuffle else "off")
+    return "training settings changed"

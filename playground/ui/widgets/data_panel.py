@@ -1,0 +1,226 @@
+"""The data panel: dataset picker with preview thumbnails, points, noise, train ratio, classes and seed."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.datasets import DATASET_DESCRIPTIONS, GENERATORS, MULTICLASS_DATASETS, make_dataset
+from playground.core.spec import MAX_CLASSES, MAX_POINTS, DataSpec, SpecError, default_points
+from playground.ui import palette
+
+THUMB_SIZE = 52
+#: Datasets offered by the picker: every generator (``custom`` needs a file).
+PICKER_DATASETS = tuple(GENERATORS)
+_PREVIEW_CLASSES = 3
+
+
+def dataset_title(name: str) -> str:
+    """``"multi_gauss"`` -> ``"Multi gauss"``."""
+    return name.replace("_", " ").capitalize()
+
+
+def dataset_thumbnail(name: str, size: int = THUMB_SIZE) -> QPixmap:
+    """A small picture of a dataset: its points in the class (or value) colours on a light background."""
+    classes = _PREVIEW_CLASSES if name in MULTICLASS_DATASETS else 2
+    data = make_dataset(DataSpec(name=name, points=240, noise=0.0, classes=classes, seed=1))
+    x = np.concatenate([data.x_train, data.x_test])
+    y = np.concatenate([data.y_train, data.y_test])
+    if data.is_classification:
+        rgb = np.array([palette.class_rgb(int(k)) for k in y])
+    else:
+        rgb = palette.diverging_rgba(y, vmax=max(float(np.abs(y).max()), 1e-9))[:, :3]
+    xmin, xmax, ymin, ymax = data.domain()
+    image = QImage(size, size, QImage.Format.Format_RGB32)
+    image.fill(QColor("#f7f7f7"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    r = max(1.5, size / 40)
+    for (px, py), c in zip(x, rgb, strict=True):
+        sx = (px - xmin) / (xmax - xmin) * size
+        sy = (1.0 - (py - ymin) / (ymax - ymin)) * size  # y grows upward as in the plots
+        painter.setBrush(QColor(int(c[0]), int(c[1]), int(c[2])))
+        painter.drawEllipse(QRectF(sx - r, sy - r, 2 * r, 2 * r))
+    painter.end()
+    return QPixmap.fromImage(image)
+
+
+class DataPanel(QWidget):
+    """Edits a :class:`~playground.core.spec.DataSpec`; emits ``data_changed`` with the new one."""
+
+    data_changed = Signal(object)  # DataSpec
+
+    def __init__(self, data: DataSpec | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._data = data or DataSpec()
+        self._classes_wanted = max(self._data.classes, _PREVIEW_CLASSES)
+
+        self.picker = QButtonGroup(self)
+        self.picker.setExclusive(True)
+        grid = QGridLayout()
+        grid.setSpacing(3)
+        per_row = 5
+        for i, name in enumerate(PICKER_DATASETS):
+            b = QToolButton()
+            b.setCheckable(True)
+            b.setIcon(QIcon(dataset_thumbnail(name)))
+            b.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
+            b.setToolTip(f"{dataset_title(name)}: {DATASET_DESCRIPTIONS[name]}")
+            b.setObjectName(f"dataset_{name}")
+            b.setAutoRaise(True)
+            self.picker.addButton(b, i)
+            grid.addWidget(b, i // per_row, i % per_row)
+        self.picker.idClicked.connect(self._on_dataset_clicked)
+
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setToolTip("The chosen dataset and its problem type.")
+
+        self.points = QSpinBox()
+        self.points.setRange(10, MAX_POINTS)
+        self.points.setSingleStep(50)
+        self.points.setKeyboardTracking(False)
+        self.points.setToolTip("How many points to generate (split into training and test points).")
+        self.points.valueChanged.connect(lambda v: self._change(points=None if v == self._default_points()
+                                                                else v))
+
+        self.noise = QSlider(Qt.Orientation.Horizontal)
+        self.noise.setRange(0, 50)
+        self.noise.setTracking(False)  # rebuild when released, not on every pixel of a drag
+        self.noise.setToolTip("How much random jitter is added to the points (0 to 50 %).")
+        self.noise_label = QLabel()
+        self.noise_label.setMinimumWidth(34)
+        self.noise.sliderMoved.connect(lambda v: self.noise_label.setText(f"{v} %"))
+        self.noise.valueChanged.connect(lambda v: self._change(noise=v / 100.0))
+
+        self.ratio = QSlider(Qt.Orientation.Horizontal)
+        self.ratio.setRange(10, 90)
+        self.ratio.setTracking(False)
+        self.ratio.setToolTip("The share of points used for training; the rest measure the test loss.")
+        self.ratio_label = QLabel()
+        self.ratio_label.setMinimumWidth(34)
+        self.ratio.sliderMoved.connect(lambda v: self.ratio_label.setText(f"{v} %"))
+        self.ratio.valueChanged.connect(lambda v: self._change(train_ratio=v / 100.0))
+
+        self.classes = QSpinBox()
+        self.classes.setRange(2, MAX_CLASSES)
+        self.classes.setKeyboardTracking(False)
+        self.classes.setToolTip("Number of classes (blobs and spirals only; the other sets have two).")
+        self.classes.valueChanged.connect(self._on_classes)
+
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setKeyboardTracking(False)
+        self.seed.setToolTip("The random seed of the points: the same seed gives the same points.")
+        self.seed.valueChanged.connect(lambda v: self._change(seed=v))
+        self.regenerate = QPushButton("Regenerate")
+        self.regenerate.setToolTip("Draw new points with the next seed.")
+        self.regenerate.clicked.connect(lambda: self.seed.setValue(self.seed.value() + 1))
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Points", self.points)
+        form.addRow("Noise", _row(self.noise, self.noise_label))
+        form.addRow("Training", _row(self.ratio, self.ratio_label))
+        form.addRow("Classes", self.classes)
+        form.addRow("Seed", _row(self.seed, self.regenerate))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(grid)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        self.set_data(self._data)
+
+    # ------------------------------------------------------------------ public
+
+    @property
+    def data(self) -> DataSpec:
+        return self._data
+
+    def set_data(self, data: DataSpec) -> None:
+        """Show ``data`` without emitting ``data_changed``."""
+        self._data = data
+        widgets = (self.points, self.noise, self.ratio, self.classes, self.seed)
+        blocked = [w.blockSignals(True) for w in widgets]
+        if data.name in PICKER_DATASETS:
+            self.picker.button(PICKER_DATASETS.index(data.name)).setChecked(True)
+        self.points.setValue(data.n_points)
+        self.noise.setValue(round(data.noise * 100))
+        self.noise_label.setText(f"{self.noise.value()} %")
+        self.ratio.setValue(round(data.train_ratio * 100))
+        self.ratio_label.setText(f"{self.ratio.value()} %")
+        multi = data.name in MULTICLASS_DATASETS or data.name == "custom"
+        self.classes.setEnabled(multi)
+        self.classes.setValue(data.classes if multi else self._classes_wanted)
+        self.seed.setValue(min(data.seed, 2**31 - 1))
+        for w, b in zip(widgets, blocked, strict=True):
+            w.blockSignals(b)
+        problem = data.problem_type
+        kind = f"{data.classes} classes" if problem == "classification" else "real-valued target"
+        self.title.setText(f"<b>{dataset_title(data.name)}</b> — {problem}, {kind}")
+
+    # ------------------------------------------------------------------ changes
+
+    def _default_points(self) -> int:
+        return default_points(self._data.problem_type)
+
+    def _on_dataset_clicked(self, index: int) -> None:
+        name = PICKER_DATASETS[index]
+        if name == self._data.name:
+            return
+        classes = self._classes_wanted if name in MULTICLASS_DATASETS else 2
+        # The default number of points follows the problem type, as TensorFlow Playground does.
+        self._change(name=name, classes=classes, problem=None)
+
+    def _on_classes(self, value: int) -> None:
+        self._classes_wanted = value
+        if self._data.name in MULTICLASS_DATASETS:
+            self._change(classes=value)
+
+    def _change(self, **changes: object) -> None:
+        try:
+            data = dataclasses.replace(self._data, **changes)
+        except SpecError:  # the widgets' ranges keep values valid; restore the view if not
+            self.set_data(self._data)
+            return
+        if data == self._data:
+            return
+        self.set_data(data)
+        self.data_changed.emit(data)
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    box = QWidget()
+    lay = QHBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        lay.addWidget(w)
+    return box
+
+
+if __name__ == "__main__":  # style rule 12: the panel on its own
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    panel = DataPanel()
+    panel.data_changed.connect(print)
+    panel.show()
+    app.exec()
