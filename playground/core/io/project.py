@@ -33,7 +33,7 @@ from playground.core.dataset import DataError, Dataset
 from playground.core.io import json_text
 from playground.core.io.atomic import atomic_write_text, describe_os_error
 from playground.core.io.validate import Invalid, check_int, check_rng_state, float_array, int_list
-from playground.core.spec import PROBLEMS, ExperimentSpec, SpecError
+from playground.core.spec import PROBLEMS, ExperimentSpec, SpecError, dataset_problem
 from playground.core.trainer import Trainer, TrainerError
 
 FORMAT_NAME = "neural-network-playground experiment"
@@ -168,6 +168,9 @@ def _trainer_from_doc(doc: dict[str, Any], source: str) -> Trainer:
     except SpecError as exc:
         raise Invalid(f"spec: {exc}") from None
     dataset = _dataset(doc["dataset"], source)
+    implied = spec.data.problem or dataset_problem(spec.data.name)
+    if implied is not None and implied != dataset.problem:
+        raise Invalid(f"the spec describes {implied} data but the dataset holds {dataset.problem} data")
     try:
         trainer = Trainer(spec, dataset)
     except (TrainerError, DataError, SpecError) as exc:

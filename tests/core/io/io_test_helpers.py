@@ -1,0 +1,65 @@
+"""Small builders shared by the core/io tests."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from playground.core.features import expand_features
+from playground.core.spec import (
+    FEATURES,
+    DataSpec,
+    ExperimentSpec,
+    NetworkSpec,
+    OptimizerSpec,
+    TrainingSpec,
+)
+from playground.core.trainer import Trainer
+
+#: (name, loss, data) for every output kind: mse binary tanh, mse K-class tanh,
+#: bce binary and K-class sigmoid, cross-entropy softmax, regression linear.
+OUTPUT_KINDS = {
+    "mse_binary": ("mse", DataSpec("xor", points=40)),
+    "mse_k3": ("mse", DataSpec("blobs", points=40, classes=3)),
+    "bce_binary": ("bce", DataSpec("circle", points=40)),
+    "bce_k3": ("bce", DataSpec("blobs", points=40, classes=3)),
+    "cross_entropy_k4": ("cross_entropy", DataSpec("spirals", points=40, classes=4)),
+    "regression": ("mse", DataSpec("plane", points=40)),
+}
+
+
+def make_trainer(kind: str = "mse_binary", hidden: tuple[int, ...] = (4, 3),
+                 activations: str | tuple[str, ...] = "tanh", features: tuple[str, ...] = ("x1", "x2"),
+                 optimizer: str = "sgd", shuffle: bool = True, batch_size: int = 10,
+                 lr: float = 0.03, seed: int = 0, regularization: str = "none") -> Trainer:
+    """A small trainer for one output kind."""
+    loss, data = OUTPUT_KINDS[kind]
+    acts = (activations,) * len(hidden) if isinstance(activations, str) else tuple(activations)
+    spec = ExperimentSpec(
+        data=data, features=features, network=NetworkSpec(tuple(hidden), acts, "xavier"),
+        training=TrainingSpec(loss=loss, optimizer=OptimizerSpec(optimizer, lr), batch_size=batch_size,
+                              shuffle=shuffle, regularization=regularization,
+                              regularization_rate=0.001 if regularization != "none" else 0.0),
+        seed=seed)
+    return Trainer(spec)
+
+
+def randomize_weights(trainer: Trainer, scale: float = 1.0, seed: int = 1) -> None:
+    """Give every weight and bias a N(0, scale²) value, so activations reach their non-linear parts."""
+    rng = np.random.default_rng(seed)
+    state = {k: rng.normal(0.0, scale, v.shape) for k, v in trainer.network.state_dict().items()}
+    trainer.load_weights(state)
+
+
+def grid_points(n: int = 50, lo: float = -6.0, hi: float = 6.0) -> np.ndarray:
+    """(n², 2) float64 points that are exact in float32, so an ONNX float32 input sees the same points."""
+    axis = np.linspace(lo, hi, n).astype(np.float32).astype(np.float64)
+    xx, yy = np.meshgrid(axis, axis)
+    return np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def app_forward(trainer: Trainer, points: np.ndarray) -> np.ndarray:
+    """The app's own forward pass on raw points: (n, n_outputs)."""
+    return trainer.network.forward(expand_features(points, trainer.spec.features))
+
+
+ALL_FEATURES = FEATURES
