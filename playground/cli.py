@@ -90,7 +90,7 @@ def cmd_gui(a: argparse.Namespace) -> int:
         hint = f" (commands: {', '.join(COMMANDS)})" if Path(a.file).suffix == "" else ""
         raise CliError(f"{a.file}: no such file{hint}")
     env = os.environ
-    if sys.platform.startswith("linux") and not any(
+    if sys.platform not in ("win32", "darwin") and not any(
             env.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
         # Qt would abort the process (rc 134) with a message few people can act on.
         raise CliError("no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set): "
@@ -183,14 +183,16 @@ def cmd_train(a: argparse.Namespace) -> int:
         if a.save is not None:
             from playground.core.io.project import save_project
             save_project(a.save, trainer)  # atomic
+    # A Ctrl-C while saving after the last epoch lets the save finish and is no interruption.
+    interrupted = stop.requested and done < a.epochs
     if a.json:
         result = {k: _finite_or_none(v) for k, v in trainer.metrics().items()}
         result.update(epochs_run=done, seconds=seconds,
-                      epochs_per_second=done / seconds if seconds > 0 else 0.0, interrupted=stop.requested)
+                      epochs_per_second=done / seconds if seconds > 0 else 0.0, interrupted=interrupted)
         print(json.dumps(result, allow_nan=False))
     else:
-        progress.finish(trainer, done, seconds, stop.requested)
-    return EXIT_INTERRUPTED if stop.requested else EXIT_OK
+        progress.finish(trainer, done, seconds, interrupted)
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
 # --------------------------------------------------------------------------- entry point
