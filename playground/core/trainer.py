@@ -222,6 +222,12 @@ class Trainer:
 
         Raises :class:`TrainingDiverged` (weights rolled back) when the loss is not finite.
         """
+        with np.errstate(all="ignore"):  # overflow is detected and reported by _check_finite
+            self._run_rest_of_epoch()
+        self.batch_index = 0
+        self._end_epoch()
+
+    def _run_rest_of_epoch(self) -> None:
         if self.batch_index == 0:
             self._start_epoch()
             run_calls(self.epoch_calls)
@@ -232,14 +238,13 @@ class Trainer:
                 run_calls(self.batch_calls[k])
                 self.batches += 1
                 self._last_batch = k
-        self.batch_index = 0
-        self._end_epoch()
 
     def step_batch(self) -> None:
         """One mini-batch update; completes the epoch (and records it) after its last batch."""
         if self.batch_index == 0:
             self._start_epoch()
-        run_calls(self.batch_calls[self.batch_index])
+        with np.errstate(all="ignore"):
+            run_calls(self.batch_calls[self.batch_index])
         self._last_batch = self.batch_index
         self.batches += 1
         self.batch_index += 1
@@ -296,6 +301,10 @@ class Trainer:
         return self.head.loss_value(z, o, t), self.head.accuracy(o.T, y)
 
     def _evaluate(self) -> tuple[float, float, float | None, float | None]:
+        with np.errstate(all="ignore"):
+            return self._evaluate_unguarded()
+
+    def _evaluate_unguarded(self) -> tuple[float, float, float | None, float | None]:
         data = self.dataset
         train_loss, train_acc = self._run_eval(self._eval_train, self.t_train.T, data.y_train)
         if self._eval_test is None:

@@ -1,0 +1,268 @@
+"""Trainer behaviour: epochs, batches, live changes, divergence, state, history, grid."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+from playground.core.trainer import Trainer, TrainerError, TrainingDiverged
+
+
+def make_spec(dataset="xor", hidden=(4,), activation="tanh", loss="mse", optimizer="sgd", lr=0.03,
+              batch=10, shuffle=True, seed=0, **data_kw) -> ExperimentSpec:
+    return ExperimentSpec(
+        data=DataSpec(name=dataset, seed=seed, **data_kw),
+        network=NetworkSpec.uniform(hidden, activation),
+        training=TrainingSpec(loss=loss, optimizer=OptimizerSpec(optimizer, lr), batch_size=batch, shuffle=shuffle),
+        seed=seed,
+    )
+
+
+def test_same_seed_gives_bit_identical_runs():
+    a, b = Trainer(make_spec(seed=4)), Trainer(make_spec(seed=4))
+    a.train(30)
+    b.train(30)
+    assert np.array_equal(a.network.params, b.network.params)
+    assert a.metrics() == b.metrics()
+    c = Trainer(make_spec(seed=5))
+    c.train(30)
+    assert not np.array_equal(a.network.params, c.network.params)
+
+
+def test_epoch_counts_and_history_rows():
+    t = Trainer(make_spec())
+    assert t.epoch == 0 and len(t.history) == 0
+    t.train(7)
+    assert t.epoch == 7 and len(t.history) == 7
+    assert list(t.history.column("epochs")) == list(range(1, 8))
+    assert t.batches == 7 * 25  # 250 training points, batch 10
+
+
+def test_step_batch_completes_an_epoch_after_its_last_batch():
+    t = Trainer(make_spec(batch=100))  # 250 rows: batches of 100, 100, 50
+    t.step_batch()
+    t.step_batch()
+    assert (t.epoch, t.batch_index, t.batches) == (0, 2, 2)
+    t.step_batch()
+    assert (t.epoch, t.batch_index, t.batches) == (1, 0, 3)
+    assert len(t.history) == 1
+
+
+def test_step_epoch_after_step_batch_finishes_the_same_epoch():
+    a, b = Trainer(make_spec(batch=100)), Trainer(make_spec(batch=100))
+    a.step_batch()
+    a.step_epoch()
+    b.step_epoch()
+    assert a.epoch == b.epoch == 1
+    assert np.array_equal(a.network.params, b.network.params)
+
+
+def test_partial_last_batch_uses_its_own_mean():
+    """Batch 100 over 250 rows: the last update averages over 50 rows, not 100."""
+    spec = make_spec(batch=100, shuffle=False)
+    t = Trainer(spec)
+    start = t.network.params.copy()
+    head = t.head
+    x = t.x_train[:, :-1]
+    targets = head.encode(t.dataset.y_train)
+    expected = start.copy()
+    net = t.network
+    for lo, hi in ((0, 100), (100, 200), (200, 250)):
+        net.params[...] = expected
+        _, g = net.loss_and_gradient(x[lo:hi], targets[lo:hi])
+        expected = expected - 0.03 * g
+    net.params[...] = start
+    t.step_epoch()
+    np.testing.assert_allclose(t.network.params, expected, atol=1e-13)
+
+
+def test_no_shuffle_keeps_stored_order_and_shuffle_changes_it():
+    a = Trainer(make_spec(shuffle=False))
+    b = Trainer(make_spec(shuffle=True))
+    a.train(2)
+    b.train(2)
+    assert not np.array_equal(a.network.params, b.network.params)
+
+
+def test_learning_rate_changes_live_without_reset():
+    t = Trainer(make_spec())
+    t.train(5)
+    before = t.network.params.copy()
+    t.set_training(TrainingSpec(optimizer=OptimizerSpec("sgd", 0.3)))
+    assert t.epoch == 5 and np.array_equal(t.network.params, before)
+    t.step_epoch()
+    assert t.epoch == 6 and len(t.history) == 6
+    assert t.spec.training.optimizer.learning_rate == 0.3
+
+
+def test_new_learning_rate_is_used_by_the_next_update():
+    spec = make_spec(shuffle=False, batch=250)  # one full-batch update per epoch
+    t = Trainer(spec)
+    x, targets = t.x_train[:, :-1], t.head.encode(t.dataset.y_train)
+    t.set_training(TrainingSpec(optimizer=OptimizerSpec("sgd", 0.5), batch_size=250, shuffle=False))
+    start = t.network.params.copy()
+    _, g = t.network.loss_and_gradient(x, targets)
+    t.step_epoch()
+    np.testing.assert_allclose(t.network.params, start - 0.5 * g, atol=1e-14)
+
+
+def test_optimizer_change_keeps_weights_and_loss_change_reinitialises():
+    t = Trainer(make_spec())
+    t.train(3)
+    w = t.network.params.copy()
+    t.set_training(TrainingSpec(optimizer=OptimizerSpec("adam", 0.01)))
+    assert np.array_equal(t.network.params, w) and t.epoch == 3
+    t.set_training(TrainingSpec(loss="cross_entropy", optimizer=OptimizerSpec("adam", 0.01)))
+    assert t.epoch == 0 and t.network.sizes[-1] == 2 and t.head.activation == "softmax"
+
+
+def test_regression_data_rejects_classification_loss():
+    spec = make_spec(dataset="plane")
+    t = Trainer(spec)
+    with pytest.raises(ValueError, match="regression needs mse"):
+        t.set_training(TrainingSpec(loss="bce"))
+    classification_spec = make_spec(dataset="xor", loss="bce")
+    with pytest.raises(TrainerError, match="regression data needs mse"):
+        Trainer(classification_spec, dataset=t.dataset)
+
+
+def test_divergence_rolls_back_to_last_finite_weights_and_says_what_to_try():
+    t = Trainer(make_spec(hidden=(8, 8), activation="relu", lr=10.0, optimizer="sgd", dataset="plane"))
+    with pytest.raises(TrainingDiverged) as err:
+        t.train(500)
+    assert np.isfinite(t.network.params).all()
+    assert np.isfinite(t.train_loss)
+    msg = str(err.value)
+    assert "learning rate 10 is too high for relu" in msg and f"epoch {err.value.epoch}" in msg
+    assert t.epoch == err.value.epoch - 1  # the failed epoch did not count
+
+
+def test_reset_draws_fresh_weights_and_clears_history():
+    t = Trainer(make_spec())
+    first = t.network.params.copy()
+    t.train(3)
+    t.reset_weights()
+    assert t.epoch == 0 and len(t.history) == 0 and t.batches == 0
+    assert not np.array_equal(first, t.network.params)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"])
+def test_state_round_trip_continues_bit_identically(optimizer):
+    spec = make_spec(optimizer=optimizer, lr=0.01, batch=32)
+    a = Trainer(spec)
+    a.train(3)
+    a.step_batch()  # save mid-epoch, with a shuffled order in flight
+    state = a.get_state()
+    b = Trainer(spec)
+    b.set_state(state)
+    a.train(4)
+    b.train(4)
+    assert np.array_equal(a.network.params, b.network.params)
+    assert a.metrics() == b.metrics()
+    assert np.array_equal(a.history.column("train_loss"), b.history.column("train_loss"))
+
+
+def test_set_state_rejects_wrong_shapes_and_changes_nothing():
+    a = Trainer(make_spec(hidden=(4,)))
+    state = Trainer(make_spec(hidden=(5,))).get_state()
+    before = a.network.params.copy()
+    with pytest.raises(ValueError, match="layers.0.weight has shape"):
+        a.set_state(state)
+    assert np.array_equal(a.network.params, before)
+
+
+@pytest.mark.parametrize("dataset,loss", [("xor", "mse"), ("blobs", "cross_entropy"), ("plane", "mse"),
+                                          ("circle", "bce")])
+def test_grid_output_matches_the_network(dataset, loss):
+    kw = {"classes": 3} if dataset == "blobs" else {}
+    t = Trainer(make_spec(dataset=dataset, loss=loss, hidden=(5, 3), **kw))
+    t.train(3)
+    g = t.evaluate_grid(20)
+    assert g.output.shape == (20, 20)
+    x0, x1, y0, y1 = g.domain
+    # cell (row 3, col 7) centre
+    px = x0 + (7 + 0.5) * (x1 - x0) / 20
+    py = y0 + (3 + 0.5) * (y1 - y0) / 20
+    out = t.network.forward(np.array([[px, py]]))
+    expected = t.head.score(out)[0]
+    assert np.isclose(g.output[3, 7], expected, atol=1e-5)
+    assert [n.shape for n in g.neurons] == [(20, 20, 2), (20, 20, 5), (20, 20, 3), (20, 20, t.network.sizes[-1])]
+    if t.head.is_classification:
+        assert g.predicted[3, 7] == t.head.predict(out)[0]
+    else:
+        assert g.predicted is None
+
+
+def test_snapshot_is_immutable_and_independent():
+    t = Trainer(make_spec())
+    t.train(2)
+    s = t.snapshot(grid_resolution=10)
+    w0 = s.weights[0].copy()
+    with pytest.raises(ValueError):
+        s.weights[0][0, 0] = 1.0
+    t.train(2)
+    assert np.array_equal(s.weights[0], w0)
+    assert s.epoch == 2 and len(s.history.epochs) == 2
+    assert s.layer_sizes == (2, 4, 1)
+
+
+def test_history_view_thins_long_runs_and_keeps_the_last_epoch():
+    t = Trainer(make_spec(batch=250))
+    t.train(300)
+    h = t.history.view(max_points=50)
+    assert len(h.epochs) <= 51 and h.epochs[-1] == 300 and h.epochs[0] == 1
+    assert h.grad_norms.shape == (len(h.epochs), 2)
+
+
+def test_regression_reports_no_accuracy():
+    t = Trainer(make_spec(dataset="plane"))
+    t.train(2)
+    m = t.metrics()
+    assert m["train_accuracy"] is None and m["test_accuracy"] is None
+    assert np.isnan(t.history.column("train_accuracy")).all()
+
+
+def test_l2_regularisation_shrinks_weights_but_not_biases():
+    spec = ExperimentSpec(
+        data=DataSpec(name="xor"), network=NetworkSpec.uniform((4,)),
+        training=TrainingSpec(optimizer=OptimizerSpec("sgd", 0.1), batch_size=250, shuffle=False,
+                              regularization="l2", regularization_rate=0.5))
+    t = Trainer(spec)
+    x, targets = t.x_train[:, :-1], t.head.encode(t.dataset.y_train)
+    start = t.network.params.copy()
+    _, g = t.network.loss_and_gradient(x, targets)
+    t.step_epoch()
+    expected = start - 0.1 * (g + 0.5 * start * t.network.weight_mask)
+    np.testing.assert_allclose(t.network.params, expected, atol=1e-14)
+
+
+def test_l1_regularisation_adds_the_sign_of_each_weight():
+    spec = ExperimentSpec(
+        data=DataSpec(name="xor"), network=NetworkSpec.uniform((4,)),
+        training=TrainingSpec(optimizer=OptimizerSpec("sgd", 0.1), batch_size=250, shuffle=False,
+                              regularization="l1", regularization_rate=0.2))
+    t = Trainer(spec)
+    x, targets = t.x_train[:, :-1], t.head.encode(t.dataset.y_train)
+    start = t.network.params.copy()
+    _, g = t.network.loss_and_gradient(x, targets)
+    t.step_epoch()
+    expected = start - 0.1 * (g + 0.2 * np.sign(start) * t.network.weight_mask)
+    np.testing.assert_allclose(t.network.params, expected, atol=1e-14)
+
+
+def test_grad_norms_are_of_the_mean_gradient_whatever_the_optimizer():
+    for opt in ("sgd", "adam"):
+        t = Trainer(make_spec(batch=250, shuffle=False, optimizer=opt))
+        x, targets = t.x_train[:, :-1], t.head.encode(t.dataset.y_train)
+        _, g = t.network.loss_and_gradient(x, targets)
+        t.step_epoch()
+        blocks = t.network.block_views(g)
+        expected = [np.linalg.norm(b[:, :-1]) for b in blocks]
+        np.testing.assert_allclose(t.grad_norms(), expected, rtol=1e-12)
+
+
+def test_float32_training_runs():
+    t = Trainer(make_spec(), dtype=np.float32)
+    t.train(20)
+    assert t.network.params.dtype == np.float32 and t.train_loss < 0.5
