@@ -146,7 +146,7 @@ class Adam(Optimizer):
     decoupled_decay = False
 
     def _step_calls(self, params: np.ndarray, grad: np.ndarray) -> list[Call]:
-        m, v, tmp, tmp2 = self.state["m"], self.state["v"], self._tmp, self._tmp2
+        m, v, tmp = self.state["m"], self.state["v"], self._tmp
         b1, b2 = self.spec.beta1, self.spec.beta2
         calls: list[Call] = [self._tick]
         if self.decoupled_decay and self.spec.weight_decay > 0:
