@@ -1,61 +1,209 @@
-"""The decision boundary: the network's output over the data domain, with the points on top."""
+"""The decision boundary: the network's output over the data domain as a heatmap, with the points on top.
+
+Two classes and regression use the diverging palette (−1 orange … +1 blue,
+regression clipped to [−1, 1]); K classes show each cell in its winning class's
+colour, faded toward grey where the network is unsure. The heatmap is lightened
+(as TensorFlow Playground draws it at alpha 160/255) so that the points, in full
+colour, stand out. Per frame only the image's pixels change; the point items
+are refilled only when the dataset itself changes.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
-from playground.core.snapshot import Snapshot
+from playground.core.dataset import Dataset
+from playground.core.snapshot import GridOutput, Snapshot
 from playground.ui import palette
+
+#: How much of the heatmap colour shows over white (TensorFlow Playground: 160/255).
+HEATMAP_OPACITY = 160 / 255
+_HINT = "hover the map to read the network's output"
+
+
+def lighten(rgba: np.ndarray, opacity: float = HEATMAP_OPACITY) -> np.ndarray:
+    """RGBA uint8 (..., 4) blended over white with ``opacity``, returned opaque."""
+    out = np.empty_like(rgba)
+    out[..., :3] = np.rint(255.0 - (255.0 - rgba[..., :3]) * opacity)
+    out[..., 3] = 255
+    return out
+
+
+def _nice_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
+    """Integer ticks (major with labels, minor between) with at most 13 labels over [lo, hi]."""
+    span = max(hi - lo, 1e-9)
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if span / s <= 12)
+    major = np.arange(np.ceil(lo / step) * step, hi + 1e-9, step)
+    minor_step = step / 2 if step > 1 else 0.5
+    minor = np.arange(np.ceil(lo / minor_step) * minor_step, hi + 1e-9, minor_step)
+    return [[(float(v), f"{v:g}") for v in major], [(float(v), "") for v in minor]]
 
 
 class BoundaryView(QWidget):
-    """Heatmap of ``snapshot.grid.output`` with training points."""
+    """Heatmap of ``snapshot.grid.output`` with the training (and optionally test) points on top."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setAspectLocked(True)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.plot.addItem(self.image)
-        self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w"))
-        self.plot.addItem(self.train_points)
+        self._grid: GridOutput | None = None
+        self._classes = 0
+        self._dataset: Dataset | None = None
+        self._domain: tuple[float, ...] | None = None
         self._show_test = False
         self._discretize = False
+        self._lut = lighten(palette.diverging_lut())
+
+        self.header = QLabel(_HINT)
+        self.header.setStyleSheet("color: #333333; padding: 2px 4px;")
+        self.plot = pg.PlotWidget(background="w")
+        # Bilinear scaling of the image: no blocky 100² staircase along the boundary.
+        self.plot.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        item = self.plot.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setMouseEnabled(False, False)
+        item.setAspectLocked(True)
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen("#888888"))
+            axis.setTextPen(pg.mkPen("#333333"))
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.test_points = pg.ScatterPlotItem(size=8, pxMode=True)
+        self.test_points.setZValue(10)
+        self.test_points.setVisible(False)
+        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.2), pxMode=True)
+        self.train_points.setZValue(11)
+        self.plot.addItem(self.test_points)
+        self.plot.addItem(self.train_points)
+        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.plot, 1)
+        self.setToolTip("The network's output over the whole plane; points: training data "
+                        "(white outline) and test data (ring).")
+
+    # ------------------------------------------------------------------ public
 
     def set_show_test(self, on: bool) -> None:
-        self._show_test = on
+        """Show the test points (drawn as rings) on top of the training points' layer."""
+        self._show_test = bool(on)
+        self.test_points.setVisible(self._show_test)
 
     def set_discretize(self, on: bool) -> None:
-        self._discretize = on
+        """Threshold the output (at 0, or the winning class at full colour) instead of shading it."""
+        self._discretize = bool(on)
+        if self._grid is not None:
+            self._draw_grid(self._grid)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Draw the output heatmap (pixels replaced in place) and, if the dataset changed, the points."""
+        d = snapshot.dataset
+        if d is not self._dataset:
+            self._set_dataset(d)
         g = snapshot.grid
         if g is None:
             return
-        if g.predicted is not None and snapshot.dataset.classes > 2:
-            rgba = palette.class_confidence_rgba(g.predicted, g.output, snapshot.dataset.classes)
-        else:
-            rgba = palette.diverging_rgba(g.output)
-        x0, x1, y0, y1 = g.domain
-        # Row-major image with row 0 at the bottom: pyqtgraph's y axis points up.
-        self.image.setImage(rgba, autoLevels=False)
-        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        d = snapshot.dataset
-        if d.problem == "classification":
-            colors = [pg.mkBrush(*palette.class_rgb(int(k))) for k in d.y_train]
-        else:
-            rgba_pts = palette.diverging_rgba(d.y_train)
-            colors = [pg.mkBrush(*c) for c in rgba_pts]
-        self.train_points.setData(pos=np.asarray(d.x_train), brush=colors)
+        self._grid = g
+        self._draw_grid(g)
+        if g.domain != self._domain:
+            # After setImage: the rectangle maps the image's current size onto the domain.
+            self._domain = g.domain
+            x0, x1, y0, y1 = g.domain
+            self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+            self.plot.getPlotItem().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+            self.plot.getAxis("bottom").setTicks(_nice_ticks(x0, x1))
+            self.plot.getAxis("left").setTicks(_nice_ticks(y0, y1))
 
     def clear(self) -> None:
+        """Remove the heatmap and every point."""
         self.image.clear()
         self.train_points.clear()
+        self.test_points.clear()
+        self._grid = None
+        self._dataset = None
+        self._domain = None
+        self.header.setText(_HINT)
+
+    def colors(self, grid: GridOutput) -> np.ndarray:
+        """The heatmap's RGBA (N, N, 4) uint8 for ``grid``, row 0 at the bottom."""
+        out = np.asarray(grid.output, dtype=float)
+        if self._classes > 2 and grid.predicted is not None:
+            conf = np.ones_like(out) if self._discretize else out
+            return lighten(palette.class_confidence_rgba(grid.predicted, conf, self._classes))
+        if self._discretize:
+            v = np.where(out >= 0, 1.0, -1.0)
+        else:
+            v = np.clip(np.nan_to_num(out), -1.0, 1.0)  # regression may overshoot; NaN shows as 0
+        idx = np.rint((v + 1.0) * 0.5 * (len(self._lut) - 1)).astype(np.intp)
+        return self._lut[idx]
+
+    def hover_text_at(self, x: float, y: float) -> str:
+        """What the header shows with the mouse at data coordinates (x, y)."""
+        g = self._grid
+        if g is None:
+            return _HINT
+        x0, x1, y0, y1 = g.domain
+        n = g.resolution
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            return _HINT
+        j = min(int((x - x0) / (x1 - x0) * n), n - 1)
+        i = min(int((y - y0) / (y1 - y0) * n), n - 1)
+        v = float(g.output[i, j])
+        where = f"x₁ = {x:.2f}, x₂ = {y:.2f}"
+        if self._classes > 2 and g.predicted is not None:
+            return f"{where}  →  class {int(g.predicted[i, j])} (p = {v:.3f})"
+        if self._classes == 2:
+            side = "blue, class 1" if v >= 0 else "orange, class 0"
+            return f"{where}  →  output {v:.4g} ({side})"
+        return f"{where}  →  output {v:.4g}"
+
+    # ------------------------------------------------------------------ drawing
+
+    def _draw_grid(self, g: GridOutput) -> None:
+        self.image.setImage(self.colors(g), autoLevels=False, levels=(0, 255))
+
+    def _set_dataset(self, d: Dataset) -> None:
+        """Refill both scatter items; brushes are shared objects, one per class (cheap to draw)."""
+        self._dataset = d
+        self._classes = d.classes if d.problem == "classification" else 0
+        self.train_points.setData(pos=d.x_train, brush=self._brushes(d.y_train))
+        rings = [pg.mkPen(b.color(), width=2) for b in self._brushes(d.y_test)]
+        self.test_points.setData(pos=d.x_test, pen=rings, brush=pg.mkBrush(255, 255, 255, 210))
+
+    def _brushes(self, y: np.ndarray) -> list:
+        if self._classes:
+            table = [pg.mkBrush(QColor(*palette.class_rgb(k))) for k in range(self._classes)]
+            return [table[k] for k in np.asarray(y, dtype=np.intp)]
+        # Regression: colour by target on the same 256-step scale (brushes shared per step).
+        rgba = palette.diverging_lut()
+        table = [pg.mkBrush(QColor(*map(int, c))) for c in rgba]
+        v = np.clip(np.asarray(y, dtype=float), -1.0, 1.0)
+        idx = np.rint((v + 1.0) * 0.5 * (len(rgba) - 1)).astype(np.intp)
+        return [table[k] for k in idx]
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        vb = self.plot.getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(pos):
+            self.header.setText(_HINT)
+            return
+        p = vb.mapSceneToView(pos)
+        self.header.setText(self.hover_text_at(p.x(), p.y()))
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.header.setText(_HINT)
+        super().leaveEvent(event)
+
+
+if __name__ == "__main__":
+    from playground.ui.widgets.preview import run_preview
+
+    raise SystemExit(run_preview(BoundaryView))

@@ -1,44 +1,229 @@
-"""Gradient flow: each layer's weight-gradient norm over time, on a log scale."""
+"""Gradient flow: the norm of each layer's weight gradient over time (log scale) and right now (bars).
+
+In a deep sigmoid network the gradient shrinks by a factor at every layer on
+its way back from the output, so the first layers' lines sit decades below the
+output's and their weights barely move: vanishing gradients, made visible.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
-from playground.core.snapshot import Snapshot
+from playground.core.snapshot import History, Snapshot
 from playground.ui import palette
+
+_EXPLANATION = (
+    "How strongly the loss pulls on each layer's weights: the norm ‖∂L/∂W‖ of each layer's weight "
+    "gradient, per epoch (log scale, smoothed; hover for exact values), and for the last epoch as bars.\n"
+    "Backpropagation multiplies the gradient by each layer's weights and activation slope on its way "
+    "back from the output. With many sigmoid or tanh layers these factors are below 1, so the first "
+    "layers' gradients shrink by decades (vanishing gradients) and those layers hardly learn; "
+    "with large weights they can also explode. ReLU, good initialisation or Adam help."
+)
+_FLOOR = 1e-12  # norms below this (exact zeros: dead layers) are not drawn on the log axis
+_VANISHING_RATIO = 1e-2
+#: Lines are smoothed over len(history) / SMOOTHING_POINTS rows (hover shows the raw values).
+SMOOTHING_POINTS = 100
+
+
+def smooth_log(y: np.ndarray, window: int) -> np.ndarray:
+    """Centred moving average of log10(y) over ``window`` rows, back in linear units (m,) -> (m,).
+
+    Per-epoch norms jump by a decade from batch to batch; averaging their logs keeps the level
+    (a geometric mean) and lets lines decades apart be told apart. NaN (no gradient) is skipped.
+    """
+    logs = np.log10(np.where(y > _FLOOR, y, np.nan))
+    if window <= 1 or len(y) < 3:
+        return 10.0**logs
+    ok = np.isfinite(logs)
+    kernel = np.ones(window)
+    total = np.convolve(np.where(ok, logs, 0.0), kernel, mode="same")
+    count = np.convolve(ok.astype(float), kernel, mode="same")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = 10.0 ** (total / count)
+    out[~ok] = np.nan
+    return out
+
+
+def layer_names(n_layers: int) -> list[str]:
+    """``layer 1`` … ``layer n−1``, ``output``."""
+    return [f"layer {i + 1}" for i in range(n_layers - 1)] + ["output"]
+
+
+def layer_colors(n_layers: int) -> list[str]:
+    """A ramp from dark (first layer, near the inputs) through blue to orange (output)."""
+    cmap = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[palette.ACCENT, palette.POSITIVE, palette.NEGATIVE])
+    ts = np.linspace(0.0, 1.0, n_layers) if n_layers > 1 else np.array([1.0])
+    return [cmap.map(float(t), mode="qcolor").name() for t in ts]
+
+
+def _styled(plot: pg.PlotItem) -> None:
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen("#888888"))
+        axis.setTextPen(pg.mkPen("#333333"))
+        axis.enableAutoSIPrefix(False)
 
 
 class GradientFlowView(QWidget):
-    """One line per layer: ‖∂L/∂W‖ per epoch (log y)."""
+    """One line per layer of ‖∂L/∂W‖ per epoch on a log axis, plus bars for the last epoch."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setLogMode(y=True)
-        self.plot.setLabel("bottom", "epoch")
-        self.plot.setLabel("left", "‖∂L/∂W‖")
+        self._history: History | None = None
+        self._latest = "no gradients yet"
         self.curves: list[pg.PlotDataItem] = []
+        self.header = QLabel(self._latest)
+        self.header.setStyleSheet("color: #333333; padding: 2px 4px;")
+        self.header.setWordWrap(True)
+
+        self.plot = pg.PlotWidget(background="w")
+        _styled(self.plot.getPlotItem())
+        self.plot.setLogMode(y=True)
+        self.plot.setLabel("bottom", "epoch", color="#333333")
+        self.plot.setLabel("left", "‖∂L/∂W‖", color="#333333")
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="#333333",
+                                          brush=(255, 255, 255, 200))
+
+        self.bars_plot = pg.PlotWidget(background="w")
+        _styled(self.bars_plot.getPlotItem())
+        self.bars_plot.setLogMode(y=True)  # bars are given in log10 units; the axis labels powers of 10
+        self.bars_plot.setYLink(self.plot)
+        self.bars_plot.getAxis("left").setStyle(showValues=False)
+        self.bars_plot.getAxis("left").setWidth(4)
+        self.bars_plot.setMaximumWidth(170)
+        # Same bottom label height as the line plot: the linked y axes then line up on screen.
+        self.bars_plot.setLabel("bottom", "last epoch", color="#333333")
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.7)
+        # The bars reach down to 1e-12: let the line plot alone choose the (linked) y range.
+        self.bars_plot.addItem(self.bars, ignoreBounds=True)
+        self.bars_plot.setMouseEnabled(False, False)
+
+        self.hover_line = pg.InfiniteLine(angle=90,
+                                          pen=pg.mkPen("#999999", style=Qt.PenStyle.DotLine))
+        self.hover_line.setVisible(False)
+        self.plot.addItem(self.hover_line, ignoreBounds=True)
+        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+        plots = QHBoxLayout()
+        plots.setSpacing(0)
+        plots.addWidget(self.plot, 1)
+        plots.addWidget(self.bars_plot)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addLayout(plots, 1)
+        self.setToolTip(_EXPLANATION)
+
+    # ------------------------------------------------------------------ public
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        g = snapshot.history.grad_norms
-        n = g.shape[1] if g.ndim == 2 else 0
+        """Replace the curves' and bars' data; curves are recreated only when the depth changes."""
+        h = snapshot.history
+        g = np.asarray(h.grad_norms, dtype=float).reshape(len(h.epochs), -1)
+        n = len(snapshot.layer_sizes) - 1
         if n != len(self.curves):
-            self.clear()
-            for i in range(n):
-                color = palette.CLASS_COLORS[i % len(palette.CLASS_COLORS)]
-                self.curves.append(self.plot.plot(pen=pg.mkPen(color, width=2)))
-        x = np.asarray(snapshot.history.epochs, float)
+            self._build(n)
+        self._history = h
+        x = np.asarray(h.epochs, dtype=float)
+        window = max(1, len(x) // SMOOTHING_POINTS)
         for i, c in enumerate(self.curves):
-            c.setData(x, np.maximum(g[:, i], 1e-12))
+            y = g[:, i] if g.shape[1] == n else np.full(len(x), np.nan)
+            c.setData(x, smooth_log(y, window))
+        self._set_bars(np.asarray(snapshot.grad_norms, dtype=float))
+        self._latest = self._summary(np.asarray(snapshot.grad_norms, dtype=float))
+        if not self.hover_line.isVisible():
+            self.header.setText(self._latest)
 
     def clear(self) -> None:
+        """Remove every curve and bar."""
         for c in self.curves:
             self.plot.removeItem(c)
+        self.legend.clear()
         self.curves = []
+        self.bars.setOpts(x=[], height=[], y0=[], brushes=[])
+        self._history = None
+        self._latest = "no gradients yet"
+        self.hover_line.setVisible(False)
+        self.header.setText(self._latest)
+
+    def hover_epoch(self, epoch: float) -> str:
+        """Show every layer's gradient norm at the recorded epoch nearest ``epoch``; returns the text."""
+        h = self._history
+        if h is None or len(h.epochs) == 0:
+            return self.header.text()
+        i = int(np.clip(np.searchsorted(h.epochs, epoch), 0, len(h.epochs) - 1))
+        if i > 0 and abs(h.epochs[i - 1] - epoch) <= abs(h.epochs[i] - epoch):
+            i -= 1
+        self.hover_line.setPos(float(h.epochs[i]))
+        self.hover_line.setVisible(True)
+        norms = np.asarray(h.grad_norms[i], dtype=float).ravel()
+        names = layer_names(len(norms))
+        text = f"epoch {int(h.epochs[i]):,}: " + "  ·  ".join(
+            f"{name} {v:.3g}" for name, v in zip(names, norms, strict=True))
+        self.header.setText(text)
+        return text
+
+    # ------------------------------------------------------------------ helpers
+
+    def _build(self, n: int) -> None:
+        self.clear()
+        colors = layer_colors(n)
+        for name, color in zip(layer_names(n), colors, strict=True):
+            c = self.plot.plot(pen=pg.mkPen(color, width=1.6), name=name, connect="finite")
+            c.setDownsampling(auto=True, method="peak")
+            c.setClipToView(True)
+            self.curves.append(c)
+        self._brushes = [pg.mkBrush(c) for c in colors]
+        labels = ["out" if i == n - 1 else str(i + 1) for i in range(n)]
+        self.bars_plot.getAxis("bottom").setTicks([list(enumerate(labels)), []])
+        self.bars_plot.setXRange(-0.6, n - 0.4, padding=0)
+
+    def _set_bars(self, norms: np.ndarray) -> None:
+        """Bars from far below the view up to each norm, in log10 units (the axis is in log mode)."""
+        if norms.size != len(self.curves):
+            return
+        base = np.log10(_FLOOR)
+        ok = norms > _FLOOR
+        heights = np.where(ok, np.log10(np.where(ok, norms, 1.0)) - base, 0.0)
+        self.bars.setOpts(x=np.arange(len(norms)), height=heights, y0=np.full(len(norms), base),
+                          width=0.7, brushes=self._brushes, pen=pg.mkPen("w"))
+
+    @staticmethod
+    def _summary(norms: np.ndarray) -> str:
+        if norms.size == 0 or not np.all(np.isfinite(norms)):
+            return "no gradients yet"
+        text = "last epoch: " + "  ·  ".join(
+            f"{name} {v:.3g}" for name, v in zip(layer_names(len(norms)), norms, strict=True))
+        first, out = float(norms[0]), float(norms[-1])
+        if len(norms) > 2 and out > 0 and first / out < _VANISHING_RATIO:
+            text += f"  —  vanishing: layer 1 gets {first / out:.1e} of the output's gradient"
+        return text
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        vb = self.plot.getPlotItem().getViewBox()
+        if vb.sceneBoundingRect().contains(pos) and self._history is not None:
+            self.hover_epoch(vb.mapSceneToView(pos).x())
+        else:
+            self.hover_line.setVisible(False)
+            self.header.setText(self._latest)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.hover_line.setVisible(False)
+        self.header.setText(self._latest)
+        super().leaveEvent(event)
+
+
+if __name__ == "__main__":
+    from playground.ui.widgets.preview import run_preview
+
+    raise SystemExit(run_preview(GradientFlowView))

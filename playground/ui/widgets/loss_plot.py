@@ -1,40 +1,230 @@
-"""Live loss curves: train and test loss per epoch, accuracy for classification."""
+"""Live loss curves: train and test loss per epoch, and accuracy (classification) in a small plot below.
+
+The history in a snapshot is already thinned to a few thousand rows, and the
+curves downsample to the screen and clip to the view, so the plot stays fast
+and readable after 100,000 epochs. Values are printed with four significant
+digits (TensorFlow Playground's three decimals read 0.000 once a net is good).
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
-from playground.core.snapshot import Snapshot
+from playground.core.snapshot import History, Snapshot
 from playground.ui import palette
+
+_AXIS_WIDTH = 52  # both plots' left axes equally wide, so their epochs line up
+
+
+def format_value(v: float | None) -> str:
+    """A loss with four significant digits (``0.0003456``, ``1.234e-07``); ``–`` when missing."""
+    if v is None or not np.isfinite(v):
+        return "–"
+    return f"{v:.4g}"
+
+
+def format_accuracy(v: float | None) -> str:
+    """An accuracy in [0, 1] as a percentage with one decimal; ``–`` when missing."""
+    if v is None or not np.isfinite(v):
+        return "–"
+    return f"{100.0 * v:.1f} %"
+
+
+def _styled_plot(left_label: str) -> pg.PlotWidget:
+    plot = pg.PlotWidget(background="w")
+    item = plot.getPlotItem()
+    item.showGrid(x=True, y=True, alpha=0.15)
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        axis.setPen(pg.mkPen("#888888"))
+        axis.setTextPen(pg.mkPen("#333333"))
+        axis.enableAutoSIPrefix(False)  # "loss (x0.001)" reads badly
+    item.getAxis("left").setWidth(_AXIS_WIDTH)
+    item.setLabel("left", left_label, color="#333333")
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    return plot
+
+
+def _curve(plot: pg.PlotWidget, color: str, name: str) -> pg.PlotDataItem:
+    curve = plot.plot(pen=pg.mkPen(color, width=2), name=name, connect="finite")
+    curve.setDownsampling(auto=True, method="peak")
+    curve.setClipToView(True)
+    return curve
 
 
 class LossPlot(QWidget):
-    """Train/test loss per epoch (pyqtgraph)."""
+    """Train and test loss per epoch; accuracy below for classification.
+
+    A header line shows the latest values, or the values under the mouse while
+    it hovers the plots (a vertical line marks that epoch).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setLabel("bottom", "epoch")
-        self.plot.setLabel("left", "loss")
-        self.train_curve = self.plot.plot(pen=pg.mkPen(palette.TRAIN_LOSS, width=2), name="train")
-        self.test_curve = self.plot.plot(pen=pg.mkPen(palette.TEST_LOSS, width=2), name="test")
+        self._history: History | None = None
+        self._latest = "no training yet"
+        self._hover_index: int | None = None
+        self._hover_epoch: float | None = None
+        self._log = False
+
+        self.header = QLabel(self._latest)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setStyleSheet("color: #333333; padding: 2px 4px;")
+
+        self.plot = _styled_plot("loss")
+        self.plot.addLegend(offset=(-10, 10), labelTextColor="#333333")
+        self.train_curve = _curve(self.plot, palette.TRAIN_LOSS, "train")
+        self.test_curve = _curve(self.plot, palette.TEST_LOSS, "test")
+
+        self.accuracy_plot = _styled_plot("accuracy %")
+        self.accuracy_plot.setLabel("bottom", "epoch", color="#333333")
+        self.accuracy_plot.setXLink(self.plot)
+        self.accuracy_plot.setLimits(yMin=-1, yMax=101)
+        self.train_accuracy_curve = _curve(self.accuracy_plot, palette.TRAIN_LOSS, "train")
+        self.test_accuracy_curve = _curve(self.accuracy_plot, palette.TEST_LOSS, "test")
+        self.accuracy_plot.setMaximumHeight(130)
+
+        # Hover markers: a line across both plots at the hovered epoch, dots on the loss curves.
+        self.hover_lines = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#999999", style=Qt.PenStyle.DotLine))
+                            for _ in range(2)]
+        self.plot.addItem(self.hover_lines[0], ignoreBounds=True)
+        self.accuracy_plot.addItem(self.hover_lines[1], ignoreBounds=True)
+        self.hover_dots = pg.PlotDataItem(pen=None, symbol="o", symbolSize=7, symbolPen=pg.mkPen("w"),
+                                          symbolBrush=pg.mkBrush(palette.ACCENT))
+        self.plot.addItem(self.hover_dots, ignoreBounds=True)
+        self._set_hover_visible(False)
+        for p in (self.plot, self.accuracy_plot):
+            p.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.plot, 3)
+        layout.addWidget(self.accuracy_plot, 1)
+        self.setToolTip("Loss per epoch on the training set (grey) and the test set (black); "
+                        "hover to read exact values.")
+
+    # ------------------------------------------------------------------ public
 
     def set_log_scale(self, on: bool) -> None:
-        """Loss axis logarithmic or linear."""
-        self.plot.setLogMode(y=on)
+        """Show the loss axis logarithmic (``True``) or linear."""
+        self._log = bool(on)
+        self.plot.setLogMode(y=self._log)
+        self.plot.setLabel("left", "loss (log)" if self._log else "loss", color="#333333")
+        self._update_hover_dots()
+
+    def is_log_scale(self) -> bool:
+        """Whether the loss axis is logarithmic."""
+        return self._log
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Draw ``snapshot.history`` (curve data replaced in place, no items created)."""
         h = snapshot.history
-        self.train_curve.setData(np.asarray(h.epochs, float), h.train_loss)
-        self.test_curve.setData(np.asarray(h.epochs, float), h.test_loss)
+        self._history = h
+        x = np.asarray(h.epochs, dtype=float)
+        self.train_curve.setData(x, h.train_loss)
+        self.test_curve.setData(x, h.test_loss)
+        classification = snapshot.dataset.problem == "classification"
+        if classification:
+            self.train_accuracy_curve.setData(x, 100.0 * np.asarray(h.train_accuracy))
+            self.test_accuracy_curve.setData(x, 100.0 * np.asarray(h.test_accuracy))
+        if self.accuracy_plot.isVisibleTo(self) != classification:
+            self.accuracy_plot.setVisible(classification)
+            self.plot.setLabel("bottom", None if classification else "epoch", color="#333333")
+            self.plot.getAxis("bottom").setStyle(showValues=not classification)
+        self._latest = self._values_text(
+            snapshot.epoch, snapshot.train_loss, snapshot.test_loss,
+            snapshot.train_accuracy, snapshot.test_accuracy)
+        if self._hover_epoch is not None:
+            self.hover_epoch(self._hover_epoch)  # the history may have been thinned anew: look it up again
+        else:
+            self._clear_hover()
 
     def clear(self) -> None:
-        self.train_curve.setData([], [])
-        self.test_curve.setData([], [])
+        """Remove every curve's data."""
+        self._history = None
+        for c in (self.train_curve, self.test_curve, self.train_accuracy_curve, self.test_accuracy_curve):
+            c.setData([], [])
+        self._latest = "no training yet"
+        self._clear_hover()
+
+    def hover_text(self) -> str:
+        """The header line: the hovered epoch's values, or the latest ones (plain text)."""
+        return self.header.text().replace("&nbsp;", " ").replace("<b>", "").replace("</b>", "")
+
+    def hover_epoch(self, epoch: float) -> str:
+        """Show the values at the recorded epoch nearest ``epoch`` in the header, and return them."""
+        h = self._history
+        if h is None or len(h.epochs) == 0:
+            self._clear_hover()
+            return self.hover_text()
+        i = int(np.clip(np.searchsorted(h.epochs, epoch), 0, len(h.epochs) - 1))
+        if i > 0 and abs(h.epochs[i - 1] - epoch) <= abs(h.epochs[i] - epoch):
+            i -= 1
+        self._hover_index = i
+        self._hover_epoch = float(epoch)
+        self._update_hover_dots()
+        return self.hover_text()
+
+    # ------------------------------------------------------------------ hover
+
+    @staticmethod
+    def _values_text(epoch: int, train: float, test: float, train_acc: float | None,
+                     test_acc: float | None) -> str:
+        sep = "&nbsp;&nbsp;·&nbsp;&nbsp;"
+        parts = [f"epoch <b>{int(epoch):,}</b>", f"train loss <b>{format_value(train)}</b>",
+                 f"test loss <b>{format_value(test)}</b>"]
+        if train_acc is not None and np.isfinite(train_acc):
+            parts.append(f"accuracy <b>{format_accuracy(train_acc)}</b> / <b>{format_accuracy(test_acc)}</b>")
+        return sep.join(parts)
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        for plot in (self.plot, self.accuracy_plot):
+            if plot.isVisible() and plot.sceneBoundingRect().contains(pos):
+                vb = plot.getPlotItem().getViewBox()
+                if vb.sceneBoundingRect().contains(pos):
+                    self.hover_epoch(vb.mapSceneToView(pos).x())
+                    return
+        self._clear_hover()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._clear_hover()
+        super().leaveEvent(event)
+
+    def _update_hover_dots(self) -> None:
+        h, i = self._history, self._hover_index
+        if h is None or i is None or i >= len(h.epochs):
+            self._clear_hover()
+            return
+        e = float(h.epochs[i])
+        for line in self.hover_lines:
+            line.setPos(e)
+        ys = np.array([h.train_loss[i], h.test_loss[i]], dtype=float)
+        self.hover_dots.setData([e, e], ys)
+        self.hover_dots.setLogMode(False, self._log)
+        self._set_hover_visible(True)
+        self.header.setText(self._values_text(int(h.epochs[i]), h.train_loss[i], h.test_loss[i],
+                                              h.train_accuracy[i], h.test_accuracy[i]))
+
+    def _clear_hover(self) -> None:
+        self._hover_index = None
+        self._hover_epoch = None
+        self._set_hover_visible(False)
+        self.header.setText(self._latest)
+
+    def _set_hover_visible(self, on: bool) -> None:
+        for item in (*self.hover_lines, self.hover_dots):
+            item.setVisible(on)
+
+
+if __name__ == "__main__":
+    from playground.ui.widgets.preview import run_preview
+
+    raise SystemExit(run_preview(LossPlot))

@@ -1,43 +1,254 @@
-"""One heatmap per weight matrix, on a shared symmetric colour scale."""
+"""Weight heatmaps: one per layer, rows = neurons, columns = inputs, biases in a strip beside them.
+
+Every layer shares one symmetric colour scale, ±max |w| over all weights and
+biases, shown by a colour bar; so a layer whose weights barely moved looks
+pale next to one that grew. Plots are built once per architecture; each frame
+only replaces the images' data and the scale.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
+from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
 from playground.ui import palette
 
+_HINT = "hover a cell to read its weight"
+_TICK_FONT = QFont()
+_TICK_FONT.setPointSizeF(8)
+_BIAS_GAP = 0.35  # the bias strip sits this far (in cells) right of the weight matrix
+
+
+def diverging_colormap() -> pg.ColorMap:
+    """The shared palette as a pyqtgraph colour map (−1 orange, 0 grey, +1 blue)."""
+    return pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[palette.NEGATIVE, palette.NEUTRAL, palette.POSITIVE])
+
+
+def layer_title(index: int, n_layers: int) -> str:
+    """``layer 1`` … for hidden layers, ``output`` for the last one."""
+    return "output" if index == n_layers - 1 else f"layer {index + 1}"
+
+
+def _index_ticks(n: int) -> list[list[tuple[float, str]]]:
+    """Ticks at cell centres 0 … n−1 labelled 1 … n, in levels (1 and every 5th, even, the rest)
+    so that pyqtgraph drops the finer levels' labels when a plot is too small for them."""
+    levels: list[list[tuple[float, str]]] = [[], [], []]
+    for i in range(n):
+        k = i + 1
+        level = 0 if n <= 4 or k == 1 or k % 5 == 0 else 1 if k % 2 == 0 else 2
+        levels[level].append((float(i), str(k)))
+    return levels
+
+
+class _LayerPlot:
+    """One layer's plot: the weight image (out, in) and the bias strip (out, 1)."""
+
+    def __init__(self, plot: pg.PlotItem, n_out: int, n_in: int) -> None:
+        self.plot = plot
+        self.n_out, self.n_in = n_out, n_in
+        self.weights = pg.ImageItem(axisOrder="row-major")
+        self.bias = pg.ImageItem(axisOrder="row-major")
+        plot.addItem(self.weights)
+        plot.addItem(self.bias)
+        vb = plot.getViewBox()
+        vb.invertY(True)  # neuron 1 at the top
+        vb.setMouseEnabled(False, False)
+        vb.setRange(xRange=(-0.5, n_in + _BIAS_GAP + 0.5), yRange=(-0.5, n_out - 0.5), padding=0.02)
+
+    def set_data(self, w: np.ndarray, b: np.ndarray) -> None:
+        """New weights (out, in) and biases (out,); the colour levels are set by the colour bar."""
+        first = self.weights.image is None
+        self.weights.setImage(w, autoLevels=False)
+        self.bias.setImage(b.reshape(-1, 1), autoLevels=False)
+        if first:  # setRect needs the image's size: cell (r, c) is centred on (c, r)
+            self.weights.setRect(QRectF(-0.5, -0.5, self.n_in, self.n_out))
+            self.bias.setRect(QRectF(self.n_in - 0.5 + _BIAS_GAP, -0.5, 1, self.n_out))
+
+    def cell_at(self, x: float, y: float) -> tuple[int, int | None] | None:
+        """(row, column) under data point (x, y); column ``None`` is the bias; ``None`` outside."""
+        r = int(np.floor(y + 0.5))
+        if not 0 <= r < self.n_out:
+            return None
+        c = int(np.floor(x + 0.5))
+        if 0 <= c < self.n_in:
+            return r, c
+        if self.n_in - 0.5 + _BIAS_GAP <= x <= self.n_in + 0.5 + _BIAS_GAP:
+            return r, None
+        return None
+
 
 class WeightsView(QWidget):
-    """Heatmaps of every layer's weights (rows = neurons, columns = inputs, last column = bias)."""
+    """Heatmaps of every layer's weights and biases on one symmetric colour scale."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._key: tuple | None = None
+        self._features: tuple[str, ...] = ()
+        self._snapshot: Snapshot | None = None
+        self._arrangement: list[list[int]] = []
+        self.layers: list[_LayerPlot] = []
+        self.vmax = 1.0
+        self.header = QLabel(_HINT)
+        self.header.setStyleSheet("color: #333333; padding: 2px 4px;")
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setBackground("w")
-        self.images: list[pg.ImageItem] = []
-        layout = QHBoxLayout(self)
+        self.canvas.ci.setSpacing(2)
+        self.canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.colorbar: pg.ColorBarItem | None = None
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.canvas)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.canvas, 1)
+        self.setToolTip("Each layer's weights: a row per neuron, a column per input, the bias at the "
+                        "right. Blue positive, orange negative; one scale for all layers.")
+
+    # ------------------------------------------------------------------ public
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        mats = [np.column_stack([w, b]) for w, b in zip(snapshot.weights, snapshot.biases, strict=True)]
-        if len(mats) != len(self.images):
-            self.canvas.clear()
-            self.images = []
-            for i in range(len(mats)):
-                vb = self.canvas.addViewBox(row=0, col=i)
-                img = pg.ImageItem(axisOrder="row-major")
-                vb.addItem(img)
-                self.images.append(img)
-        vmax = max(float(np.abs(m).max()) for m in mats) or 1.0
-        for img, m in zip(self.images, mats, strict=True):
-            img.setImage(palette.diverging_rgba(m, vmax), autoLevels=False)
+        """Replace every image's data and the shared scale; rebuild only for a new architecture."""
+        features = tuple(snapshot.spec.features)
+        key = (tuple(snapshot.layer_sizes), features)
+        if key != self._key:
+            self._build(snapshot.layer_sizes, features)
+            self._key = key
+        self._snapshot = snapshot
+        arrays = (*snapshot.weights, *snapshot.biases)
+        vmax = max([float(np.max(np.abs(a))) for a in arrays if a.size] or [0.0])
+        self.vmax = vmax if np.isfinite(vmax) and vmax > 0 else 1.0
+        for lp, w, b in zip(self.layers, snapshot.weights, snapshot.biases, strict=True):
+            lp.set_data(np.asarray(w), np.asarray(b))
+        assert self.colorbar is not None
+        self.colorbar.setLevels(values=(-self.vmax, self.vmax))  # applies to every image
 
     def clear(self) -> None:
+        """Remove every plot."""
         self.canvas.clear()
-        self.images = []
+        self.layers = []
+        self.colorbar = None
+        self._key = None
+        self._snapshot = None
+        self.header.setText(_HINT)
+
+    def hover_text_at(self, layer: int, x: float, y: float) -> str:
+        """The header text for data point (x, y) in ``layer``'s plot."""
+        if self._snapshot is None or not 0 <= layer < len(self.layers):
+            return _HINT
+        cell = self.layers[layer].cell_at(x, y)
+        if cell is None:
+            return _HINT
+        r, c = cell
+        title = layer_title(layer, len(self.layers))
+        if c is None:
+            return f"{title} · neuron {r + 1} · bias = {float(self._snapshot.biases[layer][r]):.4g}"
+        src = FEATURE_LABELS.get(self._features[c], self._features[c]) if layer == 0 else f"neuron {c + 1}"
+        return f"{title} · neuron {r + 1} ← {src} · w = {float(self._snapshot.weights[layer][r, c]):.4g}"
+
+    # ------------------------------------------------------------------ building
+
+    def _needed_widths(self, sizes: tuple[int, ...], features: tuple[str, ...]) -> list[float]:
+        """Each layer's plot width at which its column labels do not overlap (px)."""
+        metrics = QFontMetrics(_TICK_FONT)
+        out = []
+        for i in range(len(sizes) - 1):
+            labels = [FEATURE_LABELS.get(f, f) for f in features] if i == 0 else [str(sizes[i])]
+            cell = max(12, max(metrics.horizontalAdvance(t) for t in labels) + 6)
+            out.append(36 + (sizes[i] + 1 + _BIAS_GAP) * cell)
+        return out
+
+    def _rows(self, widths: list[float]) -> list[list[int]]:
+        """Layers packed greedily into rows that fit the canvas beside the colour bar."""
+        room = max(self.width() - 100, 150)  # the canvas fills the widget; its own size may lag
+        rows: list[list[int]] = [[]]
+        used = 0.0
+        for i, w in enumerate(widths):
+            if rows[-1] and used + w > room:
+                rows.append([])
+                used = 0.0
+            rows[-1].append(i)
+            used += w
+        return rows
+
+    def _build(self, sizes: tuple[int, ...], features: tuple[str, ...]) -> None:
+        self.clear()
+        self._features = features
+        self._sizes = tuple(sizes)
+        n_layers = len(sizes) - 1
+        widths = self._needed_widths(sizes, features)
+        self._arrangement = self._rows(widths)
+        images = []
+        for r, members in enumerate(self._arrangement):
+            row = self.canvas.addLayout(row=r, col=0)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(6)
+            for k, i in enumerate(members):
+                images += self._add_layer_plot(row, k, i, sizes, features, widths[i])
+        self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
+                                        width=12, label="weight", pen="#888888")
+        self.colorbar.setImageItem(images)
+        self.canvas.addItem(self.colorbar, row=0, col=1, rowspan=len(self._arrangement))
+        for name in ("left", "right"):
+            self.colorbar.getAxis(name).setTextPen(pg.mkPen("#333333"))
+        self.canvas.ci.layout.setColumnFixedWidth(1, 84)
+        assert len(self.layers) == n_layers
+
+    def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
+                        features: tuple[str, ...], width: float) -> list[pg.ImageItem]:
+        n_in, n_out = sizes[i], sizes[i + 1]
+        plot = row.addPlot(row=0, col=k)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setTitle(f"{layer_title(i, len(sizes) - 1)} ({n_in}→{n_out})", color="#333333", size="9pt")
+        lp = _LayerPlot(plot, n_out, n_in)
+        bottom = ([[(float(c), FEATURE_LABELS.get(f, f)) for c, f in enumerate(features)], [], []] if i == 0
+                  else _index_ticks(n_in))
+        bottom[0].append((n_in + _BIAS_GAP, "b"))
+        plot.getAxis("bottom").setTicks(bottom)
+        plot.getAxis("left").setTicks(_index_ticks(n_out))
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen("#888888"))
+            axis.setTextPen(pg.mkPen("#333333"))
+            axis.setStyle(tickFont=_TICK_FONT, tickTextOffset=2)
+        plot.getAxis("left").setWidth(24)
+        plot.setMinimumWidth(width)
+        row.layout.setColumnStretchFactor(k, max(2, n_in + 1))
+        self.layers.append(lp)
+        return [lp.weights, lp.bias]
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self._key is None or self._snapshot is None:
+            return
+        sizes, features = self._key
+        if self._rows(self._needed_widths(sizes, features)) != self._arrangement:
+            snapshot = self._snapshot
+            self._build(sizes, features)  # a new wrap of the layers into rows
+            self._key = (sizes, features)
+            self.show_snapshot(snapshot)
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        for i, lp in enumerate(self.layers):
+            vb = lp.plot.getViewBox()
+            if vb.sceneBoundingRect().contains(pos):
+                p = vb.mapSceneToView(pos)
+                self.header.setText(self.hover_text_at(i, p.x(), p.y()))
+                return
+        self.header.setText(_HINT)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.header.setText(_HINT)
+        super().leaveEvent(event)
+
+
+if __name__ == "__main__":
+    from playground.ui.widgets.preview import run_preview
+
+    raise SystemExit(run_preview(WeightsView))
