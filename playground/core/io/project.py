@@ -32,7 +32,7 @@ import numpy as np
 from playground.core.dataset import DataError, Dataset
 from playground.core.io import json_text
 from playground.core.io.atomic import atomic_write_text, describe_os_error
-from playground.core.io.validate import Invalid, check_int, check_rng_state, float_array, int_list
+from playground.core.io.validate import Invalid, check_int, check_rng_state, float_array, int_list, one_line
 from playground.core.spec import PROBLEMS, ExperimentSpec, SpecError, dataset_problem
 from playground.core.trainer import Trainer, TrainerError
 
@@ -126,7 +126,7 @@ def loads_project(text: str, source: str = "<text>") -> Trainer:
     try:
         return _trainer_from_doc(_parse(text), source)
     except Invalid as exc:
-        raise ProjectError(f"{source}: {exc}") from None
+        raise ProjectError(one_line(f"{source}: {exc}")) from None
 
 
 def _parse(text: str) -> dict[str, Any]:

@@ -89,6 +89,11 @@ def check_rng_state(value: Any, path: str) -> dict[str, Any]:
             "has_uint32": value["has_uint32"], "uinteger": value["uinteger"]}
 
 
+def one_line(message: str) -> str:
+    """``message`` with line breaks and other control characters escaped (keys from a file may hold them)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+
+
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."

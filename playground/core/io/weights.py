@@ -25,6 +25,7 @@ import json
 import math
 import os
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ from playground.core.activations import ACTIVATIONS, ELU_ALPHA, LEAKY_SLOPE
 from playground.core.features import expand_features
 from playground.core.io import json_text
 from playground.core.io.atomic import atomic_write, atomic_write_text, describe_os_error
+from playground.core.io.validate import one_line
 from playground.core.losses import output_head
 from playground.core.spec import FEATURES, LOSSES, PROBLEMS, ExperimentSpec, SpecError
 
@@ -118,7 +120,7 @@ def _check_metadata(meta: dict[str, Any]) -> None:
         raise WeightFileError(f"written by a newer version (format {version}); this app reads up to "
                               f"format {FORMAT_VERSION}")
     feats = meta["features"]
-    if not isinstance(feats, list) or not feats or any(f not in FEATURES for f in feats) \
+    if not isinstance(feats, list) or not feats or not all(_is_name(f, FEATURES) for f in feats) \
             or len(set(feats)) != len(feats):
         raise WeightFileError(f"metadata.features must be a list of distinct names from "
                               f"{', '.join(FEATURES)}, got {feats!r}")
@@ -130,15 +132,16 @@ def _check_metadata(meta: dict[str, Any]) -> None:
         raise WeightFileError(f"metadata.layer_sizes starts with {sizes[0]} inputs but "
                               f"{len(feats)} features are listed")
     acts = meta["activations"]
-    if not isinstance(acts, list) or len(acts) != len(sizes) - 2 or any(a not in ACTIVATIONS for a in acts):
+    if not isinstance(acts, list) or len(acts) != len(sizes) - 2 \
+            or not all(_is_name(a, ACTIVATIONS) for a in acts):
         raise WeightFileError(f"metadata.activations must name one of {', '.join(ACTIVATIONS)} for each of "
                               f"the {len(sizes) - 2} hidden layers, got {acts!r}")
     out_act = meta["output_activation"]
-    if out_act not in OUTPUT_ACTIVATIONS:
+    if not _is_name(out_act, OUTPUT_ACTIVATIONS):
         raise WeightFileError(f"metadata.output_activation must be one of {', '.join(OUTPUT_ACTIVATIONS)}, "
                               f"got {out_act!r}")
     loss, problem, classes = meta["loss"], meta["problem"], meta["classes"]
-    if loss not in LOSSES or problem not in PROBLEMS or not _is_int(classes):
+    if not _is_name(loss, LOSSES) or not _is_name(problem, PROBLEMS) or not _is_int(classes):
         raise WeightFileError(f"metadata: loss, problem or classes is invalid "
                               f"({loss!r}, {problem!r}, {classes!r})")
     try:
@@ -157,6 +160,11 @@ def _check_metadata(meta: dict[str, Any]) -> None:
 
 def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_name(v: Any, choices: Any) -> bool:
+    """``v`` is one of the string ``choices`` (safe for unhashable ``v``)."""
+    return isinstance(v, str) and v in choices
 
 
 def expected_names(n_layers: int) -> list[str]:
@@ -370,10 +378,12 @@ def read_weight_file(path: str | os.PathLike[str]) -> WeightFile:
         state, meta = _parse_npz(raw) if suffix == ".npz" else _parse_json(raw)
         return WeightFile(state, meta)
     except WeightFileError as exc:
-        raise WeightFileError(f"{path}: {exc}") from None
+        raise WeightFileError(one_line(f"{path}: {exc}")) from None
 
 
 def _parse_npz(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+    if not raw.startswith(b"PK"):  # else np.load would take it for a pickle or a bare .npy
+        raise WeightFileError("not a readable .npz archive (not a zip file)")
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
             names = list(npz.files)
@@ -382,10 +392,12 @@ def _parse_npz(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
             arrays = {n: npz[n] for n in names}
     except WeightFileError:
         raise
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise WeightFileError(f"not a readable .npz archive ({exc})") from None
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError, RuntimeError) as exc:
+        raise WeightFileError(f"not a readable .npz archive ({_short(exc)})") from None
     except ValueError as exc:  # pickled objects, or a broken array header
-        raise WeightFileError(f"holds an entry that cannot be read without pickle ({exc})") from None
+        if "pickle" in str(exc):
+            raise WeightFileError("holds pickled objects, which are never loaded (plain arrays only)") from None
+        raise WeightFileError(f"holds a broken array entry ({_short(exc)})") from None
     meta_arr = arrays.pop("metadata")
     if meta_arr.shape != () or meta_arr.dtype.kind != "U":
         raise WeightFileError("the metadata entry must be a JSON string")
@@ -445,6 +457,12 @@ def load_weights_into(trainer: Any, wf: WeightFile, source: str = "weights") -> 
     """Check ``wf`` fits (:func:`check_matches`) and start the trainer from its weights."""
     check_matches(wf, trainer, source)
     trainer.load_weights({k: v.copy() for k, v in wf.state.items()})
+
+
+def _short(exc: BaseException) -> str:
+    """An exception's text on one line, at most 100 characters."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 100 else text[:97] + "..."
 
 
 def _fmt(v: Any) -> str:
