@@ -232,19 +232,19 @@ ACTIVATIONS: dict[str, Activation] = {
 # Direct ufunc bindings for the common activations (same maths as the functions above).
 _FORWARD_CALLS: dict[str, Callable[..., list]] = {
     "linear": lambda z, out: [partial(np.copyto, out, z)],
-    "relu": lambda z, out: [partial(np.maximum, z, 0.0, out=out)],
-    "tanh": lambda z, out: [partial(np.tanh, z, out=out)],
+    "relu": lambda z, out: [partial(np.maximum, z, 0.0, out=out)],  # positional out is deprecated here
+    "tanh": lambda z, out: [partial(np.tanh, z, out)],
 }
 _GRAD_CALLS: dict[str, Callable[..., list]] = {
     "linear": lambda d_a, z, a, out, tmp: [partial(np.copyto, out, d_a)],
-    "relu": lambda d_a, z, a, out, tmp: [partial(np.greater, z, 0.0, out=tmp),
-                                         partial(np.multiply, d_a, tmp, out=out)],
-    "tanh": lambda d_a, z, a, out, tmp: [partial(np.multiply, a, a, out=tmp),
-                                         partial(np.subtract, 1.0, tmp, out=tmp),
-                                         partial(np.multiply, d_a, tmp, out=out)],
-    "sigmoid": lambda d_a, z, a, out, tmp: [partial(np.subtract, 1.0, a, out=tmp),
-                                            partial(np.multiply, tmp, a, out=tmp),
-                                            partial(np.multiply, d_a, tmp, out=out)],
+    "relu": lambda d_a, z, a, out, tmp: [partial(np.greater, z, 0.0, tmp),
+                                         partial(np.multiply, d_a, tmp, out)],
+    "tanh": lambda d_a, z, a, out, tmp: [partial(np.multiply, a, a, tmp),
+                                         partial(np.subtract, 1.0, tmp, tmp),
+                                         partial(np.multiply, d_a, tmp, out)],
+    "sigmoid": lambda d_a, z, a, out, tmp: [partial(np.subtract, 1.0, a, tmp),
+                                            partial(np.multiply, tmp, a, tmp),
+                                            partial(np.multiply, d_a, tmp, out)],
 }
 
 

@@ -129,10 +129,10 @@ class OutputHead:
         mse+linear, bce+sigmoid and cross_entropy+softmax all give o − t; mse+tanh
         gives (o − t)(1 − o²).
         """
-        calls: list[Callable[[], object]] = [partial(np.subtract, o, t, out=out)]
+        calls: list[Callable[[], object]] = [partial(np.subtract, o, t, out)]
         if self.loss == "mse" and self.activation == "tanh":
-            calls += [partial(np.multiply, o, o, out=tmp), partial(np.subtract, 1.0, tmp, out=tmp),
-                      partial(np.multiply, out, tmp, out=out)]
+            calls += [partial(np.multiply, o, o, tmp), partial(np.subtract, 1.0, tmp, tmp),
+                      partial(np.multiply, out, tmp, out)]
         return calls
 
     # ---- reading outputs (sample-major: one row per sample)

@@ -230,7 +230,7 @@ class Workspace:
         calls: list[Call] = []
         for i, blk in enumerate(net.blocks):
             # np.dot has a fraction of np.matmul's per-call overhead on tiny matrices
-            calls.append(partial(_dot, blk, prev, out=self.z[i]))
+            calls.append(partial(_dot, blk, prev, self.z[i]))
             if i < net.n_layers - 1:
                 calls += net.hidden_activations[i].forward_calls(self.z[i], self.acts[i])
                 prev = self.acts_ext[i]
@@ -251,16 +251,16 @@ class Workspace:
         calls, batched = self._batched_derivative_calls()
         if batched == "tanh" and net.head.loss == "mse" and net.head.activation == "tanh":
             # (o − t)·(1 − o²) with 1 − o² already in the batched derivatives
-            calls += [partial(np.subtract, self.acts[last], t, out=self.delta[last]),
-                      partial(np.multiply, self.delta[last], self.derivs[last], out=self.delta[last])]
+            calls += [partial(np.subtract, self.acts[last], t, self.delta[last]),
+                      partial(np.multiply, self.delta[last], self.derivs[last], self.delta[last])]
         else:
             calls += net.head.delta_calls(self.z[last], self.acts[last], t, self.delta[last], self.tmp[last])
         for i in range(last, -1, -1):
             prev = x if i == 0 else self.acts_ext[i - 1]
             # ∂L/∂P_i = δ_i · a_extᵀ: weights and (through the ones row) biases in one product
-            calls.append(partial(_dot, self.delta[i], prev.T, out=grad_blocks[i]))
+            calls.append(partial(_dot, self.delta[i], prev.T, grad_blocks[i]))
             if i > 0:
-                calls.append(partial(_dot, net.blocks[i].T, self.delta[i], out=self.d_act_ext[i - 1]))
+                calls.append(partial(_dot, net.blocks[i].T, self.delta[i], self.d_act_ext[i - 1]))
                 if batched:
                     calls.append(partial(np.multiply, self.d_act[i - 1], self.derivs[i - 1],
                                          out=self.delta[i - 1]))
@@ -278,8 +278,8 @@ class Workspace:
             return [], None
         a, d = self.all_acts, self.all_derivs
         if name == "tanh":
-            return [partial(np.multiply, a, a, out=d), partial(np.subtract, 1.0, d, out=d)], name
-        return [partial(np.subtract, 1.0, a, out=d), partial(np.multiply, d, a, out=d)], name
+            return [partial(np.multiply, a, a, d), partial(np.subtract, 1.0, d, d)], name
+        return [partial(np.subtract, 1.0, a, d), partial(np.multiply, d, a, d)], name
 
     def loss(self, targets: np.ndarray | None = None) -> float:
         """Mean loss of the last forward pass against ``targets`` (default ``self.targets``)."""

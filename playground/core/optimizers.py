@@ -59,7 +59,7 @@ class Optimizer:
         ``scale`` turns the summed gradient of a batch into its mean (1 / batch size);
         it is applied to ``grad`` in place first (SGD folds it into its one multiply).
         """
-        calls: list[Call] = [] if scale == 1.0 else [partial(np.multiply, grad, scale, out=grad)]
+        calls: list[Call] = [] if scale == 1.0 else [partial(np.multiply, grad, scale, grad)]
         return calls + self._step_calls(params, grad)
 
     def _step_calls(self, params: np.ndarray, grad: np.ndarray) -> list[Call]:
@@ -95,8 +95,8 @@ class SGD(Optimizer):
     def update_calls(self, params: np.ndarray, grad: np.ndarray, scale: float = 1.0) -> list[Call]:
         # The mean's 1/n and the learning rate in one multiply: this is the hot path of batch-10 SGD.
         tmp = self._tmp
-        return [partial(np.multiply, grad, -self.spec.learning_rate * scale, out=tmp),
-                partial(np.add, params, tmp, out=params)]
+        return [partial(np.multiply, grad, -self.spec.learning_rate * scale, tmp),
+                partial(np.add, params, tmp, params)]
 
 
 class Momentum(Optimizer):
@@ -104,10 +104,10 @@ class Momentum(Optimizer):
 
     def _step_calls(self, params: np.ndarray, grad: np.ndarray) -> list[Call]:
         v, tmp = self.state["velocity"], self._tmp
-        return [partial(np.multiply, v, self.spec.momentum, out=v),
-                partial(np.add, v, grad, out=v),
-                partial(np.multiply, v, -self.spec.learning_rate, out=tmp),
-                partial(np.add, params, tmp, out=params)]
+        return [partial(np.multiply, v, self.spec.momentum, v),
+                partial(np.add, v, grad, v),
+                partial(np.multiply, v, -self.spec.learning_rate, tmp),
+                partial(np.add, params, tmp, params)]
 
 
 class Nesterov(Optimizer):
@@ -116,12 +116,12 @@ class Nesterov(Optimizer):
     def _step_calls(self, params: np.ndarray, grad: np.ndarray) -> list[Call]:
         v, tmp = self.state["velocity"], self._tmp
         mu, lr = self.spec.momentum, self.spec.learning_rate
-        return [partial(np.multiply, v, mu, out=v),
-                partial(np.add, v, grad, out=v),
-                partial(np.multiply, v, mu, out=tmp),
-                partial(np.add, tmp, grad, out=tmp),
-                partial(np.multiply, tmp, -lr, out=tmp),
-                partial(np.add, params, tmp, out=params)]
+        return [partial(np.multiply, v, mu, v),
+                partial(np.add, v, grad, v),
+                partial(np.multiply, v, mu, tmp),
+                partial(np.add, tmp, grad, tmp),
+                partial(np.multiply, tmp, -lr, tmp),
+                partial(np.add, params, tmp, params)]
 
 
 class RMSProp(Optimizer):
@@ -130,15 +130,15 @@ class RMSProp(Optimizer):
     def _step_calls(self, params: np.ndarray, grad: np.ndarray) -> list[Call]:
         s, tmp, tmp2 = self.state["square_avg"], self._tmp, self._tmp2
         rho, lr, eps = self.spec.rho, self.spec.learning_rate, self.spec.epsilon
-        return [partial(np.multiply, grad, grad, out=tmp),
-                partial(np.multiply, tmp, 1.0 - rho, out=tmp),
-                partial(np.multiply, s, rho, out=s),
-                partial(np.add, s, tmp, out=s),
-                partial(np.sqrt, s, out=tmp2),
-                partial(np.add, tmp2, eps, out=tmp2),
-                partial(np.divide, grad, tmp2, out=tmp),
-                partial(np.multiply, tmp, -lr, out=tmp),
-                partial(np.add, params, tmp, out=params)]
+        return [partial(np.multiply, grad, grad, tmp),
+                partial(np.multiply, tmp, 1.0 - rho, tmp),
+                partial(np.multiply, s, rho, s),
+                partial(np.add, s, tmp, s),
+                partial(np.sqrt, s, tmp2),
+                partial(np.add, tmp2, eps, tmp2),
+                partial(np.divide, grad, tmp2, tmp),
+                partial(np.multiply, tmp, -lr, tmp),
+                partial(np.add, params, tmp, params)]
 
 
 class Adam(Optimizer):
@@ -152,18 +152,18 @@ class Adam(Optimizer):
         if self.decoupled_decay and self.spec.weight_decay > 0:
             # p ← p − lr·λ·p on weights only, before the Adam step (as torch.optim.AdamW)
             factor = self.spec.learning_rate * self.spec.weight_decay
-            calls += [partial(np.multiply, params, self.weight_mask, out=tmp),
-                      partial(np.multiply, tmp, -factor, out=tmp),
-                      partial(np.add, params, tmp, out=params)]
-        calls += [partial(np.multiply, m, b1, out=m),
-                  partial(np.multiply, grad, 1.0 - b1, out=tmp),
-                  partial(np.add, m, tmp, out=m),
-                  partial(np.multiply, v, b2, out=v),
-                  partial(np.multiply, grad, grad, out=tmp),
-                  partial(np.multiply, tmp, 1.0 - b2, out=tmp),
-                  partial(np.add, v, tmp, out=v),
+            calls += [partial(np.multiply, params, self.weight_mask, tmp),
+                      partial(np.multiply, tmp, -factor, tmp),
+                      partial(np.add, params, tmp, params)]
+        calls += [partial(np.multiply, m, b1, m),
+                  partial(np.multiply, grad, 1.0 - b1, tmp),
+                  partial(np.add, m, tmp, m),
+                  partial(np.multiply, v, b2, v),
+                  partial(np.multiply, grad, grad, tmp),
+                  partial(np.multiply, tmp, 1.0 - b2, tmp),
+                  partial(np.add, v, tmp, v),
                   self._adam_step_into_tmp,
-                  partial(np.add, params, tmp, out=params)]
+                  partial(np.add, params, tmp, params)]
         return calls
 
     def _adam_step_into_tmp(self) -> None:
@@ -204,10 +204,10 @@ def regularization_calls(kind: str, rate: float, params: np.ndarray, grad: np.nd
         return []
     scaled_mask = weight_mask * rate
     if kind == "l2":
-        return [partial(np.multiply, params, scaled_mask, out=tmp), partial(np.add, grad, tmp, out=grad)]
+        return [partial(np.multiply, params, scaled_mask, tmp), partial(np.add, grad, tmp, grad)]
     if kind == "l1":
-        return [partial(np.sign, params, out=tmp), partial(np.multiply, tmp, scaled_mask, out=tmp),
-                partial(np.add, grad, tmp, out=grad)]
+        return [partial(np.sign, params, tmp), partial(np.multiply, tmp, scaled_mask, tmp),
+                partial(np.add, grad, tmp, grad)]
     raise ValueError(f"unknown regularization {kind!r}")
 
 

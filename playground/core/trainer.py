@@ -163,7 +163,7 @@ class Trainer:
             if rows not in updates:
                 # The backward pass gives the summed gradient; the update applies the mean's 1/rows.
                 if reg:
-                    calls = [partial(np.multiply, self.grad, 1.0 / rows, out=self.grad)] + reg
+                    calls = [partial(np.multiply, self.grad, 1.0 / rows, self.grad)] + reg
                     updates[rows] = (calls + self.optimizer.update_calls(net.params, self.grad), 1.0)
                 else:
                     folded = self.optimizer.folds_scale
