@@ -5,6 +5,7 @@ Layout (``format_version`` 1)::
     {
       "format": "neural-network-playground experiment",
       "format_version": 1,
+      "dtype": "float64",                  # the trainer's float type
       "spec": {...},                       # ExperimentSpec.to_dict()
       "dataset": {"name", "problem", "classes", "x_train", "y_train", "x_test", "y_test"},
       "state": {...}                       # Trainer.get_state(): weights, optimizer, rng, epoch, history
@@ -39,6 +40,8 @@ from playground.core.trainer import Trainer, TrainerError
 FORMAT_NAME = "neural-network-playground experiment"
 FORMAT_VERSION = 1
 SUFFIX = ".playground.json"
+#: The trainer's float type; optional in the file (float64 when absent).
+DTYPES = ("float64", "float32")
 #: Files larger than this are refused before reading (the largest sensible experiment is ~20 MB).
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
@@ -57,6 +60,7 @@ def project_dict(trainer: Trainer) -> dict[str, Any]:
     return {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
+        "dtype": np.dtype(trainer.dtype).name,
         "spec": trainer.spec.to_dict(),
         "dataset": {
             "name": ds.name,
@@ -171,8 +175,11 @@ def _trainer_from_doc(doc: dict[str, Any], source: str) -> Trainer:
     implied = spec.data.problem or dataset_problem(spec.data.name)
     if implied is not None and implied != dataset.problem:
         raise Invalid(f"the spec describes {implied} data but the dataset holds {dataset.problem} data")
+    dtype = doc.get("dtype", "float64")
+    if not isinstance(dtype, str) or dtype not in DTYPES:
+        raise Invalid(f"dtype must be one of {', '.join(DTYPES)}, got {str(dtype)[:40]!r}")
     try:
-        trainer = Trainer(spec, dataset)
+        trainer = Trainer(spec, dataset, dtype=np.dtype(dtype).type)
     except (TrainerError, DataError, SpecError) as exc:
         raise Invalid(f"the spec does not fit the data: {exc}") from None
     state = _state(doc["state"], trainer)

@@ -79,6 +79,19 @@ def test_continuing_from_an_epoch_boundary_gives_the_same_numbers(tmp_path):
     _same_state(trainer, reopened)
 
 
+def test_a_float32_trainer_reopens_as_float32_and_continues_identically(tmp_path):
+    spec = make_trainer("bce_k3", (5,), "relu", optimizer="rmsprop").spec
+    trainer = Trainer(spec, dtype=np.float32)
+    trainer.train(2)
+    trainer.step_batch()
+    reopened = _roundtrip(trainer, tmp_path)
+    assert reopened.network.params.dtype == np.float32
+    _same_state(trainer, reopened)
+    trainer.train(2)
+    reopened.train(2)
+    assert np.array_equal(trainer.network.params, reopened.network.params)
+
+
 def test_custom_data_survives(tmp_path):
     rng = np.random.default_rng(5)
     x = rng.uniform(-3, 3, (30, 2))
@@ -167,6 +180,7 @@ _DELETE = object()
     ("format_version", "1", "format_version must be a whole number"),
     ("format_version", _DELETE, "no format_version"),
     ("format", "neural-network-playground weights", "not an experiment file"),
+    ("dtype", "float16", "dtype must be one of float64, float32"),
     ("spec/training/optimizer/learning_rate", -1, "learning_rate"),
     ("spec/network/hidden", [5],
      r"state.weights.layers.0.weight has shape \(3, 2\), the spec.s network needs \(5, 2\)"),
