@@ -27,11 +27,11 @@ def _is_number(v: Any) -> bool:
 def check_int(value: Any, path: str, lo: int | None = None, hi: int | None = None) -> None:
     """``value`` is a whole number (not a bool or float) within ``[lo, hi]``."""
     if not _is_int(value):
-        raise Invalid(f"{path} must be a whole number, got {_show(value)}")
+        raise Invalid(f"{path} must be a whole number, got {show(value)}")
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         lo_txt = "" if lo is None else f"{lo}"
         hi_txt = "" if hi is None else f"{hi}"
-        raise Invalid(f"{path} must be in [{lo_txt}, {hi_txt}], got {_show(value)}")
+        raise Invalid(f"{path} must be in [{lo_txt}, {hi_txt}], got {show(value)}")
 
 
 def float_array(value: Any, path: str, ndim: int, allow_null: bool = False) -> np.ndarray:
@@ -39,10 +39,10 @@ def float_array(value: Any, path: str, ndim: int, allow_null: bool = False) -> n
     ok = (lambda v: v is None or _is_number(v)) if allow_null else _is_number
     if ndim == 0:
         if not ok(value):
-            raise Invalid(f"{path} must be a number, got {_show(value)}")
+            raise Invalid(f"{path} must be a number, got {show(value)}")
         rows: Any = value
     elif not isinstance(value, list):
-        raise Invalid(f"{path} must be a list, got {_show(value)}")
+        raise Invalid(f"{path} must be a list, got {show(value)}")
     elif ndim == 1:
         if not all(ok(v) for v in value):
             raise Invalid(f"{path} must be a list of numbers")
@@ -94,6 +94,7 @@ def one_line(message: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
+    """``repr(value)`` cut to 40 characters, for messages."""
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."

@@ -33,29 +33,24 @@ from typing import Any
 
 import numpy as np
 
-from playground.core.activations import ACTIVATIONS, ELU_ALPHA, LEAKY_SLOPE
+from playground.core.activations import ELU_ALPHA, LEAKY_SLOPE
 from playground.core.features import expand_features
 from playground.core.io import json_text
 from playground.core.io.atomic import atomic_write, atomic_write_text, describe_os_error
 from playground.core.io.validate import one_line
-from playground.core.losses import output_head
-from playground.core.spec import FEATURES, LOSSES, PROBLEMS, ExperimentSpec, SpecError
+from playground.core.io.weight_checks import (
+    FORMAT_VERSION,
+    WeightFileError,
+    check_metadata,
+    checked_state,
+)
+from playground.core.spec import ExperimentSpec
 
 FORMAT_NAME = "neural-network-playground weights"
-FORMAT_VERSION = 1
 SUFFIXES = (".npz", ".json", ".onnx")
 READABLE_SUFFIXES = (".npz", ".json")
-OUTPUT_ACTIVATIONS = ("tanh", "sigmoid", "softmax", "linear")
 #: Larger files are refused before reading (a weight file of the largest network is a few MB).
 MAX_FILE_BYTES = 256 * 1024 * 1024
-_REQUIRED = ("format_version", "features", "layer_sizes", "activations", "output_activation",
-             "loss", "problem", "classes")
-
-
-class WeightFileError(ValueError):
-    """A weight file that cannot be written, read or used; one line naming the file and the problem."""
-
-
 @dataclass(frozen=True, eq=False)
 class WeightFile:
     """Weights and the metadata needed to use them without the app.
@@ -82,8 +77,8 @@ class WeightFile:
             raise WeightFileError("metadata must be a JSON object")
         if not isinstance(self.state, dict):
             raise WeightFileError("the weights must be a mapping of names to arrays")
-        _check_metadata(self.metadata)
-        object.__setattr__(self, "state", _checked_state(self.state, self.metadata["layer_sizes"]))
+        check_metadata(self.metadata)
+        object.__setattr__(self, "state", checked_state(self.state, self.metadata["layer_sizes"]))
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -104,105 +99,6 @@ class WeightFile:
     def bias(self, i: int) -> np.ndarray:
         """Layer ``i``'s bias (out,)."""
         return self.state[f"layers.{i}.bias"]
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _check_metadata(meta: dict[str, Any]) -> None:
-    missing = [k for k in _REQUIRED if k not in meta]
-    if missing:
-        raise WeightFileError(f"metadata is missing {', '.join(missing)}")
-    version = meta["format_version"]
-    if not _is_int(version) or version < 1:
-        raise WeightFileError(f"metadata.format_version must be a whole number >= 1, got {version!r}")
-    if version > FORMAT_VERSION:
-        raise WeightFileError(f"written by a newer version (format {version}); this app reads up to "
-                              f"format {FORMAT_VERSION}")
-    feats = meta["features"]
-    if not isinstance(feats, list) or not feats or not all(_is_name(f, FEATURES) for f in feats) \
-            or len(set(feats)) != len(feats):
-        raise WeightFileError(f"metadata.features must be a list of distinct names from "
-                              f"{', '.join(FEATURES)}, got {feats!r}")
-    sizes = meta["layer_sizes"]
-    if not isinstance(sizes, list) or len(sizes) < 2 or not all(_is_int(s) and 1 <= s <= 4096 for s in sizes):
-        raise WeightFileError(f"metadata.layer_sizes must list at least 2 whole numbers from 1 to 4096, "
-                              f"got {sizes!r}")
-    if sizes[0] != len(feats):
-        raise WeightFileError(f"metadata.layer_sizes starts with {sizes[0]} inputs but "
-                              f"{len(feats)} features are listed")
-    acts = meta["activations"]
-    if not isinstance(acts, list) or len(acts) != len(sizes) - 2 \
-            or not all(_is_name(a, ACTIVATIONS) for a in acts):
-        raise WeightFileError(f"metadata.activations must name one of {', '.join(ACTIVATIONS)} for each of "
-                              f"the {len(sizes) - 2} hidden layers, got {acts!r}")
-    out_act = meta["output_activation"]
-    if not _is_name(out_act, OUTPUT_ACTIVATIONS):
-        raise WeightFileError(f"metadata.output_activation must be one of {', '.join(OUTPUT_ACTIVATIONS)}, "
-                              f"got {out_act!r}")
-    loss, problem, classes = meta["loss"], meta["problem"], meta["classes"]
-    if not _is_name(loss, LOSSES) or not _is_name(problem, PROBLEMS) or not _is_int(classes):
-        raise WeightFileError(f"metadata: loss, problem or classes is invalid "
-                              f"({loss!r}, {problem!r}, {classes!r})")
-    try:
-        head = output_head(problem, loss, classes if problem == "classification" else 0)
-    except ValueError as exc:
-        raise WeightFileError(f"metadata: {exc}") from None
-    if (head.activation, head.n_outputs) != (out_act, sizes[-1]):
-        raise WeightFileError(f"metadata: {problem} with {loss} needs {head.n_outputs} {head.activation} "
-                              f"output(s), the file has {sizes[-1]} {out_act}")
-    if "spec" in meta and meta["spec"] is not None:
-        try:
-            ExperimentSpec.from_dict(meta["spec"])
-        except SpecError as exc:
-            raise WeightFileError(f"metadata.spec: {exc}") from None
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_name(v: Any, choices: Any) -> bool:
-    """``v`` is one of the string ``choices`` (safe for unhashable ``v``)."""
-    return isinstance(v, str) and v in choices
-
-
-def expected_names(n_layers: int) -> list[str]:
-    """The state names a network of ``n_layers`` layers has, in order."""
-    return [f"layers.{i}.{p}" for i in range(n_layers) for p in ("weight", "bias")]
-
-
-def _checked_state(state: dict[str, Any], sizes: list[int]) -> dict[str, np.ndarray]:
-    names = expected_names(len(sizes) - 1)
-    missing = [n for n in names if n not in state]
-    if missing:
-        raise WeightFileError(f"weights {', '.join(missing)} are missing")
-    extra = sorted(set(state) - set(names), key=str)
-    if extra:
-        raise WeightFileError(f"unexpected entries {', '.join(map(str, extra))} "
-                              f"(a network with layer sizes {sizes} has {', '.join(names)})")
-    out: dict[str, np.ndarray] = {}
-    for i in range(len(sizes) - 1):
-        for kind, shape in (("weight", (sizes[i + 1], sizes[i])), ("bias", (sizes[i + 1],))):
-            name = f"layers.{i}.{kind}"
-            arr = _float_array(state[name], name)
-            if arr.shape != shape:
-                raise WeightFileError(f"{name} has shape {arr.shape}, layer sizes {sizes} need {shape}")
-            if not np.isfinite(arr).all():
-                raise WeightFileError(f"{name} contains NaN or infinity")
-            arr.setflags(write=False)
-            out[name] = arr
-    return out
-
-
-def _float_array(value: Any, name: str) -> np.ndarray:
-    if isinstance(value, np.ndarray) and value.dtype.kind not in "biuf":
-        raise WeightFileError(f"{name} must hold numbers, got an array of {value.dtype}")
-    try:
-        arr = np.array(value, dtype=np.float64, copy=True)
-    except (TypeError, ValueError, OverflowError):
-        raise WeightFileError(f"{name} must be a (nested) list of numbers") from None
-    return arr
 
 
 # --------------------------------------------------------------------------- from a trainer
