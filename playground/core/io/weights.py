@@ -51,6 +51,11 @@ SUFFIXES = (".npz", ".json", ".onnx")
 READABLE_SUFFIXES = (".npz", ".json")
 #: Larger files are refused before reading (a weight file of the largest network is a few MB).
 MAX_FILE_BYTES = 256 * 1024 * 1024
+
+__all__ = ["WeightFile", "WeightFileError", "check_matches", "export_weights", "load_weights_into", "predict",
+           "read_weight_file", "weight_file_from_trainer", "write_weights"]
+
+
 @dataclass(frozen=True, eq=False)
 class WeightFile:
     """Weights and the metadata needed to use them without the app.
