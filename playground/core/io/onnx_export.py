@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from typing import Any
 
 import numpy as np
@@ -32,7 +33,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 from playground.core.activations import ELU_ALPHA, LEAKY_SLOPE
-from playground.core.io.weights import WeightFile
+from playground.core.io.atomic import atomic_write, describe_os_error
+from playground.core.io.weights import WeightFile, WeightFileError
 
 PRECISIONS = ("float64", "float32")
 OPSET = 17
@@ -197,6 +199,21 @@ def to_onnx(wf: WeightFile, precision: str = "float64") -> onnx.ModelProto:
     helper.set_model_props(model, props)
     onnx.checker.check_model(model)
     return model
+
+
+def write_onnx(path: str | os.PathLike[str], wf: WeightFile, precision: str = "float64") -> None:
+    """Write :func:`to_onnx`'s model to ``path`` atomically.
+
+    Raises
+    ------
+    WeightFileError
+        when the file cannot be written (nothing is left behind, an old file is kept).
+    """
+    data = to_onnx(wf, precision).SerializeToString()
+    try:
+        atomic_write(path, lambda f: f.write(data))
+    except OSError as exc:
+        raise WeightFileError(f"{path}: cannot write ({describe_os_error(exc)})") from None
 
 
 def _summary(wf: WeightFile) -> str:

@@ -227,9 +227,8 @@ def write_weights(path: str | os.PathLike[str], wf: WeightFile) -> None:
         elif suffix == ".json":
             atomic_write_text(path, weights_json_text(wf))
         else:
-            from playground.core.io.onnx_export import to_onnx
-            data = to_onnx(wf).SerializeToString()
-            atomic_write(path, lambda f: f.write(data))
+            from playground.core.io.onnx_export import write_onnx  # onnx is imported only when needed
+            write_onnx(path, wf)
     except OSError as exc:
         raise WeightFileError(f"{path}: cannot write ({describe_os_error(exc)})") from None
 

@@ -18,7 +18,7 @@ from io_test_helpers import (
 )
 
 from playground.core.activations import ACTIVATIONS
-from playground.core.io.onnx_export import OPSET, to_onnx
+from playground.core.io.onnx_export import OPSET, to_onnx, write_onnx
 from playground.core.io.weights import WeightFileError, export_weights, weight_file_from_trainer
 
 GRID = grid_points(50)
@@ -132,6 +132,14 @@ def test_unknown_precision_is_refused():
     wf = weight_file_from_trainer(make_trainer())
     with pytest.raises(ValueError, match="precision"):
         to_onnx(wf, "float16")
+
+
+def test_write_onnx_with_single_precision(tmp_path):
+    trainer = make_trainer("bce_binary", (3,), "elu")
+    write_onnx(tmp_path / "m32.onnx", weight_file_from_trainer(trainer), precision="float32")
+    model = onnx.load(str(tmp_path / "m32.onnx"))
+    assert {p.key: p.value for p in model.metadata_props}["playground.precision"] == "float32"
+    assert "Elu" in [n.op_type for n in model.graph.node]
 
 
 def test_onnx_write_failure_leaves_nothing(tmp_path):
