@@ -10,17 +10,20 @@ pass instead: each layer's links sized by its last weight-gradient norm (log
 scale), with the norm printed under the column.
 
 Items are made once per architecture and moved on resize; per frame only
-pixmaps are replaced and, for links whose quantised look changed, pens.
+pixmaps are replaced, and the cached link image is redrawn (at most
+:data:`LINK_RENDERS_PER_SECOND` times a second) when a link's look changed.
 """
 
 from __future__ import annotations
 
+import time
+from itertools import pairwise
+
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGraphicsPathItem,
     QGraphicsPixmapItem,
     QGraphicsRectItem,
     QGraphicsScene,
@@ -34,99 +37,23 @@ from PySide6.QtWidgets import (
 
 from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
-from playground.ui import palette
+from playground.ui.widgets.network_items import (
+    BEZIER_X,
+    BEZIER_Y,
+    GRADIENT_COLOR,
+    LEVELS,
+    LinkLayer,
+    Neuron,
+    class_rgba,
+    link_levels,
+    link_path,
+    thumbnail_rgba,
+    to_pixmap,
+)
 
 _HINT = "hover a neuron or a link"
-_GRADIENT_COLOR = "#c2185b"
-_LEVELS = 24  # quantisation steps of a link's look: pens are shared and only changed ones set
-_MAX_WIDTH = 6.0
-# A link is a cubic Bézier with both control points at mid-x; as fractions of the way across,
-# x(t) = 1.5·t(1 − t) + t³ and y(t) = 3t² − 2t³. Sampled once to find the link under the mouse.
-_T = np.linspace(0.0, 1.0, 65)
-_BEZIER_X = 1.5 * _T * (1 - _T) + _T**3
-_BEZIER_Y = 3 * _T**2 - 2 * _T**3
-_DIVERGING = palette.diverging_lut()
-
-
-def link_levels(values: np.ndarray, scale: float) -> np.ndarray:
-    """Quantised strength 0 … _LEVELS−1 of |values| / scale (monotonic in |value|)."""
-    t = np.clip(np.abs(np.nan_to_num(values)) / max(scale, 1e-12), 0.0, 1.0)
-    return np.rint(t * (_LEVELS - 1)).astype(np.intp)
-
-
-def link_pen(level: int, sign: int, gradient: bool = False) -> QPen:
-    """A link's pen: width 1–6 px and opacity growing with ``level``; colour by sign (or gradient)."""
-    t = level / (_LEVELS - 1)
-    color = QColor(_GRADIENT_COLOR if gradient else palette.POSITIVE if sign > 0 else palette.NEGATIVE)
-    color.setAlphaF(0.12 + 0.88 * t**0.8)
-    pen = QPen(color, 1.0 + (_MAX_WIDTH - 1.0) * t)
-    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-    return pen
-
-
-def thumbnail_rgba(a: np.ndarray, size: int, vmax: float | np.ndarray = 1.0) -> np.ndarray:
-    """Neuron outputs (N, N, n) -> RGBA (n, r, r, 4) uint8, r ≈ ``size``, top row first, for QImage.
-
-    ``vmax`` (scalar or (n,)) maps to full colour; values beyond it are clipped.
-    """
-    step = max(1, a.shape[0] // max(size, 1))
-    sub = np.asarray(a[::step, ::step, :], dtype=np.float32)[::-1]  # grid rows are bottom-first
-    v = np.clip(np.nan_to_num(sub / np.maximum(vmax, 1e-12)), -1.0, 1.0)
-    idx = np.rint((v + 1.0) * (0.5 * (len(_DIVERGING) - 1))).astype(np.intp)
-    return np.ascontiguousarray(np.moveaxis(_DIVERGING[idx], 2, 0))
-
-
-def class_rgba(p: np.ndarray, k: int, size: int) -> np.ndarray:
-    """Class ``k``'s probability (N, N) -> RGBA (r, r, 4): grey at 0, the class colour at 1."""
-    step = max(1, p.shape[0] // max(size, 1))
-    t = np.clip(np.nan_to_num(np.asarray(p[::step, ::step], dtype=np.float32)[::-1]), 0.0, 1.0)[..., None]
-    mid = palette.hex_to_rgb(palette.NEUTRAL).astype(np.float32)
-    rgb = mid + (palette.class_rgb(k).astype(np.float32) - mid) * t
-    out = np.full(t.shape[:2] + (4,), 255, dtype=np.uint8)
-    out[..., :3] = np.rint(rgb)
-    return out
-
-
-def to_pixmap(rgba: np.ndarray) -> QPixmap:
-    """RGBA (h, w, 4) uint8 -> QPixmap (copied, so the array may go)."""
-    rgba = np.ascontiguousarray(rgba)
-    h, w = rgba.shape[:2]
-    return QPixmap.fromImage(QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy())
-
-
-class _Neuron:
-    """One neuron's items: a thumbnail, its frame and (not for inputs) a bias mark."""
-
-    def __init__(self, scene: QGraphicsScene, with_bias: bool) -> None:
-        self.pixmap = QGraphicsPixmapItem()
-        self.pixmap.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        self.pixmap.setZValue(2)
-        self.frame = QGraphicsRectItem()
-        self.frame.setPen(QPen(QColor("#333333"), 1))
-        self.frame.setBrush(QBrush(QColor(palette.NEUTRAL)))
-        self.frame.setZValue(1)
-        self.bias = QGraphicsRectItem() if with_bias else None
-        for item in (self.frame, self.pixmap, self.bias):
-            if item is not None:
-                scene.addItem(item)
-        if self.bias is not None:
-            self.bias.setPen(QPen(Qt.PenStyle.NoPen))
-            self.bias.setZValue(3)
-        self.rect = QRectF()
-
-    def place(self, x: float, y: float, size: float) -> None:
-        self.rect = QRectF(x, y, size, size)
-        self.frame.setRect(self.rect.adjusted(-1, -1, 1, 1))
-        self.pixmap.setPos(x, y)
-        pm = self.pixmap.pixmap()
-        self.pixmap.setScale(size / pm.width() if not pm.isNull() else 1.0)
-        if self.bias is not None:
-            b = max(3.0, size * 0.2)
-            self.bias.setRect(x - b - 2, y + size - b, b, b)
-
-    def set_pixmap(self, pm: QPixmap) -> None:
-        self.pixmap.setPixmap(pm)
-        self.pixmap.setScale(self.rect.width() / pm.width() if pm.width() else 1.0)
+#: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
+LINK_RENDERS_PER_SECOND = 8
 
 
 class NetworkView(QWidget):
@@ -162,6 +89,10 @@ class NetworkView(QWidget):
         layout.addWidget(self.view, 1)
         self._show_gradients = False
         self._snapshot: Snapshot | None = None
+        self._last_render = 0.0
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.timeout.connect(self._render_links)
         self._reset_items()
 
     # ------------------------------------------------------------------ public
@@ -173,9 +104,9 @@ class NetworkView(QWidget):
             self.gradients_box.setChecked(self._show_gradients)
         for t in self.grad_labels:
             t.setVisible(self._show_gradients)
-        self._keys = [np.full(k.shape, -1) for k in self._keys]  # force every pen to be set again
         if self._snapshot is not None:
             self._update_links(self._snapshot)
+            self._render_links()
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Update thumbnails, bias marks and links; items are rebuilt only for a new architecture."""
@@ -199,8 +130,8 @@ class NetworkView(QWidget):
         self.header.setText(_HINT)
 
     def link_widths(self, layer: int) -> np.ndarray:
-        """Current pen widths (out, in) of the links into ``layer`` + 1 (for tests and tools)."""
-        return np.array([[p.pen().widthF() for p in row] for row in self.links[layer]])
+        """Current pen widths (out, in) of the links from column ``layer`` to the next."""
+        return self.links.widths(layer)
 
     def hover_text_at(self, pos: QPointF) -> str:
         """What the header says with the mouse at scene position ``pos`` (and show the zoom there)."""
@@ -223,9 +154,8 @@ class NetworkView(QWidget):
 
     def _reset_items(self) -> None:
         self._key: tuple | None = None
-        self.neurons: list[list[_Neuron]] = []
-        self.links: list[list[list[QGraphicsPathItem]]] = []
-        self._keys: list[np.ndarray] = []
+        self.neurons: list[list[Neuron]] = []
+        self.links = LinkLayer()
         self.titles: list[QGraphicsSimpleTextItem] = []
         self.grad_labels: list[QGraphicsSimpleTextItem] = []
         self.feature_labels: list[QGraphicsSimpleTextItem] = []
@@ -239,7 +169,7 @@ class NetworkView(QWidget):
         self._reset_items()
         sizes = s.layer_sizes
         for c, n in enumerate(sizes):
-            self.neurons.append([_Neuron(self.scene, with_bias=c > 0) for _ in range(n)])
+            self.neurons.append([Neuron(self.scene, with_bias=c > 0) for _ in range(n)])
             if c == 0:
                 title = f"inputs\n{n} features"
             elif c == len(sizes) - 1:
@@ -250,18 +180,14 @@ class NetworkView(QWidget):
             t.setBrush(QColor("#333333"))
             self.titles.append(t)
             g = self.scene.addSimpleText("")
-            g.setBrush(QColor(_GRADIENT_COLOR))
+            g.setBrush(QColor(GRADIENT_COLOR))
             g.setVisible(self._show_gradients)
             self.grad_labels.append(g)
         for f in s.spec.features:
             t = self.scene.addSimpleText(FEATURE_LABELS.get(f, f))
             t.setBrush(QColor("#333333"))
             self.feature_labels.append(t)
-        for layer in range(len(sizes) - 1):
-            rows = [[self.scene.addPath(QPainterPath()) for _ in range(sizes[layer])]
-                    for _ in range(sizes[layer + 1])]
-            self.links.append(rows)
-            self._keys.append(np.full((sizes[layer + 1], sizes[layer]), -1))
+        self.scene.addItem(self.links)
         self._zoom.setZValue(20)
         self._zoom.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         self._zoom_frame.setZValue(19)
@@ -296,51 +222,47 @@ class NetworkView(QWidget):
         for t, nrn in zip(self.feature_labels, self.neurons[0], strict=True):
             r = t.boundingRect()
             t.setPos(nrn.rect.left() - r.width() - 8, nrn.rect.center().y() - r.height() / 2)
-        for layer, rows in enumerate(self.links):
-            for j, row in enumerate(rows):
-                b = self.neurons[layer + 1][j].rect
-                for i, item in enumerate(row):
-                    a = self.neurons[layer][i].rect
-                    p0 = QPointF(a.right() + 1, a.center().y())
-                    p1 = QPointF(b.left() - 1, b.center().y())
-                    mid = (p0.x() + p1.x()) / 2
-                    path = QPainterPath(p0)
-                    path.cubicTo(QPointF(mid, p0.y()), QPointF(mid, p1.y()), p1)
-                    item.setPath(path)
+        paths = [[[link_path(QPointF(a.right() + 1, a.center().y()), QPointF(b.left() - 1, b.center().y()))
+                   for a in (n.rect for n in src)] for b in (n.rect for n in dst)]
+                 for src, dst in pairwise(self.neurons)]
+        self.links.set_geometry(self.scene.sceneRect(), paths)
+        self._render_links()
 
     # ------------------------------------------------------------------ per frame
 
     def _update_links(self, s: Snapshot) -> None:
+        """Work out every link's look; redraw the link image now or, if one was drawn just now, soon."""
         grads = np.asarray(s.grad_norms, dtype=float).ravel()
-        if self._show_gradients and grads.size == len(self.links):
+        gradient = self._show_gradients and grads.size == len(s.weights)
+        if gradient:
             logs = np.log10(np.maximum(grads, 1e-12))
-            hi = float(logs.max())
-            strength = np.clip((logs - (hi - 4.0)) / 4.0, 0.0, 1.0)  # four decades, top layer at full
+            strength = np.clip((logs - (logs.max() - 4.0)) / 4.0, 0.0, 1.0)  # four decades; top layer full
             for c, g in enumerate(grads):
                 self.grad_labels[c + 1].setText(f"‖∇W‖ {g:.2g}")
         scale = max(1.0, max((float(np.abs(w).max()) for w in s.weights if w.size), default=1.0))
-        for layer, rows in enumerate(self.links):
-            w = np.asarray(s.weights[layer])
-            if self._show_gradients and grads.size == len(self.links):
-                levels = np.full(w.shape, int(round(strength[layer] * (_LEVELS - 1))))
-                keys = levels + 2 * _LEVELS  # a key range of its own: gradient pens
-            else:
-                levels = link_levels(w, scale)
-                keys = levels + np.where(w >= 0, _LEVELS, 0)
-            changed = np.argwhere(keys != self._keys[layer])
-            for j, i in changed:
-                item = rows[j][i]
-                item.setPen(link_pen(int(levels[j, i]), 1 if w[j, i] >= 0 else -1,
-                                     gradient=bool(keys[j, i] >= 2 * _LEVELS)))
-                item.setZValue(-1.0 + levels[j, i] / _LEVELS)  # strong links above faint ones
-            self._keys[layer] = keys
+        levels, positive = [], []
+        for layer, w in enumerate(s.weights):
+            w = np.asarray(w)
+            levels.append(np.full(w.shape, int(round(strength[layer] * (LEVELS - 1)))) if gradient
+                          else link_levels(w, scale))
+            positive.append(w >= 0)
+        if not self.links.set_links(levels, positive, gradient):
+            return
+        wait = self._last_render + 1.0 / LINK_RENDERS_PER_SECOND - time.monotonic()
+        if wait <= 0:
+            self._render_links()
+        elif not self._render_timer.isActive():
+            self._render_timer.start(int(wait * 1000) + 1)
+
+    def _render_links(self) -> None:
+        self._render_timer.stop()
+        if self.links.render(self.view.devicePixelRatioF()):
+            self._last_render = time.monotonic()
 
     def _update_biases(self, s: Snapshot) -> None:
         for c, b in enumerate(s.biases, start=1):
             for nrn, v in zip(self.neurons[c], np.asarray(b), strict=True):
-                color = QColor(palette.POSITIVE if v >= 0 else palette.NEGATIVE)
-                color.setAlphaF(float(np.clip(0.25 + 0.75 * abs(v), 0.25, 1.0)))
-                nrn.bias.setBrush(color)  # type: ignore[union-attr]
+                nrn.set_bias(float(v))
 
     def _pixmaps(self, s: Snapshot, c: int, size: int) -> list[QPixmap]:
         """The thumbnails of column ``c`` at about ``size`` samples a side."""
@@ -385,12 +307,12 @@ class NetworkView(QWidget):
 
     def _link_at(self, pos: QPointF, tolerance: float = 4.0) -> tuple[int, int, int] | None:
         """(layer, to, from) of the link nearest ``pos`` within ``tolerance`` px, if any."""
-        for layer in range(len(self.links)):
+        for layer in range(len(self.neurons) - 1):
             x0 = self.neurons[layer][0].rect.right() + 1
             x1 = self.neurons[layer + 1][0].rect.left() - 1
             if not x0 < pos.x() < x1:
                 continue
-            s = np.interp((pos.x() - x0) / (x1 - x0), _BEZIER_X, _BEZIER_Y)
+            s = np.interp((pos.x() - x0) / (x1 - x0), BEZIER_X, BEZIER_Y)
             ya = np.array([n.rect.center().y() for n in self.neurons[layer]])
             yb = np.array([n.rect.center().y() for n in self.neurons[layer + 1]])
             ys = ya[None, :] + (yb[:, None] - ya[None, :]) * s

@@ -1,0 +1,220 @@
+"""Drawing pieces of the network diagram: neuron thumbnails, bias marks and the layer of links.
+
+The links are the expensive part: Qt's raster engine needs ~0.1 ms per wide
+antialiased, translucent curve, and a 6 × 8 network has 344 of them. So all
+links are painted into one cached image, only when their quantised look
+changed, in opaque colours premixed with the white background (three times
+cheaper than alpha blending), faint ones first so the strong ones lie on top;
+and a big network draws only its strongest :data:`LINK_BUDGET` links.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene
+
+from playground.ui import palette
+
+GRADIENT_COLOR = "#c2185b"
+LEVELS = 24  # quantisation steps of a link's strength (shared pens; unchanged looks are not redrawn)
+MAX_WIDTH = 6.0
+LINK_BUDGET = 400  # at most this many links are drawn (the strongest of each layer)
+# A link is a cubic Bézier with both control points at mid-x; as fractions of the way across,
+# x(t) = 1.5·t(1 − t) + t³ and y(t) = 3t² − 2t³. Sampled once to find the link under the mouse.
+_T = np.linspace(0.0, 1.0, 65)
+BEZIER_X = 1.5 * _T * (1 - _T) + _T**3
+BEZIER_Y = 3 * _T**2 - 2 * _T**3
+_DIVERGING = palette.diverging_lut()
+
+
+def link_levels(values: np.ndarray, scale: float) -> np.ndarray:
+    """Quantised strength 0 … LEVELS−1 of |values| / scale (monotonic in |value|)."""
+    t = np.clip(np.abs(np.nan_to_num(values)) / max(scale, 1e-12), 0.0, 1.0)
+    return np.rint(t * (LEVELS - 1)).astype(np.intp)
+
+
+def link_width(level: np.ndarray | int) -> np.ndarray:
+    """Pen width in px, 1 … MAX_WIDTH, for a strength level."""
+    return 1.0 + (MAX_WIDTH - 1.0) * np.asarray(level, dtype=float) / (LEVELS - 1)
+
+
+def link_pen(level: int, positive: bool, gradient: bool = False) -> QPen:
+    """Width and depth of colour grow with ``level``; the colour is premixed with white (opaque)."""
+    t = level / (LEVELS - 1)
+    color = QColor(GRADIENT_COLOR if gradient else palette.POSITIVE if positive else palette.NEGATIVE)
+    a = 0.12 + 0.88 * t**0.8
+    mixed = QColor.fromRgbF(1 - a + a * color.redF(), 1 - a + a * color.greenF(), 1 - a + a * color.blueF())
+    pen = QPen(mixed, float(link_width(level)))
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    return pen
+
+
+def link_path(p0: QPointF, p1: QPointF) -> QPainterPath:
+    """The curve from ``p0`` (right of a neuron) to ``p1`` (left of the next), horizontal at both ends."""
+    mid = (p0.x() + p1.x()) / 2
+    path = QPainterPath(p0)
+    path.cubicTo(QPointF(mid, p0.y()), QPointF(mid, p1.y()), p1)
+    return path
+
+
+def thumbnail_rgba(a: np.ndarray, size: int, vmax: float | np.ndarray = 1.0) -> np.ndarray:
+    """Neuron outputs (N, N, n) -> RGBA (n, r, r, 4) uint8, r ≈ ``size``, top row first, for QImage.
+
+    ``vmax`` (scalar or (n,)) maps to full colour; values beyond it are clipped.
+    """
+    step = max(1, a.shape[0] // max(size, 1))
+    v = np.asarray(a[::-step, ::step, :], dtype=np.float32) / np.maximum(vmax, 1e-12)  # rows: top first
+    np.nan_to_num(v, copy=False)
+    np.clip(v, -1.0, 1.0, out=v)
+    idx = ((v + 1.0) * (0.5 * (len(_DIVERGING) - 1)) + 0.5).astype(np.intp)
+    return np.ascontiguousarray(_DIVERGING[idx.transpose(2, 0, 1)])
+
+
+def class_rgba(p: np.ndarray, k: int, size: int) -> np.ndarray:
+    """Class ``k``'s probability (N, N) -> RGBA (r, r, 4): grey at 0, the class colour at 1."""
+    step = max(1, p.shape[0] // max(size, 1))
+    t = np.clip(np.nan_to_num(np.asarray(p[::-step, ::step], dtype=np.float32)), 0.0, 1.0)[..., None]
+    mid = palette.hex_to_rgb(palette.NEUTRAL).astype(np.float32)
+    rgb = mid + (palette.class_rgb(k).astype(np.float32) - mid) * t
+    out = np.full(t.shape[:2] + (4,), 255, dtype=np.uint8)
+    out[..., :3] = np.rint(rgb)
+    return out
+
+
+def to_pixmap(rgba: np.ndarray) -> QPixmap:
+    """RGBA (h, w, 4) uint8 -> QPixmap (copied, so the array may go)."""
+    rgba = np.ascontiguousarray(rgba)
+    h, w = rgba.shape[:2]
+    return QPixmap.fromImage(QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy())
+
+
+class Neuron:
+    """One neuron's items: a thumbnail, its frame and (not for inputs) a bias mark."""
+
+    def __init__(self, scene: QGraphicsScene, with_bias: bool) -> None:
+        self.pixmap = QGraphicsPixmapItem()
+        self.pixmap.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self.pixmap.setZValue(2)
+        self.frame = QGraphicsRectItem()
+        self.frame.setPen(QPen(QColor("#333333"), 1))
+        self.frame.setBrush(QBrush(QColor(palette.NEUTRAL)))
+        self.frame.setZValue(1)
+        self.bias = QGraphicsRectItem() if with_bias else None
+        self.bias_key = -1
+        for item in (self.frame, self.pixmap, self.bias):
+            if item is not None:
+                scene.addItem(item)
+        if self.bias is not None:
+            self.bias.setPen(QPen(Qt.PenStyle.NoPen))
+            self.bias.setZValue(3)
+        self.rect = QRectF()
+
+    def place(self, x: float, y: float, size: float) -> None:
+        self.rect = QRectF(x, y, size, size)
+        self.frame.setRect(self.rect.adjusted(-1, -1, 1, 1))
+        self.pixmap.setPos(x, y)
+        pm = self.pixmap.pixmap()
+        self.pixmap.setScale(size / pm.width() if not pm.isNull() else 1.0)
+        if self.bias is not None:
+            b = max(3.0, size * 0.2)
+            self.bias.setRect(x - b - 2, y + size - b, b, b)
+
+    def set_pixmap(self, pm: QPixmap) -> None:
+        self.pixmap.setPixmap(pm)
+        self.pixmap.setScale(self.rect.width() / pm.width() if pm.width() else 1.0)
+
+    def set_bias(self, value: float) -> None:
+        """Colour the bias mark by sign, deeper for larger |b| (brush set only when its look changes)."""
+        strength = min(8, round(abs(value) * 8)) if value == value else 0  # NaN: faintest
+        key = strength * 2 + (value >= 0)
+        if key == self.bias_key or self.bias is None:
+            return
+        self.bias_key = key
+        color = QColor(palette.POSITIVE if value >= 0 else palette.NEGATIVE)
+        color.setAlphaF(0.25 + 0.75 * strength / 8)
+        self.bias.setBrush(color)
+
+
+class LinkLayer(QGraphicsItem):
+    """Every link of the network, painted from one cached image; :meth:`render` redraws it.
+
+    ``paths[layer][j][i]`` is the curve from neuron i of column ``layer`` to neuron j of the next.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[list[list[QPainterPath]]] = []
+        self.levels: list[np.ndarray] = []  # (out, in) strength per link
+        self.positive: list[np.ndarray] = []  # (out, in) bool: the weight's sign
+        self.gradient = False
+        self._rect = QRectF()
+        self._image = QImage()
+        self._pens: dict[tuple[int, bool, bool], QPen] = {}
+        self.setZValue(0)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if not self._image.isNull():
+            painter.drawImage(self._rect.topLeft(), self._image)
+
+    def set_geometry(self, rect: QRectF, paths: list[list[list[QPainterPath]]]) -> None:
+        """New size and curves (after a layout); call :meth:`render` to draw them."""
+        self.prepareGeometryChange()
+        self._rect = QRectF(rect)
+        self.paths = paths
+
+    def set_links(self, levels: list[np.ndarray], positive: list[np.ndarray], gradient: bool) -> bool:
+        """Store each link's look; ``True`` when anything changed (the image then needs a render)."""
+        same = (gradient == self.gradient and len(levels) == len(self.levels)
+                and all(np.array_equal(a, b) for a, b in zip(levels, self.levels, strict=True))
+                and all(np.array_equal(a, b) for a, b in zip(positive, self.positive, strict=True)))
+        self.levels, self.positive, self.gradient = levels, positive, gradient
+        return not same
+
+    def widths(self, layer: int) -> np.ndarray:
+        """Pen widths (out, in) of the links from column ``layer`` to the next."""
+        return link_width(self.levels[layer])
+
+    def drawn(self, layer: int) -> np.ndarray:
+        """Which links (out, in) are drawn: all, or a layer's strongest share of :data:`LINK_BUDGET`."""
+        lv = self.levels[layer]
+        total = sum(a.size for a in self.levels)
+        if total <= LINK_BUDGET:
+            return np.ones(lv.shape, dtype=bool)
+        keep = max(lv.shape[0], int(np.ceil(LINK_BUDGET * lv.size / total)))
+        order = np.argsort(lv, axis=None, kind="stable")[::-1][:keep]
+        mask = np.zeros(lv.size, dtype=bool)
+        mask[order] = True
+        return mask.reshape(lv.shape)
+
+    def render(self, device_pixel_ratio: float = 1.0) -> bool:
+        """Paint every drawn link into the cached image, faint ones first; ``False`` if nothing to draw yet."""
+        w, h = int(self._rect.width() * device_pixel_ratio), int(self._rect.height() * device_pixel_ratio)
+        if w <= 0 or h <= 0 or not self.paths or len(self.levels) != len(self.paths):
+            return False
+        image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(device_pixel_ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        links = []
+        for layer, lv in enumerate(self.levels):
+            for j, i in np.argwhere(self.drawn(layer)):
+                links.append((int(lv[j, i]), layer, int(j), int(i)))
+        links.sort()
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(-self._rect.topLeft())
+        for level, layer, j, i in links:
+            key = (level, bool(self.positive[layer][j, i]), self.gradient)
+            pen = self._pens.get(key)
+            if pen is None:
+                pen = self._pens[key] = link_pen(*key)
+            painter.setPen(pen)
+            painter.drawPath(self.paths[layer][j][i])
+        painter.end()
+        self._image = image
+        self.update()
+        return True

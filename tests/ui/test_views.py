@@ -1,0 +1,393 @@
+"""The live views: each shows binary, K-class and regression snapshots, shallow and deep nets, and hovers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
+from playground.ui import palette
+from playground.ui.widgets.boundary_view import BoundaryView, lighten
+from playground.ui.widgets.gradient_flow import GradientFlowView, smooth_log
+from playground.ui.widgets.loss_plot import LossPlot, format_value
+from playground.ui.widgets.network_view import NetworkView
+from playground.ui.widgets.preview import sample_snapshot
+from playground.ui.widgets.weights_view import WeightsView
+
+VIEWS = (LossPlot, BoundaryView, WeightsView, GradientFlowView, NetworkView)
+CASES = {
+    "binary": ("binary", (6, 8)),
+    "classes": ("classes", (5,)),
+    "regression": ("regression", (4, 2)),
+    "no_hidden": ("binary", ()),
+    "deep": ("classes", (16,) * 8),
+}
+
+
+@pytest.fixture(scope="module")
+def snapshots() -> dict[str, Snapshot]:
+    return {name: sample_snapshot(kind, 6, hidden, grid_resolution=40) for name, (kind, hidden) in CASES.items()}
+
+
+def make(qtbot, cls, width: int = 640, height: int = 420):
+    w = cls()
+    qtbot.addWidget(w)
+    w.resize(width, height)
+    w.show()
+    return w
+
+
+def distinct_colors(widget) -> int:
+    """Distinct colours in a 24 × 24 sample of the widget's rendering."""
+    img = widget.grab().toImage()
+    xs = np.linspace(0, img.width() - 1, 24).astype(int)
+    ys = np.linspace(0, img.height() - 1, 24).astype(int)
+    return len({img.pixelColor(int(x), int(y)).rgb() for x in xs for y in ys})
+
+
+def with_grid(s: Snapshot, output: np.ndarray, predicted: np.ndarray | None = None) -> Snapshot:
+    """``s`` with its grid's output replaced (same domain)."""
+    g = s.grid
+    grid = GridOutput(g.domain, output.shape[0], frozen_copy(output),
+                      None if predicted is None else frozen_copy(predicted), g.neurons)
+    return dataclasses.replace(s, grid=grid)
+
+
+# ---------------------------------------------------------------------------- every view
+
+
+@pytest.mark.parametrize("cls", VIEWS)
+@pytest.mark.parametrize("case", list(CASES))
+def test_view_draws_every_kind_of_snapshot_and_clears(qtbot, snapshots, cls, case):
+    w = make(qtbot, cls)
+    for _ in range(30):  # as the main window does at 30 frames per second
+        w.show_snapshot(snapshots[case])
+    QApplication.processEvents()
+    assert distinct_colors(w) > 4, "the view renders blank"
+    w.clear()
+    w.show_snapshot(snapshots[case])  # usable again after clear()
+
+
+# ---------------------------------------------------------------------------- loss plot
+
+
+def test_loss_plot_curves_follow_the_history(qtbot, snapshots):
+    w = make(qtbot, LossPlot)
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    n = len(s.history.epochs)
+    for curve, values in ((w.train_curve, s.history.train_loss), (w.test_curve, s.history.test_loss),
+                          (w.train_accuracy_curve, 100 * s.history.train_accuracy)):
+        x, y = curve.getOriginalDataset()
+        assert len(x) == n
+        np.testing.assert_allclose(y, values)
+    assert w.accuracy_plot.isVisibleTo(w)
+    w.show_snapshot(snapshots["regression"])
+    assert not w.accuracy_plot.isVisibleTo(w)
+    w.clear()
+    assert len(w.train_curve.getOriginalDataset()[0] or []) == 0
+
+
+def test_loss_plot_log_scale_toggle(qtbot, snapshots):
+    w = make(qtbot, LossPlot)
+    w.show_snapshot(snapshots["binary"])
+    w.set_log_scale(True)
+    assert w.is_log_scale() and w.plot.getAxis("left").logMode
+    w.set_log_scale(False)
+    assert not w.plot.getAxis("left").logMode
+
+
+def test_loss_plot_hover_shows_exact_values(qtbot, snapshots):
+    w = make(qtbot, LossPlot)
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    QApplication.processEvents()
+    h = s.history
+    i = len(h.epochs) // 2
+    vb = w.plot.getPlotItem().getViewBox()
+    w.plot.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(float(h.epochs[i]), float(h.train_loss[i]))))
+    text = w.hover_text()
+    assert f"epoch {int(h.epochs[i]):,}" in text
+    assert format_value(h.train_loss[i]) in text and format_value(h.test_loss[i]) in text
+    assert w.hover_lines[0].isVisible()
+    w.plot.scene().sigMouseMoved.emit(QPointF(-50, -50))  # outside: back to the latest values
+    assert f"epoch {s.epoch:,}" in w.hover_text()
+
+
+def test_losses_keep_significant_digits():
+    assert format_value(0.000123456) == "0.0001235"
+    assert format_value(2.5e-9) == "2.5e-09"
+    assert format_value(float("nan")) == "–"
+
+
+# ---------------------------------------------------------------------------- boundary
+
+
+def test_boundary_image_orientation_and_colours(qtbot, snapshots):
+    w = make(qtbot, BoundaryView)
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    g = s.grid
+    img = w.image.image
+    assert img.shape == (g.resolution, g.resolution, 4)
+    i, j = np.unravel_index(int(np.argmax(g.output)), g.output.shape)
+    expected = lighten(palette.diverging_rgba(np.clip(g.output[i, j], -1, 1)))
+    np.testing.assert_allclose(img[i, j, :3], expected[:3], atol=2)
+    # Row i is drawn at y = ymin + (i + ½)·dy: bottom row first.
+    x0, x1, y0, y1 = g.domain
+    p = w.image.mapToParent(QPointF(j + 0.5, i + 0.5))
+    d = (x1 - x0) / g.resolution
+    assert p.x() == pytest.approx(x0 + (j + 0.5) * d) and p.y() == pytest.approx(y0 + (i + 0.5) * d)
+
+
+def test_boundary_regression_clips_and_discretize_thresholds(qtbot, snapshots):
+    w = make(qtbot, BoundaryView)
+    s = snapshots["regression"]
+    out = np.linspace(-3, 3, 16).reshape(4, 4)
+    w.show_snapshot(with_grid(s, out))
+    blue = lighten(palette.diverging_rgba(1.0))
+    np.testing.assert_array_equal(w.image.image[3, 3], blue)  # 3 is shown as 1
+    w.set_discretize(True)
+    assert len({tuple(c) for c in w.image.image.reshape(-1, 4)}) == 2
+
+
+def test_boundary_k_classes_shade_by_confidence(qtbot, snapshots):
+    w = make(qtbot, BoundaryView)
+    s = snapshots["classes"]
+    w.show_snapshot(s)
+    g = s.grid
+    k = s.dataset.classes
+    expected = lighten(palette.class_confidence_rgba(g.predicted, g.output, k))
+    np.testing.assert_array_equal(w.image.image, expected)
+    w.set_discretize(True)
+    assert len({tuple(c) for c in w.image.image.reshape(-1, 4)}) <= k
+    i, j = 5, 7
+    assert f"class {int(g.predicted[i, j])}" in w.hover_text_at(*_cell_centre(g, i, j))
+
+
+def _cell_centre(g: GridOutput, i: int, j: int) -> tuple[float, float]:
+    x0, x1, y0, y1 = g.domain
+    return x0 + (j + 0.5) * (x1 - x0) / g.resolution, y0 + (i + 0.5) * (y1 - y0) / g.resolution
+
+
+def test_boundary_points_and_test_toggle(qtbot, snapshots):
+    w = make(qtbot, BoundaryView)
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    assert len(w.train_points.data) == len(s.dataset.x_train)
+    assert len(w.test_points.data) == len(s.dataset.x_test)
+    assert not w.test_points.isVisible()
+    w.set_show_test(True)
+    assert w.test_points.isVisible()
+    data = w.train_points.data
+    w.show_snapshot(s)  # same dataset object: points are not rebuilt
+    assert w.train_points.data is data
+    w.show_snapshot(snapshots["regression"])
+    assert w.train_points.data is not data
+    w.clear()
+    assert len(w.train_points.data) == 0 and w.image.image is None
+
+
+def test_boundary_hover_reads_the_output(qtbot, snapshots):
+    w = make(qtbot, BoundaryView)
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    QApplication.processEvents()
+    g = s.grid
+    x, y = _cell_centre(g, 10, 30)
+    vb = w.plot.getPlotItem().getViewBox()
+    w.plot.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(x, y)))
+    assert f"{g.output[10, 30]:.4g}" in w.header.text() and f"{x:.2f}" in w.header.text()
+
+
+# ---------------------------------------------------------------------------- weights
+
+
+def test_weights_heatmaps_share_a_symmetric_scale(qtbot, snapshots):
+    w = make(qtbot, WeightsView, 900)
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    assert len(w.layers) == len(s.weights)
+    vmax = max(float(np.abs(a).max()) for a in (*s.weights, *s.biases))
+    for lp, wt, b in zip(w.layers, s.weights, s.biases, strict=True):
+        np.testing.assert_array_equal(lp.weights.image, wt)
+        np.testing.assert_array_equal(lp.bias.image[:, 0], b)
+        assert lp.weights.getLevels() == pytest.approx((-vmax, vmax))
+    assert w.colorbar.levels() == pytest.approx((-vmax, vmax))
+    labels = [t for _, t in w.layers[0].plot.getAxis("bottom")._tickLevels[0]]
+    assert labels[:2] == ["X₁", "X₂"] and labels[-1] == "b"
+    text = w.hover_text_at(1, 2.0, 3.0)  # layer 2, neuron 4, input neuron 3
+    assert "neuron 4" in text and f"{s.weights[1][3, 2]:.4g}" in text
+    assert f"{s.biases[0][1]:.4g}" in w.hover_text_at(0, w.layers[0].n_in + 0.35, 1.0)
+
+
+def test_weights_rebuild_only_for_a_new_architecture(qtbot, snapshots):
+    w = make(qtbot, WeightsView)
+    w.show_snapshot(snapshots["binary"])
+    first = w.layers[0]
+    w.show_snapshot(snapshots["binary"])
+    assert w.layers[0] is first
+    w.show_snapshot(snapshots["deep"])
+    assert w.layers[0] is not first and len(w.layers) == 9
+    w.clear()
+    assert w.layers == []
+
+
+# ---------------------------------------------------------------------------- gradient flow
+
+
+def test_gradient_flow_lines_per_layer_and_bars(qtbot, snapshots):
+    w = make(qtbot, GradientFlowView)
+    s = snapshots["deep"]
+    w.show_snapshot(s)
+    assert len(w.curves) == len(s.weights)
+    assert [c.name() for c in w.curves][:1] == ["layer 1"] and w.curves[-1].name() == "output"
+    assert all(len(c.getOriginalDataset()[0]) == len(s.history.epochs) for c in w.curves)
+    assert w.plot.getAxis("left").logMode
+    heights = w.bars.opts["height"]
+    order = np.argsort(s.grad_norms)
+    assert np.all(np.diff(np.asarray(heights)[order]) >= 0)  # taller bar, larger norm
+    assert "vanishing" in w.toolTip()
+    h = s.history
+    text = w.hover_epoch(float(h.epochs[2]))
+    assert f"epoch {int(h.epochs[2])}" in text and f"{h.grad_norms[2, 0]:.3g}" in text
+    w.clear()
+    assert w.curves == []
+
+
+def test_gradient_flow_flags_vanishing_gradients(qtbot, snapshots):
+    w = make(qtbot, GradientFlowView)
+    s = snapshots["binary"]
+    w.show_snapshot(dataclasses.replace(s, grad_norms=frozen_copy(np.array([1e-6, 1e-3, 1.0]))))
+    assert "vanishing" in w.header.text()
+
+
+def test_smoothing_keeps_levels():
+    y = np.full(50, 1e-4)
+    np.testing.assert_allclose(smooth_log(y, 7), y)
+    y[10] = 0.0  # no gradient: a gap, not a dive to 1e-12
+    assert np.isnan(smooth_log(y, 7)[10])
+
+
+# ---------------------------------------------------------------------------- network diagram
+
+
+def test_network_items_match_the_architecture(qtbot, snapshots):
+    w = make(qtbot, NetworkView, 900, 500)
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    assert [len(c) for c in w.neurons] == list(s.layer_sizes)
+    assert [a.shape for a in w.links.levels] == [wt.shape for wt in s.weights]
+    assert [(len(p), len(p[0])) for p in w.links.paths] == [wt.shape for wt in s.weights]
+    first = w.neurons[1][0]
+    w.show_snapshot(s)
+    assert w.neurons[1][0] is first  # reused, not rebuilt
+    pm = w.neurons[0][0].pixmap.pixmap()  # X₁: orange on the left, blue on the right
+    img = pm.toImage()
+    left, right = img.pixelColor(0, pm.height() // 2), img.pixelColor(pm.width() - 1, pm.height() // 2)
+    assert left.red() > left.blue() and right.blue() > right.red()
+    w.clear()
+    assert w.neurons == [] and not w.scene.items()
+
+
+def test_network_link_widths_grow_with_weight(qtbot, snapshots):
+    w = make(qtbot, NetworkView, 900, 500)
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    for layer, wt in enumerate(s.weights):
+        widths = w.link_widths(layer).ravel()
+        order = np.argsort(np.abs(wt).ravel(), kind="stable")
+        assert np.all(np.diff(widths[order]) >= 0)
+        assert widths.min() >= 1.0 and widths.max() <= 6.0
+
+
+def test_network_gradient_mode_sizes_links_by_layer_norm(qtbot, snapshots):
+    w = make(qtbot, NetworkView, 900, 500)
+    s = dataclasses.replace(snapshots["binary"], grad_norms=frozen_copy(np.array([1e-5, 1e-3, 1e-1])))
+    w.show_snapshot(s)
+    w.set_show_gradients(True)
+    widths = [w.link_widths(k) for k in range(3)]
+    assert all(np.ptp(x) == 0 for x in widths)  # one width per layer
+    assert widths[0][0, 0] < widths[1][0, 0] < widths[2][0, 0]
+    assert w.grad_labels[1].isVisible() and "1e-05" in w.grad_labels[1].text()
+    w.set_show_gradients(False)
+    assert not w.grad_labels[1].isVisible() and np.ptp(w.link_widths(1)) > 0
+
+
+def test_network_hover_neuron_and_link(qtbot, snapshots):
+    w = make(qtbot, NetworkView, 700, 400)
+    s = snapshots["no_hidden"]  # four inputs straight into the output
+    w.show_snapshot(s)
+    QApplication.processEvents()
+    centre = w.neurons[1][0].rect.center()
+    ev = QMouseEvent(QEvent.Type.MouseMove, w.view.mapFromScene(centre).toPointF(), QPointF(),
+                     Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(w.view.viewport(), ev)
+    assert w.header.text().startswith("output neuron 1") and w._zoom.isVisible()
+    a, b = w.neurons[0][0].rect, w.neurons[1][0].rect  # a point on the link X₁ → output
+    x = a.right() + 1 + 0.25 * (b.left() - a.right() - 2)
+    y = a.center().y() + (b.center().y() - a.center().y()) * np.interp(0.25, *_bezier())
+    text = w.hover_text_at(QPointF(x, y))
+    assert "X₁ → output" in text and f"{s.weights[0][0, 0]:.4g}" in text
+    assert not w._zoom.isVisible()
+
+
+def _bezier() -> tuple[np.ndarray, np.ndarray]:
+    t = np.linspace(0, 1, 201)
+    return 1.5 * t * (1 - t) + t**3, 3 * t**2 - 2 * t**3
+
+
+def test_network_scales_down_for_big_networks(qtbot, snapshots):
+    w = make(qtbot, NetworkView, 900, 500)
+    w.show_snapshot(snapshots["binary"])
+    small_net_size = w._size
+    w.show_snapshot(snapshots["deep"])
+    assert sum(len(c) for c in w.neurons) == sum(snapshots["deep"].layer_sizes)
+    assert w._size < small_net_size
+    assert all(not n.pixmap.pixmap().isNull() for c in w.neurons for n in c)
+
+
+def test_network_links_are_painted_in_their_sign_colour(qtbot, snapshots):
+    w = make(qtbot, NetworkView, 700, 400)
+    s = snapshots["no_hidden"]
+    w.show_snapshot(s)
+    QApplication.processEvents()
+    i = int(np.argmax(np.abs(s.weights[0][0])))  # the strongest link into the output
+    a, b = w.neurons[0][i].rect, w.neurons[1][0].rect
+    x = a.right() + 1 + 0.5 * (b.left() - a.right() - 2)
+    y = a.center().y() + (b.center().y() - a.center().y()) * 0.5
+    color = w.grab().toImage().pixelColor(w.view.mapFromScene(QPointF(x, y)) + w.view.pos())
+    if s.weights[0][0, i] > 0:
+        assert color.blue() > color.red() + 40
+    else:
+        assert color.red() > color.blue() + 40
+
+
+def test_network_big_networks_draw_only_their_strongest_links(qtbot, snapshots):
+    from playground.ui.widgets.network_items import LINK_BUDGET
+
+    w = make(qtbot, NetworkView, 900, 500)
+    w.show_snapshot(snapshots["deep"])
+    drawn = [w.links.drawn(k) for k in range(len(w.links.levels))]
+    assert sum(int(d.sum()) for d in drawn) <= LINK_BUDGET + 16 * len(drawn)
+    for d, lv in zip(drawn, w.links.levels, strict=True):
+        assert d.any() and (d.all() or lv[d].min() >= lv[~d].max())
+
+
+def test_network_link_image_follows_changes_without_redrawing_every_frame(qtbot, snapshots):
+    w = make(qtbot, NetworkView, 700, 400)
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    w._render_links()  # just drawn: the next change waits for the timer
+    flipped = dataclasses.replace(s, weights=tuple(frozen_copy(-x) for x in s.weights))
+    w.show_snapshot(flipped)
+    assert w._render_timer.isActive()
+    before = w.links._image
+    qtbot.waitUntil(lambda: not w._render_timer.isActive(), timeout=2000)
+    assert w.links._image is not before
+    assert np.array_equal(w.links.positive[0], s.weights[0] < 0)
