@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -42,12 +43,14 @@ def open_window(project: str | None = None) -> tuple[MainWindow, str]:
         return MainWindow(), f"Cannot open {Path(project).name}: project files are not supported yet"
     try:
         trainer = load_project(project)
-    except Exception as exc:  # any unreadable file: say why, open the default instead
-        return MainWindow(), f"Cannot open {Path(project).name}: {exc}"
+    except Exception as exc:  # any unreadable file: say why (the message names it), open the default
+        return MainWindow(), f"Cannot open the experiment: {exc}"
     # The worker must own the trainer: hand over its spec, points and state, not the object.
-    spec, dataset, state = trainer.spec, trainer.dataset, trainer.get_state()
+    spec, dataset, state, dtype = trainer.spec, trainer.dataset, trainer.get_state(), trainer.dtype.name
     del trainer
-    return MainWindow(spec, dataset=dataset, state=state), f"Opened {Path(project).name}"
+    window = MainWindow(spec, dataset=dataset, state=state, dtype=dtype)
+    window.setWindowTitle(f"{Path(project).name} — {APP_NAME}")
+    return window, f"Opened {Path(project).name} at epoch {state.get('epoch', 0):,}"
 
 
 def run(project: str | None = None, play: bool = False, argv: list[str] | None = None) -> int:
@@ -66,7 +69,17 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
     window.status.note(note)
     if play:
         QTimer.singleShot(0, window.controller.play)
+    _close_on_interrupt(window)
     return app.exec()
+
+
+def _close_on_interrupt(window: MainWindow) -> None:
+    """Ctrl+C in the terminal closes the window cleanly (the thread is joined) instead of a traceback."""
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    # Python runs signal handlers only between bytecodes: wake it up now and then.
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
 
 
 if __name__ == "__main__":

@@ -54,13 +54,14 @@ class MainWindow(QMainWindow):
     """The playground's window. ``settings`` defaults to the application's QSettings."""
 
     def __init__(self, spec: ExperimentSpec | None = None, settings: QSettings | None = None,
-                 dataset: Dataset | None = None, state: dict | None = None,
+                 dataset: Dataset | None = None, state: dict | None = None, dtype: str = "float64",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(WINDOW_TITLE)
-        self.resize(1440, 900)
+        self._fit_to_screen()
         self.spec = spec or default_spec()
         self._dataset = dataset  # custom points from a project file; generated data when None
+        self._dtype = dtype
         self.settings = settings if settings is not None else QSettings()
         self.controller = TrainingController(self)
         self._ack_pending = False
@@ -93,6 +94,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.banner.wrap(self.splitter))
 
         self.experiment = experiment_dock(self)
+        # The experiment column runs the full height; the plots share the bottom with the views only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.experiment.dock)
         self.loss_dock = self._dock("Loss", "loss_dock", loss_panel(self))
         self.weights_dock = self._dock("Weights", "weights_dock", self.weights_view)
@@ -110,9 +114,18 @@ class MainWindow(QMainWindow):
         self._make_menus()
         self._connect()
         self._restore_settings()
-        self.controller.load(self.spec, self._dataset, state)
+        self.controller.load(self.spec, self._dataset, state, dtype)
 
     # ------------------------------------------------------------------ building
+
+    def _fit_to_screen(self) -> None:
+        """A default size that fills most of the screen, up to 1600 × 1000."""
+        screen = self.screen()
+        avail = screen.availableGeometry() if screen is not None else None
+        if avail is None or avail.width() < 200:
+            self.resize(1440, 900)
+            return
+        self.resize(min(1600, int(avail.width() * 0.95)), min(1000, int(avail.height() * 0.95)))
 
     def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -199,7 +212,7 @@ class MainWindow(QMainWindow):
         else:
             self._dataset = None if old.data != spec.data else self._dataset
             self.banner.hide()
-            self.controller.load(spec, self._dataset)
+            self.controller.load(spec, self._dataset, dtype=self._dtype)
             self.status.note(f"Rebuilt: {reason} — weights re-initialised")
 
     def _try_spec(self, reason: str, **changes: object) -> None:

@@ -111,13 +111,13 @@ class TrainingWorker(QObject):
 
     # ------------------------------------------------------------------ commands
 
-    @Slot(object, object, object, int)
-    def load(self, spec: ExperimentSpec, dataset: Dataset | None, state: dict | None,
+    @Slot(object, object, object, str, int)
+    def load(self, spec: ExperimentSpec, dataset: Dataset | None, state: dict | None, dtype: str,
              generation: int) -> None:
         """Build a trainer for ``spec`` (points from ``dataset`` or generated, continuing from
         ``state`` of ``Trainer.get_state`` when given); keeps playing if playing."""
         try:
-            trainer = Trainer(spec, dataset)
+            trainer = Trainer(spec, dataset, dtype=np.dtype(dtype).type)
             if state is not None:
                 trainer.set_state(state)
         except Exception as exc:  # a spec the engine refuses: say so, keep the old run
@@ -350,7 +350,7 @@ class TrainingController(QObject):
     failed = Signal(str)
     stopped = Signal(str)
 
-    _load_requested = Signal(object, object, object, int)
+    _load_requested = Signal(object, object, object, str, int)
     _play_requested = Signal()
     _pause_requested = Signal()
     _step_epoch_requested = Signal()
@@ -399,11 +399,12 @@ class TrainingController(QObject):
 
     # ------------------------------------------------------------------ commands
 
-    def load(self, spec: ExperimentSpec, dataset: Dataset | None = None, state: dict | None = None) -> None:
+    def load(self, spec: ExperimentSpec, dataset: Dataset | None = None, state: dict | None = None,
+             dtype: str = "float64") -> None:
         """Train ``spec`` (points from ``dataset`` or generated; from fresh weights, or from ``state``
-        of ``Trainer.get_state``, which must not be used afterwards); drops older snapshots."""
+        of ``Trainer.get_state``, which must not be used afterwards) in ``dtype``; drops older snapshots."""
         self.generation += 1
-        self._load_requested.emit(spec, dataset, state, self.generation)
+        self._load_requested.emit(spec, dataset, state, dtype, self.generation)
 
     def play(self) -> None:
         self._play_requested.emit()

@@ -72,6 +72,9 @@ class DataPanel(QWidget):
         self._data = data or DataSpec()
         self._classes_wanted = max(self._data.classes, _PREVIEW_CLASSES)
 
+        self.setStyleSheet(f"QToolButton {{ border: 2px solid transparent; border-radius: 4px; padding: 1px; }}"
+                           f"QToolButton:checked {{ border: 2px solid {palette.ACCENT}; background: #dde8ef; }}"
+                           f"QToolButton:hover {{ border: 2px solid #9fb7c6; }}")
         self.picker = QButtonGroup(self)
         self.picker.setExclusive(True)
         grid = QGridLayout()
@@ -169,7 +172,7 @@ class DataPanel(QWidget):
         self.ratio_label.setText(f"{self.ratio.value()} %")
         multi = data.name in MULTICLASS_DATASETS or data.name == "custom"
         self.classes.setEnabled(multi)
-        self.classes.setValue(data.classes if multi else self._classes_wanted)
+        self.classes.setValue(data.classes)  # a two-class set shows 2 (greyed), not the remembered K
         self.seed.setValue(min(data.seed, 2**31 - 1))
         for w, b in zip(widgets, blocked, strict=True):
             w.blockSignals(b)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 
 from playground.core.features import FEATURE_LABELS, FEATURE_TOOLTIPS
 from playground.core.spec import FEATURES
+from playground.ui import palette
 
 
 class FeaturesPanel(QWidget):
@@ -22,6 +23,9 @@ class FeaturesPanel(QWidget):
     def __init__(self, features: tuple[str, ...] = ("x1", "x2"), parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.buttons: dict[str, QPushButton] = {}
+        # Chosen features must read as "on" at a glance, as TensorFlow Playground's bright inputs do.
+        self.setStyleSheet(f"QPushButton {{ padding: 4px; }} QPushButton:checked {{ background: {palette.POSITIVE}; "
+                           f"color: white; border: 1px solid {palette.ACCENT}; border-radius: 3px; }}")
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(3)

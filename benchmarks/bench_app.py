@@ -1,0 +1,177 @@
+"""The desktop app under load, against its targets (a script, not a test): prints each figure beside its target.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_app.py [--quick] [--seconds S]``.
+
+Offscreen, the real main window with every live view visible (the weights and
+gradient-flow docks side by side), a 100 × 100 boundary, spiral with 6 hidden
+layers of 8 tanh neurons, batch 10, trained at maximum speed:
+
+- worker epochs/s while the views draw (target ≥ 1,000)
+- view redraws/s: snapshots painted and acknowledged (target ≥ 30)
+- UI event-loop latency: a 5 ms timer probe's lateness, p50/p99/max (max < 50 ms)
+- startup: process launch to a painted window, in a fresh interpreter (< 2 s)
+- RSS growth over 100,000 epochs after warm-up (< 50 MB; ``--quick``: 10,000)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, TrainingSpec  # noqa: E402
+from playground.ui.app import configure_interpreter, make_application  # noqa: E402
+from playground.ui.main_window import MainWindow  # noqa: E402
+
+PROBE_MS = 5
+STARTUP_CODE = """
+import time, sys
+t_import = time.perf_counter()
+from PySide6.QtCore import QSettings, QTimer
+from playground.ui.app import make_application, configure_interpreter
+from playground.ui.main_window import MainWindow
+configure_interpreter()
+app = make_application([])
+w = MainWindow(settings=QSettings(sys.argv[1], QSettings.Format.IniFormat))
+w.show()
+def painted():
+    print("visible", flush=True)
+    w.close()
+    app.quit()
+w.controller.snapshot_ready.connect(lambda s: QTimer.singleShot(0, painted))
+app.exec()
+"""
+
+
+def bench_spec() -> ExperimentSpec:
+    return ExperimentSpec(data=DataSpec(name="spiral"), network=NetworkSpec.uniform((8,) * 6, "tanh"),
+                          training=TrainingSpec(batch_size=10))
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def startup_seconds(tmp_ini: str) -> float:
+    """Wall time from launching a fresh interpreter to the first painted snapshot."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", STARTUP_CODE, tmp_ini], stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline() if proc.stdout else ""
+    elapsed = time.perf_counter() - t0
+    proc.wait(timeout=30)
+    return elapsed if "visible" in line else float("nan")
+
+
+class Probe:
+    """Counts painted snapshots and measures how late a 5 ms UI-thread timer fires."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.lateness: list[float] = []
+        self.snapshots = 0
+        self.epochs: list[tuple[float, int]] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(PROBE_MS)
+        self.timer.timeout.connect(self._tick)
+        window.controller.snapshot_ready.connect(self._on_snapshot)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.lateness.append(max(0.0, now - self._last - PROBE_MS / 1000))
+        self._last = now
+
+    def _on_snapshot(self, snapshot) -> None:
+        self.snapshots += 1
+        self.epochs.append((time.perf_counter(), snapshot.epoch))
+
+    def start(self) -> None:
+        self.lateness.clear()
+        self.snapshots = 0
+        self.epochs.clear()
+        self._last = time.perf_counter()
+        self.timer.start()
+
+
+def run_until(app: QApplication, cond, timeout: float) -> None:
+    """Run the real event loop until ``cond()`` or ``timeout`` seconds."""
+    deadline = time.perf_counter() + timeout
+    loop = QEventLoop()
+    check = QTimer()
+    check.timeout.connect(lambda: loop.quit() if cond() or time.perf_counter() >= deadline else None)
+    check.start(20)
+    loop.exec()
+    check.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10,000 epochs for the memory figure")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of the speed measurement")
+    args = parser.parse_args()
+    memory_epochs = 10_000 if args.quick else 100_000
+    ini = f"/tmp/bench_app_{os.getpid()}.ini"
+
+    startup = startup_seconds(ini)
+
+    configure_interpreter()
+    app = make_application([])
+    w = MainWindow(bench_spec(), settings=QSettings(ini, QSettings.Format.IniFormat))
+    w.resize(1600, 1000)
+    w.splitDockWidget(w.weights_dock, w.gradient_dock, Qt.Orientation.Horizontal)  # every view visible
+    w.show()
+    probe = Probe(w)
+    c = w.controller
+    run_until(app, lambda: c.last_snapshot is not None, 10)
+
+    c.play()
+    run_until(app, lambda: c.last_snapshot.epoch >= 200, 30)  # warm-up
+    probe.start()
+    t0 = time.perf_counter()
+    run_until(app, lambda: False, args.seconds)
+    elapsed = time.perf_counter() - t0
+    (ta, ea), (tb, eb) = probe.epochs[0], probe.epochs[-1]
+    epochs_per_s = (eb - ea) / (tb - ta)
+    redraws_per_s = probe.snapshots / elapsed
+    late_ms = np.array(probe.lateness) * 1000
+    p50, p99, worst = (float(np.percentile(late_ms, 50)), float(np.percentile(late_ms, 99)),
+                       float(late_ms.max()))
+
+    rss0, e0 = rss_mb(), c.last_snapshot.epoch
+    run_until(app, lambda: c.last_snapshot.epoch >= e0 + memory_epochs, 3600)
+    growth = rss_mb() - rss0
+    done = c.last_snapshot.epoch - e0
+    w.close()
+    os.remove(ini) if os.path.exists(ini) else None
+
+    rows = [
+        ("worker epochs/s (views on)", f"{epochs_per_s:,.0f}", ">= 1,000", epochs_per_s >= 1000),
+        ("view redraws/s", f"{redraws_per_s:.1f}", ">= 30", redraws_per_s >= 30),
+        ("UI latency p50 (ms)", f"{p50:.1f}", "", True),
+        ("UI latency p99 (ms)", f"{p99:.1f}", "", True),
+        ("UI latency max (ms)", f"{worst:.1f}", "< 50", worst < 50),
+        ("startup to visible (s)", f"{startup:.2f}", "< 2", startup < 2),
+        (f"RSS growth over {done:,} epochs (MB)", f"{growth:.1f}", "< 50", growth < 50),
+    ]
+    print(f"{'figure':<38} {'value':>10}  {'target':<9} ok")
+    for name, value, target, ok in rows:
+        print(f"{name:<38} {value:>10}  {target:<9} {'yes' if ok else 'NO'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

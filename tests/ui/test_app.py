@@ -1,0 +1,75 @@
+"""app.run and opening experiment files."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from window_helpers import easy_spec, wait_snapshot
+
+from playground.core.io.project import save_project
+from playground.core.trainer import Trainer
+from playground.ui.app import APP_NAME, ORG_NAME, open_window, run
+from playground.ui.main_window import MainWindow
+
+
+def _isolated_settings(tmp_path) -> None:
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+
+
+def _close_soon(seen: list) -> None:
+    def close() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, MainWindow) and w.isVisible():
+                seen.append((w.controller.running, w.status.currentMessage()))
+                w.close()
+    QTimer.singleShot(400, close)
+
+
+def test_run_shows_the_window_autoplays_and_returns_zero(qtbot, tmp_path):
+    _isolated_settings(tmp_path)
+    seen: list = []
+    _close_soon(seen)
+    interval = sys.getswitchinterval()
+    try:
+        assert run(play=True) == 0
+        assert sys.getswitchinterval() == 0.001
+    finally:
+        sys.setswitchinterval(interval)
+    assert seen and seen[0][0] is True  # training had started
+    app = QApplication.instance()
+    assert (app.applicationName(), app.organizationName()) == (APP_NAME, ORG_NAME)
+
+
+def test_run_with_a_missing_file_says_so(qtbot, tmp_path):
+    _isolated_settings(tmp_path)
+    seen: list = []
+    _close_soon(seen)
+    interval = sys.getswitchinterval()
+    try:
+        assert run(str(tmp_path / "nope.playground.json")) == 0
+    finally:
+        sys.setswitchinterval(interval)
+    assert "Cannot open the experiment" in seen[0][1] and "nope.playground.json" in seen[0][1]
+    assert seen[0][0] is False
+
+
+def test_open_window_continues_a_saved_experiment(qtbot, tmp_path):
+    _isolated_settings(tmp_path)
+    trainer = Trainer(easy_spec(hidden=(3,)))
+    trainer.train(7)
+    path = tmp_path / "run.playground.json"
+    save_project(path, trainer)
+    w, note = open_window(str(path))
+    try:
+        w.show()
+        s = wait_snapshot(qtbot, w, lambda s: s.epoch == 7)
+        assert s.spec == trainer.spec and s.layer_sizes == (2, 3, 1)
+        assert "Opened run.playground.json at epoch 7" == note
+        assert "run.playground.json" in w.windowTitle()
+        w.step_action.trigger()
+        wait_snapshot(qtbot, w, lambda s: s.epoch == 8)
+    finally:
+        w.close()
