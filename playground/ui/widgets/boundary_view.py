@@ -36,13 +36,15 @@ def lighten(rgba: np.ndarray, opacity: float = HEATMAP_OPACITY) -> np.ndarray:
 
 
 def _nice_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
-    """Integer ticks (major with labels, minor between) with at most 13 labels over [lo, hi]."""
+    """Integer ticks over [lo, hi] in two labelled levels (every other one, then the rest), so that
+    pyqtgraph drops the second level's labels when the plot is small."""
     span = max(hi - lo, 1e-9)
-    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if span / s <= 12)
-    major = np.arange(np.ceil(lo / step) * step, hi + 1e-9, step)
-    minor_step = step / 2 if step > 1 else 0.5
-    minor = np.arange(np.ceil(lo / minor_step) * minor_step, hi + 1e-9, minor_step)
-    return [[(float(v), f"{v:g}") for v in major], [(float(v), "") for v in minor]]
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if span / s <= 13)
+    ticks = np.arange(np.ceil(lo / step) * step, hi + 1e-9, step)
+    levels: list[list[tuple[float, str]]] = [[], []]
+    for v in ticks:
+        levels[int(round(v / step)) % 2].append((float(v), f"{v:g}"))
+    return levels
 
 
 class BoundaryView(QWidget):

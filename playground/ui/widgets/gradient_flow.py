@@ -100,6 +100,7 @@ class GradientFlowView(QWidget):
         self.bars_plot.getAxis("left").setStyle(showValues=False)
         self.bars_plot.getAxis("left").setWidth(4)
         self.bars_plot.setMaximumWidth(170)
+        self.bars_plot.setMinimumWidth(60)
         # Same bottom label height as the line plot: the linked y axes then line up on screen.
         self.bars_plot.setLabel("bottom", "last epoch", color="#333333")
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7)
@@ -115,8 +116,8 @@ class GradientFlowView(QWidget):
 
         plots = QHBoxLayout()
         plots.setSpacing(0)
-        plots.addWidget(self.plot, 1)
-        plots.addWidget(self.bars_plot)
+        plots.addWidget(self.plot, 3)
+        plots.addWidget(self.bars_plot, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

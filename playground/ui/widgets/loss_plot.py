@@ -82,7 +82,7 @@ class LossPlot(QWidget):
         self.train_curve = _curve(self.plot, palette.TRAIN_LOSS, "train")
         self.test_curve = _curve(self.plot, palette.TEST_LOSS, "test")
 
-        self.accuracy_plot = _styled_plot("accuracy %")
+        self.accuracy_plot = _styled_plot("acc. %")
         self.accuracy_plot.setLabel("bottom", "epoch", color="#333333")
         self.accuracy_plot.setXLink(self.plot)
         self.accuracy_plot.setLimits(yMin=-1, yMax=101)

@@ -7,7 +7,7 @@ at its lower left is its bias. Links are curves whose width (1–6 px) and
 opacity follow |w| and whose colour is the weight's sign, so that thin links
 fade and a 6 × 8 network is not a tangle. "Show gradients" draws the backward
 pass instead: each layer's links sized by its last weight-gradient norm (log
-scale), with the norm printed under the column.
+scale from 1e-5 to 1), with the norm printed under the column.
 
 Items are made once per architecture and moved on resize; per frame only
 pixmaps are replaced, and the cached link image is redrawn (at most
@@ -54,6 +54,8 @@ from playground.ui.widgets.network_items import (
 _HINT = "hover a neuron or a link"
 #: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
 LINK_RENDERS_PER_SECOND = 8
+#: "Show gradients": log10 of the norms drawn thinnest and thickest.
+GRADIENT_DECADES = (-5.0, 0.0)
 
 
 class NetworkView(QWidget):
@@ -161,6 +163,7 @@ class NetworkView(QWidget):
         self.feature_labels: list[QGraphicsSimpleTextItem] = []
         self._hovered: tuple[int, int] | None = None
         self._size = 24.0
+        self._col_centres: dict[int, float] = {}
         self._zoom = QGraphicsPixmapItem()
         self._zoom_frame = QGraphicsRectItem()
 
@@ -217,8 +220,10 @@ class NetworkView(QWidget):
             for j, nrn in enumerate(col):
                 nrn.place(xs[c], y0 + j * pitch_y, size)
             t = self.titles[c]
-            t.setPos(xs[c] + size / 2 - t.boundingRect().width() / 2, 2)
-            self.grad_labels[c].setPos(xs[c] + size / 2 - 24, vh - bottom + 4)
+            tw = t.boundingRect().width()
+            t.setPos(min(max(xs[c] + size / 2 - tw / 2, 2.0), vw - tw - 2), 2)
+            self._col_centres[c] = xs[c] + size / 2
+            self._place_grad_label(c)
         for t, nrn in zip(self.feature_labels, self.neurons[0], strict=True):
             r = t.boundingRect()
             t.setPos(nrn.rect.left() - r.width() - 8, nrn.rect.center().y() - r.height() / 2)
@@ -230,15 +235,25 @@ class NetworkView(QWidget):
 
     # ------------------------------------------------------------------ per frame
 
+    def _place_grad_label(self, c: int) -> None:
+        """Centre column ``c``'s gradient label under it, inside the scene."""
+        t, sr = self.grad_labels[c], self.scene.sceneRect()
+        w = t.boundingRect().width()
+        x = min(max(self._col_centres.get(c, 0.0) - w / 2, 2.0), sr.right() - w - 2)
+        t.setPos(x, sr.bottom() - t.boundingRect().height() - 4)
+
     def _update_links(self, s: Snapshot) -> None:
         """Work out every link's look; redraw the link image now or, if one was drawn just now, soon."""
         grads = np.asarray(s.grad_norms, dtype=float).ravel()
         gradient = self._show_gradients and grads.size == len(s.weights)
         if gradient:
             logs = np.log10(np.maximum(grads, 1e-12))
-            strength = np.clip((logs - (logs.max() - 4.0)) / 4.0, 0.0, 1.0)  # four decades; top layer full
+            # An absolute log scale: a vanishing layer is thin beside a healthy one, and a converged
+            # network (all gradients small) looks calm rather than maxed out.
+            strength = np.clip((logs - GRADIENT_DECADES[0]) / (GRADIENT_DECADES[1] - GRADIENT_DECADES[0]), 0, 1)
             for c, g in enumerate(grads):
                 self.grad_labels[c + 1].setText(f"‖∇W‖ {g:.2g}")
+                self._place_grad_label(c + 1)
         scale = max(1.0, max((float(np.abs(w).max()) for w in s.weights if w.size), default=1.0))
         levels, positive = [], []
         for layer, w in enumerate(s.weights):

@@ -163,9 +163,13 @@ class WeightsView(QWidget):
             out.append(36 + (sizes[i] + 1 + _BIAS_GAP) * cell)
         return out
 
+    def _room(self) -> float:
+        """Width for the layer plots beside the colour bar (the canvas fills the widget; its size may lag)."""
+        return max(self.width() - 100.0, 120.0)
+
     def _rows(self, widths: list[float]) -> list[list[int]]:
         """Layers packed greedily into rows that fit the canvas beside the colour bar."""
-        room = max(self.width() - 100, 150)  # the canvas fills the widget; its own size may lag
+        room = self._room()
         rows: list[list[int]] = [[]]
         used = 0.0
         for i, w in enumerate(widths):
@@ -218,7 +222,7 @@ class WeightsView(QWidget):
             axis.setTextPen(pg.mkPen("#333333"))
             axis.setStyle(tickFont=_TICK_FONT, tickTextOffset=2)
         plot.getAxis("left").setWidth(24)
-        plot.setMinimumWidth(width)
+        plot.setMinimumWidth(min(width, self._room()))  # never push the colour bar out of sight
         row.layout.setColumnStretchFactor(k, max(2, n_in + 1))
         self.layers.append(lp)
         return [lp.weights, lp.bias]
