@@ -78,12 +78,23 @@ class Optimizer:
 
     def set_state(self, state: dict[str, np.ndarray | int]) -> None:
         """Restore what :meth:`get_state` returned; ``ValueError`` on a mismatch."""
+        values = {}
         for k, buf in self.state.items():
-            value = np.asarray(state.get(k))
+            try:
+                value = np.asarray(state.get(k), dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ValueError(f"optimizer state {k!r} is not an array of numbers") from None
             if value.shape != buf.shape:
                 raise ValueError(f"optimizer state {k!r} has shape {value.shape}, needs {buf.shape}")
-            buf[...] = value
-        self.t = int(state.get("t", 0))
+            if not np.isfinite(value).all():
+                raise ValueError(f"optimizer state {k!r} contains NaN or infinity")
+            values[k] = value
+        t = state.get("t", 0)
+        if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or t < 0:
+            raise ValueError(f"optimizer state 't' must be a whole number >= 0, got {t!r}")
+        for k, value in values.items():
+            self.state[k][...] = value
+        self.t = int(t)
 
     def _tick(self) -> None:
         self.t += 1

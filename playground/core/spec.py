@@ -303,7 +303,7 @@ class ExperimentSpec:
             kwargs["features"] = tuple(feats)
         unknown = set(d) - {"seed", "format_version"}
         if unknown:
-            raise SpecError(f"spec: unknown field(s) {', '.join(sorted(unknown))}")
+            raise SpecError(f"spec: unknown field(s) {', '.join(repr(k) for k in sorted(map(str, unknown)))}")
         kwargs.update(d)
         try:
             return cls(**kwargs)
@@ -327,7 +327,7 @@ def _build(klass: type, d: Any, path: str) -> Any:
     names = {f.name for f in dataclasses.fields(klass)}
     unknown = set(d) - names
     if unknown:
-        raise SpecError(f"{path}: unknown field(s) {', '.join(sorted(unknown))}")
+        raise SpecError(f"{path}: unknown field(s) {', '.join(repr(k) for k in sorted(map(str, unknown)))}")
     d = {k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items()}
     try:
         return klass(**d)

@@ -343,56 +343,14 @@ class Trainer:
     # ------------------------------------------------------------------ saving and restoring
 
     def get_state(self) -> dict:
-        """Everything that, with the spec and dataset, continues this run bit for bit.
-
-        Arrays are copies; the rest is JSON-able (``shuffle_rng`` is numpy's bit-generator state).
-        """
-        return {
-            "epoch": self.epoch,
-            "batches": self.batches,
-            "batch_index": self.batch_index,
-            "init_count": self.init_count,
-            "weights": self.network.state_dict(),
-            "optimizer": self.optimizer.get_state(),
-            "shuffle_rng": self.shuffle_rng.bit_generator.state,
-            "epoch_order": self._order.tolist() if self.batch_index else None,
-            "history": self.history.to_dict(),
-        }
+        """Everything that, with the spec and dataset, continues this run bit for bit (see ``trainer_state``)."""
+        from playground.core.trainer_state import get_state
+        return get_state(self)
 
     def set_state(self, state: dict) -> None:
-        """Restore :meth:`get_state`'s output; ``ValueError`` names what does not fit (nothing changes then)."""
-        try:
-            weights = state["weights"]
-            opt_state = state["optimizer"]
-            history = MetricHistory.from_dict(state.get("history", {}), self.network.n_layers)
-            epoch, batches = int(state.get("epoch", 0)), int(state.get("batches", 0))
-            batch_index, init_count = int(state.get("batch_index", 0)), int(state.get("init_count", 0))
-        except (KeyError, TypeError) as exc:
-            raise ValueError(f"training state is incomplete: {exc}") from None
-        if not 0 <= batch_index < max(1, len(self.batch_calls)) or epoch < 0:
-            raise ValueError("training state has an epoch or batch position out of range")
-        probe = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
-        probe.set_state(opt_state)  # validates shapes before anything changes
-        backup = self.network.params.copy()
-        try:
-            self.network.load_state_dict(weights)
-        except ValueError:
-            np.copyto(self.network.params, backup)
-            raise
-        if "shuffle_rng" in state:
-            self.shuffle_rng.bit_generator.state = state["shuffle_rng"]
-        self.optimizer = probe
-        self.epoch, self.batches, self.batch_index, self.init_count = epoch, batches, batch_index, init_count
-        self.history = history
-        order = state.get("epoch_order")
-        if batch_index and self._spec.training.shuffle and order is not None:
-            order = np.asarray(order, dtype=np.int64)
-            if sorted(order.tolist()) != list(range(self.dataset.n_train)):
-                raise ValueError("training state's epoch_order is not a permutation of the training rows")
-            self._order = order
-            self._apply_order()
-        self._compile()
-        self._metrics = self._evaluate()
+        """Restore :meth:`get_state`'s output; ``ValueError`` names what does not fit, and nothing changes then."""
+        from playground.core.trainer_state import set_state
+        set_state(self, state)
 
     def load_weights(self, state: dict[str, np.ndarray]) -> None:
         """Start from the given weights (``layers.{i}.weight``/``bias``); the optimizer starts fresh."""

@@ -266,3 +266,27 @@ def test_float32_training_runs():
     t = Trainer(make_spec(), dtype=np.float32)
     t.train(20)
     assert t.network.params.dtype == np.float32 and t.train_loss < 0.5
+
+
+@pytest.mark.parametrize("corrupt,words", [
+    (lambda s: s.update(epoch_order=[0] * 250), "not a permutation"),
+    (lambda s: s.update(epoch="3"), "whole number"),
+    (lambda s: s.update(epoch=2.7), "whole number"),
+    (lambda s: s["optimizer"].update(velocity=np.full(17, np.nan)), "NaN"),
+    (lambda s: s.update(batch_index=99), "out of range"),
+    (lambda s: s.update(shuffle_rng={"bit_generator": "nope"}), "shuffle_rng"),
+])
+def test_set_state_is_all_or_nothing(corrupt, words):
+    spec = make_spec(optimizer="momentum", batch=32)
+    donor = Trainer(spec)
+    donor.train(2)
+    donor.step_batch()
+    state = donor.get_state()
+    corrupt(state)
+    t = Trainer(spec)
+    t.train(1)
+    before = (t.network.params.copy(), t.epoch, t.shuffle_rng.bit_generator.state, t.optimizer.get_state()["t"])
+    with pytest.raises(ValueError, match=words):
+        t.set_state(state)
+    assert np.array_equal(t.network.params, before[0]) and t.epoch == before[1]
+    assert t.shuffle_rng.bit_generator.state == before[2] and t.optimizer.get_state()["t"] == before[3]

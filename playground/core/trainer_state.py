@@ -1,0 +1,92 @@
+"""Saving and restoring a trainer's state: everything that, with its spec and dataset, continues a run.
+
+``set_state`` checks everything first and changes the trainer only when all of
+it fits, so a bad file can never leave a live trainer half-restored.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from playground.core.history import MetricHistory
+from playground.core.optimizers import make_optimizer
+
+if TYPE_CHECKING:
+    from playground.core.trainer import Trainer
+
+
+def get_state(trainer: Trainer) -> dict[str, Any]:
+    """Copies of the weights, optimizer state, shuffle RNG state, counters and history.
+
+    Arrays are copies; the rest is JSON-able (``shuffle_rng`` is numpy's bit-generator state).
+    """
+    return {
+        "epoch": trainer.epoch,
+        "batches": trainer.batches,
+        "batch_index": trainer.batch_index,
+        "init_count": trainer.init_count,
+        "weights": trainer.network.state_dict(),
+        "optimizer": trainer.optimizer.get_state(),
+        "shuffle_rng": trainer.shuffle_rng.bit_generator.state,
+        "epoch_order": trainer._order.tolist() if trainer.batch_index else None,
+        "history": trainer.history.to_dict(),
+    }
+
+
+def _whole(state: dict, key: str, lo: int, hi: int | None = None) -> int:
+    value = state.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"training state's {key} must be a whole number, got {value!r}")
+    if value < lo or (hi is not None and value > hi):
+        raise ValueError(f"training state's {key} is out of range: {value}")
+    return int(value)
+
+
+def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
+    """Restore :func:`get_state`'s output into ``trainer`` (same spec and dataset), all or nothing."""
+    if not isinstance(state, dict):
+        raise ValueError("training state must be a mapping")
+    for key in ("weights", "optimizer"):
+        if key not in state:
+            raise ValueError(f"training state is incomplete: {key} is missing")
+    net = trainer.network
+    # --- check everything on scratch objects
+    epoch = _whole(state, "epoch", 0)
+    batches = _whole(state, "batches", 0)
+    init_count = _whole(state, "init_count", 0)
+    batch_index = _whole(state, "batch_index", 0, len(trainer.batch_calls) - 1)
+    try:
+        history = MetricHistory.from_dict(state.get("history") or {}, net.n_layers)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"training state's history does not fit: {exc}") from None
+    optimizer = make_optimizer(trainer.spec.training.optimizer, net.weight_mask)
+    optimizer.set_state(state["optimizer"])
+    scratch = net.params.copy()
+    net.load_state_dict(state["weights"])  # validates names, shapes and finiteness before writing
+    weights = net.params.copy()
+    np.copyto(net.params, scratch)
+    rng = np.random.default_rng()
+    if state.get("shuffle_rng") is not None:
+        try:
+            rng.bit_generator.state = state["shuffle_rng"]
+        except (TypeError, ValueError, KeyError) as exc:
+            raise ValueError(f"training state's shuffle_rng is not a valid generator state ({exc})") from None
+    order = None
+    if batch_index and trainer.spec.training.shuffle and state.get("epoch_order") is not None:
+        order = np.asarray(state["epoch_order"])
+        if order.dtype.kind not in "iu" or sorted(order.tolist()) != list(range(trainer.dataset.n_train)):
+            raise ValueError("training state's epoch_order is not a permutation of the training rows")
+    # --- commit
+    np.copyto(net.params, weights)
+    if state.get("shuffle_rng") is not None:
+        trainer.shuffle_rng.bit_generator.state = rng.bit_generator.state
+    trainer.optimizer = optimizer
+    trainer.epoch, trainer.batches, trainer.batch_index, trainer.init_count = epoch, batches, batch_index, init_count
+    trainer.history = history
+    if order is not None:
+        trainer._order = order.astype(np.int64)
+        trainer._apply_order()
+    trainer._compile()
+    trainer._metrics = trainer._evaluate()
