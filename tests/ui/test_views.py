@@ -31,7 +31,10 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def snapshots() -> dict[str, Snapshot]:
-    return {name: sample_snapshot(kind, 6, hidden, grid_resolution=40) for name, (kind, hidden) in CASES.items()}
+    out = {name: sample_snapshot(kind, 6, hidden, grid_resolution=40) for name, (kind, hidden) in CASES.items()}
+    out["untrained"] = sample_snapshot("binary", 0, (4, 2), grid_resolution=40)  # epoch 0: empty history
+    out["no_grid"] = dataclasses.replace(out["binary"], grid=None)
+    return out
 
 
 def make(qtbot, cls, width: int = 640, height: int = 420):
@@ -62,7 +65,7 @@ def with_grid(s: Snapshot, output: np.ndarray, predicted: np.ndarray | None = No
 
 
 @pytest.mark.parametrize("cls", VIEWS)
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", [*CASES, "untrained"])
 def test_view_draws_every_kind_of_snapshot_and_clears(qtbot, snapshots, cls, case):
     w = make(qtbot, cls)
     for _ in range(30):  # as the main window does at 30 frames per second
@@ -71,6 +74,14 @@ def test_view_draws_every_kind_of_snapshot_and_clears(qtbot, snapshots, cls, cas
     assert distinct_colors(w) > 4, "the view renders blank"
     w.clear()
     w.show_snapshot(snapshots[case])  # usable again after clear()
+
+
+@pytest.mark.parametrize("cls", VIEWS)
+def test_view_takes_snapshots_without_grid_or_history(qtbot, snapshots, cls):
+    w = make(qtbot, cls)
+    w.show_snapshot(snapshots["no_grid"])  # the worker may skip the grid to save time
+    w.show_snapshot(snapshots["untrained"])
+    w.show_snapshot(snapshots["no_grid"])
 
 
 # ---------------------------------------------------------------------------- loss plot

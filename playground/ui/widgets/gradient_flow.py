@@ -130,8 +130,8 @@ class GradientFlowView(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Replace the curves' and bars' data; curves are recreated only when the depth changes."""
         h = snapshot.history
-        g = np.asarray(h.grad_norms, dtype=float).reshape(len(h.epochs), -1)
         n = len(snapshot.layer_sizes) - 1
+        g = np.asarray(h.grad_norms, dtype=float).reshape(len(h.epochs), -1) if len(h.epochs) else np.zeros((0, n))
         if n != len(self.curves):
             self._build(n)
         self._history = h
