@@ -17,7 +17,7 @@ from playground.ui.widgets.gradient_flow import GradientFlowView, smooth_log
 from playground.ui.widgets.loss_plot import LossPlot, format_value
 from playground.ui.widgets.network_view import NetworkView
 from playground.ui.widgets.preview import sample_snapshot
-from playground.ui.widgets.weights_view import WeightsView
+from playground.ui.widgets.weights_view import WeightsView, arrange_layers
 
 VIEWS = (LossPlot, BoundaryView, WeightsView, GradientFlowView, NetworkView)
 CASES = {
@@ -247,6 +247,23 @@ def test_weights_rebuild_only_for_a_new_architecture(qtbot, snapshots):
     assert w.layers[0] is not first and len(w.layers) == 9
     w.clear()
     assert w.layers == []
+
+
+def test_weight_plots_wrap_into_rows_that_keep_cells_large():
+    sizes = (4, 8, 8, 8, 8, 1)
+    assert arrange_layers(sizes, 40, 1400, 200) == [[0, 1, 2, 3, 4]]  # wide and short: one row
+    rows = arrange_layers(sizes, 40, 400, 900)  # narrow and tall: several rows, every layer once, in order
+    assert len(rows) > 1 and [i for r in rows for i in r] == list(range(5))
+
+
+def test_weights_view_rewraps_on_resize(qtbot, snapshots):
+    w = make(qtbot, WeightsView, 1400, 260)
+    w.show_snapshot(snapshots["regression"])
+    assert len(w._arrangement) == 1
+    w.resize(330, 900)
+    QApplication.processEvents()
+    assert len(w._arrangement) > 1 and len(w.layers) == 3
+    np.testing.assert_array_equal(w.layers[0].weights.image, snapshots["regression"].weights[0])
 
 
 # ---------------------------------------------------------------------------- gradient flow

@@ -24,6 +24,7 @@ _HINT = "hover a cell to read its weight"
 _TICK_FONT = QFont()
 _TICK_FONT.setPointSizeF(8)
 _BIAS_GAP = 0.35  # the bias strip sits this far (in cells) right of the weight matrix
+_ROW_OVERHEAD = (34.0, 44.0)  # px a plot spends beside (left axis, spacing) and above/below its cells
 
 
 def diverging_colormap() -> pg.ColorMap:
@@ -45,6 +46,45 @@ def _index_ticks(n: int) -> list[list[tuple[float, str]]]:
         level = 0 if n <= 4 or k == 1 or k % 5 == 0 else 1 if k % 2 == 0 else 2
         levels[level].append((float(i), str(k)))
     return levels
+
+
+def arrange_layers(sizes: tuple[int, ...], label_width: float, width: float, height: float
+                   ) -> list[list[int]]:
+    """Split the layers into rows of plots so that the smallest cell is as large as possible.
+
+    Parameters
+    ----------
+    sizes : (n_inputs, *hidden, n_outputs); layer i is a (sizes[i+1], sizes[i] + bias) matrix
+    label_width : px a first-layer column needs for its feature name (narrower columns are penalised)
+    width, height : px available for the plots
+
+    Returns
+    -------
+    lists of layer indices, one list per row, in order
+    """
+    n = len(sizes) - 1
+    cols = [sizes[i] + 1 + _BIAS_GAP for i in range(n)]
+    best: tuple[float, list[list[int]]] = (-1.0, [list(range(n))])
+    for r in range(1, n + 1):
+        rows: list[list[int]] = [[]]
+        done = 0.0
+        for i, c in enumerate(cols):  # contiguous rows of about equal total columns
+            if rows[-1] and len(rows) < r and done + c / 2 > sum(cols) * len(rows) / r:
+                rows.append([])
+            rows[-1].append(i)
+            done += c
+        row_h = (height - len(rows) * _ROW_OVERHEAD[1]) / len(rows)
+        score = float("inf")
+        for row in rows:
+            cell_w = (width - len(row) * _ROW_OVERHEAD[0]) / sum(cols[i] for i in row)
+            for i in row:
+                s = min(cell_w, row_h / sizes[i + 1])
+                if i == 0 and cell_w < label_width:
+                    s *= cell_w / label_width  # overlapping feature names are worth avoiding
+                score = min(score, s)
+        if score > best[0]:
+            best = (score, rows)
+    return best[1]
 
 
 class _LayerPlot:
@@ -153,63 +193,43 @@ class WeightsView(QWidget):
 
     # ------------------------------------------------------------------ building
 
-    def _needed_widths(self, sizes: tuple[int, ...], features: tuple[str, ...]) -> list[float]:
-        """Each layer's plot width at which its column labels do not overlap (px)."""
+    def _arrangement_for_size(self, sizes: tuple[int, ...], features: tuple[str, ...]) -> list[list[int]]:
         metrics = QFontMetrics(_TICK_FONT)
-        out = []
-        for i in range(len(sizes) - 1):
-            labels = [FEATURE_LABELS.get(f, f) for f in features] if i == 0 else [str(sizes[i])]
-            cell = max(12, max(metrics.horizontalAdvance(t) for t in labels) + 6)
-            out.append(36 + (sizes[i] + 1 + _BIAS_GAP) * cell)
-        return out
-
-    def _room(self) -> float:
-        """Width for the layer plots beside the colour bar (the canvas fills the widget; its size may lag)."""
-        return max(self.width() - 100.0, 120.0)
-
-    def _rows(self, widths: list[float]) -> list[list[int]]:
-        """Layers packed greedily into rows that fit the canvas beside the colour bar."""
-        room = self._room()
-        rows: list[list[int]] = [[]]
-        used = 0.0
-        for i, w in enumerate(widths):
-            if rows[-1] and used + w > room:
-                rows.append([])
-                used = 0.0
-            rows[-1].append(i)
-            used += w
-        return rows
+        label = max(metrics.horizontalAdvance(FEATURE_LABELS.get(f, f)) for f in features) + 6
+        # The canvas fills the widget below the header; the canvas's own size may lag behind.
+        return arrange_layers(sizes, label, self.width() - 90.0, self.height() - self.header.height())
 
     def _build(self, sizes: tuple[int, ...], features: tuple[str, ...]) -> None:
         self.clear()
         self._features = features
         self._sizes = tuple(sizes)
         n_layers = len(sizes) - 1
-        widths = self._needed_widths(sizes, features)
-        self._arrangement = self._rows(widths)
+        self._arrangement = self._arrangement_for_size(sizes, features)
         images = []
         for r, members in enumerate(self._arrangement):
             row = self.canvas.addLayout(row=r, col=0)
             row.setContentsMargins(0, 0, 0, 0)
             row.setSpacing(6)
             for k, i in enumerate(members):
-                images += self._add_layer_plot(row, k, i, sizes, features, widths[i])
+                images += self._add_layer_plot(row, k, i, sizes, features)
         self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
-                                        width=12, label="weight", pen="#888888")
+                                        width=12, pen="#888888")
         self.colorbar.setImageItem(images)
         self.canvas.addItem(self.colorbar, row=0, col=1, rowspan=len(self._arrangement))
         for name in ("left", "right"):
             self.colorbar.getAxis(name).setTextPen(pg.mkPen("#333333"))
-        self.canvas.ci.layout.setColumnFixedWidth(1, 84)
+        self.canvas.ci.layout.setColumnFixedWidth(1, 64)
         assert len(self.layers) == n_layers
 
     def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
-                        features: tuple[str, ...], width: float) -> list[pg.ImageItem]:
+                        features: tuple[str, ...]) -> list[pg.ImageItem]:
         n_in, n_out = sizes[i], sizes[i + 1]
         plot = row.addPlot(row=0, col=k)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setTitle(f"{layer_title(i, len(sizes) - 1)} ({n_in}→{n_out})", color="#333333", size="9pt")
+        plot.titleLabel.setMinimumWidth(10)  # a long title may be clipped rather than widen the layout
+        plot.setMinimumWidth(50)
         lp = _LayerPlot(plot, n_out, n_in)
         bottom = ([[(float(c), FEATURE_LABELS.get(f, f)) for c, f in enumerate(features)], [], []] if i == 0
                   else _index_ticks(n_in))
@@ -222,8 +242,7 @@ class WeightsView(QWidget):
             axis.setTextPen(pg.mkPen("#333333"))
             axis.setStyle(tickFont=_TICK_FONT, tickTextOffset=2)
         plot.getAxis("left").setWidth(24)
-        plot.setMinimumWidth(min(width, self._room()))  # never push the colour bar out of sight
-        row.layout.setColumnStretchFactor(k, max(2, n_in + 1))
+        row.layout.setColumnStretchFactor(k, round(10 * (n_in + 1 + _BIAS_GAP)))  # equal cell widths
         self.layers.append(lp)
         return [lp.weights, lp.bias]
 
@@ -232,7 +251,7 @@ class WeightsView(QWidget):
         if self._key is None or self._snapshot is None:
             return
         sizes, features = self._key
-        if self._rows(self._needed_widths(sizes, features)) != self._arrangement:
+        if self._arrangement_for_size(sizes, features) != self._arrangement:
             snapshot = self._snapshot
             self._build(sizes, features)  # a new wrap of the layers into rows
             self._key = (sizes, features)
