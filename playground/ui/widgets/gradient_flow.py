@@ -181,7 +181,7 @@ class GradientFlowView(QWidget):
         colors = layer_colors(n)
         for name, color in zip(layer_names(n), colors, strict=True):
             c = self.plot.plot(pen=pg.mkPen(color, width=1.6), name=name, connect="finite")
-            c.setDownsampling(auto=True, method="peak")
+            c.setDownsampling(auto=True, method="mean")
             c.setClipToView(True)
             self.curves.append(c)
         self._brushes = [pg.mkBrush(c) for c in colors]

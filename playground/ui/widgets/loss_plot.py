@@ -53,7 +53,7 @@ def _styled_plot(left_label: str) -> pg.PlotWidget:
 
 def _curve(plot: pg.PlotWidget, color: str, name: str) -> pg.PlotDataItem:
     curve = plot.plot(pen=pg.mkPen(color, width=2), name=name, connect="finite")
-    curve.setDownsampling(auto=True, method="peak")
+    curve.setDownsampling(auto=True, method="mean")  # "peak" draws batch noise as a solid band
     curve.setClipToView(True)
     return curve
 

@@ -216,13 +216,16 @@ class NetworkView(QWidget):
         self._size = size
         xs = [left + c * (vw - left - right - size) / max(ncols - 1, 1) for c in range(ncols)]
         for c, col in enumerate(self.neurons):
-            y0 = top + (vh - top - bottom - len(col) * pitch_y) / 2 + (pitch_y - size) / 2
+            # A single output neuron is drawn larger: it is the network's answer.
+            sz = min(size * 1.6, 80.0, vh - top - bottom) if c == ncols - 1 and len(col) == 1 else size
+            x = xs[c] - (sz - size)
+            y0 = top + (vh - top - bottom - len(col) * pitch_y) / 2 + (pitch_y - sz) / 2
             for j, nrn in enumerate(col):
-                nrn.place(xs[c], y0 + j * pitch_y, size)
+                nrn.place(x, y0 + j * pitch_y, sz)
             t = self.titles[c]
             tw = t.boundingRect().width()
-            t.setPos(min(max(xs[c] + size / 2 - tw / 2, 2.0), vw - tw - 2), 2)
-            self._col_centres[c] = xs[c] + size / 2
+            t.setPos(min(max(x + sz / 2 - tw / 2, 2.0), vw - tw - 2), 2)
+            self._col_centres[c] = x + sz / 2
             self._place_grad_label(c)
         for t, nrn in zip(self.feature_labels, self.neurons[0], strict=True):
             r = t.boundingRect()
@@ -294,8 +297,8 @@ class NetworkView(QWidget):
     def _update_thumbnails(self, s: Snapshot) -> None:
         if s.grid is None or len(s.grid.neurons) != len(self.neurons):
             return
-        samples = int(min(24, max(8, self._size)))
         for c, col in enumerate(self.neurons):
+            samples = int(min(24 if len(col) > 1 else 40, max(8, col[0].rect.width())))
             for nrn, pm in zip(col, self._pixmaps(s, c, samples), strict=True):
                 nrn.set_pixmap(pm)
 
