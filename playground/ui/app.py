@@ -69,17 +69,24 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
     window.status.note(note)
     if play:
         QTimer.singleShot(0, window.controller.play)
-    _close_on_interrupt(window)
-    return app.exec()
+    previous = _close_on_interrupt(window)
+    try:
+        return app.exec()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
-def _close_on_interrupt(window: MainWindow) -> None:
-    """Ctrl+C in the terminal closes the window cleanly (the thread is joined) instead of a traceback."""
-    signal.signal(signal.SIGINT, lambda *_: window.close())
+def _close_on_interrupt(window: MainWindow):
+    """Ctrl+C in the terminal closes the window cleanly (the thread is joined) instead of a traceback.
+
+    Returns the previous SIGINT handler.
+    """
+    previous = signal.signal(signal.SIGINT, lambda *_: window.close())
     # Python runs signal handlers only between bytecodes: wake it up now and then.
     timer = QTimer(window)
     timer.timeout.connect(lambda: None)
     timer.start(200)
+    return previous
 
 
 if __name__ == "__main__":

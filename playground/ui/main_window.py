@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.loss_plot = LossPlot()
         self.weights_view = WeightsView()
         self.gradient_view = GradientFlowView()
+        self._stale_views: set[QWidget] = set()  # hidden views that missed snapshots
         self.views = (self.boundary, self.network_view, self.loss_plot, self.weights_view, self.gradient_view)
 
         self._make_actions()
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.experiment.dock)
-        self.loss_dock = self._dock("Loss", "loss_dock", loss_panel(self))
+        self.loss_dock = self._dock("Loss", "loss_dock", loss_panel(self), self.loss_plot)
         self.weights_dock = self._dock("Weights", "weights_dock", self.weights_view)
         self.gradient_dock = self._dock("Gradient flow", "gradient_dock", self.gradient_view)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.loss_dock)
@@ -127,10 +128,12 @@ class MainWindow(QMainWindow):
             return
         self.resize(min(1600, int(avail.width() * 0.95)), min(1000, int(avail.height() * 0.95)))
 
-    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+    def _dock(self, title: str, name: str, widget: QWidget, view: QWidget | None = None) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
+        view = view or widget
+        dock.visibilityChanged.connect(lambda visible: self._on_dock_visibility(view, visible))
         return dock
 
     def _action(self, text: str, name: str, shortcuts: list[str], tip: str, icon=None) -> QAction:
@@ -264,16 +267,28 @@ class MainWindow(QMainWindow):
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         for view in self.views:
-            try:
-                view.show_snapshot(snapshot)
-            except Exception as exc:  # one broken view must not stop training or the other views
-                self.status.note(f"{type(view).__name__} could not draw: {exc}")
-                sys.excepthook(*sys.exc_info())  # still reported (and failed by pytest-qt in tests)
+            if view.isVisible() and not view.visibleRegion().isEmpty():
+                self._show(view, snapshot)
+            else:  # a hidden tab or closed dock: draw it when it is shown again, not now
+                self._stale_views.add(view)
         self.transport.set_epoch(snapshot.epoch)
         self.status.show_metrics(snapshot, self.controller.epochs_per_second)
         # Acknowledge once the window has painted (pyqtgraph renders at paint time), or after a fallback.
         self._ack_pending = True
         self._ack_timer.start()
+
+    def _show(self, view: QWidget, snapshot: Snapshot) -> None:
+        self._stale_views.discard(view)
+        try:
+            view.show_snapshot(snapshot)  # type: ignore[attr-defined]
+        except Exception as exc:  # one broken view must not stop training or the other views
+            self.status.note(f"{type(view).__name__} could not draw: {exc}")
+            sys.excepthook(*sys.exc_info())  # still reported (and failed by pytest-qt in tests)
+
+    def _on_dock_visibility(self, view: QWidget, visible: bool) -> None:
+        snapshot = self.controller.last_snapshot
+        if visible and view in self._stale_views and snapshot is not None:
+            self._show(view, snapshot)
 
     def _acknowledge(self) -> None:
         if self._ack_pending:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
@@ -19,24 +20,35 @@ def _isolated_settings(tmp_path) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
 
 
-def _close_soon(seen: list) -> None:
-    def close() -> None:
+def _close_soon(seen: list, wait_for_training: bool) -> QTimer:
+    """Close the app's window once it shows a snapshot (and trains, if asked), recording what it showed."""
+    deadline = time.monotonic() + 10
+
+    def check() -> None:
         for w in QApplication.topLevelWidgets():
-            if isinstance(w, MainWindow) and w.isVisible():
-                seen.append((w.controller.running, w.status.currentMessage()))
-                w.close()
-    QTimer.singleShot(400, close)
+            if not (isinstance(w, MainWindow) and w.isVisible()) or w.controller.last_snapshot is None:
+                continue
+            if wait_for_training and not w.controller.running and time.monotonic() < deadline:
+                continue
+            seen.append((w.controller.running, w.status.currentMessage()))
+            w.close()
+
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(50)
+    return timer
 
 
 def test_run_shows_the_window_autoplays_and_returns_zero(qtbot, tmp_path):
     _isolated_settings(tmp_path)
     seen: list = []
-    _close_soon(seen)
+    timer = _close_soon(seen, wait_for_training=True)
     interval = sys.getswitchinterval()
     try:
         assert run(play=True) == 0
         assert sys.getswitchinterval() == 0.001
     finally:
+        timer.stop()
         sys.setswitchinterval(interval)
     assert seen and seen[0][0] is True  # training had started
     app = QApplication.instance()
@@ -46,11 +58,12 @@ def test_run_shows_the_window_autoplays_and_returns_zero(qtbot, tmp_path):
 def test_run_with_a_missing_file_says_so(qtbot, tmp_path):
     _isolated_settings(tmp_path)
     seen: list = []
-    _close_soon(seen)
+    timer = _close_soon(seen, wait_for_training=False)
     interval = sys.getswitchinterval()
     try:
         assert run(str(tmp_path / "nope.playground.json")) == 0
     finally:
+        timer.stop()
         sys.setswitchinterval(interval)
     assert "Cannot open the experiment" in seen[0][1] and "nope.playground.json" in seen[0][1]
     assert seen[0][0] is False

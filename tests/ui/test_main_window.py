@@ -265,3 +265,15 @@ def test_default_experiment_learns(qtbot, tmp_path):
         assert s.epoch > 0
     finally:
         w.close()
+
+
+def test_hidden_views_are_drawn_when_shown(qtbot, window, monkeypatch):
+    calls: list[int] = []
+    original = window.gradient_view.show_snapshot
+    monkeypatch.setattr(window.gradient_view, "show_snapshot", lambda s: (calls.append(s.epoch), original(s)))
+    assert window.gradient_view.visibleRegion().isEmpty()  # tabbed behind the weights at first start
+    window.step_action.trigger()
+    wait_snapshot(qtbot, window, lambda s: s.epoch == 1)
+    assert calls == []
+    window.gradient_dock.raise_()
+    qtbot.waitUntil(lambda: calls == [1], timeout=2000)

@@ -1,0 +1,302 @@
+"""The worker side of the training thread: :class:`TrainingWorker` owns the trainer and runs it in slices.
+
+See :mod:`playground.ui.training` for the threading model; only the controller there
+talks to this object, through queued signals.
+"""
+
+from __future__ import annotations
+
+import collections
+import time
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+
+from playground.core.dataset import Dataset
+from playground.core.spec import ExperimentSpec, TrainingSpec
+from playground.core.trainer import Trainer, TrainingDiverged
+
+#: Seconds of training per timer slice; commands wait at most this long (plus one epoch).
+SLICE_SECONDS = 0.010
+#: Minimum seconds between two snapshots while training (about 30 per second).
+SNAPSHOT_INTERVAL = 0.033
+#: Longest wait in a paced (epochs-per-second) run between timer ticks, seconds.
+_MAX_IDLE = 0.030
+
+
+class _RateMeter:
+    """Epochs per second over the last second of (time, epoch) samples."""
+
+    def __init__(self, window: float = 1.0) -> None:
+        self.window = window
+        self._samples: collections.deque[tuple[float, int]] = collections.deque()
+
+    def clear(self) -> None:
+        self._samples.clear()
+
+    def add(self, now: float, epoch: int) -> float:
+        """Record a sample; the rate over the window (0 until two samples span some time)."""
+        s = self._samples
+        s.append((now, epoch))
+        while len(s) > 2 and now - s[1][0] >= self.window:
+            s.popleft()
+        t0, e0 = s[0]
+        return (epoch - e0) / (now - t0) if now - t0 > 0.05 else 0.0
+
+
+class TrainingWorker(QObject):
+    """Owns the trainer and runs it in short slices on the worker thread.
+
+    Every slot runs in the worker thread; call them only through queued signals.
+    """
+
+    snapshot_made = Signal(object, float)  # Snapshot, epochs per second
+    running_changed = Signal(bool)
+    failed = Signal(str)
+    stopped = Signal(str)  # a stop condition was reached; the message says which
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._trainer: Trainer | None = None
+        self._generation = 0
+        self._running = False
+        self._speed = 0.0  # epochs per second, 0 = as fast as possible
+        self._next_epoch_at = 0.0
+        self._max_epochs: int | None = None
+        self._target_test_loss: float | None = None
+        self._grid_resolution = 100
+        self._awaiting_ack = False
+        self._force_pending = False
+        self._dirty = False
+        self._last_emit = 0.0
+        self._rate = _RateMeter()
+        self._eps = 0.0
+        # Parented to the worker so that it moves with it to the worker thread.
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._run_slice)
+
+    # ------------------------------------------------------------------ commands
+
+    @Slot(object, object, object, str, int)
+    def load(self, spec: ExperimentSpec, dataset: Dataset | None, state: dict | None, dtype: str,
+             generation: int) -> None:
+        """Build a trainer for ``spec`` (points from ``dataset`` or generated, continuing from
+        ``state`` of ``Trainer.get_state`` when given); keeps playing if playing."""
+        try:
+            trainer = Trainer(spec, dataset, dtype=np.dtype(dtype).type)
+            if state is not None:
+                trainer.set_state(state)
+        except Exception as exc:  # a spec the engine refuses: say so, keep the old run
+            self._set_running(False)
+            self.failed.emit(f"could not build this experiment: {exc}")
+            return
+        self._trainer = trainer
+        self._generation = generation
+        self._rate.clear()
+        self._eps = 0.0
+        self._next_epoch_at = time.perf_counter()
+        self._snapshot(force=True)
+
+    @Slot()
+    def play(self) -> None:
+        if self._trainer is None or self._running:
+            return
+        reached = self._stop_reason()
+        if reached:
+            self.stopped.emit(reached)
+            return
+        self._rate.clear()
+        self._next_epoch_at = time.perf_counter()
+        self._set_running(True)
+
+    @Slot()
+    def pause(self) -> None:
+        if self._running:
+            self._set_running(False)
+            self._snapshot(force=True)
+
+    @Slot()
+    def step_epoch(self) -> None:
+        self._step(batch=False)
+
+    @Slot()
+    def step_batch(self) -> None:
+        self._step(batch=True)
+
+    @Slot(int)
+    def reset(self, generation: int) -> None:
+        """New initial weights, epoch 0, paused (as TensorFlow Playground's reset)."""
+        self._set_running(False)
+        self._generation = generation
+        if self._trainer is None:
+            return
+        self._rate.clear()
+        self._eps = 0.0
+        if self._guard(self._trainer.reset_weights):
+            self._snapshot(force=True)
+
+    @Slot(object)
+    def set_training(self, training: TrainingSpec) -> None:
+        """Learning rate, optimizer, regularisation, batch size, shuffle: live, weights kept."""
+        if self._trainer is not None and self._guard(lambda: self._trainer.set_training(training)):
+            self._snapshot(force=not self._running)
+
+    @Slot(float)
+    def set_speed(self, epochs_per_second: float) -> None:
+        self._speed = max(0.0, epochs_per_second)
+        self._next_epoch_at = time.perf_counter()
+        if self._running:
+            self._timer.setInterval(0)
+
+    @Slot(object, object)
+    def set_stop_conditions(self, max_epochs: int | None, target_test_loss: float | None) -> None:
+        self._max_epochs = max_epochs
+        self._target_test_loss = target_test_loss
+
+    @Slot(int)
+    def set_grid_resolution(self, n: int) -> None:
+        self._grid_resolution = n
+        self._snapshot(force=True)
+
+    @Slot()
+    def acknowledge(self) -> None:
+        """The UI has drawn the last snapshot; a pending forced one goes out now."""
+        self._awaiting_ack = False
+        if self._force_pending or (self._dirty and not self._running):
+            self._snapshot(force=True)
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Stop, drop the trainer, hand this object back to the main thread and quit this thread."""
+        self._timer.stop()
+        self._running = False
+        self._trainer = None
+        thread = self.thread()
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())  # so it can be deleted there after the join
+        thread.quit()
+
+    # ------------------------------------------------------------------ training
+
+    def _set_running(self, running: bool) -> None:
+        if running == self._running:
+            return
+        self._running = running
+        if running:
+            self._timer.setInterval(0)
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self._eps = 0.0
+        self.running_changed.emit(running)
+
+    def _guard(self, fn) -> bool:
+        """Run ``fn``; a divergence or error pauses training and becomes ``failed``. True when it worked."""
+        try:
+            # Overflow on the way to NaN is expected and reported as a divergence, not as warnings.
+            with np.errstate(all="ignore"):
+                fn()
+            return True
+        except TrainingDiverged as exc:
+            self._set_running(False)
+            self.failed.emit(str(exc))
+        except Exception as exc:  # the user must read what happened; the thread must survive
+            self._set_running(False)
+            self.failed.emit(f"training stopped: {type(exc).__name__}: {exc}")
+        self._dirty = True
+        self._snapshot(force=True)
+        return False
+
+    def _step(self, batch: bool) -> None:
+        if self._trainer is None:
+            return
+        self._set_running(False)
+        fn = self._trainer.step_batch if batch else self._trainer.step_epoch
+        if self._guard(fn):
+            self._dirty = True
+            self._snapshot(force=True)
+
+    def _stop_reason(self) -> str:
+        t = self._trainer
+        if t is None:
+            return ""
+        if self._max_epochs is not None and t.epoch >= self._max_epochs:
+            return f"stopped at epoch {t.epoch}: the limit of {self._max_epochs} epochs was reached"
+        target = self._target_test_loss
+        if target is not None and t.epoch > 0 and t.test_loss < target:
+            return f"stopped at epoch {t.epoch}: test loss {t.test_loss:.4g} is below the target {target:g}"
+        return ""
+
+    @Slot()
+    def _run_slice(self) -> None:
+        trainer = self._trainer
+        if trainer is None or not self._running:
+            self._timer.stop()
+            return
+        now = time.perf_counter()
+        deadline = now + SLICE_SECONDS
+        paced = self._speed > 0
+        try:
+            with np.errstate(all="ignore"):
+                while self._running:
+                    if paced and now < self._next_epoch_at:
+                        break
+                    trainer.step_epoch()
+                    self._dirty = True
+                    if paced:
+                        # No burst to catch up after a stall: at most 0.1 s behind.
+                        self._next_epoch_at = max(self._next_epoch_at + 1.0 / self._speed, now - 0.1)
+                    reason = self._stop_reason()
+                    if reason:
+                        self._set_running(False)
+                        self._snapshot(force=True)
+                        self.stopped.emit(reason)
+                        return
+                    self._snapshot()
+                    now = time.perf_counter()
+                    if now >= deadline:
+                        break
+        except TrainingDiverged as exc:
+            self._set_running(False)
+            self._dirty = True
+            self._snapshot(force=True)
+            self.failed.emit(str(exc))
+            return
+        except Exception as exc:
+            self._set_running(False)
+            self._snapshot(force=True)
+            self.failed.emit(f"training stopped: {type(exc).__name__}: {exc}")
+            return
+        self._snapshot()
+        if paced and self._running:
+            wait = min(_MAX_IDLE, max(0.0, self._next_epoch_at - time.perf_counter()))
+            self._timer.setInterval(int(wait * 1000))
+        elif self._timer.interval() != 0:
+            self._timer.setInterval(0)
+
+    def _snapshot(self, force: bool = False) -> None:
+        """Send a snapshot when one is due (throttled) or forced; never two in flight."""
+        if force:
+            self._force_pending = True
+        if self._trainer is None or self._awaiting_ack:
+            return
+        now = time.perf_counter()
+        if not (self._force_pending or (self._dirty and now - self._last_emit >= SNAPSHOT_INTERVAL)):
+            return
+        try:
+            with np.errstate(all="ignore"):
+                snap = self._trainer.snapshot(self._generation, self._grid_resolution, with_neurons=True)
+        except Exception as exc:  # a picture that cannot be made must not kill the thread
+            self._force_pending = False
+            self._set_running(False)
+            self.failed.emit(f"could not draw the current state: {type(exc).__name__}: {exc}")
+            return
+        if self._running:
+            self._eps = self._rate.add(now, snap.epoch)
+        self._force_pending = False
+        self._dirty = False
+        self._awaiting_ack = True
+        self._last_emit = now
+        self.snapshot_made.emit(snap, self._eps)
