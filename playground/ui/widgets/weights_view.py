@@ -21,8 +21,14 @@ from playground.core.snapshot import Snapshot
 from playground.ui import palette
 
 _HINT = "hover a cell to read its weight"
-_TICK_FONT = QFont()
-_TICK_FONT.setPointSizeF(8)
+
+
+def _tick_font() -> QFont:
+    """The axes' small font (made on use: fonts want a QApplication)."""
+    font = QFont()
+    font.setPointSizeF(8)
+    return font
+
 _BIAS_GAP = 0.35  # the bias strip sits this far (in cells) right of the weight matrix
 _ROW_OVERHEAD = (34.0, 44.0)  # px a plot spends beside (left axis, spacing) and above/below its cells
 
@@ -165,8 +171,8 @@ class WeightsView(QWidget):
         self.vmax = vmax if np.isfinite(vmax) and vmax > 0 else 1.0
         for lp, w, b in zip(self.layers, snapshot.weights, snapshot.biases, strict=True):
             lp.set_data(np.asarray(w), np.asarray(b))
-        assert self.colorbar is not None
-        self.colorbar.setLevels(values=(-self.vmax, self.vmax))  # applies to every image
+        if self.colorbar is not None:
+            self.colorbar.setLevels(values=(-self.vmax, self.vmax))  # applies to every image
 
     def clear(self) -> None:
         """Remove every plot."""
@@ -194,7 +200,7 @@ class WeightsView(QWidget):
     # ------------------------------------------------------------------ building
 
     def _arrangement_for_size(self, sizes: tuple[int, ...], features: tuple[str, ...]) -> list[list[int]]:
-        metrics = QFontMetrics(_TICK_FONT)
+        metrics = QFontMetrics(_tick_font())
         label = max(metrics.horizontalAdvance(FEATURE_LABELS.get(f, f)) for f in features) + 6
         # The canvas fills the widget below the header; the canvas's own size may lag behind.
         return arrange_layers(sizes, label, self.width() - 90.0, self.height() - self.header.height())
@@ -202,8 +208,6 @@ class WeightsView(QWidget):
     def _build(self, sizes: tuple[int, ...], features: tuple[str, ...]) -> None:
         self.clear()
         self._features = features
-        self._sizes = tuple(sizes)
-        n_layers = len(sizes) - 1
         self._arrangement = self._arrangement_for_size(sizes, features)
         images = []
         for r, members in enumerate(self._arrangement):
@@ -219,7 +223,6 @@ class WeightsView(QWidget):
         for name in ("left", "right"):
             self.colorbar.getAxis(name).setTextPen(pg.mkPen("#333333"))
         self.canvas.ci.layout.setColumnFixedWidth(1, 64)
-        assert len(self.layers) == n_layers
 
     def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
                         features: tuple[str, ...]) -> list[pg.ImageItem]:
@@ -236,11 +239,12 @@ class WeightsView(QWidget):
         bottom[0].append((n_in + _BIAS_GAP, "b"))
         plot.getAxis("bottom").setTicks(bottom)
         plot.getAxis("left").setTicks(_index_ticks(n_out))
+        font = _tick_font()
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
             axis.setPen(pg.mkPen("#888888"))
             axis.setTextPen(pg.mkPen("#333333"))
-            axis.setStyle(tickFont=_TICK_FONT, tickTextOffset=2)
+            axis.setStyle(tickFont=font, tickTextOffset=2)
         plot.getAxis("left").setWidth(24)
         row.layout.setColumnStretchFactor(k, round(10 * (n_in + 1 + _BIAS_GAP)))  # equal cell widths
         self.layers.append(lp)
