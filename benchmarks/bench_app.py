@@ -122,6 +122,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10,000 epochs for the memory figure")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the speed measurement")
+    parser.add_argument("--per-view", action="store_true",
+                        help="also measure each view alone (which one costs the worker its speed)")
     args = parser.parse_args()
     memory_epochs = 10_000 if args.quick else 100_000
     ini = f"/tmp/bench_app_{os.getpid()}.ini"
@@ -151,6 +153,8 @@ def main() -> int:
     p50, p99, worst = (float(np.percentile(late_ms, 50)), float(np.percentile(late_ms, 99)),
                        float(late_ms.max()))
 
+    per_view = measure_each_view(app, w, args.seconds / 2) if args.per_view else []
+
     rss0, e0 = rss_mb(), c.last_snapshot.epoch
     run_until(app, lambda: c.last_snapshot.epoch >= e0 + memory_epochs, 3600)
     growth = rss_mb() - rss0
@@ -170,7 +174,30 @@ def main() -> int:
     print(f"{'figure':<38} {'value':>10}  {'target':<9} ok")
     for name, value, target, ok in rows:
         print(f"{name:<38} {value:>10}  {target:<9} {'yes' if ok else 'NO'}")
+    if per_view:
+        print(f"\n{'only this view updated':<24} {'epochs/s':>9} {'redraws/s':>10}")
+        for name, eps, fps in per_view:
+            print(f"{name:<24} {eps:>9,.0f} {fps:>10.1f}")
     return 0
+
+
+def measure_each_view(app: QApplication, w: MainWindow, seconds: float) -> list[tuple[str, float, float]]:
+    """Worker epochs/s and redraws/s with no view, then each view alone, receiving snapshots."""
+    c = w.controller
+    all_views = w.views
+    out = []
+    for name, views in [("no view", ())] + [(type(v).__name__, (v,)) for v in all_views]:
+        w.views = views
+        count = [0]
+        c.snapshot_ready.connect(lambda s, n=count: n.__setitem__(0, n[0] + 1))
+        t0, e0 = time.perf_counter(), c.last_snapshot.epoch
+        run_until(app, lambda: False, seconds)
+        el = time.perf_counter() - t0
+        out.append((name, (c.last_snapshot.epoch - e0) / el, count[0] / el))
+        c.snapshot_ready.disconnect()
+        c.snapshot_ready.connect(w._on_snapshot)
+    w.views = all_views
+    return out
 
 
 if __name__ == "__main__":

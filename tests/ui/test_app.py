@@ -86,3 +86,32 @@ def test_open_window_continues_a_saved_experiment(qtbot, tmp_path):
         wait_snapshot(qtbot, w, lambda s: s.epoch == 8)
     finally:
         w.close()
+
+
+def test_loaded_custom_points_are_kept_until_a_generator_is_picked(qtbot, tmp_path):
+    import numpy as np
+
+    from playground.core.dataset import Dataset
+    from playground.core.spec import DataSpec, ExperimentSpec
+    from playground.ui.widgets.data_panel import PICKER_DATASETS
+
+    _isolated_settings(tmp_path)
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-5, 5, (40, 2))
+    y = (x[:, 0] > 0).astype(np.int64)
+    data = Dataset(x[:30], y[:30], x[30:], y[30:], "classification", 2, "mine.csv")
+    trainer = Trainer(ExperimentSpec(data=DataSpec(name="custom", problem="classification")), data)
+    path = tmp_path / "custom.playground.json"
+    save_project(path, trainer)
+    w, _ = open_window(str(path))
+    try:
+        w.show()
+        s = wait_snapshot(qtbot, w, lambda s: True)
+        assert s.dataset.n_train == 30
+        panel = w.experiment.data
+        assert not panel.noise.isEnabled() and "loaded points" in panel.title.text()
+        panel.picker.button(PICKER_DATASETS.index("circle")).click()
+        s = wait_snapshot(qtbot, w, lambda s: s.dataset.name == "circle")
+        assert panel.noise.isEnabled()
+    finally:
+        w.close()

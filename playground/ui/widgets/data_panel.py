@@ -170,15 +170,20 @@ class DataPanel(QWidget):
         self.noise_label.setText(f"{self.noise.value()} %")
         self.ratio.setValue(round(data.train_ratio * 100))
         self.ratio_label.setText(f"{self.ratio.value()} %")
-        multi = data.name in MULTICLASS_DATASETS or data.name == "custom"
+        multi = data.name in MULTICLASS_DATASETS
         self.classes.setEnabled(multi)
+        # Loaded points (a project or CSV file) cannot be regenerated: only picking a generator applies.
+        generated = data.name != "custom"
+        for w in (self.points, self.noise, self.ratio, self.seed, self.regenerate):
+            w.setEnabled(generated)
         self.classes.setValue(data.classes)  # a two-class set shows 2 (greyed), not the remembered K
         self.seed.setValue(min(data.seed, 2**31 - 1))
         for w, b in zip(widgets, blocked, strict=True):
             w.blockSignals(b)
         problem = data.problem_type
         kind = f"{data.classes} classes" if problem == "classification" else "real-valued target"
-        self.title.setText(f"<b>{dataset_title(data.name)}</b> — {problem}, {kind}")
+        source = "" if generated else " (loaded points; pick a dataset above to generate new ones)"
+        self.title.setText(f"<b>{dataset_title(data.name)}</b> — {problem}, {kind}{source}")
 
     # ------------------------------------------------------------------ changes
 
