@@ -13,7 +13,7 @@ import sys
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QStyle, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QStyle, QWidget
 
 from playground.core.dataset import Dataset
 from playground.core.snapshot import Snapshot
@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("Quit", "quit", ["Ctrl+Q"], "Close the playground")
         self.reset_layout_action = QAction("Reset layout", self)
         self.reset_layout_action.setToolTip("Put every panel back where it was at first start")
+        self.shortcuts_action = self._action("Keyboard shortcuts", "shortcuts", ["F1"],
+                                             "List the keyboard shortcuts")
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -177,7 +179,9 @@ class MainWindow(QMainWindow):
             view_menu.addAction(a)
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
-        for menu in (file_menu, train_menu, view_menu):
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        for menu in (file_menu, train_menu, view_menu, help_menu):
             menu.setToolTipsVisible(True)
 
     def _connect(self) -> None:
@@ -192,6 +196,7 @@ class MainWindow(QMainWindow):
         self.reset_action.triggered.connect(self._on_reset)
         self.quit_action.triggered.connect(self.close)
         self.reset_layout_action.triggered.connect(self._on_reset_layout)
+        self.shortcuts_action.triggered.connect(self._on_show_shortcuts)
         self.transport.speed_changed.connect(c.set_speed)
         self.transport.stop_conditions_changed.connect(c.set_stop_conditions)
         ex = self.experiment
@@ -346,6 +351,16 @@ class MainWindow(QMainWindow):
         s.setValue("view/show_test", self.show_test_action.isChecked())
         s.setValue("view/discretize", self.discretize_action.isChecked())
         s.sync()
+
+    def shortcuts_text(self) -> str:
+        """Every action with a shortcut, one per line."""
+        actions = (self.play_action, self.step_action, self.step_batch_action, self.reset_action,
+                   self.shortcuts_action, self.quit_action)
+        return "\n".join(f"{' or '.join(k.toString() for k in a.shortcuts())}:  {a.statusTip()}"
+                         for a in actions)
+
+    def _on_show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", self.shortcuts_text())
 
     def _on_reset_layout(self) -> None:
         self.restoreState(self._default_state)

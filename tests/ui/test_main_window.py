@@ -252,6 +252,8 @@ def test_menus_hold_every_action_with_its_shortcut(window):
     assert texts["Play"].shortcut().toString() == "Space"
     assert [k.toString() for k in texts["Step"].shortcuts()] == ["S", "Right"]
     assert texts["Reset"].shortcut().toString() == "R"
+    listing = window.shortcuts_text()
+    assert "Space:  Start or pause training" in listing and "S or Right:" in listing
 
 
 def test_default_experiment_learns(qtbot, tmp_path):
