@@ -290,3 +290,25 @@ def test_set_state_is_all_or_nothing(corrupt, words):
         t.set_state(state)
     assert np.array_equal(t.network.params, before[0]) and t.epoch == before[1]
     assert t.shuffle_rng.bit_generator.state == before[2] and t.optimizer.get_state()["t"] == before[3]
+
+
+def test_ten_hidden_layers_of_64_train_and_check_gradients():
+    spec = ExperimentSpec(data=DataSpec(name="circle", points=100), network=NetworkSpec.uniform((64,) * 10, "relu", "he"),
+                          training=TrainingSpec(optimizer=OptimizerSpec("adam", 0.001), batch_size=16))
+    t = Trainer(spec)
+    first = t.train_loss
+    t.train(5)
+    assert t.network.sizes == (2,) + (64,) * 10 + (1,) and len(t.history) == 5
+    assert np.isfinite(t.network.params).all() and t.train_loss < first
+    # spot-check the deep backward pass numerically on a few parameters
+    x, targets = t.x_train[:8, :-1], t.head.encode(t.dataset.y_train[:8])
+    _, g = t.network.loss_and_gradient(x, targets)
+    rng = np.random.default_rng(0)
+    for k in rng.choice(t.network.n_params, 12, replace=False):
+        old = t.network.params[k]
+        t.network.params[k] = old + 1e-6
+        up, _ = t.network.loss_and_gradient(x, targets)
+        t.network.params[k] = old - 1e-6
+        down, _ = t.network.loss_and_gradient(x, targets)
+        t.network.params[k] = old
+        assert abs((up - down) / 2e-6 - g[k]) < 1e-6 + 1e-5 * abs(g[k])
