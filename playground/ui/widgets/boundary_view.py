@@ -21,6 +21,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 from playground.core.dataset import Dataset
 from playground.core.snapshot import GridOutput, Snapshot
 from playground.ui import palette
+from playground.ui.widgets.plot_style import style_plot
 
 #: How much of the heatmap colour shows over white (TensorFlow Playground: 160/255).
 HEATMAP_OPACITY = 160 / 255
@@ -66,14 +67,8 @@ class BoundaryView(QWidget):
         # Bilinear scaling of the image: no blocky 100² staircase along the boundary.
         self.plot.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         item = self.plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.setMouseEnabled(False, False)
+        style_plot(item, grid=False)
         item.setAspectLocked(True)
-        for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setPen(pg.mkPen("#888888"))
-            axis.setTextPen(pg.mkPen("#333333"))
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.test_points = pg.ScatterPlotItem(size=8, pxMode=True)

@@ -16,6 +16,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.core.snapshot import History, Snapshot
 from playground.ui import palette
+from playground.ui.widgets.plot_style import TEXT, nice_ceiling, set_range_if_changed, style_plot
 
 _EXPLANATION = (
     "How strongly the loss pulls on each layer's weights: the norm ‖∂L/∂W‖ of each layer's weight "
@@ -62,17 +63,6 @@ def layer_colors(n_layers: int) -> list[str]:
     return [cmap.map(float(t), mode="qcolor").name() for t in ts]
 
 
-def _styled(plot: pg.PlotItem) -> None:
-    plot.setMenuEnabled(False)
-    plot.hideButtons()
-    plot.showGrid(x=True, y=True, alpha=0.15)
-    for name in ("left", "bottom"):
-        axis = plot.getAxis(name)
-        axis.setPen(pg.mkPen("#888888"))
-        axis.setTextPen(pg.mkPen("#333333"))
-        axis.enableAutoSIPrefix(False)
-
-
 class GradientFlowView(QWidget):
     """One line per layer of ‖∂L/∂W‖ per epoch on a log axis, plus bars for the last epoch."""
 
@@ -86,15 +76,15 @@ class GradientFlowView(QWidget):
         self.header.setWordWrap(True)
 
         self.plot = pg.PlotWidget(background="w")
-        _styled(self.plot.getPlotItem())
+        style_plot(self.plot.getPlotItem())
         self.plot.setLogMode(y=True)
-        self.plot.setLabel("bottom", "epoch", color="#333333")
-        self.plot.setLabel("left", "‖∂L/∂W‖", color="#333333")
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="#333333",
+        self.plot.setLabel("bottom", "epoch", color=TEXT)
+        self.plot.setLabel("left", "‖∂L/∂W‖", color=TEXT)
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=TEXT,
                                           brush=(255, 255, 255, 200))
 
         self.bars_plot = pg.PlotWidget(background="w")
-        _styled(self.bars_plot.getPlotItem())
+        style_plot(self.bars_plot.getPlotItem())
         self.bars_plot.setLogMode(y=True)  # bars are given in log10 units; the axis labels powers of 10
         self.bars_plot.setYLink(self.plot)
         self.bars_plot.getAxis("left").setStyle(showValues=False)
@@ -102,7 +92,7 @@ class GradientFlowView(QWidget):
         self.bars_plot.setMaximumWidth(170)
         self.bars_plot.setMinimumWidth(60)
         # Same bottom label height as the line plot: the linked y axes then line up on screen.
-        self.bars_plot.setLabel("bottom", "last epoch", color="#333333")
+        self.bars_plot.setLabel("bottom", "last epoch", color=TEXT)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7)
         # The bars reach down to 1e-12: let the line plot alone choose the (linked) y range.
         self.bars_plot.addItem(self.bars, ignoreBounds=True)
@@ -140,10 +130,20 @@ class GradientFlowView(QWidget):
         for i, c in enumerate(self.curves):
             y = g[:, i] if g.shape[1] == n else np.full(len(x), np.nan)
             c.setData(x, smooth_log(y, window))
+        self._update_ranges(x, g)
         self._set_bars(np.asarray(snapshot.grad_norms, dtype=float))
         self._latest = self._summary(np.asarray(snapshot.grad_norms, dtype=float))
         if not self.hover_line.isVisible():
             self.header.setText(self._latest)
+
+    def _update_ranges(self, x: np.ndarray, g: np.ndarray) -> None:
+        """Epochs to the next nice mark, norms in whole decades: the axes rarely need new ticks."""
+        last = float(x[-1]) if len(x) else 0.0
+        pos = g[np.isfinite(g) & (g > _FLOOR)]
+        lo, hi = (float(np.floor(np.log10(pos.min()))), float(np.ceil(np.log10(pos.max())))) if pos.size \
+            else (-3.0, 0.0)
+        set_range_if_changed(self.plot.getPlotItem(), x=(0.0, nice_ceiling(max(last, 10.0))),
+                             y=(lo, max(hi, lo + 1.0)))
 
     def clear(self) -> None:
         """Remove every curve and bar."""
@@ -180,8 +180,9 @@ class GradientFlowView(QWidget):
         self.clear()
         colors = layer_colors(n)
         for name, color in zip(layer_names(n), colors, strict=True):
-            c = self.plot.plot(pen=pg.mkPen(color, width=1.6), name=name, connect="finite")
+            c = self.plot.plot(pen=pg.mkPen(color, width=1), name=name, connect="finite")  # thin: fast
             c.setDownsampling(auto=True, method="mean")
+            c.opts["autoDownsampleFactor"] = 2.0
             c.setClipToView(True)
             self.curves.append(c)
         self._brushes = [pg.mkBrush(c) for c in colors]

@@ -17,6 +17,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.core.snapshot import History, Snapshot
 from playground.ui import palette
+from playground.ui.widgets.plot_style import TEXT, nice_ceiling, set_range_if_changed, style_plot
 
 _AXIS_WIDTH = 52  # both plots' left axes equally wide, so their epochs line up
 
@@ -38,22 +39,30 @@ def format_accuracy(v: float | None) -> str:
 def _styled_plot(left_label: str) -> pg.PlotWidget:
     plot = pg.PlotWidget(background="w")
     item = plot.getPlotItem()
-    item.showGrid(x=True, y=True, alpha=0.15)
-    for name in ("left", "bottom"):
-        axis = item.getAxis(name)
-        axis.setPen(pg.mkPen("#888888"))
-        axis.setTextPen(pg.mkPen("#333333"))
-        axis.enableAutoSIPrefix(False)  # "loss (x0.001)" reads badly
+    style_plot(item)
     item.getAxis("left").setWidth(_AXIS_WIDTH)
-    item.setLabel("left", left_label, color="#333333")
-    item.setMenuEnabled(False)
-    item.hideButtons()
+    item.setLabel("left", left_label, color=TEXT)
     return plot
 
 
+def loss_range(losses: np.ndarray, log: bool) -> tuple[float, float]:
+    """The loss axis range in "nice" steps: [0, nice max] linear, whole decades (log10 units) log."""
+    finite = losses[np.isfinite(losses)]
+    if log:
+        pos = finite[finite > 0]
+        if not pos.size:
+            return (-3.0, 0.0)
+        lo, hi = float(np.floor(np.log10(pos.min()))), float(np.ceil(np.log10(pos.max())))
+        return (lo, max(hi, lo + 1.0))
+    return (0.0, nice_ceiling(float(finite.max()) * 1.05) if finite.size else 1.0)
+
+
 def _curve(plot: pg.PlotWidget, color: str, name: str) -> pg.PlotDataItem:
-    curve = plot.plot(pen=pg.mkPen(color, width=2), name=name, connect="finite")
-    curve.setDownsampling(auto=True, method="mean")  # "peak" draws batch noise as a solid band
+    # One-pixel pens: Qt strokes wider lines about five times slower (measured: 16 vs 3.5 ms a frame
+    # for 4,000 points). Mean downsampling to ~2 points a pixel; "peak" draws batch noise as a band.
+    curve = plot.plot(pen=pg.mkPen(color, width=1), name=name, connect="finite")
+    curve.setDownsampling(auto=True, method="mean")
+    curve.opts["autoDownsampleFactor"] = 2.0
     curve.setClipToView(True)
     return curve
 
@@ -78,14 +87,13 @@ class LossPlot(QWidget):
         self.header.setStyleSheet("color: #333333; padding: 2px 4px;")
 
         self.plot = _styled_plot("loss")
-        self.plot.addLegend(offset=(-10, 10), labelTextColor="#333333")
+        self.plot.addLegend(offset=(-10, 10), labelTextColor=TEXT)
         self.train_curve = _curve(self.plot, palette.TRAIN_LOSS, "train")
         self.test_curve = _curve(self.plot, palette.TEST_LOSS, "test")
 
         self.accuracy_plot = _styled_plot("acc. %")
-        self.accuracy_plot.setLabel("bottom", "epoch", color="#333333")
+        self.accuracy_plot.setLabel("bottom", "epoch", color=TEXT)
         self.accuracy_plot.setXLink(self.plot)
-        self.accuracy_plot.setLimits(yMin=-1, yMax=101)
         self.train_accuracy_curve = _curve(self.accuracy_plot, palette.TRAIN_LOSS, "train")
         self.test_accuracy_curve = _curve(self.accuracy_plot, palette.TEST_LOSS, "test")
         self.accuracy_plot.setMaximumHeight(130)
@@ -117,7 +125,8 @@ class LossPlot(QWidget):
         """Show the loss axis logarithmic (``True``) or linear."""
         self._log = bool(on)
         self.plot.setLogMode(y=self._log)
-        self.plot.setLabel("left", "loss (log)" if self._log else "loss", color="#333333")
+        self.plot.setLabel("left", "loss (log)" if self._log else "loss", color=TEXT)
+        self._update_ranges()
         self._update_hover_dots()
 
     def is_log_scale(self) -> bool:
@@ -137,8 +146,8 @@ class LossPlot(QWidget):
             self.test_accuracy_curve.setData(x, 100.0 * np.asarray(h.test_accuracy))
         if self.accuracy_plot.isVisibleTo(self) != classification:
             self.accuracy_plot.setVisible(classification)
-            self.plot.setLabel("bottom", None if classification else "epoch", color="#333333")
-            self.plot.getAxis("bottom").setStyle(showValues=not classification)
+            self.plot.setLabel("bottom", None if classification else "epoch", color=TEXT)
+        self._update_ranges()
         self._latest = self._values_text(
             snapshot.epoch, snapshot.train_loss, snapshot.test_loss,
             snapshot.train_accuracy, snapshot.test_accuracy)
@@ -146,6 +155,20 @@ class LossPlot(QWidget):
             self.hover_epoch(self._hover_epoch)  # the history may have been thinned anew: look it up again
         else:
             self._clear_hover()
+
+    def _update_ranges(self) -> None:
+        """Axes move in nice steps (epochs to the next 1-1.2-1.5-2-… mark), so they rarely need new ticks."""
+        h = self._history
+        if h is None:
+            return
+        last = float(h.epochs[-1]) if len(h.epochs) else 0.0
+        y = loss_range(np.concatenate([h.train_loss, h.test_loss]), self._log)
+        set_range_if_changed(self.plot.getPlotItem(), x=(0.0, nice_ceiling(max(last, 10.0))), y=y)
+        acc = 100.0 * np.concatenate([h.train_accuracy, h.test_accuracy])
+        acc = acc[np.isfinite(acc)]
+        if acc.size:
+            low = min(90.0, 10.0 * float(np.floor(acc.min() / 10)))
+            set_range_if_changed(self.accuracy_plot.getPlotItem(), y=(low, 101.0))
 
     def clear(self) -> None:
         """Remove every curve's data."""

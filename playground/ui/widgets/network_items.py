@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene
 
+from playground.core.snapshot import Snapshot
 from playground.ui import palette
 
 GRADIENT_COLOR = "#c2185b"
@@ -90,6 +91,19 @@ def to_pixmap(rgba: np.ndarray) -> QPixmap:
     return QPixmap.fromImage(QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy())
 
 
+def column_pixmaps(s: Snapshot, c: int, size: int) -> list[QPixmap]:
+    """Thumbnails of column ``c`` (0 = inputs, last = output) of ``s.grid.neurons`` at ~``size`` samples."""
+    a = s.grid.neurons[c]  # type: ignore[union-attr]
+    if c == len(s.layer_sizes) - 1:
+        if a.shape[2] > 1 and s.dataset.classes:  # softmax outputs: each class's probability
+            return [to_pixmap(class_rgba(a[:, :, k], k, size)) for k in range(a.shape[2])]
+        # One output neuron: the same picture as the boundary view.
+        return [to_pixmap(thumbnail_rgba(np.asarray(s.grid.output)[:, :, None], size)[0])]  # type: ignore
+    # Inputs span very different ranges (x1 to ±6, x1² to 36): scale each to its own max.
+    vmax = np.abs(a).max(axis=(0, 1)) if c == 0 else 1.0
+    return [to_pixmap(rgba) for rgba in thumbnail_rgba(a, size, vmax)]
+
+
 class Neuron:
     """One neuron's items: a thumbnail, its frame and (not for inputs) a bias mark."""
 
@@ -152,7 +166,7 @@ class LinkLayer(QGraphicsItem):
         self._rect = QRectF()
         self._image = QImage()
         self._pens: dict[tuple[int, bool, bool], QPen] = {}
-        self.setZValue(0)
+        self.setZValue(-1)  # opaque: below every other item
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self._rect
@@ -196,9 +210,10 @@ class LinkLayer(QGraphicsItem):
         w, h = int(self._rect.width() * device_pixel_ratio), int(self._rect.height() * device_pixel_ratio)
         if w <= 0 or h <= 0 or not self.paths or len(self.levels) != len(self.paths):
             return False
-        image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+        # Opaque on white (the view's background): painting it is then a plain copy, not a blend.
+        image = QImage(w, h, QImage.Format.Format_RGB32)
         image.setDevicePixelRatio(device_pixel_ratio)
-        image.fill(Qt.GlobalColor.transparent)
+        image.fill(Qt.GlobalColor.white)
         links = []
         for layer, lv in enumerate(self.levels):
             for j, i in np.argwhere(self.drawn(layer)):

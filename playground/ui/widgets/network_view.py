@@ -44,7 +44,7 @@ from playground.ui.widgets.network_items import (
     LEVELS,
     LinkLayer,
     Neuron,
-    class_rgba,
+    column_pixmaps,
     link_levels,
     link_path,
     thumbnail_rgba,
@@ -53,7 +53,7 @@ from playground.ui.widgets.network_items import (
 
 _HINT = "hover a neuron or a link"
 #: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
-LINK_RENDERS_PER_SECOND = 8
+LINK_RENDERS_PER_SECOND = 5
 #: "Show gradients": log10 of the norms drawn thinnest and thickest.
 GRADIENT_DECADES = (-5.0, 0.0)
 
@@ -164,6 +164,7 @@ class NetworkView(QWidget):
         self._hovered: tuple[int, int] | None = None
         self._size = 24.0
         self._col_centres: dict[int, float] = {}
+        self._inputs_drawn: tuple | None = None
         self._zoom = QGraphicsPixmapItem()
         self._zoom_frame = QGraphicsRectItem()
 
@@ -282,25 +283,33 @@ class NetworkView(QWidget):
             for nrn, v in zip(self.neurons[c], np.asarray(b), strict=True):
                 nrn.set_bias(float(v))
 
-    def _pixmaps(self, s: Snapshot, c: int, size: int) -> list[QPixmap]:
-        """The thumbnails of column ``c`` at about ``size`` samples a side."""
-        a = s.grid.neurons[c]  # type: ignore[union-attr]
-        last = c == len(self.neurons) - 1
-        if last and a.shape[2] > 1 and s.dataset.classes:  # softmax outputs: each class's probability
-            return [to_pixmap(class_rgba(a[:, :, k], k, size)) for k in range(a.shape[2])]
-        if last:  # one output neuron: the same picture as the boundary view
-            return [to_pixmap(thumbnail_rgba(np.asarray(s.grid.output)[:, :, None], size)[0])]  # type: ignore
-        # Inputs span very different ranges (x1 to ±6, x1² to 36): scale each to its own max.
-        vmax = np.abs(a).max(axis=(0, 1)) if c == 0 else 1.0
-        return [to_pixmap(rgba) for rgba in thumbnail_rgba(a, size, vmax)]
-
     def _update_thumbnails(self, s: Snapshot) -> None:
-        if s.grid is None or len(s.grid.neurons) != len(self.neurons):
+        g = s.grid
+        if g is None or len(g.neurons) != len(self.neurons):
             return
-        for c, col in enumerate(self.neurons):
-            samples = int(min(24 if len(col) > 1 else 40, max(8, col[0].rect.width())))
-            for nrn, pm in zip(col, self._pixmaps(s, c, samples), strict=True):
-                nrn.set_pixmap(pm)
+        cols = self.neurons
+        size = int(min(24, max(8, cols[0][0].rect.width())))
+        key = (g.domain, g.resolution, size)
+        if key != self._inputs_drawn:  # the inputs are the same picture for a given grid: draw them once
+            self._inputs_drawn = key
+            self._set_column(0, column_pixmaps(s, 0, size))
+        hidden = range(1, len(cols) - 1)
+        if hidden:  # every hidden layer through the colour table in one go
+            step = max(1, g.resolution // size)
+            sub = np.concatenate([g.neurons[c][::step, ::step, :] for c in hidden], axis=2)
+            rgba = thumbnail_rgba(sub, sub.shape[0])
+            start = 0
+            for c in hidden:
+                n = len(cols[c])
+                self._set_column(c, [to_pixmap(a) for a in rgba[start:start + n]])
+                start += n
+        last = len(cols) - 1
+        out_size = int(min(24 if len(cols[last]) > 1 else 40, max(8, cols[last][0].rect.width())))
+        self._set_column(last, column_pixmaps(s, last, out_size))
+
+    def _set_column(self, c: int, pixmaps: list[QPixmap]) -> None:
+        for nrn, pm in zip(self.neurons[c], pixmaps, strict=True):
+            nrn.set_pixmap(pm)
 
     # ------------------------------------------------------------------ hover
 
@@ -361,7 +370,7 @@ class NetworkView(QWidget):
         self._hovered = (c, j)
         if s is None or s.grid is None or len(s.grid.neurons) != len(self.neurons):
             return
-        pm = self._pixmaps(s, c, 96)[j]
+        pm = column_pixmaps(s, c, 96)[j]
         side = 120.0
         r = self.neurons[c][j].rect
         sr = self.scene.sceneRect()

@@ -1,7 +1,7 @@
 """Weight heatmaps: one per layer, rows = neurons, columns = inputs, biases in a strip beside them.
 
 Every layer shares one symmetric colour scale, ±max |w| over all weights and
-biases, shown by a colour bar; so a layer whose weights barely moved looks
+biases (rounded up to a nice step), shown by a colour bar; so a layer whose weights barely moved looks
 pale next to one that grew. Plots are built once per architecture; each frame
 only replaces the images' data and the scale.
 """
@@ -19,6 +19,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
 from playground.ui import palette
+from playground.ui.widgets.plot_style import AXIS, TEXT, cache_axis, nice_ceiling, style_plot
 
 _HINT = "hover a cell to read its weight"
 
@@ -109,10 +110,10 @@ class _LayerPlot:
         vb.setRange(xRange=(-0.5, n_in + _BIAS_GAP + 0.5), yRange=(-0.5, n_out - 0.5), padding=0.02)
 
     def set_data(self, w: np.ndarray, b: np.ndarray) -> None:
-        """New weights (out, in) and biases (out,); the colour levels are set by the colour bar."""
+        """New colours: weights (out, in, 4) and biases (out, 1, 4) RGBA uint8 (no lookup table at paint)."""
         first = self.weights.image is None
         self.weights.setImage(w, autoLevels=False)
-        self.bias.setImage(b.reshape(-1, 1), autoLevels=False)
+        self.bias.setImage(b, autoLevels=False)
         if first:  # setRect needs the image's size: cell (r, c) is centred on (c, r)
             self.weights.setRect(QRectF(-0.5, -0.5, self.n_in, self.n_out))
             self.bias.setRect(QRectF(self.n_in - 0.5 + _BIAS_GAP, -0.5, 1, self.n_out))
@@ -141,6 +142,7 @@ class WeightsView(QWidget):
         self._arrangement: list[list[int]] = []
         self.layers: list[_LayerPlot] = []
         self.vmax = 1.0
+        self._lut = palette.diverging_lut()
         self.header = QLabel(_HINT)
         self.header.setStyleSheet("color: #333333; padding: 2px 4px;")
         self.canvas = pg.GraphicsLayoutWidget()
@@ -168,11 +170,18 @@ class WeightsView(QWidget):
         self._snapshot = snapshot
         arrays = (*snapshot.weights, *snapshot.biases)
         vmax = max([float(np.max(np.abs(a))) for a in arrays if a.size] or [0.0])
-        self.vmax = vmax if np.isfinite(vmax) and vmax > 0 else 1.0
+        # The scale moves in nice steps (…, 1, 1.2, 1.5, 2, …) just above max |w|: colours and the
+        # colour bar's ticks stay put between frames instead of flickering with every update.
+        self.vmax = nice_ceiling(vmax) if np.isfinite(vmax) and vmax > 0 else 1.0
         for lp, w, b in zip(self.layers, snapshot.weights, snapshot.biases, strict=True):
-            lp.set_data(np.asarray(w), np.asarray(b))
-        if self.colorbar is not None:
-            self.colorbar.setLevels(values=(-self.vmax, self.vmax))  # applies to every image
+            lp.set_data(self._rgba(w), self._rgba(np.reshape(b, (-1, 1))))
+        if self.colorbar is not None and tuple(self.colorbar.levels()) != (-self.vmax, self.vmax):
+            self.colorbar.setLevels(values=(-self.vmax, self.vmax))
+
+    def _rgba(self, values: np.ndarray) -> np.ndarray:
+        """Values (...,) -> RGBA (..., 4) uint8 on the ±vmax diverging scale (the palette's, table cached)."""
+        v = np.clip(np.nan_to_num(np.asarray(values, dtype=float) / self.vmax), -1.0, 1.0)
+        return self._lut[((v + 1.0) * (0.5 * (len(self._lut) - 1)) + 0.5).astype(np.intp)]
 
     def clear(self) -> None:
         """Remove every plot."""
@@ -209,28 +218,26 @@ class WeightsView(QWidget):
         self.clear()
         self._features = features
         self._arrangement = self._arrangement_for_size(sizes, features)
-        images = []
         for r, members in enumerate(self._arrangement):
             row = self.canvas.addLayout(row=r, col=0)
             row.setContentsMargins(0, 0, 0, 0)
             row.setSpacing(6)
             for k, i in enumerate(members):
-                images += self._add_layer_plot(row, k, i, sizes, features)
+                self._add_layer_plot(row, k, i, sizes, features)
         self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
-                                        width=12, pen="#888888")
-        self.colorbar.setImageItem(images)
+                                        width=12, pen=AXIS)
         self.canvas.addItem(self.colorbar, row=0, col=1, rowspan=len(self._arrangement))
-        for name in ("left", "right"):
-            self.colorbar.getAxis(name).setTextPen(pg.mkPen("#333333"))
+        for name in ("left", "right", "top", "bottom"):
+            self.colorbar.getAxis(name).setTextPen(pg.mkPen(TEXT))
+            cache_axis(self.colorbar.getAxis(name))
         self.canvas.ci.layout.setColumnFixedWidth(1, 64)
 
     def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
-                        features: tuple[str, ...]) -> list[pg.ImageItem]:
+                        features: tuple[str, ...]) -> None:
         n_in, n_out = sizes[i], sizes[i + 1]
         plot = row.addPlot(row=0, col=k)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setTitle(f"{layer_title(i, len(sizes) - 1)} ({n_in}→{n_out})", color="#333333", size="9pt")
+        style_plot(plot, grid=False)
+        plot.setTitle(f"{layer_title(i, len(sizes) - 1)} ({n_in}→{n_out})", color=TEXT, size="9pt")
         plot.titleLabel.setMinimumWidth(10)  # a long title may be clipped rather than widen the layout
         plot.setMinimumWidth(50)
         lp = _LayerPlot(plot, n_out, n_in)
@@ -241,14 +248,10 @@ class WeightsView(QWidget):
         plot.getAxis("left").setTicks(_index_ticks(n_out))
         font = _tick_font()
         for name in ("left", "bottom"):
-            axis = plot.getAxis(name)
-            axis.setPen(pg.mkPen("#888888"))
-            axis.setTextPen(pg.mkPen("#333333"))
-            axis.setStyle(tickFont=font, tickTextOffset=2)
+            plot.getAxis(name).setStyle(tickFont=font, tickTextOffset=2)
         plot.getAxis("left").setWidth(24)
         row.layout.setColumnStretchFactor(k, round(10 * (n_in + 1 + _BIAS_GAP)))  # equal cell widths
         self.layers.append(lp)
-        return [lp.weights, lp.bias]
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
