@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
@@ -45,12 +45,11 @@ def make(qtbot, cls, width: int = 640, height: int = 420):
     return w
 
 
-def distinct_colors(widget) -> int:
-    """Distinct colours in a 24 × 24 sample of the widget's rendering."""
-    img = widget.grab().toImage()
-    xs = np.linspace(0, img.width() - 1, 24).astype(int)
-    ys = np.linspace(0, img.height() - 1, 24).astype(int)
-    return len({img.pixelColor(int(x), int(y)).rgb() for x in xs for y in ys})
+def pixels(widget) -> np.ndarray:
+    """The widget's rendering as (h, w) uint32 RGB."""
+    img = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    flat = np.frombuffer(img.constBits(), dtype=np.uint32, count=img.bytesPerLine() // 4 * img.height())
+    return flat.reshape(img.height(), -1)[:, : img.width()].copy()
 
 
 def with_grid(s: Snapshot, output: np.ndarray, predicted: np.ndarray | None = None) -> Snapshot:
@@ -71,8 +70,12 @@ def test_view_draws_every_kind_of_snapshot_and_clears(qtbot, snapshots, cls, cas
     for _ in range(30):  # as the main window does at 30 frames per second
         w.show_snapshot(snapshots[case])
     QApplication.processEvents()
-    assert distinct_colors(w) > 4, "the view renders blank"
+    drawn = pixels(w)
     w.clear()
+    QApplication.processEvents()
+    cleared = pixels(w)
+    assert len(np.unique(drawn)) > 20, "the view renders blank"
+    assert np.mean(drawn != cleared) > 0.005, "the snapshot's data does not show"
     w.show_snapshot(snapshots[case])  # usable again after clear()
 
 

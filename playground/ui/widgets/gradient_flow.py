@@ -16,7 +16,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.core.snapshot import History, Snapshot
 from playground.ui import palette
-from playground.ui.widgets.plot_style import TEXT, nice_ceiling, set_range_if_changed, style_plot
+from playground.ui.widgets.plot_style import TEXT, nice_ceiling, padded, set_range_if_changed, style_plot
 
 _EXPLANATION = (
     "How strongly the loss pulls on each layer's weights: the norm ‖∂L/∂W‖ of each layer's weight "
@@ -142,8 +142,8 @@ class GradientFlowView(QWidget):
         pos = g[np.isfinite(g) & (g > _FLOOR)]
         lo, hi = (float(np.floor(np.log10(pos.min()))), float(np.ceil(np.log10(pos.max())))) if pos.size \
             else (-3.0, 0.0)
-        set_range_if_changed(self.plot.getPlotItem(), x=(0.0, nice_ceiling(max(last, 10.0))),
-                             y=(lo, max(hi, lo + 1.0)))
+        set_range_if_changed(self.plot.getPlotItem(), x=padded(0.0, nice_ceiling(max(last, 10.0))),
+                             y=padded(lo, max(hi, lo + 1.0)))
 
     def clear(self) -> None:
         """Remove every curve and bar."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 # isort: split
@@ -17,7 +18,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.core.snapshot import History, Snapshot
 from playground.ui import palette
-from playground.ui.widgets.plot_style import TEXT, nice_ceiling, set_range_if_changed, style_plot
+from playground.ui.widgets.plot_style import TEXT, nice_ceiling, padded, set_range_if_changed, style_plot
 
 _AXIS_WIDTH = 52  # both plots' left axes equally wide, so their epochs line up
 
@@ -88,13 +89,16 @@ class LossPlot(QWidget):
 
         self.plot = _styled_plot("loss")
         self.plot.addLegend(offset=(-10, 10), labelTextColor=TEXT)
-        self.train_curve = _curve(self.plot, palette.TRAIN_LOSS, "train")
+        # TensorFlow Playground's grey (train) and black (test); the grey lightened, as 1-px lines
+        # of the two read alike otherwise.
+        train_color = QColor(palette.TRAIN_LOSS).lighter(160).name()
+        self.train_curve = _curve(self.plot, train_color, "train")
         self.test_curve = _curve(self.plot, palette.TEST_LOSS, "test")
 
         self.accuracy_plot = _styled_plot("acc. %")
         self.accuracy_plot.setLabel("bottom", "epoch", color=TEXT)
         self.accuracy_plot.setXLink(self.plot)
-        self.train_accuracy_curve = _curve(self.accuracy_plot, palette.TRAIN_LOSS, "train")
+        self.train_accuracy_curve = _curve(self.accuracy_plot, train_color, "train")
         self.test_accuracy_curve = _curve(self.accuracy_plot, palette.TEST_LOSS, "test")
         self.accuracy_plot.setMaximumHeight(130)
 
@@ -163,12 +167,12 @@ class LossPlot(QWidget):
             return
         last = float(h.epochs[-1]) if len(h.epochs) else 0.0
         y = loss_range(np.concatenate([h.train_loss, h.test_loss]), self._log)
-        set_range_if_changed(self.plot.getPlotItem(), x=(0.0, nice_ceiling(max(last, 10.0))), y=y)
+        set_range_if_changed(self.plot.getPlotItem(), x=padded(0.0, nice_ceiling(max(last, 10.0))), y=padded(*y))
         acc = 100.0 * np.concatenate([h.train_accuracy, h.test_accuracy])
         acc = acc[np.isfinite(acc)]
         if acc.size:
             low = min(90.0, 10.0 * float(np.floor(acc.min() / 10)))
-            set_range_if_changed(self.accuracy_plot.getPlotItem(), y=(low, 101.0))
+            set_range_if_changed(self.accuracy_plot.getPlotItem(), y=padded(low, 100.0, 0.1))
 
     def clear(self) -> None:
         """Remove every curve's data."""

@@ -50,6 +50,12 @@ def nice_ceiling(v: float) -> float:
     return next(s * p for s in _STEPS if s * p >= v * (1 - 1e-12))
 
 
+def padded(lo: float, hi: float, fraction: float = 0.02) -> tuple[float, float]:
+    """(lo, hi) widened by ``fraction`` of the span each side, so ticks at the ends are not clipped."""
+    pad = fraction * (hi - lo)
+    return (lo - pad, hi + pad)
+
+
 def set_range_if_changed(plot: pg.PlotItem, x: tuple[float, float] | None = None,
                          y: tuple[float, float] | None = None) -> None:
     """Set the view range only where it differs (each change re-ticks the axes)."""
