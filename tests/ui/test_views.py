@@ -422,3 +422,27 @@ def test_network_link_image_follows_changes_without_redrawing_every_frame(qtbot,
     qtbot.waitUntil(lambda: not w._render_timer.isActive(), timeout=2000)
     assert w.links._image is not before
     assert np.array_equal(w.links.positive[0], s.weights[0] < 0)
+
+
+# ---------------------------------------------------------------------------- ranges in nice steps
+
+
+def test_nice_ceiling_steps():
+    from playground.ui.widgets.plot_style import nice_ceiling
+
+    assert nice_ceiling(300) == 300 and nice_ceiling(301) == 400
+    assert nice_ceiling(0.00047) == pytest.approx(0.0005) and nice_ceiling(1.1) == pytest.approx(1.2)
+    assert nice_ceiling(0) == 1.0 and nice_ceiling(float("nan")) == 1.0
+
+
+def test_live_plots_keep_their_range_while_it_still_fits(qtbot, snapshots):
+    s = snapshots["binary"]
+    for cls, plot_of in ((LossPlot, lambda v: v.plot), (GradientFlowView, lambda v: v.plot)):
+        w = make(qtbot, cls)
+        w.show_snapshot(s)
+        changes: list = []
+        plot_of(w).getPlotItem().getViewBox().sigRangeChanged.connect(lambda *a, out=changes: out.append(a))
+        w.show_snapshot(s)
+        assert changes == [], f"{cls.__name__} re-ranged (and re-ticked its axes) for the same data"
+        x0, x1 = plot_of(w).getPlotItem().getViewBox().viewRange()[0]
+        assert x0 < 0 < s.history.epochs[-1] <= x1
