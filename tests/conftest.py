@@ -6,8 +6,14 @@ import os
 import threading
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# No per-example deadline (2 shared cores make timings noisy); on CI, the same examples every run.
+settings.register_profile("project", deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                          derandomize=os.environ.get("CI") == "true")
+settings.load_profile("project")
 
 
 @pytest.fixture(autouse=True)
