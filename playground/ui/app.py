@@ -9,9 +9,11 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from playground.core.io.project import ProjectError
+from playground.ui.file_actions import APP_TITLE, read_project
 from playground.ui.main_window import MainWindow
 
-APP_NAME = "Neural Network Playground"
+APP_NAME = APP_TITLE
 ORG_NAME = "NeuralNetworkPlayground"
 #: Shorter thread switches give the worker thread ~5 % more epochs/s beside the painting UI thread.
 SWITCH_INTERVAL = 0.001
@@ -38,19 +40,13 @@ def open_window(project: str | None = None) -> tuple[MainWindow, str]:
     if project is None:
         return MainWindow(), "Ready: press Space to train"
     try:
-        from playground.core.io.project import load_project
-    except ImportError:
-        return MainWindow(), f"Cannot open {Path(project).name}: project files are not supported yet"
-    try:
-        trainer = load_project(project)
-    except Exception as exc:  # any unreadable file: say why (the message names it), open the default
+        opened = read_project(project)
+    except ProjectError as exc:  # any unreadable file: say why (the message names it), open the default
         return MainWindow(), f"Cannot open the experiment: {exc}"
-    # The worker must own the trainer: hand over its spec, points and state, not the object.
-    spec, dataset, state, dtype = trainer.spec, trainer.dataset, trainer.get_state(), trainer.dtype.name
-    del trainer
-    window = MainWindow(spec, dataset=dataset, state=state, dtype=dtype)
-    window.setWindowTitle(f"{Path(project).name} — {APP_NAME}")
-    return window, f"Opened {Path(project).name} at epoch {state.get('epoch', 0):,}"
+    # The worker must own the trainer: it gets the spec, points and state, not the object.
+    window = MainWindow(opened.spec, dataset=opened.dataset, state=opened.state, dtype=opened.dtype)
+    window.files.set_current_file(project, opened.epoch, opened.batches)
+    return window, f"Opened {Path(project).name} at epoch {opened.epoch:,}"
 
 
 def run(project: str | None = None, play: bool = False, argv: list[str] | None = None) -> int:

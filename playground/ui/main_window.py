@@ -3,7 +3,9 @@
 The window holds the experiment as a frozen :class:`ExperimentSpec` and is the
 only thing that talks to the :class:`TrainingController`. Training settings
 apply live (``set_training``); data, features, architecture and loss rebuild
-the run (``load``) and the status bar says so.
+the run (``load``) and the status bar says so. Files (experiments, weights,
+data, pictures) are handled by :class:`ProjectFiles` and :class:`ExportActions`;
+every question they ask goes through ``window.dialogs`` (replaceable in tests).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QStyle, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QSplitter, QStyle, QWidget
 
 from playground.core.dataset import Dataset
 from playground.core.snapshot import Snapshot
@@ -25,16 +27,21 @@ from playground.core.spec import (
     SpecError,
     TrainingSpec,
 )
+from playground.ui import menus, window_settings
+from playground.ui.dialogs import Dialogs
+from playground.ui.export_actions import ExportActions
+from playground.ui.file_actions import APP_TITLE, ProjectFiles
 from playground.ui.training import TrainingController
 from playground.ui.widgets.boundary_view import BoundaryView
 from playground.ui.widgets.gradient_flow import GradientFlowView
 from playground.ui.widgets.loss_plot import LossPlot
 from playground.ui.widgets.network_view import NetworkView
+from playground.ui.widgets.training_panel import describe_training_change
 from playground.ui.widgets.transport import TransportBar
 from playground.ui.widgets.weights_view import WeightsView
 from playground.ui.window_parts import Banner, StatusBar, boundary_panel, experiment_dock, loss_panel
 
-WINDOW_TITLE = "Neural Network Playground"
+WINDOW_TITLE = APP_TITLE
 #: Acknowledge a snapshot after this long even if no paint happened (hidden or minimised window).
 ACK_FALLBACK_MS = 100
 
@@ -51,18 +58,21 @@ def default_spec() -> ExperimentSpec:
 
 
 class MainWindow(QMainWindow):
-    """The playground's window. ``settings`` defaults to the application's QSettings."""
+    """The playground's window. ``settings`` defaults to the application's QSettings; ``dialogs``
+    (file dialogs and message boxes) to :class:`Dialogs`. ``spec``, ``dataset``, ``state`` and
+    ``dtype`` start it on an experiment (see :meth:`load_experiment`)."""
 
     def __init__(self, spec: ExperimentSpec | None = None, settings: QSettings | None = None,
                  dataset: Dataset | None = None, state: dict | None = None, dtype: str = "float64",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, dialogs: Dialogs | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(WINDOW_TITLE)
         self._fit_to_screen()
         self.spec = spec or default_spec()
-        self._dataset = dataset  # custom points from a project file; generated data when None
+        self._dataset = dataset  # custom points from a project or CSV file; generated data when None
         self._dtype = dtype
         self.settings = settings if settings is not None else QSettings()
+        self.dialogs = dialogs if dialogs is not None else Dialogs(self)
         self.controller = TrainingController(self)
         self._ack_pending = False
         self._ack_timer = QTimer(self)
@@ -112,10 +122,14 @@ class MainWindow(QMainWindow):
 
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
-        self._make_menus()
+        self.files = ProjectFiles(self)
+        self.exports = ExportActions(self)
+        menus.build_menus(self)
         self._connect()
-        self._restore_settings()
+        window_settings.restore_settings(self)
         self.controller.load(self.spec, self._dataset, state, dtype)
+        state = state or {}
+        self.files.set_current_file(None, state.get("epoch", 0), state.get("batches", 0))
 
     # ------------------------------------------------------------------ building
 
@@ -164,26 +178,6 @@ class MainWindow(QMainWindow):
         self.shortcuts_action = self._action("Keyboard shortcuts", "shortcuts", ["F1"],
                                              "List the keyboard shortcuts")
 
-    def _make_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.quit_action)
-        train_menu = bar.addMenu("&Training")
-        for a in (self.play_action, self.step_action, self.step_batch_action, self.reset_action):
-            train_menu.addAction(a)
-        view_menu = bar.addMenu("&View")
-        for dock in (self.experiment.dock, self.loss_dock, self.weights_dock, self.gradient_dock):
-            view_menu.addAction(dock.toggleViewAction())
-        view_menu.addSeparator()
-        for a in (self.log_scale_action, self.show_test_action, self.discretize_action):
-            view_menu.addAction(a)
-        view_menu.addSeparator()
-        view_menu.addAction(self.reset_layout_action)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.shortcuts_action)
-        for menu in (file_menu, train_menu, view_menu, help_menu):
-            menu.setToolTipsVisible(True)
-
     def _connect(self) -> None:
         c = self.controller
         c.snapshot_ready.connect(self._on_snapshot)
@@ -209,9 +203,26 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ experiment edits
 
+    @property
+    def dtype(self) -> str:
+        """The trainer's float type (``"float64"`` or ``"float32"``)."""
+        return self._dtype
+
+    def load_experiment(self, spec: ExperimentSpec, dataset: Dataset | None = None, state: dict | None = None,
+                        dtype: str | None = None) -> None:
+        """Pause and start ``spec`` afresh: points from ``dataset`` (generated when None), weights and
+        history from ``state`` (``Trainer.get_state``; not to be used afterwards) or new ones."""
+        self.controller.pause()
+        self.spec, self._dataset = spec, dataset
+        self._dtype = dtype or self._dtype
+        self.experiment.show_spec(spec)
+        self.banner.hide()
+        self.controller.load(spec, dataset, state, self._dtype)
+
     def set_spec(self, spec: ExperimentSpec, reason: str) -> None:
         """Switch to ``spec``: live training changes go to the running trainer, others rebuild the run."""
         old, self.spec = self.spec, spec
+        self.files.mark_modified()
         self.experiment.show_spec(spec)
         same_model = (old.replace(training=spec.training) == spec and old.training.loss == spec.training.loss)
         if same_model:
@@ -247,7 +258,7 @@ class MainWindow(QMainWindow):
 
     def _on_training_changed(self, training: TrainingSpec) -> None:
         old = self.spec.training
-        what = "loss changed" if training.loss != old.loss else _training_change(old, training)
+        what = "loss changed" if training.loss != old.loss else describe_training_change(old, training)
         self._try_spec(what, training=training)
 
     # ------------------------------------------------------------------ transport
@@ -290,6 +301,18 @@ class MainWindow(QMainWindow):
             self.status.note(f"{type(view).__name__} could not draw: {exc}")
             sys.excepthook(*sys.exc_info())  # still reported (and failed by pytest-qt in tests)
 
+    def bring_up_to_date(self, view: QWidget) -> None:
+        """Show ``view`` (raising its dock) drawn from the last snapshot, e.g. before taking its picture."""
+        dock = next((d for d in (self.loss_dock, self.weights_dock, self.gradient_dock)
+                     if d.widget() is view or d.widget().isAncestorOf(view)), None)
+        if dock is not None and (dock.isHidden() or view.visibleRegion().isEmpty()):
+            dock.show()
+            dock.raise_()
+        QApplication.processEvents()  # lay out the raised dock before it is drawn
+        snapshot = self.controller.last_snapshot
+        if snapshot is not None and view in self._stale_views:
+            self._show(view, snapshot)
+
     def _on_dock_visibility(self, view: QWidget, visible: bool) -> None:
         snapshot = self.controller.last_snapshot
         if visible and view in self._stale_views and snapshot is not None:
@@ -325,66 +348,27 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ settings and closing
 
-    def _restore_settings(self) -> None:
-        s = self.settings
-        self._default_state = self.saveState()
-        self._default_splitter = self.splitter.saveState()
-        geometry, state = s.value("window/geometry"), s.value("window/state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
-        splitter = s.value("window/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
-        for action, key, default in ((self.log_scale_action, "view/log_scale", False),
-                                     (self.show_test_action, "view/show_test", False),
-                                     (self.discretize_action, "view/discretize", False)):
-            action.setChecked(s.value(key, default, type=bool))
-
     def save_settings(self) -> None:
-        s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("view/log_scale", self.log_scale_action.isChecked())
-        s.setValue("view/show_test", self.show_test_action.isChecked())
-        s.setValue("view/discretize", self.discretize_action.isChecked())
-        s.sync()
+        window_settings.save_settings(self)
 
     def shortcuts_text(self) -> str:
         """Every action with a shortcut, one per line."""
-        actions = (self.play_action, self.step_action, self.step_batch_action, self.reset_action,
-                   self.shortcuts_action, self.quit_action)
-        return "\n".join(f"{' or '.join(k.toString() for k in a.shortcuts())}:  {a.statusTip()}"
-                         for a in actions)
+        return menus.shortcuts_text(self)
 
     def _on_show_shortcuts(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts", self.shortcuts_text())
+        self.dialogs.information("Keyboard shortcuts", self.shortcuts_text())
 
     def _on_reset_layout(self) -> None:
-        self.restoreState(self._default_state)
-        self.splitter.restoreState(self._default_splitter)
+        self.restoreState(self.default_layout[0])
+        self.splitter.restoreState(self.default_layout[1])
         for dock in (self.experiment.dock, self.loss_dock, self.weights_dock, self.gradient_dock):
             dock.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.controller.is_shut_down and not self.files.maybe_save():
+            event.ignore()  # Cancel, or a save that did not happen: stay open
+            return
         self.save_settings()
         self._ack_timer.stop()
         self.controller.shutdown()
         event.accept()
-
-
-def _training_change(old: TrainingSpec, new: TrainingSpec) -> str:
-    """A short phrase naming what changed between two training settings."""
-    if new.optimizer.learning_rate != old.optimizer.learning_rate:
-        return f"learning rate {new.optimizer.learning_rate:g}"
-    if new.optimizer.name != old.optimizer.name:
-        return f"optimizer {new.optimizer.name}"
-    if new.batch_size != old.batch_size:
-        return f"batch size {new.batch_size}"
-    if (new.regularization, new.regularization_rate) != (old.regularization, old.regularization_rate):
-        return f"regularization {new.regularization} {new.regularization_rate:g}"
-    if new.shuffle != old.shuffle:
-        return "shuffling " + ("on" if new.shuffle else "off")
-    return "training settings changed"

@@ -28,8 +28,10 @@ The threading model of DESIGN.md, exactly:
 
 from __future__ import annotations
 
+import time
+
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, QTimer, Signal, Slot
 
 from playground.core.dataset import Dataset
 from playground.core.snapshot import Snapshot
@@ -37,12 +39,16 @@ from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.ui.training_worker import SLICE_SECONDS, SNAPSHOT_INTERVAL, TrainingWorker
 
 __all__ = ["GRID_RESOLUTIONS", "SLICE_SECONDS", "SNAPSHOT_INTERVAL", "TrainingController", "TrainingWorker",
-           "live_worker_threads"]
+           "WorkerRequestError", "live_worker_threads"]
 
 #: The boundary's grid resolution range offered by the UI.
 GRID_RESOLUTIONS = (50, 400)
 
 _THREADS: list[QThread] = []
+
+
+class WorkerRequestError(Exception):
+    """A :meth:`TrainingController.fetch` that failed or got no answer; one line for the user."""
 
 
 def live_worker_threads() -> list[QThread]:
@@ -64,6 +70,7 @@ class TrainingController(QObject):
     running_changed = Signal(bool)
     failed = Signal(str)
     stopped = Signal(str)
+    reply_ready = Signal()  # an answer to a fetch arrived (fetch waits on it)
 
     _load_requested = Signal(object, object, object, str, int)
     _play_requested = Signal()
@@ -77,6 +84,7 @@ class TrainingController(QObject):
     _grid_resolution_requested = Signal(int)
     _ack_requested = Signal()
     _shutdown_requested = Signal()
+    _request_requested = Signal(int, str, object)
 
     def __init__(self, parent: QObject | None = None, auto_acknowledge: bool = False) -> None:
         super().__init__(parent)
@@ -87,6 +95,9 @@ class TrainingController(QObject):
         self.epochs_per_second = 0.0
         self._unacked = False
         self._closed = False
+        self._next_request = 0
+        self._waiting: set[int] = set()
+        self._replies: dict[int, tuple[object, str]] = {}
         self._thread = QThread()
         self._thread.setObjectName("training-worker")
         self._worker = TrainingWorker()
@@ -100,12 +111,14 @@ class TrainingController(QObject):
             (self._stop_conditions_requested, w.set_stop_conditions),
             (self._grid_resolution_requested, w.set_grid_resolution),
             (self._ack_requested, w.acknowledge), (self._shutdown_requested, w.shutdown),
+            (self._request_requested, w.answer_request),
         ):
             signal.connect(slot)
         w.snapshot_made.connect(self._on_snapshot_made)
         w.running_changed.connect(self._on_running_changed)
         w.failed.connect(self._on_failed)
         w.stopped.connect(self._on_stopped)
+        w.replied.connect(self._on_replied)
         _THREADS.append(self._thread)
         self._thread.start()
         app = QCoreApplication.instance()
@@ -176,6 +189,48 @@ class TrainingController(QObject):
             self._unacked = False
             self._ack_requested.emit()
 
+    def fetch(self, kind: str, argument: object = None, timeout: float = 30.0) -> object:
+        """Ask the worker for ``kind`` (see :mod:`~playground.ui.worker_requests`) and wait for the answer.
+
+        Training goes on: the worker answers between slices. Snapshots keep arriving
+        while waiting, but user input waits, so no other command can slip in.
+
+        Raises
+        ------
+        WorkerRequestError
+            the worker's one-line reason, or no answer within ``timeout`` seconds.
+        """
+        if self._closed:
+            raise WorkerRequestError("the training thread has stopped")
+        self._next_request += 1
+        rid = self._next_request
+        self._waiting.add(rid)
+        self._request_requested.emit(rid, kind, argument)
+        deadline = time.monotonic() + timeout
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(loop.quit)
+        self.reply_ready.connect(loop.quit)
+        try:
+            while rid not in self._replies and not self._closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                timer.start(max(1, int(remaining * 1000)))
+                loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        finally:
+            timer.stop()
+            self.reply_ready.disconnect(loop.quit)
+            self._waiting.discard(rid)
+        if rid not in self._replies:
+            raise WorkerRequestError("the training thread did not answer in time" if not self._closed
+                                     else "the training thread has stopped")
+        result, error = self._replies.pop(rid)
+        if error:
+            raise WorkerRequestError(error)
+        return result
+
     def shutdown(self, timeout: float = 1.0) -> bool:
         """Stop training and join the thread; True when it ended within ``timeout`` seconds."""
         if self._closed:
@@ -230,3 +285,9 @@ class TrainingController(QObject):
     def _on_stopped(self, message: str) -> None:
         if not self._closed:
             self.stopped.emit(message)
+
+    @Slot(int, object, str)
+    def _on_replied(self, request_id: int, result: object, error: str) -> None:
+        if request_id in self._waiting:
+            self._replies[request_id] = (result, error)
+            self.reply_ready.emit()

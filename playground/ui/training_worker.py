@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from playground.core.dataset import Dataset
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainingDiverged
+from playground.ui import worker_requests
 
 #: Seconds of training per timer slice; commands wait at most this long (plus one epoch).
 SLICE_SECONDS = 0.010
@@ -54,6 +55,7 @@ class TrainingWorker(QObject):
     running_changed = Signal(bool)
     failed = Signal(str)
     stopped = Signal(str)  # a stop condition was reached; the message says which
+    replied = Signal(int, object, str)  # request id, immutable answer (or None), error message ("" if none)
 
     def __init__(self) -> None:
         super().__init__()
@@ -165,6 +167,21 @@ class TrainingWorker(QObject):
         self._awaiting_ack = False
         if self._force_pending or (self._dirty and not self._running):
             self._snapshot(force=True)
+
+    @Slot(int, str, object)
+    def answer_request(self, request_id: int, kind: str, argument: object) -> None:
+        """Answer a :mod:`~playground.ui.worker_requests` request between slices (training goes on)."""
+        try:
+            with np.errstate(all="ignore"):
+                result = worker_requests.answer(self._trainer, kind, argument)
+        except worker_requests.RequestError as exc:
+            self.replied.emit(request_id, None, str(exc))
+            return
+        if kind in worker_requests.CHANGING:
+            self._rate.clear()
+            self._dirty = True
+            self._snapshot(force=True)
+        self.replied.emit(request_id, result, "")
 
     @Slot()
     def shutdown(self) -> None:

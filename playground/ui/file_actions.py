@@ -1,0 +1,249 @@
+"""File > New, Open, Open Recent, Save, Save As: experiment files, the window title and unsaved changes.
+
+Saving needs the trainer's whole state, which lives in the worker thread: the
+worker makes the file's text between training slices (``fetch("project")``,
+training goes on) and this side writes it atomically. Opening reads and
+checks the whole file first (:func:`read_project` builds a throw-away trainer),
+so a bad file changes nothing; only then is the experiment handed to the worker.
+
+The window is "modified" after any edit, any training progress (a snapshot
+at another epoch, update count or generation than the saved one) and imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from playground.core.dataset import Dataset
+from playground.core.io.atomic import atomic_write_text, describe_os_error
+from playground.core.io.project import SUFFIX, ProjectError, load_project
+from playground.core.snapshot import Snapshot
+from playground.core.spec import ExperimentSpec
+from playground.ui.dialogs import (
+    ALL_FILTER,
+    ANY_JSON_FILTER,
+    DISCARD,
+    PROJECT_FILTER,
+    SAVE,
+    suggested_name,
+    with_suffix,
+)
+from playground.ui.recent_files import RecentFiles
+from playground.ui.training import WorkerRequestError
+
+if TYPE_CHECKING:
+    from playground.ui.main_window import MainWindow
+
+APP_TITLE = "Neural Network Playground"
+UNTITLED = "Untitled"
+
+
+@dataclass(frozen=True)
+class OpenedProject:
+    """An experiment file's contents, checked, ready for the worker (which must own the state)."""
+
+    spec: ExperimentSpec
+    dataset: Dataset
+    state: dict
+    dtype: str
+
+    @property
+    def epoch(self) -> int:
+        return int(self.state.get("epoch", 0))
+
+    @property
+    def batches(self) -> int:
+        return int(self.state.get("batches", 0))
+
+
+def read_project(path: str | Path) -> OpenedProject:
+    """Read and check an experiment file completely.
+
+    Raises
+    ------
+    ProjectError
+        one line naming the file and the problem (also for errors nobody foresaw).
+    """
+    try:
+        trainer = load_project(path)
+    except ProjectError:
+        raise
+    except Exception as exc:  # the user gets a message, never a traceback
+        raise ProjectError(f"{path}: cannot open ({type(exc).__name__}: {exc})") from None
+    return OpenedProject(trainer.spec, trainer.dataset, trainer.get_state(), trainer.dtype.name)
+
+
+class ProjectFiles(QObject):
+    """The window's experiment file: its actions, path, title and unsaved-changes mark."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.recent = RecentFiles(window.settings)
+        self.path: Path | None = None
+        self._clean: tuple[int, int, int] | None = None  # (generation, epoch, batches) when last saved/opened
+        self.new_action = self._action("&New", "new", "Ctrl+N", "Start again from the default experiment")
+        self.open_action = self._action("&Open…", "open", "Ctrl+O", "Open a saved experiment")
+        self.save_action = self._action("&Save", "save", "Ctrl+S", "Save the experiment: settings, points, "
+                                        "weights, optimizer state and loss history")
+        self.save_as_action = self._action("Save &As…", "save_as", "Ctrl+Shift+S",
+                                           "Save the experiment to a new file")
+        self.recent_menu = QMenu("Open &Recent", window)
+        self.recent_menu.setToolTipsVisible(True)
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        self.new_action.triggered.connect(self.new)
+        self.open_action.triggered.connect(lambda: self.open())
+        self.save_action.triggered.connect(self.save)
+        self.save_as_action.triggered.connect(self.save_as)
+        window.controller.snapshot_ready.connect(self._on_snapshot)
+
+    def _action(self, text: str, name: str, keys: str, tip: str) -> QAction:
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(keys))
+        action.setToolTip(f"{tip} ({keys})")
+        action.setStatusTip(tip)
+        self.window.addAction(action)
+        return action
+
+    @property
+    def actions(self) -> tuple[QAction, ...]:
+        return (self.new_action, self.open_action, self.save_action, self.save_as_action)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def display_name(self) -> str:
+        return self.path.name if self.path is not None else UNTITLED
+
+    @property
+    def modified(self) -> bool:
+        return self.window.isWindowModified()
+
+    def set_current_file(self, path: str | Path | None, epoch: int = 0, batches: int = 0) -> None:
+        """The experiment now loaded in the worker is ``path`` (None: untitled) at ``epoch``/``batches``."""
+        self.path = None if path is None else Path(path).absolute()
+        if self.path is not None:
+            self.recent.add(self.path)
+        self._mark_clean(epoch, batches)
+
+    def _mark_clean(self, epoch: int, batches: int) -> None:
+        self._clean = (self.window.controller.generation, int(epoch), int(batches))
+        self.window.setWindowTitle(f"{self.display_name}[*] — {APP_TITLE}")
+        self.window.setWindowModified(False)
+
+    def mark_modified(self) -> None:
+        self.window.setWindowModified(True)
+
+    def _on_snapshot(self, s: Snapshot) -> None:
+        if (s.generation, s.epoch, s.batches) != self._clean:
+            self.window.setWindowModified(True)
+
+    # ------------------------------------------------------------------ actions
+
+    def new(self) -> bool:
+        """The default experiment, untitled (after asking about unsaved changes)."""
+        if not self.maybe_save():
+            return False
+        from playground.ui.main_window import default_spec
+        self.window.load_experiment(default_spec())
+        self.set_current_file(None)
+        self.window.status.note("New experiment: press Space to train")
+        return True
+
+    def open(self, path: str | Path | None = None) -> bool:
+        """Open ``path`` (or ask for one); a bad file gets an error dialog and changes nothing."""
+        if path is None:
+            path = self.window.dialogs.open_path("Open experiment", (PROJECT_FILTER, ANY_JSON_FILTER, ALL_FILTER),
+                                                 self._folder())
+            if path is None:
+                return False
+        try:
+            opened = read_project(path)
+        except ProjectError as exc:
+            self.window.dialogs.error("Cannot open the experiment", str(exc))
+            return False
+        if not self.maybe_save():
+            return False
+        self.window.load_experiment(opened.spec, opened.dataset, opened.state, opened.dtype)
+        self.set_current_file(path, opened.epoch, opened.batches)
+        self.window.status.note(f"Opened {Path(path).name} at epoch {opened.epoch:,}")
+        return True
+
+    def open_recent(self, path: str) -> bool:
+        """Open a recent file; one that is gone is taken off the list with a message."""
+        if not Path(path).is_file():
+            self.recent.remove(path)
+            self.window.dialogs.information(
+                "File not found", f"{path} no longer exists; it was removed from the recent files.")
+            return False
+        return self.open(path)
+
+    def fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        paths = self.recent.paths()
+        for i, p in enumerate(paths):
+            name = Path(p).name.replace("&", "&&")  # a lone & would make a shortcut key
+            action = menu.addAction(f"&{i + 1} {name}" if i < 9 else f"1&0 {name}")
+            action.setToolTip(p)
+            action.setStatusTip(p)
+            action.triggered.connect(lambda _=False, p=p: self.open_recent(p))
+        if not paths:
+            menu.addAction("No recent files").setEnabled(False)
+        menu.addSeparator()
+        clear = menu.addAction("Clear list")
+        clear.setEnabled(bool(paths))
+        clear.triggered.connect(self.recent.clear)
+
+    def save(self) -> bool:
+        """Save to the current file, or ask for one. True when the file was written."""
+        if self.path is None:
+            return self.save_as()
+        return self._write(self.path)
+
+    def save_as(self) -> bool:
+        answer = self.window.dialogs.save_path(
+            "Save experiment as", (PROJECT_FILTER,),
+            suggested_name(self.path, self._folder(), "experiment", SUFFIX))
+        if answer is None:
+            return False
+        return self._write(Path(with_suffix(answer[0], answer[1], (".json",))))
+
+    def _write(self, path: Path) -> bool:
+        try:
+            payload = self.window.controller.fetch("project")
+        except WorkerRequestError as exc:
+            self.window.dialogs.error("Cannot save", f"Cannot save {path.name}: {exc}")
+            return False
+        try:
+            atomic_write_text(path, payload.text)
+        except OSError as exc:
+            self.window.dialogs.error("Cannot save", f"{path}: cannot write ({describe_os_error(exc)})")
+            return False
+        self.path = path.absolute()
+        self.recent.add(self.path)
+        self._mark_clean(payload.epoch, payload.batches)
+        self.window.status.note(f"Saved {path.name} at epoch {payload.epoch:,}")
+        return True
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes: True when it is fine to go on (saved or discarded)."""
+        if not self.modified:
+            return True
+        answer = self.window.dialogs.ask_save_changes(self.display_name)
+        if answer == SAVE:
+            return self.save()
+        return answer == DISCARD
+
+    def _folder(self) -> str:
+        if self.path is not None:
+            return str(self.path.parent)
+        recent = self.recent.paths()
+        return str(Path(recent[0]).parent) if recent else ""

@@ -1,0 +1,62 @@
+"""The main window's menu bar and its keyboard-shortcut listing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
+    from playground.ui.main_window import MainWindow
+
+
+def build_menus(window: MainWindow) -> None:
+    """File, Training, View and Help menus from the window's actions."""
+    bar = window.menuBar()
+    files, ex = window.files, window.exports
+    file_menu = bar.addMenu("&File")
+    for a in (files.new_action, files.open_action):
+        file_menu.addAction(a)
+    file_menu.addMenu(files.recent_menu)
+    file_menu.addSeparator()
+    for a in (files.save_action, files.save_as_action):
+        file_menu.addAction(a)
+    file_menu.addSeparator()
+    file_menu.addAction(ex.import_data_action)
+    file_menu.addAction(ex.export_data_action)
+    file_menu.addSeparator()
+    file_menu.addAction(ex.export_weights_action)
+    file_menu.addAction(ex.import_weights_action)
+    file_menu.addMenu(ex.code_menu)
+    file_menu.addSeparator()
+    file_menu.addMenu(ex.picture_menu)
+    file_menu.addAction(ex.export_history_action)
+    file_menu.addSeparator()
+    file_menu.addAction(window.quit_action)
+    train_menu = bar.addMenu("&Training")
+    for a in (window.play_action, window.step_action, window.step_batch_action, window.reset_action):
+        train_menu.addAction(a)
+    view_menu = bar.addMenu("&View")
+    for dock in (window.experiment.dock, window.loss_dock, window.weights_dock, window.gradient_dock):
+        view_menu.addAction(dock.toggleViewAction())
+    view_menu.addSeparator()
+    for a in (window.log_scale_action, window.show_test_action, window.discretize_action):
+        view_menu.addAction(a)
+    view_menu.addSeparator()
+    view_menu.addAction(window.reset_layout_action)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(window.shortcuts_action)
+    for menu in (file_menu, train_menu, view_menu, help_menu):
+        menu.setToolTipsVisible(True)
+
+
+def shortcut_actions(window: MainWindow) -> tuple[QAction, ...]:
+    """Every action with a keyboard shortcut, in the order the listing shows them."""
+    return (window.play_action, window.step_action, window.step_batch_action, window.reset_action,
+            *window.files.actions, window.shortcuts_action, window.quit_action)
+
+
+def shortcuts_text(window: MainWindow) -> str:
+    """Every action with a shortcut, one per line."""
+    return "\n".join(f"{' or '.join(k.toString() for k in a.shortcuts())}:  {a.statusTip()}"
+                     for a in shortcut_actions(window))
