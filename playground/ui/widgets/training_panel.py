@@ -1,4 +1,8 @@
-"""The training panel: loss, optimizer, learning rate, batch size, regularisation and shuffling."""
+"""The training panel: loss, optimizer and its own settings, learning rate, batch size, regularisation, shuffling.
+
+Only the settings the chosen optimizer reads are shown (momentum for momentum
+and Nesterov, β₁/β₂/ε for Adam and AdamW, ρ/ε for RMSProp, weight decay for AdamW).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from playground.core.spec import (
     TrainingSpec,
 )
 from playground.ui.widgets.form_helpers import fill_combo, format_number, parse_positive, select_data
+from playground.ui.widgets.optimizer_settings import LABELS, OPTIMIZER_SETTINGS, USED_BY
 
 #: TensorFlow Playground's regularisation rates.
 REGULARIZATION_RATE_STEPS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -72,6 +77,15 @@ class TrainingPanel(QWidget):
         self.learning_rate.activated.connect(lambda _: self._on_rate_entered())
         self.learning_rate.lineEdit().editingFinished.connect(self._on_rate_entered)
 
+        # The optimizer's own settings: one editable combo each, rows shown for the optimizer that reads them.
+        self.optimizer_settings: dict[str, QComboBox] = {}
+        for setting in OPTIMIZER_SETTINGS:
+            combo = _rate_combo(setting.steps, setting.tip)
+            combo.setObjectName(f"optimizer_{setting.field}")
+            combo.activated.connect(lambda _, f=setting.field: self._on_setting_entered(f))
+            combo.lineEdit().editingFinished.connect(lambda f=setting.field: self._on_setting_entered(f))
+            self.optimizer_settings[setting.field] = combo
+
         self.batch_size = QSpinBox()
         self.batch_size.setRange(1, MAX_POINTS)
         self.batch_size.setKeyboardTracking(False)
@@ -99,10 +113,13 @@ class TrainingPanel(QWidget):
         form.addRow("Loss", self.loss)
         form.addRow("Optimizer", self.optimizer)
         form.addRow("Learning rate", self.learning_rate)
+        for setting in OPTIMIZER_SETTINGS:
+            form.addRow(setting.label, self.optimizer_settings[setting.field])
         form.addRow("Batch size", self.batch_size)
         form.addRow("Regularization", self.regularization)
         form.addRow("Rate", self.regularization_rate)
         form.addRow(self.shuffle)
+        self._form = form
         self.set_training(self._training, problem)
 
     # ------------------------------------------------------------------ public
@@ -128,6 +145,10 @@ class TrainingPanel(QWidget):
             (w.setValue if isinstance(w, QSpinBox) else w.setChecked)(v)
             w.blockSignals(was)
         self._show_rate(self.learning_rate, training.optimizer.learning_rate)
+        used = USED_BY.get(training.optimizer.name, ())
+        for field, combo in self.optimizer_settings.items():
+            self._show_rate(combo, getattr(training.optimizer, field))
+            self._form.setRowVisible(combo, field in used)
         self._show_rate(self.regularization_rate, training.regularization_rate)
         self.regularization_rate.setEnabled(training.regularization != "none")
 
@@ -150,6 +171,19 @@ class TrainingPanel(QWidget):
             self._show_rate(self.learning_rate, self._training.optimizer.learning_rate)
             return
         self._change_optimizer(learning_rate=lr)
+
+    def _on_setting_entered(self, field: str) -> None:
+        combo = self.optimizer_settings[field]
+        text = combo.currentText().strip().replace(",", ".")
+        try:
+            value = float(text)
+            optimizer = dataclasses.replace(self._training.optimizer, **{field: value})
+        except (ValueError, SpecError) as exc:
+            message = f"{LABELS[field]}: {text!r} is not a number" if not isinstance(exc, SpecError) else str(exc)
+            self.refused.emit(message)
+            self._show_rate(combo, getattr(self._training.optimizer, field))
+            return
+        self._change(optimizer=optimizer)
 
     def _on_reg_rate_entered(self) -> None:
         text = self.regularization_rate.currentText().strip()
@@ -175,6 +209,25 @@ class TrainingPanel(QWidget):
             return
         self.set_training(training)
         self.training_changed.emit(training)
+
+
+def describe_training_change(old: TrainingSpec, new: TrainingSpec) -> str:
+    """A short phrase naming what changed between two training settings."""
+    if new.optimizer.learning_rate != old.optimizer.learning_rate:
+        return f"learning rate {new.optimizer.learning_rate:g}"
+    if new.optimizer.name != old.optimizer.name:
+        return f"optimizer {new.optimizer.name}"
+    for setting in OPTIMIZER_SETTINGS:
+        value = getattr(new.optimizer, setting.field)
+        if value != getattr(old.optimizer, setting.field):
+            return f"{setting.label} {value:g}"
+    if new.batch_size != old.batch_size:
+        return f"batch size {new.batch_size}"
+    if (new.regularization, new.regularization_rate) != (old.regularization, old.regularization_rate):
+        return f"regularization {new.regularization} {new.regularization_rate:g}"
+    if new.shuffle != old.shuffle:
+        return "shuffling " + ("on" if new.shuffle else "off")
+    return "training settings changed"
 
 
 if __name__ == "__main__":  # style rule 12: the panel on its own
