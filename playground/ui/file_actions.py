@@ -214,7 +214,7 @@ class ProjectFiles(QObject):
             suggested_name(self.path, self._folder(), "experiment", SUFFIX))
         if answer is None:
             return False
-        return self._write(Path(with_suffix(answer[0], answer[1], (".json",))))
+        return self._write(Path(with_suffix(answer[0], PROJECT_FILTER, (".json",))))
 
     def _write(self, path: Path) -> bool:
         try:

@@ -14,7 +14,7 @@ def build_menus(window: MainWindow) -> None:
     """File, Training, View and Help menus from the window's actions."""
     bar = window.menuBar()
     files, ex = window.files, window.exports
-    file_menu = bar.addMenu("&File")
+    file_menu = window.file_menu = bar.addMenu("&File")
     for a in (files.new_action, files.open_action):
         file_menu.addAction(a)
     file_menu.addMenu(files.recent_menu)
