@@ -128,6 +128,10 @@ class TrainingPanel(QWidget):
     def training(self) -> TrainingSpec:
         return self._training
 
+    def shown_settings(self) -> set[str]:
+        """The optimizer settings on show (those the chosen optimizer reads)."""
+        return {f for f, combo in self.optimizer_settings.items() if self._form.isRowVisible(combo)}
+
     def set_training(self, training: TrainingSpec, problem: str | None = None) -> None:
         """Show ``training`` (and which losses ``problem`` allows) without emitting ``training_changed``."""
         self._training = training
