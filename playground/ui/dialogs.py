@@ -68,10 +68,18 @@ class Dialogs:
 
     def error(self, title: str, text: str) -> None:
         """Something failed; ``text`` says what (one line, naming the file)."""
-        QMessageBox.critical(self.parent, title, text)
+        self._message(QMessageBox.Icon.Critical, title, text)
 
     def information(self, title: str, text: str) -> None:
-        QMessageBox.information(self.parent, title, text)
+        self._message(QMessageBox.Icon.Information, title, text)
+
+    def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
+        # The title is repeated inside: some platforms (macOS) show no title on message boxes.
+        box = QMessageBox(icon, title, title, QMessageBox.StandardButton.Ok, self.parent)
+        box.setInformativeText(text)
+        # Wide enough that a long path wraps less and reads better.
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 440px; }")
+        box.exec()
 
     def ask_save_changes(self, name: str) -> str:
         """``SAVE``, ``DISCARD`` or ``CANCEL`` for an experiment with unsaved changes."""
@@ -83,9 +91,12 @@ class Dialogs:
         return {buttons.Save: SAVE, buttons.Discard: DISCARD}.get(answer, CANCEL)
 
 
-def suggested_name(current: Path | None, folder: str, stem: str, suffix: str) -> str:
-    """A starting path for a save dialog: beside the open experiment and named after it when there is one."""
+def suggested_name(current: Path | None, folder: str, stem: str, suffix: str = "") -> str:
+    """A starting path for a save dialog: beside the open experiment and named after it when there is one.
+
+    Leave ``suffix`` empty when the dialog offers several formats: the chosen filter then names it.
+    """
     if current is not None:
         base = current.name.removesuffix(PROJECT_SUFFIX).removesuffix(".json")
-        return str(current.with_name(base + suffix))
+        return str(current.with_name(f"{base}_{stem}{suffix}"))
     return str(Path(folder) / (stem + suffix)) if folder else stem + suffix

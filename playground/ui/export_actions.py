@@ -26,6 +26,7 @@ from playground.core.io.weights import SUFFIXES, WeightFile, WeightFileError, re
 from playground.core.spec import DataSpec
 from playground.core.trainer import Trainer
 from playground.ui.dialogs import (
+    ALL_FILTER,
     CSV_FILTER,
     JSON_WEIGHTS_FILTER,
     NPZ_FILTER,
@@ -105,7 +106,8 @@ class ExportActions(QObject):
     def _ask_save(self, title: str, filters: tuple[str, ...], stem: str, suffix: str,
                   known: tuple[str, ...]) -> Path | None:
         files = self.window.files
-        answer = self.window.dialogs.save_path(title, filters, suggested_name(files.path, "", stem, suffix))
+        suggested = suggested_name(files.path, files.folder(), stem, suffix)
+        answer = self.window.dialogs.save_path(title, filters, suggested)
         return None if answer is None else Path(with_suffix(answer[0], answer[1], known))
 
     def _fetch(self, kind: str, title: str, argument: object = None) -> object:
@@ -128,7 +130,7 @@ class ExportActions(QObject):
     def export_weights(self) -> bool:
         title = "Cannot export the weights"
         path = self._ask_save("Export weights", (ONNX_FILTER, NPZ_FILTER, JSON_WEIGHTS_FILTER), "weights",
-                              ".onnx", SUFFIXES)
+                              "", SUFFIXES)
         if path is None:
             return False
         wf = self._fetch("weights", title)
@@ -144,7 +146,7 @@ class ExportActions(QObject):
     def import_weights(self) -> bool:
         title = "Cannot import the weights"
         path = self.window.dialogs.open_path("Import weights", ("Weight files (*.npz *.json)", NPZ_FILTER,
-                                                                JSON_WEIGHTS_FILTER))
+                                                                JSON_WEIGHTS_FILTER), self.window.files.folder())
         if path is None:
             return False
         try:
@@ -184,7 +186,7 @@ class ExportActions(QObject):
     def import_data(self) -> bool:
         """Points from a CSV file become the experiment's (custom) data; the weights start afresh."""
         title = "Cannot import the data"
-        path = self.window.dialogs.open_path("Import data", (CSV_FILTER, "All files (*)"))
+        path = self.window.dialogs.open_path("Import data", (CSV_FILTER, ALL_FILTER), self.window.files.folder())
         if path is None:
             return False
         w = self.window
@@ -250,7 +252,7 @@ class ExportActions(QObject):
 
     def export_picture(self, key: str) -> bool:
         title = f"Cannot export the {PICTURES[key].lower()} picture"
-        path = self._ask_save(f"Export {PICTURES[key].lower()}", (PNG_FILTER, SVG_FILTER), key, ".png",
+        path = self._ask_save(f"Export {PICTURES[key].lower()}", (PNG_FILTER, SVG_FILTER), key, "",
                               PICTURE_SUFFIXES)
         if path is None:
             return False

@@ -161,7 +161,7 @@ class ProjectFiles(QObject):
         """Open ``path`` (or ask for one); a bad file gets an error dialog and changes nothing."""
         if path is None:
             path = self.window.dialogs.open_path("Open experiment", (PROJECT_FILTER, ANY_JSON_FILTER, ALL_FILTER),
-                                                 self._folder())
+                                                 self.folder())
             if path is None:
                 return False
         try:
@@ -211,7 +211,8 @@ class ProjectFiles(QObject):
     def save_as(self) -> bool:
         answer = self.window.dialogs.save_path(
             "Save experiment as", (PROJECT_FILTER,),
-            suggested_name(self.path, self._folder(), "experiment", SUFFIX))
+            str(self.path) if self.path is not None else suggested_name(None, self.folder(), "experiment", SUFFIX)
+        )
         if answer is None:
             return False
         return self._write(Path(with_suffix(answer[0], PROJECT_FILTER, (".json",))))
@@ -242,7 +243,8 @@ class ProjectFiles(QObject):
             return self.save()
         return answer == DISCARD
 
-    def _folder(self) -> str:
+    def folder(self) -> str:
+        """Where file dialogs start: the open experiment's folder, else the last one used ("" for the default)."""
         if self.path is not None:
             return str(self.path.parent)
         recent = self.recent.paths()
