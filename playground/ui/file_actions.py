@@ -88,6 +88,7 @@ class ProjectFiles(QObject):
         self.recent = RecentFiles(window.settings)
         self.path: Path | None = None
         self._clean: tuple[int, int, int] | None = None  # (generation, epoch, batches) when last saved/opened
+        self.busy = False
         self.new_action = self._action("&New", "new", "Ctrl+N", "Start again from the default experiment")
         self.open_action = self._action("&Open…", "open", "Ctrl+O", "Open a saved experiment")
         self.save_action = self._action("&Save", "save", "Ctrl+S", "Save the experiment: settings, points, "
@@ -218,11 +219,14 @@ class ProjectFiles(QObject):
         return self._write(Path(with_suffix(answer[0], PROJECT_FILTER, (".json",))))
 
     def _write(self, path: Path) -> bool:
+        self.busy = True  # waiting for the worker: a window-system close must not start a second save
         try:
             payload = self.window.controller.fetch("project")
         except WorkerRequestError as exc:
             self.window.dialogs.error("Cannot save", f"Cannot save {path.name}: {exc}")
             return False
+        finally:
+            self.busy = False
         try:
             atomic_write_text(path, payload.text)
         except OSError as exc:

@@ -365,7 +365,7 @@ class MainWindow(QMainWindow):
             dock.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if not self.controller.is_shut_down and not self.files.maybe_save():
+        if self.files.busy or (not self.controller.is_shut_down and not self.files.maybe_save()):
             event.ignore()  # Cancel, or a save that did not happen: stay open
             return
         self.save_settings()

@@ -52,7 +52,11 @@ def test_import_weights_applies_matching_and_refuses_others(qtbot, tmp_path, win
     w, dialogs = win
     other, other_dialogs = file_window(qtbot, tmp_path, easy_spec().replace(seed=7), name="o.ini")
     wrong, wrong_dialogs = file_window(qtbot, tmp_path, easy_spec(hidden=(5,)), name="x.ini")
+    squares, squares_dialogs = file_window(qtbot, tmp_path, easy_spec().replace(features=("x1_sq", "x2_sq")),
+                                           name="s.ini")
     try:
+        squares_dialogs.save_answers.append((str(tmp_path / "squares.json"), JSON_WEIGHTS_FILTER))
+        assert squares.exports.export_weights()
         step_to(qtbot, other, 4)
         other_dialogs.save_answers.append((str(tmp_path / "theirs.npz"), NPZ_FILTER))
         assert other.exports.export_weights()
@@ -61,6 +65,7 @@ def test_import_weights_applies_matching_and_refuses_others(qtbot, tmp_path, win
     finally:
         close_quietly(other, other_dialogs)
         close_quietly(wrong, wrong_dialogs)
+        close_quietly(squares, squares_dialogs)
     theirs = dict(read_weight_file(tmp_path / "theirs.npz").state)
     mine = weights_of(w)
     assert not _same(mine, theirs)
@@ -80,7 +85,11 @@ def test_import_weights_applies_matching_and_refuses_others(qtbot, tmp_path, win
     assert _same(weights_of(w), theirs) and w.isWindowModified()
     s = settle(qtbot, w)
     np.testing.assert_array_equal(s.weights[0], theirs["layers.0.weight"])
-    assert len(dialogs.errors) == 2
+    # Same shapes, other input features: refused too.
+    dialogs.open_answers.append(str(tmp_path / "squares.json"))
+    assert not w.exports.import_weights()
+    assert "features [x1_sq, x2_sq] do not match this network's [x1, x2]" in dialogs.errors[2][1]
+    assert _same(weights_of(w), theirs) and len(dialogs.errors) == 3
 
 
 def _snapshot_weight_file(s) -> WeightFile:

@@ -250,3 +250,11 @@ def test_save_to_an_unwritable_place_keeps_the_old_file(qtbot, tmp_path, win):
     assert not w.files.save()
     assert dialogs.errors and "is a folder" in dialogs.errors[0][1]
     assert w.files.path is None and folder.is_dir()
+
+
+def test_no_close_while_a_save_waits_for_the_worker(win):
+    w, dialogs = win
+    w.files.busy = True
+    assert not w.close() and w.isVisible() and not dialogs.asked_changes
+    w.files.busy = False
+    assert w.close()
