@@ -124,6 +124,7 @@ class Trainer:
 
         self.x_train, self.t_train = prepared(data.x_train, data.y_train)
         self.x_test, self.t_test = prepared(data.x_test, data.y_test)
+        self._acc_train, self._acc_test = head.accuracy_key(data.y_train), head.accuracy_key(data.y_test)
         self._xs = np.empty_like(self.x_train)  # this epoch's row order
         self._ts = np.empty_like(self.t_train)
         self._order = np.arange(self.dataset.n_train)
@@ -294,23 +295,22 @@ class Trainer:
 
     # ------------------------------------------------------------------ metrics
 
-    def _run_eval(self, calls: tuple[list[Call], np.ndarray, np.ndarray], t: np.ndarray, y: np.ndarray
-                  ) -> tuple[float, float | None]:
+    def _run_eval(self, calls: tuple[list[Call], np.ndarray, np.ndarray], t: np.ndarray,
+                  accuracy_key: np.ndarray | None) -> tuple[float, float | None]:
         fwd, z, o = calls
         run_calls(fwd)
-        return self.head.loss_value(z, o, t), self.head.accuracy(o.T, y)
+        return self.head.loss_value(z, o, t), self.head.fast_accuracy(o, accuracy_key)
 
     def _evaluate(self) -> tuple[float, float, float | None, float | None]:
         with np.errstate(all="ignore"):
             return self._evaluate_unguarded()
 
     def _evaluate_unguarded(self) -> tuple[float, float, float | None, float | None]:
-        data = self.dataset
-        train_loss, train_acc = self._run_eval(self._eval_train, self.t_train.T, data.y_train)
+        train_loss, train_acc = self._run_eval(self._eval_train, self.t_train.T, self._acc_train)
         if self._eval_test is None:
             test_loss, test_acc = float("nan"), None
         else:
-            test_loss, test_acc = self._run_eval(self._eval_test, self.t_test.T, data.y_test)
+            test_loss, test_acc = self._run_eval(self._eval_test, self.t_test.T, self._acc_test)
         return train_loss, test_loss, train_acc, test_acc
 
     @property

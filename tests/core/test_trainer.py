@@ -293,7 +293,8 @@ def test_set_state_is_all_or_nothing(corrupt, words):
 
 
 def test_ten_hidden_layers_of_64_train_and_check_gradients():
-    spec = ExperimentSpec(data=DataSpec(name="circle", points=100), network=NetworkSpec.uniform((64,) * 10, "relu", "he"),
+    spec = ExperimentSpec(data=DataSpec(name="circle", points=100),
+                          network=NetworkSpec.uniform((64,) * 10, "relu", "he"),
                           training=TrainingSpec(optimizer=OptimizerSpec("adam", 0.001), batch_size=16))
     t = Trainer(spec)
     first = t.train_loss
@@ -312,3 +313,15 @@ def test_ten_hidden_layers_of_64_train_and_check_gradients():
         down, _ = t.network.loss_and_gradient(x, targets)
         t.network.params[k] = old
         assert abs((up - down) / 2e-6 - g[k]) < 1e-6 + 1e-5 * abs(g[k])
+
+
+@pytest.mark.parametrize("loss,dataset,kw", [("mse", "xor", {}), ("bce", "circle", {}),
+                                             ("cross_entropy", "blobs", {"classes": 4}),
+                                             ("mse", "spirals", {"classes": 3})])
+def test_reported_accuracy_matches_predictions(loss, dataset, kw):
+    t = Trainer(make_spec(dataset=dataset, loss=loss, hidden=(6,), **kw))
+    t.train(3)
+    for x, y, acc in ((t.dataset.x_train, t.dataset.y_train, t.train_accuracy),
+                      (t.dataset.x_test, t.dataset.y_test, t.test_accuracy)):
+        predicted = t.head.predict(t.network.forward(x))
+        assert acc == pytest.approx(np.mean(predicted == y))
