@@ -203,7 +203,9 @@ class Trainer:
             self.optimizer = make_optimizer(training.optimizer, self.network.weight_mask)
         else:
             self.optimizer.spec = training.optimizer
-        self.batch_index = 0
+        if (training.batch_size, training.shuffle) != (old.batch_size, old.shuffle):
+            # The epoch's batches are laid out anew: a half-done epoch starts over.
+            self.batch_index = 0
         self._compile()
 
     # ------------------------------------------------------------------ training

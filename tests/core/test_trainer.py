@@ -325,3 +325,16 @@ def test_reported_accuracy_matches_predictions(loss, dataset, kw):
                       (t.dataset.x_test, t.dataset.y_test, t.test_accuracy)):
         predicted = t.head.predict(t.network.forward(x))
         assert acc == pytest.approx(np.mean(predicted == y))
+
+
+def test_live_learning_rate_change_keeps_the_position_within_the_epoch():
+    a, b = Trainer(make_spec(batch=50)), Trainer(make_spec(batch=50))
+    for t in (a, b):
+        t.step_batch()
+        t.step_batch()
+    a.set_training(TrainingSpec(optimizer=OptimizerSpec("sgd", 0.1), batch_size=50))
+    assert a.batch_index == 2
+    a.step_epoch()
+    assert a.epoch == 1 and a.batches == 5
+    a.set_training(TrainingSpec(optimizer=OptimizerSpec("sgd", 0.1), batch_size=25))
+    assert a.batch_index == 0
