@@ -23,7 +23,8 @@ class DataError(ValueError):
     """Unusable data; the message says what is wrong and where."""
 
 
-def _frozen(a: np.ndarray, dtype: type) -> np.ndarray:
+def frozen_copy(a: np.ndarray, dtype: type | None = None) -> np.ndarray:
+    """A read-only copy of ``a`` (converted to ``dtype`` when given): safe to share between threads."""
     out = np.array(a, dtype=dtype, copy=True)
     out.setflags(write=False)
     return out
@@ -58,7 +59,7 @@ class Dataset:
                             ("y_train", ydtype), ("y_test", ydtype)):
             value = getattr(self, attr)
             try:
-                arr = _frozen(value, dtype)
+                arr = frozen_copy(value, dtype)
             except (TypeError, ValueError) as exc:
                 raise DataError(f"{attr}: cannot be read as numbers ({exc})") from None
             object.__setattr__(self, attr, arr)

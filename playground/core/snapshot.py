@@ -10,15 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from playground.core.dataset import Dataset
+from playground.core.dataset import Dataset, frozen_copy
 from playground.core.spec import ExperimentSpec
 
-
-def frozen_copy(a: np.ndarray) -> np.ndarray:
-    """A read-only copy of ``a``."""
-    out = np.array(a, copy=True)
-    out.setflags(write=False)
-    return out
+__all__ = ["GridOutput", "History", "Snapshot", "frozen_copy"]
 
 
 @dataclass(frozen=True, eq=False)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,6 +32,7 @@ import numpy as np
 from playground.core.dataset import DataError, Dataset
 from playground.core.io import json_text
 from playground.core.io.atomic import atomic_write_text, describe_os_error
+from playground.core.io.reading import read_bytes_limited
 from playground.core.io.validate import Invalid, check_int, check_rng_state, float_array, int_list, one_line
 from playground.core.spec import PROBLEMS, ExperimentSpec, SpecError, dataset_problem
 from playground.core.trainer import Trainer, TrainerError
@@ -111,13 +111,9 @@ def load_project(path: str | os.PathLike[str]) -> Trainer:
         newer or inconsistent file.
     """
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            raise ProjectError(f"{path}: the file is {size / 2**20:.0f} MB; experiment files over "
-                               f"{MAX_FILE_BYTES // 2**20} MB are refused")
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise ProjectError(f"{path}: cannot read ({describe_os_error(exc)})") from None
+        raw = read_bytes_limited(path, MAX_FILE_BYTES, "experiment files")
+    except ValueError as exc:
+        raise ProjectError(f"{path}: {exc}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

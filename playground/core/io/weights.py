@@ -37,6 +37,7 @@ from playground.core.activations import ELU_ALPHA, LEAKY_SLOPE
 from playground.core.features import expand_features
 from playground.core.io import json_text
 from playground.core.io.atomic import atomic_write, atomic_write_text, describe_os_error
+from playground.core.io.reading import read_bytes_limited
 from playground.core.io.validate import one_line
 from playground.core.io.weight_checks import (
     FORMAT_VERSION,
@@ -267,13 +268,9 @@ def read_weight_file(path: str | os.PathLike[str]) -> WeightFile:
         raise WeightFileError(f"{path}: can read weights from {' or '.join(READABLE_SUFFIXES)} files, "
                               f"not {suffix or '(no suffix)'!r}")
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            raise WeightFileError(f"{path}: the file is {size / 2**20:.0f} MB; weight files over "
-                                  f"{MAX_FILE_BYTES // 2**20} MB are refused")
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise WeightFileError(f"{path}: cannot read ({describe_os_error(exc)})") from None
+        raw = read_bytes_limited(path, MAX_FILE_BYTES, "weight files")
+    except ValueError as exc:
+        raise WeightFileError(f"{path}: {exc}") from None
     try:
         state, meta = _parse_npz(raw) if suffix == ".npz" else _parse_json(raw)
         return WeightFile(state, meta)
