@@ -37,9 +37,12 @@ def snapshots() -> dict[str, Snapshot]:
     return out
 
 
-def make(qtbot, cls, width: int = 640, height: int = 420):
+def make(qtbot, cls, width: int = 640, height: int = 420, throttled: bool = False):
+    """A shown view; unless ``throttled``, one that draws every snapshot at once (no frame-rate cap)."""
     w = cls()
     qtbot.addWidget(w)
+    if not throttled and hasattr(w, "throttle"):
+        w.throttle.max_fps = None
     w.resize(width, height)
     w.show()
     return w
@@ -66,9 +69,11 @@ def with_grid(s: Snapshot, output: np.ndarray, predicted: np.ndarray | None = No
 @pytest.mark.parametrize("cls", VIEWS)
 @pytest.mark.parametrize("case", [*CASES, "untrained"])
 def test_view_draws_every_kind_of_snapshot_and_clears(qtbot, snapshots, cls, case):
-    w = make(qtbot, cls)
+    w = make(qtbot, cls, throttled=True)
     for _ in range(30):  # as the main window does at 30 frames per second
         w.show_snapshot(snapshots[case])
+    if hasattr(w, "throttle"):
+        qtbot.waitUntil(lambda: w.throttle._pending is None, timeout=2000)  # the last one drawn late
     QApplication.processEvents()
     drawn = pixels(w)
     w.clear()
@@ -85,6 +90,24 @@ def test_view_takes_snapshots_without_grid_or_history(qtbot, snapshots, cls):
     w.show_snapshot(snapshots["no_grid"])  # the worker may skip the grid to save time
     w.show_snapshot(snapshots["untrained"])
     w.show_snapshot(snapshots["no_grid"])
+
+
+@pytest.mark.parametrize("cls", [LossPlot, WeightsView, GradientFlowView])
+def test_secondary_views_cap_their_frame_rate_but_draw_the_latest(qtbot, snapshots, cls):
+    w = make(qtbot, cls, throttled=True)
+    drawn: list[Snapshot] = []
+    w.throttle.draw = lambda s, draw=w.throttle.draw: (drawn.append(s), draw(s))
+    first, second, third = snapshots["binary"], snapshots["classes"], snapshots["regression"]
+    w.show_snapshot(first)
+    w.show_snapshot(second)  # too soon: held, then replaced by the next
+    w.show_snapshot(third)
+    assert drawn == [first]
+    qtbot.waitUntil(lambda: len(drawn) == 2, timeout=2000)
+    assert drawn[1] is third
+    w.show_snapshot(first)
+    w.clear()  # a held snapshot is dropped with the rest
+    qtbot.wait(int(1000 / w.throttle.max_fps) + 50)
+    assert len(drawn) == 2
 
 
 # ---------------------------------------------------------------------------- loss plot

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
@@ -21,7 +21,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 from playground.core.dataset import Dataset
 from playground.core.snapshot import GridOutput, Snapshot
 from playground.ui import palette
-from playground.ui.widgets.plot_style import style_plot
+from playground.ui.widgets.plot_style import header_label, style_plot
 
 #: How much of the heatmap colour shows over white (TensorFlow Playground: 160/255).
 HEATMAP_OPACITY = 160 / 255
@@ -61,8 +61,7 @@ class BoundaryView(QWidget):
         self._discretize = False
         self._lut = lighten(palette.diverging_lut())
 
-        self.header = QLabel(_HINT)
-        self.header.setStyleSheet("color: #333333; padding: 2px 4px;")
+        self.header = header_label(_HINT)
         self.plot = pg.PlotWidget(background="w")
         # Bilinear scaling of the image: no blocky 100² staircase along the boundary.
         self.plot.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.core.snapshot import History, Snapshot
 from playground.ui import palette
-from playground.ui.widgets.plot_style import TEXT, nice_ceiling, padded, set_range_if_changed, style_plot
+from playground.ui.widgets.plot_style import (
+    TEXT,
+    Throttle,
+    header_label,
+    nice_ceiling,
+    padded,
+    set_range_if_changed,
+    style_plot,
+)
 
 _EXPLANATION = (
     "How strongly the loss pulls on each layer's weights: the norm ‖∂L/∂W‖ of each layer's weight "
@@ -26,6 +34,8 @@ _EXPLANATION = (
     "layers' gradients shrink by decades (vanishing gradients) and those layers hardly learn; "
     "with large weights they can also explode. ReLU, good initialisation or Adam help."
 )
+#: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
+MAX_FPS = 10
 _FLOOR = 1e-12  # norms below this (exact zeros: dead layers) are not drawn on the log axis
 _VANISHING_RATIO = 1e-2
 #: Lines are smoothed over len(history) / SMOOTHING_POINTS rows (hover shows the raw values).
@@ -42,11 +52,14 @@ def smooth_log(y: np.ndarray, window: int) -> np.ndarray:
     if window <= 1 or len(y) < 3:
         return 10.0**logs
     ok = np.isfinite(logs)
-    kernel = np.ones(window)
-    total = np.convolve(np.where(ok, logs, 0.0), kernel, mode="same")
-    count = np.convolve(ok.astype(float), kernel, mode="same")
+    # Centred window sums from cumulative sums: O(m) whatever the window (np.convolve is O(m·window)).
+    half = window // 2
+    lo = np.clip(np.arange(len(y)) - half, 0, len(y))
+    hi = np.clip(np.arange(len(y)) + window - half, 0, len(y))
+    csum = np.concatenate([[0.0], np.cumsum(np.where(ok, logs, 0.0))])
+    ccount = np.concatenate([[0.0], np.cumsum(ok)])
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = 10.0 ** (total / count)
+        out = 10.0 ** ((csum[hi] - csum[lo]) / (ccount[hi] - ccount[lo]))
     out[~ok] = np.nan
     return out
 
@@ -68,12 +81,11 @@ class GradientFlowView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.throttle = Throttle(self._draw, MAX_FPS, self)
         self._history: History | None = None
         self._latest = "no gradients yet"
         self.curves: list[pg.PlotDataItem] = []
-        self.header = QLabel(self._latest)
-        self.header.setStyleSheet("color: #333333; padding: 2px 4px;")
-        self.header.setWordWrap(True)
+        self.header = header_label(self._latest, lines=2)
 
         self.plot = pg.PlotWidget(background="w")
         style_plot(self.plot.getPlotItem())
@@ -118,6 +130,10 @@ class GradientFlowView(QWidget):
     # ------------------------------------------------------------------ public
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Show ``snapshot`` at most :data:`MAX_FPS` times a second (the latest one is always drawn)."""
+        self.throttle(snapshot)
+
+    def _draw(self, snapshot: Snapshot) -> None:
         """Replace the curves' and bars' data; curves are recreated only when the depth changes."""
         h = snapshot.history
         n = len(snapshot.layer_sizes) - 1
@@ -147,6 +163,7 @@ class GradientFlowView(QWidget):
 
     def clear(self) -> None:
         """Remove every curve and bar."""
+        self.throttle.cancel()
         for c in self.curves:
             self.plot.removeItem(c)
         self.legend.clear()

@@ -11,15 +11,25 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.core.snapshot import History, Snapshot
 from playground.ui import palette
-from playground.ui.widgets.plot_style import TEXT, nice_ceiling, padded, set_range_if_changed, style_plot
+from playground.ui.widgets.plot_style import (
+    TEXT,
+    Throttle,
+    header_label,
+    nice_ceiling,
+    padded,
+    set_range_if_changed,
+    style_plot,
+)
 
+#: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
+MAX_FPS = 15
 _AXIS_WIDTH = 52  # both plots' left axes equally wide, so their epochs line up
 
 
@@ -77,15 +87,14 @@ class LossPlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.throttle = Throttle(self._draw, MAX_FPS, self)
         self._history: History | None = None
         self._latest = "no training yet"
         self._hover_index: int | None = None
         self._hover_epoch: float | None = None
         self._log = False
 
-        self.header = QLabel(self._latest)
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.header.setStyleSheet("color: #333333; padding: 2px 4px;")
+        self.header = header_label(self._latest, rich=True)
 
         self.plot = _styled_plot("loss")
         self.plot.addLegend(offset=(-10, 10), labelTextColor=TEXT)
@@ -138,6 +147,10 @@ class LossPlot(QWidget):
         return self._log
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Show ``snapshot`` at most :data:`MAX_FPS` times a second (the latest one is always drawn)."""
+        self.throttle(snapshot)
+
+    def _draw(self, snapshot: Snapshot) -> None:
         """Draw ``snapshot.history`` (curve data replaced in place, no items created)."""
         h = snapshot.history
         self._history = h
@@ -176,6 +189,7 @@ class LossPlot(QWidget):
 
     def clear(self) -> None:
         """Remove every curve's data."""
+        self.throttle.cancel()
         self._history = None
         for c in (self.train_curve, self.test_curve, self.train_accuracy_curve, self.test_accuracy_curve):
             c.setData([], [])

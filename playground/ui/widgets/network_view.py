@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QHBoxLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +49,7 @@ from playground.ui.widgets.network_items import (
     thumbnail_rgba,
     to_pixmap,
 )
+from playground.ui.widgets.plot_style import header_label
 
 _HINT = "hover a neuron or a link"
 #: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
@@ -74,8 +74,7 @@ class NetworkView(QWidget):
         self.view.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.view.setMouseTracking(True)
         self.view.viewport().installEventFilter(self)
-        self.header = QLabel(_HINT)
-        self.header.setStyleSheet("color: #333333; padding: 2px 4px;")
+        self.header = header_label(_HINT)
         self.gradients_box = QCheckBox("show gradients")
         self.gradients_box.setToolTip("Draw the backward pass: each layer's links sized by the norm of its "
                                       "last weight gradient (log scale), the norm under the column.")

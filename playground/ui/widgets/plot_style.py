@@ -1,17 +1,23 @@
-"""Shared look and speed settings for the pyqtgraph views.
+"""Shared look and speed settings of the live views: pyqtgraph axes and ranges, read-out lines.
 
 pyqtgraph repaints an axis whenever anything near it changes, replaying its
 drawing commands (~1 ms an axis); a view with a dozen axes redrawn 30 times a
 second spends most of its frame there. Cached axes are blitted instead, and
 the live plots move their ranges in "nice" steps so that the axes need new
-ticks only now and then, not every frame.
+ticks only now and then, not every frame. The read-out line above each view
+has a fixed size: a label whose size follows its text would make every layout
+up to the main window recompute, and the plots resize, on each of 30 frames a second.
 """
 
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
@@ -19,6 +25,17 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 TEXT = "#333333"
 AXIS = "#888888"
 _STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def header_label(text: str, lines: int = 1, rich: bool = False) -> QLabel:
+    """A read-out line above a view; its changing text never changes any layout."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    label.setStyleSheet(f"color: {TEXT}; padding: 2px 4px;")
+    label.setWordWrap(lines > 1)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+    label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 6)
+    return label
 
 
 def cache_axis(axis: pg.AxisItem) -> None:
@@ -70,3 +87,50 @@ def set_range_if_changed(plot: pg.PlotItem, x: tuple[float, float] | None = None
         vb.setXRange(*x, padding=0)
     if y is not None and differs(y, y0, y1):
         vb.setYRange(*y, padding=0)
+
+
+class Throttle(QObject):
+    """Calls ``draw(value)`` at most ``max_fps`` times a second, always ending with the latest value.
+
+    A value that comes too soon is held and drawn by a timer when its turn comes (a newer one
+    replaces it): the secondary views need no 30 frames a second, and every frame they skip
+    leaves the GIL to the training thread. ``max_fps=None`` draws every value at once.
+    """
+
+    def __init__(self, draw: Callable[[Any], None], max_fps: float | None, parent: QObject) -> None:
+        super().__init__(parent)
+        self.draw = draw
+        self.max_fps = max_fps
+        self._pending: Any = None
+        self._last = -math.inf
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.flush)
+
+    def __call__(self, value: Any) -> None:
+        if self.max_fps is None:
+            self._draw(value)
+            return
+        wait = self._last + 1.0 / self.max_fps - time.monotonic()
+        if wait <= 0 and not self._timer.isActive():
+            self._draw(value)
+            return
+        self._pending = value
+        if not self._timer.isActive():
+            self._timer.start(max(1, int(wait * 1000)))
+
+    def flush(self) -> None:
+        """Draw the held value now, if any."""
+        self._timer.stop()
+        if self._pending is not None:
+            value, self._pending = self._pending, None
+            self._draw(value)
+
+    def cancel(self) -> None:
+        """Forget the held value."""
+        self._timer.stop()
+        self._pending = None
+
+    def _draw(self, value: Any) -> None:
+        self._last = time.monotonic()
+        self.draw(value)

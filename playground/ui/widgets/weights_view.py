@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
@@ -19,8 +19,10 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
 from playground.ui import palette
-from playground.ui.widgets.plot_style import AXIS, TEXT, cache_axis, nice_ceiling, style_plot
+from playground.ui.widgets.plot_style import AXIS, TEXT, Throttle, cache_axis, header_label, nice_ceiling, style_plot
 
+#: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
+MAX_FPS = 10
 _HINT = "hover a cell to read its weight"
 
 
@@ -136,6 +138,7 @@ class WeightsView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.throttle = Throttle(self._draw, MAX_FPS, self)
         self._key: tuple | None = None
         self._features: tuple[str, ...] = ()
         self._snapshot: Snapshot | None = None
@@ -143,8 +146,7 @@ class WeightsView(QWidget):
         self.layers: list[_LayerPlot] = []
         self.vmax = 1.0
         self._lut = palette.diverging_lut()
-        self.header = QLabel(_HINT)
-        self.header.setStyleSheet("color: #333333; padding: 2px 4px;")
+        self.header = header_label(_HINT)
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setBackground("w")
         self.canvas.ci.setSpacing(2)
@@ -161,6 +163,10 @@ class WeightsView(QWidget):
     # ------------------------------------------------------------------ public
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Show ``snapshot`` at most :data:`MAX_FPS` times a second (the latest one is always drawn)."""
+        self.throttle(snapshot)
+
+    def _draw(self, snapshot: Snapshot) -> None:
         """Replace every image's data and the shared scale; rebuild only for a new architecture."""
         features = tuple(snapshot.spec.features)
         key = (tuple(snapshot.layer_sizes), features)
@@ -185,6 +191,7 @@ class WeightsView(QWidget):
 
     def clear(self) -> None:
         """Remove every plot."""
+        self.throttle.cancel()
         self.canvas.clear()
         self.layers = []
         self.colorbar = None
@@ -262,7 +269,7 @@ class WeightsView(QWidget):
             snapshot = self._snapshot
             self._build(sizes, features)  # a new wrap of the layers into rows
             self._key = (sizes, features)
-            self.show_snapshot(snapshot)
+            self._draw(snapshot)
 
     def _on_mouse_moved(self, pos: QPointF) -> None:
         for i, lp in enumerate(self.layers):
