@@ -20,6 +20,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_engine.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_app.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check playground tests benchmarks
