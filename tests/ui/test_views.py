@@ -256,8 +256,9 @@ def test_weights_heatmaps_share_a_symmetric_scale(qtbot, snapshots):
         np.testing.assert_array_equal(lp.weights.image, palette.diverging_rgba(wt, w.vmax))
         np.testing.assert_array_equal(lp.bias.image[:, 0], palette.diverging_rgba(b, w.vmax))
     assert w.colorbar.levels() == pytest.approx((-w.vmax, w.vmax))
-    labels = [t for _, t in w.layers[0].plot.getAxis("bottom")._tickLevels[0]]
-    assert labels[:2] == ["X₁", "X₂"] and labels[-1] == "b"
+    levels = w.layers[0].plot.getAxis("bottom")._tickLevels
+    labels = sorted((p, t) for level in levels for p, t in level)
+    assert [t for _, t in labels] == ["X₁", "X₂", "sin(X₁)", "sin(X₂)", "b"]
     text = w.hover_text_at(1, 2.0, 3.0)  # layer 2, neuron 4, input neuron 3
     assert "neuron 4" in text and f"{s.weights[1][3, 2]:.4g}" in text
     assert f"{s.biases[0][1]:.4g}" in w.hover_text_at(0, w.layers[0].n_in + 0.35, 1.0)

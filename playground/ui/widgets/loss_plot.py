@@ -93,6 +93,7 @@ class LossPlot(QWidget):
         self._hover_index: int | None = None
         self._hover_epoch: float | None = None
         self._log = False
+        self._accuracy_low: float | None = None
 
         self.header = header_label(self._latest, rich=True)
 
@@ -185,6 +186,11 @@ class LossPlot(QWidget):
         acc = acc[np.isfinite(acc)]
         if acc.size:
             low = min(90.0, 10.0 * float(np.floor(acc.min() / 10)))
+            if low != self._accuracy_low:
+                # The ends labelled, the tens between only where there is room for them.
+                self._accuracy_low = low
+                inner = [(float(v), f"{v:g}") for v in np.arange(low + 10, 100, 10)]
+                self.accuracy_plot.getAxis("left").setTicks([[(low, f"{low:g}"), (100.0, "100")], inner])
             set_range_if_changed(self.accuracy_plot.getPlotItem(), y=padded(low, 100.0, 0.1))
 
     def clear(self) -> None:
@@ -220,10 +226,11 @@ class LossPlot(QWidget):
     def _values_text(epoch: int, train: float, test: float, train_acc: float | None,
                      test_acc: float | None) -> str:
         sep = "&nbsp;&nbsp;·&nbsp;&nbsp;"
-        parts = [f"epoch <b>{int(epoch):,}</b>", f"train loss <b>{format_value(train)}</b>",
-                 f"test loss <b>{format_value(test)}</b>"]
+        # Short words: the line must fit a narrow dock (it is clipped, never widened).
+        parts = [f"epoch <b>{int(epoch):,}</b>", f"train <b>{format_value(train)}</b>",
+                 f"test <b>{format_value(test)}</b>"]
         if train_acc is not None and np.isfinite(train_acc):
-            parts.append(f"accuracy <b>{format_accuracy(train_acc)}</b> / <b>{format_accuracy(test_acc)}</b>")
+            parts.append(f"acc. <b>{format_accuracy(train_acc)}</b> / <b>{format_accuracy(test_acc)}</b>")
         return sep.join(parts)
 
     def _on_mouse_moved(self, pos: QPointF) -> None:

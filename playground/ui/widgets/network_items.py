@@ -11,9 +11,9 @@ and a big network draws only its strongest :data:`LINK_BUDGET` links.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsView
 
 from playground.core.snapshot import Snapshot
 from playground.ui import palette
@@ -233,3 +233,26 @@ class LinkLayer(QGraphicsItem):
         self._image = image
         self.update()
         return True
+
+
+class DiagramView(QGraphicsView):
+    """The diagram's view: tells its owner about resizes and the mouse through signals.
+
+    (An event filter on the viewport would call back into the owner while Qt destroys it.)
+    """
+
+    resized = Signal()
+    hovered = Signal(QPointF)  # scene position under the mouse
+    left = Signal()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.resized.emit()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().mouseMoveEvent(event)
+        self.hovered.emit(self.mapToScene(event.position().toPoint()))
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().leaveEvent(event)
+        self.left.emit()

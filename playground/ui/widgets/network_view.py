@@ -20,7 +20,7 @@ import time
 from itertools import pairwise
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -41,6 +41,7 @@ from playground.ui.widgets.network_items import (
     BEZIER_Y,
     GRADIENT_COLOR,
     LEVELS,
+    DiagramView,
     LinkLayer,
     Neuron,
     column_pixmaps,
@@ -64,7 +65,7 @@ class NetworkView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.scene = QGraphicsScene(self)
-        self.view = QGraphicsView(self.scene)
+        self.view = DiagramView(self.scene)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -73,7 +74,9 @@ class NetworkView(QWidget):
         self.view.setBackgroundBrush(QColor("white"))
         self.view.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.view.setMouseTracking(True)
-        self.view.viewport().installEventFilter(self)
+        self.view.resized.connect(self._on_resized)
+        self.view.hovered.connect(self._on_hovered)
+        self.view.left.connect(self._on_left)
         self.header = header_label(_HINT)
         self.gradients_box = QCheckBox("show gradients")
         self.gradients_box.setToolTip("Draw the backward pass: each layer's links sized by the norm of its "
@@ -312,17 +315,17 @@ class NetworkView(QWidget):
 
     # ------------------------------------------------------------------ hover
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.Resize:  # the viewport's, so its new size is known here
-            self._layout()
-            if self._snapshot is not None:
-                self._update_thumbnails(self._snapshot)
-        elif event.type() == QEvent.Type.MouseMove:
-            self.header.setText(self.hover_text_at(self.view.mapToScene(event.position().toPoint())))
-        elif event.type() == QEvent.Type.Leave:
-            self._hide_zoom()
-            self.header.setText(_HINT)
-        return super().eventFilter(obj, event)
+    def _on_resized(self) -> None:
+        self._layout()
+        if self._snapshot is not None:
+            self._update_thumbnails(self._snapshot)
+
+    def _on_hovered(self, pos: QPointF) -> None:
+        self.header.setText(self.hover_text_at(pos))
+
+    def _on_left(self) -> None:
+        self._hide_zoom()
+        self.header.setText(_HINT)
 
     def _neuron_at(self, pos: QPointF) -> tuple[int, int] | None:
         for c, col in enumerate(self.neurons):

@@ -248,8 +248,11 @@ class WeightsView(QWidget):
         plot.titleLabel.setMinimumWidth(10)  # a long title may be clipped rather than widen the layout
         plot.setMinimumWidth(50)
         lp = _LayerPlot(plot, n_out, n_in)
-        bottom = ([[(float(c), FEATURE_LABELS.get(f, f)) for c, f in enumerate(features)], [], []] if i == 0
-                  else _index_ticks(n_in))
+        if i == 0:  # every other feature name in a second level, dropped by pyqtgraph when crowded
+            names = [(float(c), FEATURE_LABELS.get(f, f)) for c, f in enumerate(features)]
+            bottom = [names[::2], names[1::2], []]
+        else:
+            bottom = _index_ticks(n_in)
         bottom[0].append((n_in + _BIAS_GAP, "b"))
         plot.getAxis("bottom").setTicks(bottom)
         plot.getAxis("left").setTicks(_index_ticks(n_out))
