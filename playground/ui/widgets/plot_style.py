@@ -1,12 +1,12 @@
 """Shared look and speed settings of the live views: pyqtgraph axes and ranges, read-out lines.
 
-pyqtgraph repaints an axis whenever anything near it changes, replaying its
-drawing commands (~1 ms an axis); a view with a dozen axes redrawn 30 times a
-second spends most of its frame there. Cached axes are blitted instead, and
-the live plots move their ranges in "nice" steps so that the axes need new
-ticks only now and then, not every frame. The read-out line above each view
-has a fixed size: a label whose size follows its text would make every layout
-up to the main window recompute, and the plots resize, on each of 30 frames a second.
+pyqtgraph recomputes an axis's ticks whenever its range changes (~1 ms an
+axis): the live plots move their ranges in "nice" steps so that this happens
+only now and then, not every frame. (Pixmap-cached axes were faster still, but
+came under suspicion for rare segfaults while painting, so they are not used.)
+The read-out line above each view has a fixed size: a label whose size follows
+its text would make every layout up to the main window recompute, and the
+plots resize, on each of 30 frames a second.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy
+from PySide6.QtWidgets import QLabel, QSizePolicy
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
@@ -38,13 +38,8 @@ def header_label(text: str, lines: int = 1, rich: bool = False) -> QLabel:
     return label
 
 
-def cache_axis(axis: pg.AxisItem) -> None:
-    """Paint ``axis`` from a pixmap cache (invalidated by pyqtgraph when its ticks change)."""
-    axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-
-
 def style_plot(plot: pg.PlotItem, grid: bool = True, interactive: bool = False) -> None:
-    """Grey axes with dark labels, no SI-prefix scaling, cached axes, no context menu or buttons."""
+    """Grey axes with dark labels, no SI-prefix scaling, no context menu or buttons."""
     plot.setMenuEnabled(False)
     plot.hideButtons()
     if grid:
@@ -56,7 +51,6 @@ def style_plot(plot: pg.PlotItem, grid: bool = True, interactive: bool = False) 
         axis.setPen(pg.mkPen(AXIS))
         axis.setTextPen(pg.mkPen(TEXT))
         axis.enableAutoSIPrefix(False)  # "loss (x0.001)" reads badly
-        cache_axis(axis)
 
 
 def nice_ceiling(v: float) -> float:

@@ -19,7 +19,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
 from playground.ui import palette
-from playground.ui.widgets.plot_style import AXIS, TEXT, Throttle, cache_axis, header_label, nice_ceiling, style_plot
+from playground.ui.widgets.plot_style import AXIS, TEXT, Throttle, header_label, nice_ceiling, style_plot
 
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
 MAX_FPS = 10
@@ -236,7 +236,6 @@ class WeightsView(QWidget):
         self.canvas.addItem(self.colorbar, row=0, col=1, rowspan=len(self._arrangement))
         for name in ("left", "right", "top", "bottom"):
             self.colorbar.getAxis(name).setTextPen(pg.mkPen(TEXT))
-            cache_axis(self.colorbar.getAxis(name))
         self.canvas.ci.layout.setColumnFixedWidth(1, 64)
 
     def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
