@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 
 import numpy as np
 import pytest
@@ -27,6 +28,18 @@ CASES = {
     "no_hidden": ("binary", ()),
     "deep": ("classes", (16,) * 8),
 }
+
+
+@pytest.fixture(autouse=True)
+def delete_widgets_now():
+    """After pytest-qt has closed this test's widgets: delete them and collect garbage here and now.
+
+    Left to chance, Python's cycle collector frees pyqtgraph widgets at any allocation, e.g. in
+    the middle of the next test's painting; a rare segfault in GraphicsView.paintEvent was seen so.
+    """
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 @pytest.fixture(scope="module")

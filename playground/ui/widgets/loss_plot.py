@@ -2,8 +2,9 @@
 
 The history in a snapshot is already thinned to a few thousand rows, and the
 curves downsample to the screen and clip to the view, so the plot stays fast
-and readable after 100,000 epochs. Values are printed with four significant
-digits (TensorFlow Playground's three decimals read 0.000 once a net is good).
+and readable after 100,000 epochs; it redraws at most :data:`MAX_FPS` times a
+second. Values are printed with four significant digits (TensorFlow
+Playground's three decimals read 0.000 once a net is good).
 """
 
 from __future__ import annotations

@@ -2,9 +2,7 @@
 
 pyqtgraph recomputes an axis's ticks whenever its range changes (~1 ms an
 axis): the live plots move their ranges in "nice" steps so that this happens
-only now and then, not every frame. (Pixmap-cached axes were faster still, but
-came under suspicion for rare segfaults while painting, so they are not used.)
-The read-out line above each view has a fixed size: a label whose size follows
+only now and then, not every frame. The read-out line above each view has a fixed size: a label whose size follows
 its text would make every layout up to the main window recompute, and the
 plots resize, on each of 30 frames a second.
 """

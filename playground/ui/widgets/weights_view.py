@@ -1,9 +1,10 @@
 """Weight heatmaps: one per layer, rows = neurons, columns = inputs, biases in a strip beside them.
 
 Every layer shares one symmetric colour scale, ±max |w| over all weights and
-biases (rounded up to a nice step), shown by a colour bar; so a layer whose weights barely moved looks
-pale next to one that grew. Plots are built once per architecture; each frame
-only replaces the images' data and the scale.
+biases (rounded up to a nice step), shown by a colour bar; so a layer whose
+weights barely moved looks pale next to one that grew. Plots are built once per
+architecture (and re-wrapped into rows on resize); each frame only replaces the
+images' colours, at most :data:`MAX_FPS` times a second.
 """
 
 from __future__ import annotations
