@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 from pathlib import Path
 
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -66,9 +68,14 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
     if play:
         QTimer.singleShot(0, window.controller.play)
     previous = _close_on_interrupt(window)
+    # Python's cyclic garbage collector may otherwise run in the worker thread, or in the middle
+    # of a paint, and delete Qt objects there (a crash); collect on a timer in this thread instead.
+    collector = GarbageCollector(interval=1.0)
     try:
         return app.exec()
     finally:
+        collector.timer.stop()
+        gc.enable()
         signal.signal(signal.SIGINT, previous)
 
 

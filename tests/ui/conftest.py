@@ -7,6 +7,8 @@ the test that caused it. Tests about dialogs give the window their own answers
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from playground.ui.dialogs import DISCARD, Dialogs
@@ -23,3 +25,19 @@ def no_modal_dialogs(monkeypatch):
     monkeypatch.setattr(Dialogs, "ask_save_changes", lambda self, name: DISCARD)
     for name in ("open_path", "save_path", "error", "information"):
         monkeypatch.setattr(Dialogs, name, _unexpected(name))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def garbage_collected_between_tests_only():
+    """As in the app (see ``app.run``): no automatic garbage collection, which could run in the
+    middle of a paint or in the worker thread and delete Qt objects there; a collection after
+    every test instead, on the main thread at a quiet moment."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_after_test(garbage_collected_between_tests_only):
+    yield
+    gc.collect()
