@@ -66,6 +66,8 @@ class Snapshot:
     were made before the last reset. ``weights[i]`` has shape (out, in) and
     ``biases[i]`` shape (out,), PyTorch ``nn.Linear`` style; layer 0 maps the
     input features to the first hidden layer, the last one produces the output.
+    ``gradients[i]`` (out, in) is the mean weight gradient ∂L/∂w of the last
+    mini-batch (empty in snapshots made without it).
     """
 
     generation: int
@@ -84,3 +86,4 @@ class Snapshot:
     grid: GridOutput | None
     output_activation: str
     layer_sizes: tuple[int, ...]  # (n_inputs, *hidden, n_outputs)
+    gradients: tuple[np.ndarray, ...] = ()  # (out, in) per layer: mean weight gradient of the last mini-batch

@@ -342,6 +342,13 @@ class Trainer:
         scale = self._batch_grad_scale[self._last_batch] if self.batches else 1.0
         return scale * np.sqrt(np.add.reduceat(g * g, self.network.offsets[:-1]))
 
+    def weight_gradients(self) -> list[np.ndarray]:
+        """(out, in) per layer: the mean weight gradient of the last mini-batch (new arrays)."""
+        # The grad buffer may still hold the summed gradient (the optimizer folds 1/rows in):
+        # the same scale as grad_norms turns it into the mean.
+        scale = self._batch_grad_scale[self._last_batch] if self.batches else 1.0
+        return [scale * b[:, :-1] for b in self.network.block_views(self.grad)]
+
     # ------------------------------------------------------------------ saving and restoring
 
     def get_state(self) -> dict:
@@ -392,4 +399,5 @@ class Trainer:
             grid=grid,
             output_activation=self.head.activation,
             layer_sizes=net.sizes,
+            gradients=tuple(frozen_copy(g) for g in self.weight_gradients()),
         )

@@ -1,0 +1,62 @@
+"""Snapshot.gradients: each layer's mean weight gradient of the last mini-batch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+from playground.core.trainer import Trainer
+
+
+def make_spec(optimizer: str, batch: int = 250, hidden: tuple[int, ...] = (4, 3)) -> ExperimentSpec:
+    return ExperimentSpec(
+        data=DataSpec(name="xor", seed=0),
+        network=NetworkSpec.uniform(hidden, "tanh"),
+        training=TrainingSpec(loss="mse", optimizer=OptimizerSpec(optimizer, 0.03), batch_size=batch,
+                              shuffle=False),
+        seed=0,
+    )
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_gradients_are_the_mean_weight_gradient_before_the_step(optimizer):
+    t = Trainer(make_spec(optimizer))
+    x, targets = t.x_train[:, :-1], t.head.encode(t.dataset.y_train)
+    _, g = t.network.loss_and_gradient(x, targets)
+    expected = [b[:, :-1] for b in t.network.block_views(g)]
+    t.step_epoch()
+    snap = t.snapshot(grid_resolution=None)
+    assert len(snap.gradients) == len(snap.weights) == 3
+    for got, want, w in zip(snap.gradients, expected, snap.weights, strict=True):
+        assert got.shape == w.shape
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+    assert any(np.ptp(gr) > 0 for gr in snap.gradients)  # not one value per layer
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_gradient_norms_match_grad_norms_after_mini_batches(optimizer):
+    t = Trainer(make_spec(optimizer, batch=32))
+    t.step_epoch()  # the last batch is shorter (250 = 7·32 + 26): its own 1/rows scale
+    t.step_batch()
+    snap = t.snapshot(grid_resolution=None)
+    norms = [np.linalg.norm(gr) for gr in snap.gradients]
+    np.testing.assert_allclose(norms, snap.grad_norms, rtol=1e-12)
+
+
+def test_gradients_are_read_only_copies():
+    t = Trainer(make_spec("sgd", batch=10))
+    t.train(1)
+    snap = t.snapshot(grid_resolution=None)
+    before = [gr.copy() for gr in snap.gradients]
+    for gr in snap.gradients:
+        assert not gr.flags.writeable
+    t.train(1)
+    for gr, old in zip(snap.gradients, before, strict=True):
+        np.testing.assert_array_equal(gr, old)
+
+
+def test_fresh_trainer_has_zero_gradients():
+    snap = Trainer(make_spec("sgd")).snapshot(grid_resolution=None)
+    assert [gr.shape for gr in snap.gradients] == [w.shape for w in snap.weights]
+    assert all(not gr.any() for gr in snap.gradients)
