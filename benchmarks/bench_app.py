@@ -45,6 +45,7 @@ w = MainWindow(settings=QSettings(sys.argv[1], QSettings.Format.IniFormat))
 w.show()
 def painted():
     print("visible", flush=True)
+    w.setWindowModified(False)  # no "save changes?" question: the benchmark closes offscreen
     w.close()
     app.quit()
 w.controller.snapshot_ready.connect(lambda s: QTimer.singleShot(0, painted))
@@ -159,6 +160,7 @@ def main() -> int:
     run_until(app, lambda: c.last_snapshot.epoch >= e0 + memory_epochs, 3600)
     growth = rss_mb() - rss0
     done = c.last_snapshot.epoch - e0
+    w.setWindowModified(False)  # no "save changes?" question: the benchmark closes offscreen
     w.close()
     os.remove(ini) if os.path.exists(ini) else None
 

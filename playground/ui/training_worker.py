@@ -19,8 +19,9 @@ from playground.ui import worker_requests
 
 #: Seconds of training per timer slice; commands wait at most this long (plus one epoch).
 SLICE_SECONDS = 0.010
-#: Minimum seconds between two snapshots while training (about 30 per second).
-SNAPSHOT_INTERVAL = 0.033
+#: Minimum seconds between two snapshots while training: at most about 33 a second, so that the
+#: views keep at least 30 after the acknowledgement hand-shake.
+SNAPSHOT_INTERVAL = 0.030
 #: Longest wait in a paced (epochs-per-second) run between timer ticks, seconds.
 _MAX_IDLE = 0.030
 
