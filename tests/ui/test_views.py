@@ -378,7 +378,8 @@ def test_network_link_widths_grow_with_weight(qtbot, snapshots):
 
 def test_network_gradient_mode_sizes_links_by_layer_norm(qtbot, snapshots):
     w = make(qtbot, NetworkView, 900, 500)
-    s = dataclasses.replace(snapshots["binary"], grad_norms=frozen_copy(np.array([1e-5, 1e-3, 1e-1])))
+    s = dataclasses.replace(snapshots["binary"], grad_norms=frozen_copy(np.array([1e-5, 1e-3, 1e-1])),
+                            gradients=())  # no per-weight gradients: the per-layer fallback
     w.show_snapshot(s)
     w.set_show_gradients(True)
     widths = [w.link_widths(k) for k in range(3)]

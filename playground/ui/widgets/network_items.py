@@ -22,6 +22,8 @@ GRADIENT_COLOR = "#c2185b"
 LEVELS = 24  # quantisation steps of a link's strength (shared pens; unchanged looks are not redrawn)
 MAX_WIDTH = 6.0
 LINK_BUDGET = 400  # at most this many links are drawn (the strongest of each layer)
+#: "Show gradients": log10 of the gradients (or norms) drawn thinnest and thickest.
+GRADIENT_DECADES = (-5.0, 0.0)
 # A link is a cubic Bézier with both control points at mid-x; as fractions of the way across,
 # x(t) = 1.5·t(1 − t) + t³ and y(t) = 3t² − 2t³. Sampled once to find the link under the mouse.
 _T = np.linspace(0.0, 1.0, 65)
@@ -36,10 +38,40 @@ def link_levels(values: np.ndarray, scale: float) -> np.ndarray:
     return np.rint(t * (LEVELS - 1)).astype(np.intp)
 
 
+def gradient_levels(values: np.ndarray) -> np.ndarray:
+    """Quantised strength 0 … LEVELS−1 of |values| on the absolute log scale :data:`GRADIENT_DECADES`.
+
+    An absolute scale (not relative to the largest): a vanishing layer is thin beside a healthy
+    one, and a converged network (all gradients small) looks calm rather than maxed out.
+    """
+    logs = np.log10(np.maximum(np.abs(np.nan_to_num(np.asarray(values, dtype=float))), 1e-12))
+    lo, hi = GRADIENT_DECADES
+    return np.rint(np.clip((logs - lo) / (hi - lo), 0.0, 1.0) * (LEVELS - 1)).astype(np.intp)
+
+
 def link_width(level: np.ndarray | int) -> np.ndarray:
     """Pen width in px, 1 … MAX_WIDTH, for a strength level."""
     return 1.0 + (MAX_WIDTH - 1.0) * np.asarray(level, dtype=float) / (LEVELS - 1)
 
+
+
+def link_looks(s: Snapshot, gradient: bool) -> tuple[list[np.ndarray], list[np.ndarray], bool]:
+    """Each link's look: levels (out, in), colour sign (out, in) per layer, and one-colour flag.
+
+    Weights: level by |w|, colour by w's sign. ``gradient``: level by |∂L/∂w| (log scale),
+    blue where −∂L/∂w ≥ 0 (a descent step raises the weight); a snapshot without per-weight
+    gradients sizes each layer's links by its gradient norm, in the one gradient colour.
+    """
+    if gradient and [np.shape(g) for g in s.gradients] == [np.shape(w) for w in s.weights]:
+        grads = [np.asarray(g) for g in s.gradients]
+        return [gradient_levels(g) for g in grads], [g <= 0 for g in grads], False
+    weights = [np.asarray(w) for w in s.weights]
+    positive = [w >= 0 for w in weights]
+    if gradient:
+        norms = gradient_levels(np.asarray(s.grad_norms, dtype=float).ravel())
+        return [np.full(w.shape, norms[k]) for k, w in enumerate(weights)], positive, True
+    scale = max(1.0, max((float(np.abs(w).max()) for w in weights if w.size), default=1.0))
+    return [link_levels(w, scale) for w in weights], positive, False
 
 def link_pen(level: int, positive: bool, gradient: bool = False) -> QPen:
     """Width and depth of colour grow with ``level``; the colour is premixed with white (opaque)."""

@@ -6,8 +6,10 @@ shows its output over the data domain in the diverging palette; a small square
 at its lower left is its bias. Links are curves whose width (1–6 px) and
 opacity follow |w| and whose colour is the weight's sign, so that thin links
 fade and a 6 × 8 network is not a tangle. "Show gradients" draws the backward
-pass instead: each layer's links sized by its last weight-gradient norm (log
-scale from 1e-5 to 1), with the norm printed under the column.
+pass instead: each link sized by |∂L/∂w| in the last mini-batch (log scale
+1e-5 … 1), blue where a descent step raises the weight and orange where it
+lowers it, each layer's gradient norm under its column (without per-weight
+gradients, every link of a layer is sized by that norm).
 
 Items are made once per architecture and moved on resize; per frame only
 pixmaps are replaced, and the cached link image is redrawn (at most
@@ -40,12 +42,11 @@ from playground.ui.widgets.network_items import (
     BEZIER_X,
     BEZIER_Y,
     GRADIENT_COLOR,
-    LEVELS,
     DiagramView,
     LinkLayer,
     Neuron,
     column_pixmaps,
-    link_levels,
+    link_looks,
     link_path,
     thumbnail_rgba,
     to_pixmap,
@@ -55,8 +56,9 @@ from playground.ui.widgets.plot_style import header_label
 _HINT = "hover a neuron or a link"
 #: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
 LINK_RENDERS_PER_SECOND = 5
-#: "Show gradients": log10 of the norms drawn thinnest and thickest.
-GRADIENT_DECADES = (-5.0, 0.0)
+_GRADIENT_TIP = ("Links sized by how strongly the loss pulls on each weight (|∂L/∂w| of the last mini-batch, "
+                 "log scale 1e-5 … 1); blue: a descent step raises the weight, orange: lowers it. "
+                 "Each layer's gradient norm is under its column.")
 
 
 class NetworkView(QWidget):
@@ -79,8 +81,7 @@ class NetworkView(QWidget):
         self.view.left.connect(self._on_left)
         self.header = header_label(_HINT)
         self.gradients_box = QCheckBox("show gradients")
-        self.gradients_box.setToolTip("Draw the backward pass: each layer's links sized by the norm of its "
-                                      "last weight gradient (log scale), the norm under the column.")
+        self.gradients_box.setToolTip(_GRADIENT_TIP)
         self.gradients_box.toggled.connect(self.set_show_gradients)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 4, 0)
@@ -102,7 +103,7 @@ class NetworkView(QWidget):
     # ------------------------------------------------------------------ public
 
     def set_show_gradients(self, on: bool) -> None:
-        """Links show each layer's last gradient norm (``True``) or the weights."""
+        """Links show how strongly the loss pulls on each weight (``True``) or the weights."""
         self._show_gradients = bool(on)
         if self.gradients_box.isChecked() != self._show_gradients:
             self.gradients_box.setChecked(self._show_gradients)
@@ -151,7 +152,10 @@ class NetworkView(QWidget):
             src = self._name(0, i) if layer == 0 else f"layer {layer} neuron {i + 1}"
             dst = "output" if layer == len(s.weights) - 1 else f"layer {layer + 1}"
             w = float(s.weights[layer][j, i])
-            return f"weight {src} → {dst} neuron {j + 1}: w = {w:.4g}"
+            text = f"weight {src} → {dst} neuron {j + 1}: w = {w:.4g}"
+            if self._show_gradients and len(s.gradients) == len(s.weights):
+                text += f", ∂L/∂w = {float(s.gradients[layer][j, i]):.3g}"
+            return text
         return _HINT
 
     # ------------------------------------------------------------------ building
@@ -250,24 +254,14 @@ class NetworkView(QWidget):
 
     def _update_links(self, s: Snapshot) -> None:
         """Work out every link's look; redraw the link image now or, if one was drawn just now, soon."""
-        grads = np.asarray(s.grad_norms, dtype=float).ravel()
-        gradient = self._show_gradients and grads.size == len(s.weights)
+        norms = np.asarray(s.grad_norms, dtype=float).ravel()
+        gradient = self._show_gradients and norms.size == len(s.weights)
         if gradient:
-            logs = np.log10(np.maximum(grads, 1e-12))
-            # An absolute log scale: a vanishing layer is thin beside a healthy one, and a converged
-            # network (all gradients small) looks calm rather than maxed out.
-            strength = np.clip((logs - GRADIENT_DECADES[0]) / (GRADIENT_DECADES[1] - GRADIENT_DECADES[0]), 0, 1)
-            for c, g in enumerate(grads):
+            for c, g in enumerate(norms):
                 self.grad_labels[c + 1].setText(f"‖∇W‖ {g:.2g}")
                 self._place_grad_label(c + 1)
-        scale = max(1.0, max((float(np.abs(w).max()) for w in s.weights if w.size), default=1.0))
-        levels, positive = [], []
-        for layer, w in enumerate(s.weights):
-            w = np.asarray(w)
-            levels.append(np.full(w.shape, int(round(strength[layer] * (LEVELS - 1)))) if gradient
-                          else link_levels(w, scale))
-            positive.append(w >= 0)
-        if not self.links.set_links(levels, positive, gradient):
+        levels, positive, uniform = link_looks(s, gradient)
+        if not self.links.set_links(levels, positive, uniform):
             return
         wait = self._last_render + 1.0 / LINK_RENDERS_PER_SECOND - time.monotonic()
         if wait <= 0:
