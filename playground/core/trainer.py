@@ -39,7 +39,7 @@ from playground.core.features import expand_features
 from playground.core.grid import GridEvaluator
 from playground.core.history import MetricHistory
 from playground.core.losses import OutputHead, output_head
-from playground.core.network import Call, Network, run_calls
+from playground.core.network import Call, Network, Workspace, run_calls
 from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
 from playground.core.spec import ExperimentSpec, TrainingSpec
@@ -129,6 +129,7 @@ class Trainer:
         self._ts = np.empty_like(self.t_train)
         self._order = np.arange(self.dataset.n_train)
         self._grid: GridEvaluator | None = None
+        self._workspaces: dict[int | str, Workspace] = {}
         self.history = MetricHistory(self.network.n_layers)
 
     def reset_weights(self, fresh: bool = True) -> None:
@@ -147,12 +148,24 @@ class Trainer:
         self._compile()
         self._metrics = self._evaluate()
 
+    def _workspace(self, key: int | str) -> Workspace:
+        """The trainer's own buffers: training batches and the training-set evaluation are keyed by
+        their number of rows (so a full batch shares them), the test-set evaluation by ``"test"``."""
+        ws = self._workspaces.get(key)
+        if ws is None:
+            rows = self.dataset.n_test if key == "test" else int(key)
+            ws = self._workspaces[key] = Workspace(self.network, rows)
+        return ws
+
     def _compile(self) -> None:
         """Bind the epoch's calls: per batch forward, backward, regulariser and update."""
         tr, net = self._spec.training, self.network
         n = self.dataset.n_train
         b = min(tr.batch_size, n)
-        xs, ts = (self._xs, self._ts) if tr.shuffle else (self.x_train, self.t_train)
+        # One batch holding the whole set is never reordered: its mean gradient does not depend on order.
+        self._single_batch = b == n
+        self._shuffled = tr.shuffle and not self._single_batch
+        xs, ts = (self._xs, self._ts) if self._shuffled else (self.x_train, self.t_train)
         reg = regularization_calls(tr.regularization, tr.regularization_rate, net.params, self.grad,
                                    net.weight_mask, self._reg_tmp)
         updates: dict[int, tuple[list[Call], float]] = {}  # per batch size: calls, scale left in grad
@@ -171,16 +184,20 @@ class Trainer:
                     updates[rows] = (self.optimizer.update_calls(net.params, self.grad, 1.0 / rows),
                                      1.0 / rows if folded else 1.0)
             update, grad_scale = updates[rows]
-            ws = net.workspace(rows)
-            self.batch_calls.append(ws.forward_calls(x) + ws.backward_calls(self.grad_blocks, x, t) + update)
+            ws = self._workspace(rows)
+            self._after_forward = ws.backward_calls(self.grad_blocks, x, t) + update
+            self.batch_calls.append(ws.forward_calls(x) + self._after_forward)
             self._batch_grad_scale.append(grad_scale)
         self._last_batch = len(self.batch_calls) - 1
         self.epoch_calls = [c for calls in self.batch_calls for c in calls]
-        self._eval_train = self._eval_calls(self.x_train.T)
-        self._eval_test = self._eval_calls(self.x_test.T) if self.dataset.n_test else None
+        self._eval_train = self._eval_calls(self.x_train.T, n)
+        self._eval_test = self._eval_calls(self.x_test.T, "test") if self.dataset.n_test else None
+        # With a full batch, evaluating the training set leaves in the batch's buffers exactly the
+        # forward pass the next epoch needs (same rows, same weights): the next epoch skips its own.
+        self._forward_is_fresh = False
 
-    def _eval_calls(self, x: np.ndarray) -> tuple[list[Call], np.ndarray, np.ndarray]:
-        ws = self.network.workspace(x.shape[1])
+    def _eval_calls(self, x: np.ndarray, key: int | str) -> tuple[list[Call], np.ndarray, np.ndarray]:
+        ws = self._workspace(key)
         return ws.forward_calls(x), ws.z[-1], ws.acts[-1]
 
     # ------------------------------------------------------------------ live changes
@@ -212,7 +229,7 @@ class Trainer:
 
     def _start_epoch(self) -> None:
         np.copyto(self._backup, self.network.params)
-        if self._spec.training.shuffle:
+        if self._shuffled:
             self._order = self.shuffle_rng.permutation(self.dataset.n_train)
             self._apply_order()
 
@@ -233,7 +250,8 @@ class Trainer:
     def _run_rest_of_epoch(self) -> None:
         if self.batch_index == 0:
             self._start_epoch()
-            run_calls(self.epoch_calls)
+            run_calls(self._after_forward if self._forward_is_fresh else self.epoch_calls)
+            self._forward_is_fresh = False
             self.batches += len(self.batch_calls)
             self._last_batch = len(self.batch_calls) - 1
         else:
@@ -248,6 +266,7 @@ class Trainer:
             self._start_epoch()
         with np.errstate(all="ignore"):
             run_calls(self.batch_calls[self.batch_index])
+        self._forward_is_fresh = False
         self._last_batch = self.batch_index
         self.batches += 1
         self.batch_index += 1
@@ -305,7 +324,9 @@ class Trainer:
 
     def _evaluate(self) -> tuple[float, float, float | None, float | None]:
         with np.errstate(all="ignore"):
-            return self._evaluate_unguarded()
+            metrics = self._evaluate_unguarded()
+        self._forward_is_fresh = self._single_batch
+        return metrics
 
     def _evaluate_unguarded(self) -> tuple[float, float, float | None, float | None]:
         train_loss, train_acc = self._run_eval(self._eval_train, self.t_train.T, self._acc_train)

@@ -338,3 +338,36 @@ def test_live_learning_rate_change_keeps_the_position_within_the_epoch():
     assert a.epoch == 1 and a.batches == 5
     a.set_training(TrainingSpec(optimizer=OptimizerSpec("sgd", 0.1), batch_size=25))
     assert a.batch_index == 0
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_full_batch_epochs_match_plain_gradient_steps(shuffle):
+    """A full batch reuses the evaluation's forward pass; every step must still be exact."""
+    from playground.core.optimizers import make_optimizer
+
+    spec = make_spec(batch=250, shuffle=shuffle, optimizer="adam", lr=0.01, hidden=(5, 3))
+    t = Trainer(spec)
+    x, targets = t.x_train[:, :-1], t.head.encode(t.dataset.y_train)
+    ref = t.network.params.copy()
+    opt = make_optimizer(spec.training.optimizer, t.network.weight_mask)
+    probe = Trainer(spec)
+    for epoch in range(6):
+        if epoch == 3:  # a live change between epochs, and weights loaded from outside
+            new = TrainingSpec(optimizer=OptimizerSpec("adam", 0.02), batch_size=250, shuffle=shuffle)
+            t.set_training(new)
+            opt.spec = new.optimizer
+        probe.network.params[...] = ref
+        _, g = probe.network.loss_and_gradient(x, targets)
+        opt.step(ref, g)
+        t.step_epoch()
+        np.testing.assert_allclose(t.network.params, ref, rtol=0, atol=1e-12)
+    state = {f"layers.{i}.{k}": v for i, (w, b) in enumerate(zip(t.network.weights, t.network.biases, strict=True))
+             for k, v in (("weight", w * 0.5), ("bias", b))}
+    t.load_weights(state)
+    ref = t.network.params.copy()
+    opt = make_optimizer(t.spec.training.optimizer, t.network.weight_mask)
+    probe.network.params[...] = ref
+    _, g = probe.network.loss_and_gradient(x, targets)
+    opt.step(ref, g)
+    t.step_epoch()
+    np.testing.assert_allclose(t.network.params, ref, rtol=0, atol=1e-12)
