@@ -90,21 +90,11 @@ class OutputHead:
 
     # ---- forward through the output activation
 
-    def activation_function(self) -> Callable[[Array, Array], Array]:
-        """``f(z, out)`` of the output activation, to bind into a pass."""
-        if self.activation == "softmax":
-            return softmax_into
-        return ACTIVATIONS[self.activation].forward  # tanh, sigmoid or linear
-
     def activation_calls(self, z: Array, out: Array) -> list[Callable[[], object]]:
         """The output activation of ``z`` (k, n) into ``out`` as bound calls."""
         if self.activation == "softmax":
             return [partial(softmax_into, z, out)]
         return ACTIVATIONS[self.activation].forward_calls(z, out)
-
-    def activate_into(self, z: Array, out: Array) -> Array:
-        """Output activation of ``z`` (k, n) into ``out``."""
-        return self.activation_function()(z, out)
 
     # ---- loss and its gradient (feature-major: one column per sample, as the network computes)
 

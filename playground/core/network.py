@@ -155,13 +155,6 @@ class Network:
         run_calls(ws.forward_calls())
         return ws.output.T.copy()
 
-    def forward_all(self, x: np.ndarray) -> list[np.ndarray]:
-        """Every layer's activations: ``[x, a_1, …, a_L]``, each (n, sizes[i]), fresh arrays."""
-        ws = self.workspace(len(x))
-        ws.load_inputs(x)
-        run_calls(ws.forward_calls())
-        return [np.asarray(x, dtype=self.dtype).copy()] + [a.T.copy() for a in ws.acts]
-
     def loss_and_gradient(self, x: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
         """Mean loss and its gradient (flat, like ``params``) on inputs ``x`` (n, in), targets (n, out)."""
         ws = self.workspace(len(x))

@@ -223,31 +223,21 @@ def test_regression_reports_no_accuracy():
     assert np.isnan(t.history.column("train_accuracy")).all()
 
 
-def test_l2_regularisation_shrinks_weights_but_not_biases():
+@pytest.mark.parametrize("kind,rate,penalty_gradient", [
+    ("l2", 0.5, lambda w: w),  # shrinks weights in proportion
+    ("l1", 0.2, np.sign),  # adds the sign of each weight
+])
+def test_regularisation_acts_on_weights_but_not_biases(kind, rate, penalty_gradient):
     spec = ExperimentSpec(
         data=DataSpec(name="xor"), network=NetworkSpec.uniform((4,)),
         training=TrainingSpec(optimizer=OptimizerSpec("sgd", 0.1), batch_size=250, shuffle=False,
-                              regularization="l2", regularization_rate=0.5))
+                              regularization=kind, regularization_rate=rate))
     t = Trainer(spec)
     x, targets = t.x_train[:, :-1], t.head.encode(t.dataset.y_train)
     start = t.network.params.copy()
     _, g = t.network.loss_and_gradient(x, targets)
     t.step_epoch()
-    expected = start - 0.1 * (g + 0.5 * start * t.network.weight_mask)
-    np.testing.assert_allclose(t.network.params, expected, atol=1e-14)
-
-
-def test_l1_regularisation_adds_the_sign_of_each_weight():
-    spec = ExperimentSpec(
-        data=DataSpec(name="xor"), network=NetworkSpec.uniform((4,)),
-        training=TrainingSpec(optimizer=OptimizerSpec("sgd", 0.1), batch_size=250, shuffle=False,
-                              regularization="l1", regularization_rate=0.2))
-    t = Trainer(spec)
-    x, targets = t.x_train[:, :-1], t.head.encode(t.dataset.y_train)
-    start = t.network.params.copy()
-    _, g = t.network.loss_and_gradient(x, targets)
-    t.step_epoch()
-    expected = start - 0.1 * (g + 0.2 * np.sign(start) * t.network.weight_mask)
+    expected = start - 0.1 * (g + rate * penalty_gradient(start) * t.network.weight_mask)
     np.testing.assert_allclose(t.network.params, expected, atol=1e-14)
 
 
