@@ -108,6 +108,19 @@ class Probe:
         self.timer.start()
 
 
+def show_every_view(w: MainWindow) -> None:
+    """Show the window with every live view on screen: the weights and gradient-flow docks
+    (tabbed by default) side by side."""
+    for dock in (w.weights_dock, w.gradient_dock):
+        w.removeDockWidget(dock)
+    w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, w.weights_dock)
+    w.splitDockWidget(w.loss_dock, w.weights_dock, Qt.Orientation.Horizontal)
+    w.splitDockWidget(w.weights_dock, w.gradient_dock, Qt.Orientation.Horizontal)
+    for dock in (w.weights_dock, w.gradient_dock):
+        dock.show()
+    w.show()
+
+
 def run_until(app: QApplication, cond, timeout: float) -> None:
     """Run the real event loop until ``cond()`` or ``timeout`` seconds."""
     deadline = time.perf_counter() + timeout
@@ -135,11 +148,14 @@ def main() -> int:
     app = make_application([])
     w = MainWindow(bench_spec(), settings=QSettings(ini, QSettings.Format.IniFormat))
     w.resize(1600, 1000)
-    w.splitDockWidget(w.weights_dock, w.gradient_dock, Qt.Orientation.Horizontal)  # every view visible
-    w.show()
+    show_every_view(w)
     probe = Probe(w)
     c = w.controller
     run_until(app, lambda: c.last_snapshot is not None, 10)
+    hidden = [type(v).__name__ for v in w.views if v.visibleRegion().isEmpty()]
+    if hidden:
+        print(f"not every view is visible ({', '.join(hidden)}): the figures would flatter", file=sys.stderr)
+        return 1
 
     c.play()
     run_until(app, lambda: c.last_snapshot.epoch >= 200, 30)  # warm-up

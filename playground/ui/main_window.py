@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QSplitter, QStyle, QWidget
 
@@ -31,6 +31,7 @@ from playground.ui import menus, window_settings
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
 from playground.ui.file_actions import APP_TITLE, ProjectFiles
+from playground.ui.paint_watcher import PaintWatcher
 from playground.ui.training import TrainingController
 from playground.ui.widgets.boundary_view import BoundaryView
 from playground.ui.widgets.gradient_flow import GradientFlowView
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self._ack_timer.setSingleShot(True)
         self._ack_timer.setInterval(ACK_FALLBACK_MS)
         self._ack_timer.timeout.connect(self._acknowledge)
+        self._paint_watcher = PaintWatcher(self, self._acknowledge)
 
         self.boundary = BoundaryView()
         self.network_view = NetworkView()
@@ -291,6 +293,7 @@ class MainWindow(QMainWindow):
         self.status.show_metrics(snapshot, self.controller.epochs_per_second)
         # Acknowledge once the window has painted (pyqtgraph renders at paint time), or after a fallback.
         self._ack_pending = True
+        self._paint_watcher.arm()
         self._ack_timer.start()
 
     def _show(self, view: QWidget, snapshot: Snapshot) -> None:
@@ -322,13 +325,8 @@ class MainWindow(QMainWindow):
         if self._ack_pending:
             self._ack_pending = False
             self._ack_timer.stop()
+            self._paint_watcher.disarm()
             self.controller.acknowledge()
-
-    def event(self, event: QEvent) -> bool:  # noqa: D102 - Qt override
-        result = super().event(event)
-        if event.type() == QEvent.Type.UpdateRequest and self._ack_pending:
-            self._acknowledge()
-        return result
 
     def _on_running_changed(self, running: bool) -> None:
         self.play_action.setText("Pause" if running else "Play")

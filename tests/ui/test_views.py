@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from playground.core.snapshot import GridOutput, History, Snapshot, frozen_copy
 from playground.ui import palette
 from playground.ui.widgets.boundary_view import BoundaryView, lighten
-from playground.ui.widgets.gradient_flow import GradientFlowView, smooth_log
+from playground.ui.widgets.gradient_flow import GradientFlowView, sample_rows, smooth_log
 from playground.ui.widgets.loss_plot import LossPlot, format_value
 from playground.ui.widgets.network_view import NetworkView
 from playground.ui.widgets.preview import sample_snapshot
@@ -342,6 +342,44 @@ def test_smoothing_keeps_levels():
     np.testing.assert_allclose(smooth_log(y, 7), y)
     y[10] = 0.0  # no gradient: a gap, not a dive to 1e-12
     assert np.isnan(smooth_log(y, 7)[10])
+
+
+def test_smoothing_columns_each_on_their_own():
+    rng = np.random.default_rng(0)
+    g = 10.0 ** rng.uniform(-6, 0, size=(300, 3))
+    g[40, 1] = 0.0
+    both = smooth_log(g, 9)
+    for i in range(3):
+        np.testing.assert_allclose(both[:, i], smooth_log(g[:, i], 9), rtol=1e-12)
+    # A geometric mean: the smoothed level of a two-level signal lies between its levels in log space.
+    y = np.where(np.arange(100) % 2 == 0, 1e-4, 1e-2)
+    np.testing.assert_allclose(smooth_log(y, 10)[10:90], 1e-3, rtol=1e-9)
+
+
+def test_sampled_rows_cover_the_series_to_its_last_row():
+    assert list(sample_rows(10, 1)) == list(range(10))
+    rows = sample_rows(1001, 40)
+    assert rows[0] == 0 and rows[-1] == 1000
+    assert np.all(np.diff(rows) <= 10)
+    assert len(sample_rows(0, 5)) == 0
+
+
+def test_gradient_flow_draws_a_long_history_as_a_few_hundred_points(qtbot, snapshots):
+    w = make(qtbot, GradientFlowView)
+    s = snapshots["binary"]
+    n = len(s.layer_sizes) - 1
+    m = 5000
+    epochs = np.arange(1, m + 1)
+    norms = np.tile(np.logspace(-3, 0, n), (m, 1)) * np.linspace(2.0, 1.0, m)[:, None]
+    history = dataclasses.replace(s.history, epochs=frozen_copy(epochs), grad_norms=frozen_copy(norms),
+                                  train_loss=frozen_copy(np.ones(m)), test_loss=frozen_copy(np.ones(m)),
+                                  train_accuracy=frozen_copy(np.ones(m)), test_accuracy=frozen_copy(np.ones(m)))
+    w._draw(dataclasses.replace(s, history=history))
+    for i, c in enumerate(w.curves):
+        x, y = c.getData()
+        assert 100 <= len(x) <= 500
+        assert x[0] == 1 and x[-1] == m  # the whole run, to its last epoch
+        np.testing.assert_allclose(10.0**y, np.interp(x, epochs, norms[:, i]), rtol=0.02)  # y: log10 (log axis)
 
 
 # ---------------------------------------------------------------------------- network diagram

@@ -123,6 +123,20 @@ def to_pixmap(rgba: np.ndarray) -> QPixmap:
     return QPixmap.fromImage(QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy())
 
 
+def atlas_pixmaps(rgba: np.ndarray) -> list[QPixmap]:
+    """RGBA thumbnails (n, h, w, 4) uint8 -> n QPixmaps, through one image conversion.
+
+    Converting one strip instead of n little images keeps the UI thread's share of the
+    GIL small (one thumbnail costs ~4 Python → Qt calls instead of ~8).
+    """
+    n, h, w = rgba.shape[:3]
+    if n == 0:
+        return []
+    strip = np.ascontiguousarray(rgba.transpose(1, 0, 2, 3)).reshape(h, n * w, 4)
+    atlas = QPixmap.fromImage(QImage(strip.data, n * w, h, 4 * n * w, QImage.Format.Format_RGBA8888))
+    return [atlas.copy(k * w, 0, w, h) for k in range(n)]
+
+
 def column_pixmaps(s: Snapshot, c: int, size: int) -> list[QPixmap]:
     """Thumbnails of column ``c`` (0 = inputs, last = output) of ``s.grid.neurons`` at ~``size`` samples."""
     a = s.grid.neurons[c]  # type: ignore[union-attr]
@@ -133,7 +147,7 @@ def column_pixmaps(s: Snapshot, c: int, size: int) -> list[QPixmap]:
         return [to_pixmap(thumbnail_rgba(np.asarray(s.grid.output)[:, :, None], size)[0])]  # type: ignore
     # Inputs span very different ranges (x1 to ±6, x1² to 36): scale each to its own max.
     vmax = np.abs(a).max(axis=(0, 1)) if c == 0 else 1.0
-    return [to_pixmap(rgba) for rgba in thumbnail_rgba(a, size, vmax)]
+    return atlas_pixmaps(thumbnail_rgba(a, size, vmax))
 
 
 class Neuron:
@@ -156,20 +170,25 @@ class Neuron:
             self.bias.setPen(QPen(Qt.PenStyle.NoPen))
             self.bias.setZValue(3)
         self.rect = QRectF()
+        self._scale = 1.0
 
     def place(self, x: float, y: float, size: float) -> None:
         self.rect = QRectF(x, y, size, size)
         self.frame.setRect(self.rect.adjusted(-1, -1, 1, 1))
         self.pixmap.setPos(x, y)
         pm = self.pixmap.pixmap()
-        self.pixmap.setScale(size / pm.width() if not pm.isNull() else 1.0)
+        self._scale = size / pm.width() if not pm.isNull() else 1.0
+        self.pixmap.setScale(self._scale)
         if self.bias is not None:
             b = max(3.0, size * 0.2)
             self.bias.setRect(x - b - 2, y + size - b, b, b)
 
     def set_pixmap(self, pm: QPixmap) -> None:
         self.pixmap.setPixmap(pm)
-        self.pixmap.setScale(self.rect.width() / pm.width() if pm.width() else 1.0)
+        scale = self.rect.width() / pm.width() if pm.width() else 1.0
+        if scale != self._scale:  # most frames: same size, one Qt call saved per neuron
+            self._scale = scale
+            self.pixmap.setScale(scale)
 
     def set_bias(self, value: float) -> None:
         """Colour the bias mark by sign, deeper for larger |b| (brush set only when its look changes)."""

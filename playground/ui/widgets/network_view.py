@@ -45,6 +45,7 @@ from playground.ui.widgets.network_items import (
     DiagramView,
     LinkLayer,
     Neuron,
+    atlas_pixmaps,
     column_pixmaps,
     link_looks,
     link_path,
@@ -294,10 +295,11 @@ class NetworkView(QWidget):
             step = max(1, g.resolution // size)
             sub = np.concatenate([g.neurons[c][::step, ::step, :] for c in hidden], axis=2)
             rgba = thumbnail_rgba(sub, sub.shape[0])
+            pixmaps = atlas_pixmaps(rgba)
             start = 0
             for c in hidden:
                 n = len(cols[c])
-                self._set_column(c, [to_pixmap(a) for a in rgba[start:start + n]])
+                self._set_column(c, pixmaps[start:start + n])
                 start += n
         last = len(cols) - 1
         out_size = int(min(24 if len(cols[last]) > 1 else 40, max(8, cols[last][0].rect.width())))
