@@ -50,7 +50,6 @@ from playground.ui.widgets.network_items import (
     link_looks,
     link_path,
     thumbnail_rgba,
-    to_pixmap,
 )
 from playground.ui.widgets.plot_style import header_label
 
