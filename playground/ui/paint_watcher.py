@@ -20,23 +20,25 @@ class PaintWatcher(QObject):
 
     def __init__(self, window: QWidget, after_paint: Callable[[], None]) -> None:
         super().__init__(window)
+        self._window = window
         self._after_paint = after_paint
         self._armed = False
-        self._fired = False
-        window.installEventFilter(self)
 
     def arm(self) -> None:
         """Call ``after_paint`` after the window's next paint."""
-        self._armed = True
+        if not self._armed:
+            self._armed = True
+            # Installed only while armed: a window gets a few hundred events a second, and each
+            # call into Python takes the GIL from the training thread.
+            self._window.installEventFilter(self)
 
     def disarm(self) -> None:
-        self._armed = False
+        if self._armed:
+            self._armed = False
+            self._window.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if self._armed and event.type() == QEvent.Type.UpdateRequest:
-            self._armed = False
-            QTimer.singleShot(0, self, self._fire)
+            self.disarm()
+            QTimer.singleShot(0, self, self._after_paint)
         return False
-
-    def _fire(self) -> None:
-        self._after_paint()

@@ -496,9 +496,9 @@ def test_network_link_image_follows_changes_without_redrawing_every_frame(qtbot,
     flipped = dataclasses.replace(s, weights=tuple(frozen_copy(-x) for x in s.weights))
     w.show_snapshot(flipped)
     assert w._render_timer.isActive()
-    before = w.links._image
+    before = w.links.pixmap().cacheKey()
     qtbot.waitUntil(lambda: not w._render_timer.isActive(), timeout=2000)
-    assert w.links._image is not before
+    assert w.links.pixmap().cacheKey() != before
     assert np.array_equal(w.links.positive[0], s.weights[0] < 0)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsView
+from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsView
 
 from playground.core.snapshot import Snapshot
 from playground.ui import palette
@@ -208,10 +208,12 @@ class Neuron:
         self.bias.setBrush(color)
 
 
-class LinkLayer(QGraphicsItem):
-    """Every link of the network, painted from one cached image; :meth:`render` redraws it.
+class LinkLayer(QGraphicsPixmapItem):
+    """Every link of the network, shown as one pixmap; :meth:`render` redraws it.
 
-    ``paths[layer][j][i]`` is the curve from neuron i of column ``layer`` to neuron j of the next.
+    A plain pixmap item: the view paints it in C++, with no call into Python (each such call
+    takes the GIL from the training thread). ``paths[layer][j][i]`` is the curve from neuron i
+    of column ``layer`` to neuron j of the next.
     """
 
     def __init__(self) -> None:
@@ -221,21 +223,13 @@ class LinkLayer(QGraphicsItem):
         self.positive: list[np.ndarray] = []  # (out, in) bool: the weight's sign
         self.gradient = False
         self._rect = QRectF()
-        self._image = QImage()
         self._pens: dict[tuple[int, bool, bool], QPen] = {}
         self.setZValue(-1)  # opaque: below every other item
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
-        return self._rect
-
-    def paint(self, painter: QPainter, option, widget=None) -> None:
-        if not self._image.isNull():
-            painter.drawImage(self._rect.topLeft(), self._image)
-
     def set_geometry(self, rect: QRectF, paths: list[list[list[QPainterPath]]]) -> None:
         """New size and curves (after a layout); call :meth:`render` to draw them."""
-        self.prepareGeometryChange()
         self._rect = QRectF(rect)
+        self.setPos(self._rect.topLeft())
         self.paths = paths
 
     def set_links(self, levels: list[np.ndarray], positive: list[np.ndarray], gradient: bool) -> bool:
@@ -287,8 +281,9 @@ class LinkLayer(QGraphicsItem):
             painter.setPen(pen)
             painter.drawPath(self.paths[layer][j][i])
         painter.end()
-        self._image = image
-        self.update()
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(device_pixel_ratio)
+        self.setPixmap(pixmap)
         return True
 
 
