@@ -34,12 +34,23 @@ def diverging_lut(steps: int = HEATMAP_STEPS) -> np.ndarray:
     return np.column_stack([np.rint(rgb).astype(np.uint8), np.full(steps, 255, np.uint8)])
 
 
+def lookup_rgba(lut: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """``lut[idx]`` for an RGBA table (steps, 4) uint8 and indices (...,) -> (..., 4) uint8.
+
+    Looked up as one uint32 per pixel (``take``): several times faster than indexing the
+    table's rows, which matters at 30 frames a second on the UI thread.
+    """
+    table = np.ascontiguousarray(lut, dtype=np.uint8).view(np.uint32).ravel()
+    idx = np.asarray(idx)
+    return table.take(idx.ravel()).view(np.uint8).reshape(idx.shape + (4,))
+
+
 def diverging_rgba(values: np.ndarray, vmax: float = 1.0, alpha: int = 255) -> np.ndarray:
     """Map values in [−vmax, vmax] to RGBA uint8 (..., 4) with the diverging palette."""
     lut = diverging_lut()
     v = np.clip(np.nan_to_num(np.asarray(values, dtype=float) / max(vmax, 1e-12)), -1.0, 1.0)
     idx = np.rint((v + 1.0) * 0.5 * (len(lut) - 1)).astype(np.intp)
-    out = lut[idx].copy()
+    out = lookup_rgba(lut, idx)
     out[..., 3] = alpha
     return out
 

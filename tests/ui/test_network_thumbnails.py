@@ -52,3 +52,16 @@ def test_atlas_gives_each_thumbnail_its_own_pixmap(qapp):
             c = img.pixelColor(x, y)
             assert (c.red(), c.green(), c.blue()) == tuple(int(v) for v in rgba[k, y, x, :3])
     assert atlas_pixmaps(rgba[:0]) == []
+
+
+def test_lookup_rgba_is_row_indexing():
+    rng = np.random.default_rng(5)
+    lut = rng.integers(0, 256, size=(256, 4), dtype=np.uint8)
+    for shape in ((7,), (30, 40), (3, 5, 6)):
+        idx = rng.integers(0, 256, size=shape)
+        got = palette.lookup_rgba(lut, idx)
+        np.testing.assert_array_equal(got, lut[idx])
+        assert got.dtype == np.uint8 and got.shape == shape + (4,)
+    got = palette.lookup_rgba(lut, np.array([[1, 2], [3, 4]]).T)  # any memory layout of the indices
+    np.testing.assert_array_equal(got, lut[np.array([[1, 2], [3, 4]]).T])
+    np.testing.assert_array_equal(palette.lookup_rgba(lut, np.intp(3)), lut[3])  # a single index

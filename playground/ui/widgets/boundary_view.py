@@ -140,7 +140,7 @@ class BoundaryView(QWidget):
         else:
             v = np.clip(np.nan_to_num(out), -1.0, 1.0)  # regression may overshoot; NaN shows as 0
         idx = np.rint((v + 1.0) * 0.5 * (len(self._lut) - 1)).astype(np.intp)
-        return self._lut[idx]
+        return palette.lookup_rgba(self._lut, idx)
 
     def hover_text_at(self, x: float, y: float) -> str:
         """What the header shows with the mouse at data coordinates (x, y)."""

@@ -30,7 +30,6 @@ _T = np.linspace(0.0, 1.0, 65)
 BEZIER_X = 1.5 * _T * (1 - _T) + _T**3
 BEZIER_Y = 3 * _T**2 - 2 * _T**3
 _DIVERGING = palette.diverging_lut()
-_DIVERGING_U32 = np.ascontiguousarray(_DIVERGING).view(np.uint32).ravel()  # one RGBA pixel per entry
 
 
 def link_levels(values: np.ndarray, scale: float) -> np.ndarray:
@@ -96,8 +95,7 @@ def link_path(p0: QPointF, p1: QPointF) -> QPainterPath:
 def thumbnail_rgba(a: np.ndarray, size: int, vmax: float | np.ndarray = 1.0) -> np.ndarray:
     """Neuron outputs (N, N, n) -> RGBA (n, r, r, 4) uint8, r ≈ ``size``, top row first, for QImage.
 
-    ``vmax`` (scalar or (n,)) maps to full colour; values beyond it are clipped. The colour
-    table is looked up as one uint32 per pixel (``take``), six times faster than indexing its rows.
+    ``vmax`` (scalar or (n,)) maps to full colour; values beyond it are clipped.
     """
     step = max(1, a.shape[0] // max(size, 1))
     v = np.ascontiguousarray(a[::-step, ::step, :].transpose(2, 0, 1), dtype=np.float32)  # rows: top first
@@ -108,7 +106,7 @@ def thumbnail_rgba(a: np.ndarray, size: int, vmax: float | np.ndarray = 1.0) -> 
     v *= 0.5 * (len(_DIVERGING) - 1)
     v += 0.5
     idx = v.astype(np.intp)
-    return _DIVERGING_U32.take(idx).view(np.uint8).reshape(idx.shape + (4,))
+    return palette.lookup_rgba(_DIVERGING, idx)
 
 
 def class_rgba(p: np.ndarray, k: int, size: int) -> np.ndarray:

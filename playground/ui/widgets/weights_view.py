@@ -188,7 +188,7 @@ class WeightsView(QWidget):
     def _rgba(self, values: np.ndarray) -> np.ndarray:
         """Values (...,) -> RGBA (..., 4) uint8 on the ±vmax diverging scale (the palette's, table cached)."""
         v = np.clip(np.nan_to_num(np.asarray(values, dtype=float) / self.vmax), -1.0, 1.0)
-        return self._lut[((v + 1.0) * (0.5 * (len(self._lut) - 1)) + 0.5).astype(np.intp)]
+        return palette.lookup_rgba(self._lut, ((v + 1.0) * (0.5 * (len(self._lut) - 1)) + 0.5).astype(np.intp))
 
     def clear(self) -> None:
         """Remove every plot."""
