@@ -29,7 +29,7 @@ from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, TrainingSpec  # noqa: E402
-from playground.ui.app import configure_interpreter, make_application  # noqa: E402
+from playground.ui.app import collect_garbage_on_this_thread, configure_interpreter, make_application  # noqa: E402
 from playground.ui.main_window import MainWindow  # noqa: E402
 
 PROBE_MS = 5
@@ -147,6 +147,7 @@ def main() -> int:
     configure_interpreter()
     app = make_application([])
     w = MainWindow(bench_spec(), settings=QSettings(ini, QSettings.Format.IniFormat))
+    collector = collect_garbage_on_this_thread()  # as the app does
     w.resize(1600, 1000)
     show_every_view(w)
     probe = Probe(w)
@@ -178,6 +179,7 @@ def main() -> int:
     done = c.last_snapshot.epoch - e0
     w.setWindowModified(False)  # no "save changes?" question: the benchmark closes offscreen
     w.close()
+    collector.timer.stop()
     os.remove(ini) if os.path.exists(ini) else None
 
     rows = [

@@ -68,15 +68,27 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
     if play:
         QTimer.singleShot(0, window.controller.play)
     previous = _close_on_interrupt(window)
-    # Python's cyclic garbage collector may otherwise run in the worker thread, or in the middle
-    # of a paint, and delete Qt objects there (a crash); collect on a timer in this thread instead.
-    collector = GarbageCollector(interval=1.0)
+    collector = collect_garbage_on_this_thread()
     try:
         return app.exec()
     finally:
         collector.timer.stop()
         gc.enable()
         signal.signal(signal.SIGINT, previous)
+
+
+def collect_garbage_on_this_thread() -> GarbageCollector:
+    """Turn automatic cyclic garbage collection off and collect on a 1 s timer in this (the UI) thread.
+
+    Python's collector may otherwise run in the worker thread, or in the middle of a paint, and
+    delete Qt objects there (a crash). Stop the returned collector's ``timer`` and ``gc.enable()``
+    to undo. Call it once the window is built: what exists by then (modules, the window's
+    widgets) is frozen out of later collections, which then take a few milliseconds instead of
+    tens (each one holds the GIL, and the event loop, while it runs).
+    """
+    gc.collect()
+    gc.freeze()
+    return GarbageCollector(interval=1.0)
 
 
 def _close_on_interrupt(window: MainWindow):

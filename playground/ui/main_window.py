@@ -37,6 +37,7 @@ from playground.ui.widgets.boundary_view import BoundaryView
 from playground.ui.widgets.gradient_flow import GradientFlowView
 from playground.ui.widgets.loss_plot import LossPlot
 from playground.ui.widgets.network_view import NetworkView
+from playground.ui.widgets.plot_style import DrawTurns
 from playground.ui.widgets.training_panel import describe_training_change
 from playground.ui.widgets.transport import TransportBar
 from playground.ui.widgets.weights_view import WeightsView
@@ -89,6 +90,10 @@ class MainWindow(QMainWindow):
         self.gradient_view = GradientFlowView()
         self._stale_views: set[QWidget] = set()  # hidden views that missed snapshots
         self.views = (self.boundary, self.network_view, self.loss_plot, self.weights_view, self.gradient_view)
+        turns = DrawTurns()  # the secondary views draw in different frames, never all in one
+        for view in self.views:
+            if hasattr(view, "throttle"):
+                view.throttle.turns = turns
 
         self._make_actions()
         self.transport = TransportBar([self.play_action, self.step_action, self.step_batch_action,

@@ -35,7 +35,7 @@ _EXPLANATION = (
     "with large weights they can also explode. ReLU, good initialisation or Adam help."
 )
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
-MAX_FPS = 10
+MAX_FPS = 6
 _FLOOR = 1e-12  # norms below this (exact zeros: dead layers) are not drawn on the log axis
 _VANISHING_RATIO = 1e-2
 #: Lines are smoothed over len(history) / SMOOTHING_POINTS rows (hover shows the raw values).

@@ -30,7 +30,7 @@ from playground.ui.widgets.plot_style import (
 )
 
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
-MAX_FPS = 15
+MAX_FPS = 10
 _AXIS_WIDTH = 52  # both plots' left axes equally wide, so their epochs line up
 
 

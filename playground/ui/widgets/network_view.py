@@ -55,7 +55,7 @@ from playground.ui.widgets.plot_style import header_label
 
 _HINT = "hover a neuron or a link"
 #: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
-LINK_RENDERS_PER_SECOND = 5
+LINK_RENDERS_PER_SECOND = 3
 _GRADIENT_TIP = ("Links sized by how strongly the loss pulls on each weight (|∂L/∂w| of the last mini-batch, "
                  "log scale 1e-5 … 1); blue: a descent step raises the weight, orange: lowers it. "
                  "Each layer's gradient norm is under its column.")

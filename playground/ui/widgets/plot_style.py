@@ -84,29 +84,43 @@ def set_range_if_changed(plot: pg.PlotItem, x: tuple[float, float] | None = None
         vb.setYRange(*y, padding=0)
 
 
+class DrawTurns:
+    """Shared by the throttles of one window: their draws come at least ``gap`` seconds apart.
+
+    Each secondary view costs the UI thread several milliseconds a draw; spread over different
+    frames instead of piling up in one, no frame keeps the event loop (and the GIL) long.
+    """
+
+    def __init__(self, gap: float = 0.025) -> None:
+        self.gap = gap
+        self.last = -math.inf
+
+
 class Throttle(QObject):
     """Calls ``draw(value)`` at most ``max_fps`` times a second, always ending with the latest value.
 
     A value that comes too soon is held and drawn by a timer when its turn comes (a newer one
     replaces it): the secondary views need no 30 frames a second, and every frame they skip
-    leaves the GIL to the training thread. ``max_fps=None`` draws every value at once.
+    leaves the GIL to the training thread. ``max_fps=None`` draws every value at once. With
+    ``turns`` set, a draw also waits until the other throttles sharing it have had their gap.
     """
 
     def __init__(self, draw: Callable[[Any], None], max_fps: float | None, parent: QObject) -> None:
         super().__init__(parent)
         self.draw = draw
         self.max_fps = max_fps
+        self.turns: DrawTurns | None = None
         self._pending: Any = None
         self._last = -math.inf
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.flush)
+        self._timer.timeout.connect(self._on_timer)
 
     def __call__(self, value: Any) -> None:
         if self.max_fps is None:
             self._draw(value)
             return
-        wait = self._last + 1.0 / self.max_fps - time.monotonic()
+        wait = self._wait()
         if wait <= 0 and not self._timer.isActive():
             self._draw(value)
             return
@@ -126,6 +140,22 @@ class Throttle(QObject):
         self._timer.stop()
         self._pending = None
 
+    def _wait(self) -> float:
+        """Seconds until this throttle may draw (≤ 0: now)."""
+        due = self._last + 1.0 / self.max_fps if self.max_fps else -math.inf
+        if self.turns is not None:
+            due = max(due, self.turns.last + self.turns.gap)
+        return due - time.monotonic()
+
+    def _on_timer(self) -> None:
+        wait = self._wait()
+        if wait > 0.001 and self._pending is not None:  # another view took this turn: wait for the next
+            self._timer.start(max(1, int(wait * 1000)))
+            return
+        self.flush()
+
     def _draw(self, value: Any) -> None:
         self._last = time.monotonic()
+        if self.turns is not None:
+            self.turns.last = self._last
         self.draw(value)

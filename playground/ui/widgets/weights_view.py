@@ -23,7 +23,7 @@ from playground.ui import palette
 from playground.ui.widgets.plot_style import AXIS, TEXT, Throttle, header_label, nice_ceiling, style_plot
 
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
-MAX_FPS = 10
+MAX_FPS = 6
 _HINT = "hover a cell to read its weight"
 
 
