@@ -91,9 +91,9 @@ class MainWindow(QMainWindow):
         self._stale_views: set[QWidget] = set()  # hidden views that missed snapshots
         self.views = (self.boundary, self.network_view, self.loss_plot, self.weights_view, self.gradient_view)
         turns = DrawTurns()  # the secondary views draw in different frames, never all in one
-        for view in self.views:
-            if hasattr(view, "throttle"):
-                view.throttle.turns = turns
+        for throttle in (self.loss_plot.throttle, self.weights_view.throttle, self.gradient_view.throttle,
+                         self.network_view.link_throttle):
+            throttle.turns = turns
 
         self._make_actions()
         self.transport = TransportBar([self.play_action, self.step_action, self.step_batch_action,

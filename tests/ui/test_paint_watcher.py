@@ -85,11 +85,32 @@ def test_the_window_acknowledges_a_snapshot_after_painting_it(qtbot, tmp_path):
     window.show()
     qtbot.waitUntil(lambda: window.controller.last_snapshot is not None, timeout=5000)
     window._ack_timer.setInterval(60_000)  # no fallback: only the paint can acknowledge in time
-    calls: list[str] = []
-    original = window.controller.acknowledge
-    window.controller.acknowledge = lambda: (calls.append("ack"), original())[1]
     window.controller.step_epoch()
-    qtbot.waitUntil(lambda: window.controller.last_snapshot.epoch == 1 and bool(calls), timeout=5000)
+    qtbot.waitUntil(lambda: window.controller.last_snapshot.epoch == 1, timeout=5000)
+    qtbot.waitUntil(lambda: not window._ack_pending, timeout=2000)  # acknowledged after its paint
     assert not window._ack_timer.isActive()
     window.setWindowModified(False)
     window.close()
+
+
+def test_throttles_sharing_turns_never_draw_in_the_same_frame(qtbot):
+    import time
+    from itertools import pairwise
+
+    from PySide6.QtCore import QObject
+
+    from playground.ui.widgets.plot_style import DrawTurns, Throttle
+
+    parent = QObject()
+    turns = DrawTurns(gap=0.05)
+    drawn: list[tuple[str, float]] = []
+    throttles = [Throttle(lambda v, n=name: drawn.append((n, time.monotonic())), 100, parent) for name in "abc"]
+    for t in throttles:
+        t.turns = turns
+    for t in throttles:
+        t("x")  # all three at once: the first draws, the others wait their turn
+    assert [n for n, _ in drawn] == ["a"]
+    qtbot.waitUntil(lambda: len(drawn) == 3, timeout=2000)
+    times = [t for _, t in drawn]
+    assert all(b - a >= 0.045 for a, b in pairwise(times))
+    assert sorted(n for n, _ in drawn) == ["a", "b", "c"]

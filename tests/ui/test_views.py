@@ -495,9 +495,9 @@ def test_network_link_image_follows_changes_without_redrawing_every_frame(qtbot,
     w._render_links()  # just drawn: the next change waits for the timer
     flipped = dataclasses.replace(s, weights=tuple(frozen_copy(-x) for x in s.weights))
     w.show_snapshot(flipped)
-    assert w._render_timer.isActive()
+    assert w.link_throttle._timer.isActive()
     before = w.links.pixmap().cacheKey()
-    qtbot.waitUntil(lambda: not w._render_timer.isActive(), timeout=2000)
+    qtbot.waitUntil(lambda: not w.link_throttle._timer.isActive(), timeout=2000)
     assert w.links.pixmap().cacheKey() != before
     assert np.array_equal(w.links.positive[0], s.weights[0] < 0)
 

@@ -18,11 +18,10 @@ pixmaps are replaced, and the cached link image is redrawn (at most
 
 from __future__ import annotations
 
-import time
 from itertools import pairwise
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -51,7 +50,7 @@ from playground.ui.widgets.network_items import (
     link_path,
     thumbnail_rgba,
 )
-from playground.ui.widgets.plot_style import header_label
+from playground.ui.widgets.plot_style import Throttle, header_label
 
 _HINT = "hover a neuron or a link"
 #: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
@@ -94,10 +93,8 @@ class NetworkView(QWidget):
         layout.addWidget(self.view, 1)
         self._show_gradients = False
         self._snapshot: Snapshot | None = None
-        self._last_render = 0.0
-        self._render_timer = QTimer(self)
-        self._render_timer.setSingleShot(True)
-        self._render_timer.timeout.connect(self._render_links)
+        # The link image takes its turn with the window's other throttled drawings (see DrawTurns).
+        self.link_throttle = Throttle(lambda _: self._render_links(), LINK_RENDERS_PER_SECOND, self)
         self._reset_items()
 
     # ------------------------------------------------------------------ public
@@ -261,18 +258,13 @@ class NetworkView(QWidget):
                 self.grad_labels[c + 1].setText(f"‖∇W‖ {g:.2g}")
                 self._place_grad_label(c + 1)
         levels, positive, uniform = link_looks(s, gradient)
-        if not self.links.set_links(levels, positive, uniform):
-            return
-        wait = self._last_render + 1.0 / LINK_RENDERS_PER_SECOND - time.monotonic()
-        if wait <= 0:
-            self._render_links()
-        elif not self._render_timer.isActive():
-            self._render_timer.start(int(wait * 1000) + 1)
+        if self.links.set_links(levels, positive, uniform):
+            self.link_throttle(True)
 
     def _render_links(self) -> None:
-        self._render_timer.stop()
+        """Redraw the link image now (a held throttled redraw is then not needed)."""
         if self.links.render(self.view.devicePixelRatioF()):
-            self._last_render = time.monotonic()
+            self.link_throttle.note_drawn()
 
     def _update_biases(self, s: Snapshot) -> None:
         for c, b in enumerate(s.biases, start=1):

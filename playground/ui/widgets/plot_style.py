@@ -140,6 +140,14 @@ class Throttle(QObject):
         self._timer.stop()
         self._pending = None
 
+    def note_drawn(self) -> None:
+        """Count a draw made directly (not through this throttle) as this throttle's latest."""
+        self._timer.stop()
+        self._pending = None
+        self._last = time.monotonic()
+        if self.turns is not None:
+            self.turns.last = self._last
+
     def _wait(self) -> float:
         """Seconds until this throttle may draw (≤ 0: now)."""
         due = self._last + 1.0 / self.max_fps if self.max_fps else -math.inf
@@ -155,7 +163,5 @@ class Throttle(QObject):
         self.flush()
 
     def _draw(self, value: Any) -> None:
-        self._last = time.monotonic()
-        if self.turns is not None:
-            self.turns.last = self._last
+        self.note_drawn()
         self.draw(value)
