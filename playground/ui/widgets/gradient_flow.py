@@ -215,6 +215,8 @@ class GradientFlowView(QWidget):
             # Thin and already sampled to a few hundred points (see sample_rows): fast to draw.
             c = self.plot.plot(pen=pg.mkPen(color, width=1), name=name, connect="finite")
             self.curves.append(c)
+        # Two columns: a short box that fits above the lines (they start high and fall), not over them.
+        self.legend.setColumnCount(2 if n > 3 else 1)
         self._brushes = [pg.mkBrush(c) for c in colors]
         labels = ["out" if i == n - 1 else str(i + 1) for i in range(n)]
         self.bars_plot.getAxis("bottom").setTicks([list(enumerate(labels)), []])
