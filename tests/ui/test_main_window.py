@@ -279,3 +279,18 @@ def test_hidden_views_are_drawn_when_shown(qtbot, window, monkeypatch):
     assert calls == []
     window.gradient_dock.raise_()
     qtbot.waitUntil(lambda: calls == [1], timeout=2000)
+
+
+def test_the_experiment_panel_fits_the_screen_with_adamws_settings(qtbot, tmp_path):
+    """At the window's size on a 1600 × 1000 screen, two hidden layers and AdamW (four settings of
+    its own) need no scrolling in the Experiment panel."""
+    spec = ExperimentSpec(data=DataSpec(name="spiral"), network=NetworkSpec.uniform((8, 8), "tanh"),
+                          training=TrainingSpec(optimizer=OptimizerSpec(name="adamw")))
+    w = make_window(qtbot, tmp_path, spec)
+    try:
+        w.resize(1520, 950)
+        settle(qtbot, w)
+        assert w.experiment.training.shown_settings() == {"beta1", "beta2", "epsilon", "weight_decay"}
+        assert w.experiment.dock.widget().verticalScrollBar().maximum() == 0
+    finally:
+        w.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from playground.core.losses import LOSS_LABELS, LOSS_TOOLTIPS
 from playground.core.optimizers import OPTIMIZER_LABELS, OPTIMIZER_TOOLTIPS
@@ -43,6 +43,15 @@ def _rate_combo(steps: tuple[float, ...], tip: str) -> QComboBox:
         combo.addItem(format_number(v), v)
     combo.setToolTip(tip)
     return combo
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    """Widgets side by side in one form row; combo boxes share the room."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        row.addWidget(w, 1 if isinstance(w, (QComboBox, QSpinBox)) else 0)
+    return row
 
 
 class TrainingPanel(QWidget):
@@ -103,22 +112,24 @@ class TrainingPanel(QWidget):
         self.regularization_rate.activated.connect(lambda _: self._on_reg_rate_entered())
         self.regularization_rate.lineEdit().editingFinished.connect(self._on_reg_rate_entered)
 
-        self.shuffle = QCheckBox("Shuffle every epoch")
-        self.shuffle.setToolTip("Visit the training points in a new random order every epoch.")
+        self.shuffle = QCheckBox("shuffle")
+        self.shuffle.setToolTip("Shuffle every epoch: visit the training points in a new random order each time.")
         self.shuffle.toggled.connect(lambda on: self._change(shuffle=on))
 
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setVerticalSpacing(4)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Loss", self.loss)
         form.addRow("Optimizer", self.optimizer)
         form.addRow("Learning rate", self.learning_rate)
         for setting in OPTIMIZER_SETTINGS:
             form.addRow(setting.label, self.optimizer_settings[setting.field])
-        form.addRow("Batch size", self.batch_size)
-        form.addRow("Regularization", self.regularization)
-        form.addRow("Rate", self.regularization_rate)
-        form.addRow(self.shuffle)
+        # Paired rows: the panel then fits a 1000-px-high screen even with AdamW's four settings shown.
+        form.addRow("Batch size", _row(self.batch_size, self.shuffle))
+        rate_label = QLabel("rate")
+        rate_label.setToolTip(self.regularization_rate.toolTip())
+        form.addRow("Regularization", _row(self.regularization, rate_label, self.regularization_rate))
         self._form = form
         self.set_training(self._training, problem)
 
