@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -527,3 +528,31 @@ def test_live_plots_keep_their_range_while_it_still_fits(qtbot, snapshots):
         assert changes == [], f"{cls.__name__} re-ranged for an epoch that still fits"
         x0, x1 = w.plot.getPlotItem().getViewBox().viewRange()[0]
         assert x0 < 0 < h.epochs[-1] <= x1
+
+
+def test_epoch_axis_grows_with_room_ahead_and_rarely_changes():
+    from playground.ui.widgets.plot_style import EpochAxis
+
+    axis = EpochAxis()
+    ends = []
+    for k in range(1, 201):  # 20 s of a run at 1,000 epochs/s, drawn 10 times a second
+        t, epoch = 0.1 * k, 100.0 * k
+        end = axis.update(epoch, now=t)
+        assert epoch <= end <= 2.5 * (epoch + 1000.0 * EpochAxis.LOOKAHEAD)  # the data fits, little empty room
+        ends.append(end)
+    changes = sum(a != b for a, b in pairwise(ends))
+    assert changes <= 12  # about every two seconds (at every nice step it would be ~20)
+    assert axis.rate == pytest.approx(1000.0)
+
+
+def test_epoch_axis_starts_over_for_a_new_run_and_ignores_pauses():
+    from playground.ui.widgets.plot_style import EpochAxis
+
+    axis = EpochAxis()
+    for k in range(1, 50):
+        axis.update(100.0 * k, now=0.1 * k)
+    assert axis.update(30.0, now=5.0) == 30.0  # reset: back to the data's own size (nice 30)
+    assert axis.rate == 0.0
+    axis.update(60.0, now=5.1)
+    assert axis.update(50_060.0, now=60.0) <= 60_000  # a file opened later: no made-up rate from the jump
+    assert axis.update(50_060.0, now=61.0) == axis.end  # paused: nothing moves

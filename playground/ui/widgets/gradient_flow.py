@@ -18,9 +18,9 @@ from playground.core.snapshot import History, Snapshot
 from playground.ui import palette
 from playground.ui.widgets.plot_style import (
     TEXT,
+    EpochAxis,
     Throttle,
     header_label,
-    nice_ceiling,
     padded,
     set_range_if_changed,
     style_plot,
@@ -96,6 +96,9 @@ class GradientFlowView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.throttle = Throttle(self._draw, MAX_FPS, self)
+        self._epoch_axis = EpochAxis()
+        self._decades: tuple[float, float] | None = None  # log10 range of the norm axis in this run
+        self._decades_epoch = 0.0
         self._history: History | None = None
         self._latest = "no gradients yet"
         self.curves: list[pg.PlotDataItem] = []
@@ -106,6 +109,7 @@ class GradientFlowView(QWidget):
         self.plot.setLogMode(y=True)
         self.plot.setLabel("bottom", "epoch", color=TEXT)
         self.plot.setLabel("left", "‖∂L/∂W‖", color=TEXT)
+        self.plot.getAxis("left").setWidth(52)  # fixed: labels of new decades never re-lay the plots out
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=TEXT,
                                           brush=(255, 255, 255, 200))
 
@@ -173,8 +177,13 @@ class GradientFlowView(QWidget):
         pos = g[np.isfinite(g) & (g > _FLOOR)]
         lo, hi = (float(np.floor(np.log10(pos.min()))), float(np.ceil(np.log10(pos.max())))) if pos.size \
             else (-3.0, 0.0)
-        set_range_if_changed(self.plot.getPlotItem(), x=padded(0.0, nice_ceiling(max(last, 10.0))),
-                             y=padded(lo, max(hi, lo + 1.0)))
+        end = self._epoch_axis.update(last)
+        if self._decades is not None and last >= self._decades_epoch:
+            # Only widened within a run: the thinned history may drop and regain an extreme
+            # sample, and each flip would re-tick the axes (the slowest thing this view draws).
+            lo, hi = min(lo, self._decades[0]), max(hi, self._decades[1])
+        self._decades, self._decades_epoch = (lo, hi), last
+        set_range_if_changed(self.plot.getPlotItem(), x=padded(0.0, end), y=padded(lo, max(hi, lo + 1.0)))
 
     def clear(self) -> None:
         """Remove every curve and bar."""

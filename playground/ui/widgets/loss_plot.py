@@ -21,6 +21,7 @@ from playground.core.snapshot import History, Snapshot
 from playground.ui import palette
 from playground.ui.widgets.plot_style import (
     TEXT,
+    EpochAxis,
     Throttle,
     header_label,
     nice_ceiling,
@@ -89,6 +90,7 @@ class LossPlot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.throttle = Throttle(self._draw, MAX_FPS, self)
+        self._epoch_axis = EpochAxis()
         self._history: History | None = None
         self._latest = "no training yet"
         self._hover_index: int | None = None
@@ -182,7 +184,7 @@ class LossPlot(QWidget):
             return
         last = float(h.epochs[-1]) if len(h.epochs) else 0.0
         y = loss_range(np.concatenate([h.train_loss, h.test_loss]), self._log)
-        set_range_if_changed(self.plot.getPlotItem(), x=padded(0.0, nice_ceiling(max(last, 10.0))), y=padded(*y))
+        set_range_if_changed(self.plot.getPlotItem(), x=padded(0.0, self._epoch_axis.update(last)), y=padded(*y))
         acc = 100.0 * np.concatenate([h.train_accuracy, h.test_accuracy])
         acc = acc[np.isfinite(acc)]
         if acc.size:
