@@ -16,6 +16,7 @@ layers of 8 tanh neurons, batch 10, trained at maximum speed:
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import subprocess
 import sys
@@ -180,6 +181,8 @@ def main() -> int:
     w.setWindowModified(False)  # no "save changes?" question: the benchmark closes offscreen
     w.close()
     collector.timer.stop()
+    gc.unfreeze()
+    gc.enable()
     os.remove(ini) if os.path.exists(ini) else None
 
     rows = [

@@ -37,10 +37,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def open_window(project: str | None = None) -> tuple[MainWindow, str]:
-    """A main window for ``project`` (or the default experiment) and a note for the status bar."""
+def open_window(project: str | None = None, play: bool = False) -> tuple[MainWindow, str]:
+    """A main window for ``project`` (or the default experiment) and a note for the status bar
+    (``play``: training is about to start)."""
     if project is None:
-        return MainWindow(), "Ready: press Space to train"
+        return MainWindow(), "Training: press Space to pause" if play else "Ready: press Space to train"
     try:
         opened = read_project(project)
     except ProjectError as exc:  # any unreadable file: say why (the message names it), open the default
@@ -62,7 +63,7 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
     """
     configure_interpreter()
     app = make_application(argv)
-    window, note = open_window(project)
+    window, note = open_window(project, play)
     window.show()
     window.status.note(note)
     if play:
@@ -73,6 +74,7 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
         return app.exec()
     finally:
         collector.timer.stop()
+        gc.unfreeze()
         gc.enable()
         signal.signal(signal.SIGINT, previous)
 
@@ -81,8 +83,8 @@ def collect_garbage_on_this_thread() -> GarbageCollector:
     """Turn automatic cyclic garbage collection off and collect on a 1 s timer in this (the UI) thread.
 
     Python's collector may otherwise run in the worker thread, or in the middle of a paint, and
-    delete Qt objects there (a crash). Stop the returned collector's ``timer`` and ``gc.enable()``
-    to undo. Call it once the window is built: what exists by then (modules, the window's
+    delete Qt objects there (a crash). Stop the returned collector's ``timer``, ``gc.unfreeze()``
+    and ``gc.enable()`` to undo. Call it once the window is built: what exists by then (modules, the window's
     widgets) is frozen out of later collections, which then take a few milliseconds instead of
     tens (each one holds the GIL, and the event loop, while it runs).
     """

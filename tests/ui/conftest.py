@@ -40,4 +40,5 @@ def garbage_collected_between_tests_only():
 @pytest.fixture(autouse=True)
 def collect_garbage_after_test(garbage_collected_between_tests_only):
     yield
+    gc.disable()  # again: a test of ``app.run`` turns it back on as the app does when it ends
     gc.collect()

@@ -51,6 +51,7 @@ def test_run_shows_the_window_autoplays_and_returns_zero(qtbot, tmp_path):
         timer.stop()
         sys.setswitchinterval(interval)
     assert seen and seen[0][0] is True  # training had started
+    assert seen[0][1].startswith("Training")  # and the status bar said so
     app = QApplication.instance()
     assert (app.applicationName(), app.organizationName()) == (APP_NAME, ORG_NAME)
 
@@ -115,3 +116,22 @@ def test_loaded_custom_points_are_kept_until_a_generator_is_picked(qtbot, tmp_pa
         assert panel.noise.isEnabled()
     finally:
         w.close()
+
+
+def test_garbage_is_collected_on_the_ui_thread_only_and_start_up_objects_are_frozen(qtbot):
+    import gc
+
+    from playground.ui.app import collect_garbage_on_this_thread
+
+    was_enabled = gc.isenabled()
+    collector = collect_garbage_on_this_thread()
+    try:
+        assert not gc.isenabled()  # no collection in whichever thread happens to allocate
+        assert gc.get_freeze_count() > 0  # what exists now is left out of every later collection
+        assert collector.timer.isActive()
+    finally:
+        collector.timer.stop()
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+    assert gc.get_freeze_count() == 0
