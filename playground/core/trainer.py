@@ -144,6 +144,10 @@ class Trainer:
         self.batches = 0
         self.batch_index = 0  # next batch within the current epoch
         self.grad.fill(0.0)
+        # The last mini-batch's mean weight gradients (out, in) per layer as restored from a saved
+        # state (``set_state``): shown until this trainer runs a batch of its own.
+        self.restored_gradients: list[np.ndarray] | None = None
+        self._restored_at = 0
         self.history = MetricHistory(self.network.n_layers)
         self._compile()
         self._metrics = self._evaluate()
@@ -357,8 +361,17 @@ class Trainer:
         return {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss,
                 "train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy}
 
+    def _restored(self) -> list[np.ndarray] | None:
+        """The restored gradients while no batch has run since ``set_state``, else None."""
+        if self.restored_gradients is not None and self.batches != self._restored_at:
+            self.restored_gradients = None
+        return self.restored_gradients
+
     def grad_norms(self) -> np.ndarray:
         """(n_layers,) L2 norm of each layer's mean weight gradient in the last mini-batch."""
+        restored = self._restored()
+        if restored is not None:
+            return np.array([np.sqrt(np.sum(g * g)) for g in restored])
         g = self.grad * self.network.weight_mask
         scale = self._batch_grad_scale[self._last_batch] if self.batches else 1.0
         return scale * np.sqrt(np.add.reduceat(g * g, self.network.offsets[:-1]))
@@ -367,6 +380,9 @@ class Trainer:
         """(out, in) per layer: the mean weight gradient of the last mini-batch (new arrays)."""
         # The grad buffer may still hold the summed gradient (the optimizer folds 1/rows in):
         # the same scale as grad_norms turns it into the mean.
+        restored = self._restored()
+        if restored is not None:
+            return [g.copy() for g in restored]
         scale = self._batch_grad_scale[self._last_batch] if self.batches else 1.0
         return [scale * b[:, :-1] for b in self.network.block_views(self.grad)]
 

@@ -18,11 +18,14 @@ if TYPE_CHECKING:
 
 
 def get_state(trainer: Trainer) -> dict[str, Any]:
-    """Copies of the weights, optimizer state, shuffle RNG state, counters and history.
+    """Copies of the weights, optimizer state, shuffle RNG state, counters, history and the last
+    mini-batch's mean weight gradients (``gradients``: ``layers.{i}.weight`` (out, in), so that
+    a reopened run shows them before its next step).
 
     Arrays are copies; the rest is JSON-able (``shuffle_rng`` is numpy's bit-generator state).
     """
     return {
+        "gradients": {f"layers.{i}.weight": g for i, g in enumerate(trainer.weight_gradients())},
         "epoch": trainer.epoch,
         "batches": trainer.batches,
         "batch_index": trainer.batch_index,
@@ -42,6 +45,25 @@ def _whole(state: dict, key: str, lo: int, hi: int | None = None) -> int:
     if value < lo or (hi is not None and value > hi):
         raise ValueError(f"training state's {key} is out of range: {value}")
     return int(value)
+
+
+def _gradients(value: Any, net) -> list[np.ndarray]:
+    """Saved mean weight gradients, checked: one finite (out, in) array per layer."""
+    if not isinstance(value, dict):
+        raise ValueError("training state's gradients must be a mapping")
+    out = []
+    for i, blk in enumerate(net.blocks):
+        key = f"layers.{i}.weight"
+        if key not in value:
+            raise ValueError(f"training state's gradients: {key} is missing")
+        g = np.asarray(value[key], dtype=np.float64)
+        if g.shape != blk[:, :-1].shape:
+            raise ValueError(f"training state's gradients: {key} has shape {g.shape}, "
+                             f"the network needs {blk[:, :-1].shape}")
+        if not np.isfinite(g).all():
+            raise ValueError(f"training state's gradients: {key} contains NaN or infinity")
+        out.append(g.copy())
+    return out
 
 
 def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
@@ -73,6 +95,9 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
             rng.bit_generator.state = state["shuffle_rng"]
         except (TypeError, ValueError, KeyError) as exc:
             raise ValueError(f"training state's shuffle_rng is not a valid generator state ({exc})") from None
+    gradients = None
+    if state.get("gradients") is not None:
+        gradients = _gradients(state["gradients"], net)
     order = None
     if batch_index and trainer.spec.training.shuffle and state.get("epoch_order") is not None:
         order = np.asarray(state["epoch_order"])
@@ -85,6 +110,7 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
     trainer.optimizer = optimizer
     trainer.epoch, trainer.batches, trainer.batch_index, trainer.init_count = epoch, batches, batch_index, init_count
     trainer.history = history
+    trainer.restored_gradients, trainer._restored_at = gradients, batches
     if order is not None:
         trainer._order = order.astype(np.int64)
         trainer._apply_order()

@@ -163,6 +163,42 @@ def test_state_round_trip_continues_bit_identically(optimizer):
     assert np.array_equal(a.history.column("train_loss"), b.history.column("train_loss"))
 
 
+def test_restored_state_shows_the_last_gradients_until_the_next_batch():
+    spec = make_spec(hidden=(4, 3), batch=32)
+    a = Trainer(spec)
+    a.train(3)
+    a.step_batch()
+    b = Trainer(spec)
+    b.set_state(a.get_state())
+    for ga, gb in zip(a.weight_gradients(), b.weight_gradients(), strict=True):
+        np.testing.assert_array_equal(ga, gb)
+    np.testing.assert_allclose(b.grad_norms(), a.grad_norms(), rtol=1e-12)
+    assert b.get_state()["gradients"].keys() == a.get_state()["gradients"].keys()
+    b.step_batch()  # its own batch: its own gradient from now on
+    a.step_batch()
+    for ga, gb in zip(a.weight_gradients(), b.weight_gradients(), strict=True):
+        np.testing.assert_array_equal(ga, gb)
+    np.testing.assert_array_equal(a.grad_norms(), b.grad_norms())
+
+
+def test_state_without_gradients_still_opens_and_bad_gradients_are_refused():
+    spec = make_spec(hidden=(4,))
+    a = Trainer(spec)
+    a.train(2)
+    state = a.get_state()
+    old = {k: v for k, v in state.items() if k != "gradients"}  # saved before gradients were kept
+    b = Trainer(spec)
+    b.set_state(old)
+    assert all(not g.any() for g in b.weight_gradients())
+    bad = dict(state, gradients={"layers.0.weight": np.full((4, 2), np.nan), "layers.1.weight": np.zeros((1, 4))})
+    before = b.network.params.copy()
+    with pytest.raises(ValueError, match="gradients: layers.0.weight contains NaN"):
+        b.set_state(bad)
+    assert np.array_equal(b.network.params, before)
+    with pytest.raises(ValueError, match="gradients: layers.1.weight is missing"):
+        b.set_state(dict(state, gradients={"layers.0.weight": np.zeros((4, 2))}))
+
+
 def test_set_state_rejects_wrong_shapes_and_changes_nothing():
     a = Trainer(make_spec(hidden=(4,)))
     state = Trainer(make_spec(hidden=(5,))).get_state()

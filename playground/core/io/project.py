@@ -221,6 +221,8 @@ def _state(s: dict[str, Any], trainer: Trainer) -> dict[str, Any]:
         check_int(s[key], f"state.{key}", 0)
         out[key] = s[key]
     out["weights"] = _arrays(s.get("weights"), fresh["weights"], "state.weights")
+    if s.get("gradients") is not None:  # files before gradients were saved open with none shown
+        out["gradients"] = _arrays(s["gradients"], fresh["gradients"], "state.gradients")
     opt = s.get("optimizer")
     if not isinstance(opt, dict):
         raise Invalid("state.optimizer must be a JSON object")

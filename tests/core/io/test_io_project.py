@@ -45,7 +45,12 @@ def _roundtrip(trainer: Trainer, tmp_path: Path) -> Trainer:
 def test_save_then_open_restores_everything(kind, tmp_path):
     trainer = make_trainer(kind, (5, 3), ("relu", "gelu"), optimizer="adam")
     trainer.train(4)
-    _same_state(trainer, _roundtrip(trainer, tmp_path))
+    reopened = _roundtrip(trainer, tmp_path)
+    _same_state(trainer, reopened)
+    # The last batch's gradients too: the gradient views show them before the next step.
+    for a, b in zip(trainer.weight_gradients(), reopened.weight_gradients(), strict=True):
+        assert np.array_equal(a, b)
+    assert any(g.any() for g in reopened.weight_gradients())
 
 
 @pytest.mark.parametrize(("optimizer", "shuffle", "regularization"), [
@@ -200,6 +205,8 @@ _DELETE = object()
     ("state/shuffle_rng", None, "PCG64"),
     ("state/history/train_loss", [], "history.train_loss must list"),
     ("state/history/grad_norms", [[1.0, 2.0, 3.0]], "grad_norms has shape"),
+    ("state/gradients/layers.0.weight", [[1.0]], "state.gradients.layers.0.weight has shape"),
+    ("state/gradients", {}, "state.gradients: layers.0.weight"),
     ("state", [], "\"state\" must be a JSON object"),
     ("dataset/y_train/0", 0.5, "whole numbers"),
     ("dataset/y_train/0", 7, "class indices"),
