@@ -181,6 +181,17 @@ def test_restored_state_shows_the_last_gradients_until_the_next_batch():
     np.testing.assert_array_equal(a.grad_norms(), b.grad_norms())
 
 
+def test_imported_weights_drop_the_restored_gradients():
+    spec = make_spec(hidden=(4,))
+    a = Trainer(spec)
+    a.train(2)
+    b = Trainer(spec)
+    b.set_state(a.get_state())
+    assert any(g.any() for g in b.weight_gradients())
+    b.load_weights(Trainer(spec).network.state_dict())
+    assert not any(g.any() for g in b.weight_gradients())
+
+
 def test_state_without_gradients_still_opens_and_bad_gradients_are_refused():
     spec = make_spec(hidden=(4,))
     a = Trainer(spec)
