@@ -59,7 +59,9 @@ class MetricHistory:
             idx = slice(0, n)
         else:
             stride = int(np.ceil(n / max_points))
-            idx = np.unique(np.append(np.arange(0, n, stride), n - 1))
+            idx = np.arange(0, n, stride)
+            if idx[-1] != n - 1:  # the last row always (sorted and unique without np.unique's sort)
+                idx = np.append(idx, n - 1)
         return History(
             epochs=frozen_copy(self._epochs[:n][idx]),
             train_loss=frozen_copy(self._cols["train_loss"][:n][idx]),

@@ -262,6 +262,20 @@ def test_history_view_thins_long_runs_and_keeps_the_last_epoch():
     assert h.grad_norms.shape == (len(h.epochs), 2)
 
 
+@pytest.mark.parametrize("n", [1, 49, 50, 51, 99, 100, 101, 150, 151, 997, 1000])
+def test_history_view_rows_are_every_stride_th_and_the_last(n):
+    from playground.core.history import MetricHistory
+
+    h = MetricHistory(2)
+    for e in range(1, n + 1):
+        h.append(e, 1.0 / e, 2.0 / e, None, 0.5, np.array([e, -e]))
+    v = h.view(max_points=50)
+    stride = max(1, int(np.ceil(n / 50)))
+    expected = np.unique(np.append(np.arange(0, n, stride), n - 1)) + 1  # epochs are rows + 1
+    assert v.epochs.tolist() == expected.tolist()
+    assert v.grad_norms[:, 0].tolist() == expected.tolist()
+
+
 def test_regression_reports_no_accuracy():
     t = Trainer(make_spec(dataset="plane"))
     t.train(2)
