@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
@@ -75,11 +75,8 @@ class BoundaryView(QWidget):
         self.test_points.setVisible(False)
         self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.2), pxMode=True)
         self.train_points.setZValue(11)
-        for points in (self.test_points, self.train_points):
-            # The points change with the data only, the image under them every frame: blit them from
-            # a cached pixmap rather than run pyqtgraph's paint (Python, holding the GIL) 30 times a second.
-            points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            self.plot.addItem(points)
+        self.plot.addItem(self.test_points)
+        self.plot.addItem(self.train_points)
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
         layout = QVBoxLayout(self)
