@@ -14,6 +14,7 @@ same as the web page's for a given seed, but they follow the same distributions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -226,8 +227,13 @@ DATASET_DESCRIPTIONS: dict[str, str] = {
 
 
 def split_count(n: int, train_ratio: float) -> int:
-    """Training-set size: round(ratio·n), at least 1 and, with 2+ points, at most n − 1."""
-    k = int(round(train_ratio * n))
+    """Training-set size: ⌊ratio·n⌋ as TensorFlow Playground takes it, at least 1 and, with 2+
+    points, at most n − 1.
+
+    The page computes n·percent/100, exact for whole percents; ratio·n in floating point can land
+    just below a whole number (0.29·500 = 144.999…), hence the tolerance.
+    """
+    k = math.floor(train_ratio * n + 1e-9)
     if n >= 2:
         k = min(k, n - 1)  # keep one test point so test metrics are defined
     return max(1, min(k, n))

@@ -184,6 +184,13 @@ def test_split_count_edges():
     assert split_count(1, 0.5) == 1
 
 
+@pytest.mark.parametrize("n", [20, 99, 500, 503, 1200, 1201])
+@pytest.mark.parametrize("percent", range(10, 91))
+def test_split_count_is_tensorflow_playgrounds_floor(n, percent):
+    # The page: Math.floor(n * percTrainData / 100), whole percents, exact in doubles.
+    assert split_count(n, percent / 100) == min(n - 1, max(1, (n * percent) // 100))
+
+
 def test_shuffled_once_after_generation():
     data = DataSpec(name="spiral", points=200, noise=0.2, seed=7)
     ds = make_dataset(data)
