@@ -176,12 +176,13 @@ def blobs(n: int, noise: float, rng: np.random.Generator, classes: int = 3) -> t
 
 def spirals(n: int, noise: float, rng: np.random.Generator,
             classes: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """K spiral arms of TF's spiral formula; arm (class) k is turned by 2πk/K."""
+    """K spiral arms of TF's spiral formula; arm (class) k is turned by 2π(k + 1)/K, so that with
+    K = 2 class 1 is the unturned arm, as in :func:`spiral`."""
     _check_classes(classes)
     counts = _per_class(n, classes)
     xs, ys = [], []
     for k in range(classes):
-        x, y = _arm(int(counts[k]), n / classes, 2.0 * np.pi * k / classes, noise, rng)
+        x, y = _arm(int(counts[k]), n / classes, 2.0 * np.pi * (k + 1) / classes, noise, rng)
         xs.append(x)
         ys.append(y)
     labels = np.repeat(np.arange(classes, dtype=np.int64), counts)

@@ -160,8 +160,17 @@ def test_spirals_arms_are_turned_copies():
     i = np.arange(n // k)
     r = 5 * i / (n / k)
     for c in range(k):
-        t = 1.75 * 2 * np.pi * i / (n / k) + 2 * np.pi * c / k
+        t = 1.75 * 2 * np.pi * i / (n / k) + 2 * np.pi * (c + 1) / k
         np.testing.assert_allclose(x[y == c], np.column_stack([r * np.sin(t), r * np.cos(t)]), atol=1e-12)
+
+
+def test_two_spirals_number_their_arms_as_spiral_does():
+    xa, ya = gen("spirals", 400, classes=2)
+    xb, yb = gen("spiral", 400)
+    for c in (0, 1):  # the same arm carries the same class in both
+        a = xa[ya == c][np.lexsort(xa[ya == c].T)]
+        b = xb[yb == c][np.lexsort(xb[yb == c].T)]
+        np.testing.assert_allclose(a, b, atol=1e-9)
 
 
 @pytest.mark.parametrize(("name", "count"), [("circle", 500), ("spiral", 500), ("plane", 1200),
