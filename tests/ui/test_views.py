@@ -556,3 +556,12 @@ def test_epoch_axis_starts_over_for_a_new_run_and_ignores_pauses():
     axis.update(60.0, now=5.1)
     assert axis.update(50_060.0, now=60.0) <= 60_000  # a file opened later: no made-up rate from the jump
     assert axis.update(50_060.0, now=61.0) == axis.end  # paused: nothing moves
+
+
+def test_gradient_flow_decades_are_labelled_in_one_style():
+    from playground.ui.widgets.gradient_flow import decade_ticks
+
+    assert decade_ticks(-3.0, 1.0) == [(1.0, "10"), (0.0, "1"), (-1.0, "10⁻¹"), (-2.0, "10⁻²"), (-3.0, "10⁻³")]
+    many = decade_ticks(-10.0, 1.0)  # twelve decades: every second one, 1 among them
+    assert [d for d, _ in many] == [0.0, -2.0, -4.0, -6.0, -8.0, -10.0]
+    assert len(decade_ticks(-30.0, 2.0)) <= 7

@@ -78,6 +78,18 @@ def sample_rows(m: int, window: int) -> np.ndarray:
     return rows if m == 0 or rows[-1] == m - 1 else np.append(rows, m - 1)
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def decade_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
+    """Ticks at whole decades lo … hi (log10 units) labelled 10⁻⁶, 10⁻⁴, … 1, 10, one style for all;
+    every second (or third …) decade when there are more than six, always including 1 (10⁰)."""
+    first, last = int(np.ceil(lo)), int(np.floor(hi))
+    step = max(1, int(np.ceil((last - first + 1) / 6)))
+    return [(float(d), "1" if d == 0 else "10" if d == 1 else "10" + str(d).translate(_SUPERSCRIPT))
+            for d in range(last, first - 1, -1) if d % step == 0]
+
+
 def layer_names(n_layers: int) -> list[str]:
     """``layer 1`` … ``layer n−1``, ``output``."""
     return [f"layer {i + 1}" for i in range(n_layers - 1)] + ["output"]
@@ -182,6 +194,8 @@ class GradientFlowView(QWidget):
             # Only widened within a run: the thinned history may drop and regain an extreme
             # sample, and each flip would re-tick the axes (the slowest thing this view draws).
             lo, hi = min(lo, self._decades[0]), max(hi, self._decades[1])
+        if (lo, hi) != self._decades:
+            self.plot.getAxis("left").setTicks([decade_ticks(lo, max(hi, lo + 1.0)), []])
         self._decades, self._decades_epoch = (lo, hi), last
         set_range_if_changed(self.plot.getPlotItem(), x=padded(0.0, end), y=padded(lo, max(hi, lo + 1.0)))
 
