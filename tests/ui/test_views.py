@@ -559,9 +559,21 @@ def test_epoch_axis_starts_over_for_a_new_run_and_ignores_pauses():
 
 
 def test_gradient_flow_decades_are_labelled_in_one_style():
-    from playground.ui.widgets.gradient_flow import decade_ticks
+    from playground.ui.widgets.plot_style import decade_ticks
 
     assert decade_ticks(-3.0, 1.0) == [(1.0, "10"), (0.0, "1"), (-1.0, "10⁻¹"), (-2.0, "10⁻²"), (-3.0, "10⁻³")]
     many = decade_ticks(-10.0, 1.0)  # twelve decades: every second one, 1 among them
     assert [d for d, _ in many] == [0.0, -2.0, -4.0, -6.0, -8.0, -10.0]
     assert len(decade_ticks(-30.0, 2.0)) <= 7
+
+
+def test_log_loss_axis_labels_decades_and_linear_goes_back_to_automatic_ticks(qtbot, snapshots):
+    w = make(qtbot, LossPlot)
+    w.show_snapshot(snapshots["binary"])
+    axis = w.plot.getAxis("left")
+    assert axis._tickLevels is None  # linear: pyqtgraph's own ticks
+    w.set_log_scale(True)
+    labels = [text for _, text in axis._tickLevels[0]]
+    assert labels and all(t == "1" or t == "10" or t.startswith("10⁻") for t in labels)
+    w.set_log_scale(False)
+    assert axis._tickLevels is None

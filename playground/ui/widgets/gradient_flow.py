@@ -20,6 +20,7 @@ from playground.ui.widgets.plot_style import (
     TEXT,
     EpochAxis,
     Throttle,
+    decade_ticks,
     header_label,
     padded,
     set_range_if_changed,
@@ -76,18 +77,6 @@ def sample_rows(m: int, window: int) -> np.ndarray:
     """
     rows = np.arange(0, m, max(1, window // 4))
     return rows if m == 0 or rows[-1] == m - 1 else np.append(rows, m - 1)
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def decade_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
-    """Ticks at whole decades lo … hi (log10 units) labelled 10⁻⁶, 10⁻⁴, … 1, 10, one style for all;
-    every second (or third …) decade when there are more than six, always including 1 (10⁰)."""
-    first, last = int(np.ceil(lo)), int(np.floor(hi))
-    step = max(1, int(np.ceil((last - first + 1) / 6)))
-    return [(float(d), "1" if d == 0 else "10" if d == 1 else "10" + str(d).translate(_SUPERSCRIPT))
-            for d in range(last, first - 1, -1) if d % step == 0]
 
 
 def layer_names(n_layers: int) -> list[str]:

@@ -23,6 +23,7 @@ from playground.ui.widgets.plot_style import (
     TEXT,
     EpochAxis,
     Throttle,
+    decade_ticks,
     header_label,
     nice_ceiling,
     padded,
@@ -91,6 +92,7 @@ class LossPlot(QWidget):
         super().__init__(parent)
         self.throttle = Throttle(self._draw, MAX_FPS, self)
         self._epoch_axis = EpochAxis()
+        self._ticks: tuple | None = None  # (loss range, log) the axis ticks were made for
         self._history: History | None = None
         self._latest = "no training yet"
         self._hover_index: int | None = None
@@ -184,6 +186,10 @@ class LossPlot(QWidget):
             return
         last = float(h.epochs[-1]) if len(h.epochs) else 0.0
         y = loss_range(np.concatenate([h.train_loss, h.test_loss]), self._log)
+        ticks = (y, self._log)
+        if ticks != self._ticks:  # whole decades in one style on the log axis; pyqtgraph's own otherwise
+            self._ticks = ticks
+            self.plot.getAxis("left").setTicks([decade_ticks(*y), []] if self._log else None)
         set_range_if_changed(self.plot.getPlotItem(), x=padded(0.0, self._epoch_axis.update(last)), y=padded(*y))
         acc = 100.0 * np.concatenate([h.train_accuracy, h.test_accuracy])
         acc = acc[np.isfinite(acc)]

@@ -97,6 +97,18 @@ class EpochAxis:
         return self.end
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def decade_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
+    """Ticks at whole decades lo … hi (log10 units) labelled 10⁻⁶, 10⁻⁴, … 1, 10, one style for all;
+    every second (or third …) decade when there are more than six, always including 1 (10⁰)."""
+    first, last = math.ceil(lo), math.floor(hi)
+    step = max(1, math.ceil((last - first + 1) / 6))
+    return [(float(d), "1" if d == 0 else "10" if d == 1 else "10" + str(d).translate(_SUPERSCRIPT))
+            for d in range(last, first - 1, -1) if d % step == 0]
+
+
 def padded(lo: float, hi: float, fraction: float = 0.02) -> tuple[float, float]:
     """(lo, hi) widened by ``fraction`` of the span each side, so ticks at the ends are not clipped."""
     pad = fraction * (hi - lo)
