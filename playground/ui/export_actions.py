@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QGuiApplication
@@ -118,6 +118,22 @@ class ExportActions(QObject):
             self._fail(title, str(exc))
             return FAILED
 
+    def _write_fetched(self, title: str, path: Path | None, kind: str, write: Callable[[Path, Any], None],
+                       error: type[Exception], what: Callable[[Any], str]) -> bool:
+        """Fetch ``kind`` from the worker and ``write(path, answer)``; the status bar says
+        "<what(answer)> written to <file>". False (after an error dialog) on any failure."""
+        if path is None:
+            return False
+        answer = self._fetch(kind, title)
+        if answer is FAILED:
+            return False
+        try:
+            write(path, answer)
+        except error as exc:
+            return self._fail(title, str(exc))
+        self.window.status.note(f"{what(answer)} written to {path.name}")
+        return True
+
     def _write_text(self, path: Path, text: str, title: str) -> bool:
         try:
             atomic_write_text(path, text)
@@ -131,17 +147,8 @@ class ExportActions(QObject):
         title = "Cannot export the weights"
         path = self._ask_save("Export weights", (ONNX_FILTER, NPZ_FILTER, JSON_WEIGHTS_FILTER), "weights",
                               "", SUFFIXES)
-        if path is None:
-            return False
-        wf = self._fetch("weights", title)
-        if wf is FAILED:
-            return False
-        try:
-            write_weights(path, wf)
-        except WeightFileError as exc:
-            return self._fail(title, str(exc))
-        self.window.status.note(f"Weights at epoch {wf.metadata.get('epoch', 0):,} written to {path.name}")
-        return True
+        return self._write_fetched(title, path, "weights", write_weights, WeightFileError,
+                                   lambda wf: f"Weights at epoch {wf.metadata.get('epoch', 0):,}")
 
     def import_weights(self) -> bool:
         title = "Cannot import the weights"
@@ -223,17 +230,8 @@ class ExportActions(QObject):
     def export_history(self) -> bool:
         title = "Cannot export the loss history"
         path = self._ask_save("Export loss history", (CSV_FILTER,), "loss_history", ".csv", (".csv",))
-        if path is None:
-            return False
-        history = self._fetch("history", title)
-        if history is FAILED:
-            return False
-        try:
-            write_history_csv(path, history)
-        except HistoryCsvError as exc:
-            return self._fail(title, str(exc))
-        self.window.status.note(f"{len(history.epochs):,} epochs of loss history written to {path.name}")
-        return True
+        return self._write_fetched(title, path, "history", write_history_csv, HistoryCsvError,
+                                   lambda history: f"{len(history.epochs):,} epochs of loss history")
 
     # ------------------------------------------------------------------ pictures
 
