@@ -42,3 +42,13 @@ def collect_garbage_after_test(garbage_collected_between_tests_only):
     yield
     gc.disable()  # again: a test of ``app.run`` turns it back on as the app does when it ends
     gc.collect()
+
+
+@pytest.fixture
+def win(qtbot, tmp_path):
+    """A main window whose dialogs are scripted (``FakeDialogs``), closed without questions afterwards."""
+    from file_helpers import close_quietly, file_window
+
+    w, dialogs = file_window(qtbot, tmp_path)
+    yield w, dialogs
+    close_quietly(w, dialogs)

@@ -75,3 +75,8 @@ def step_to(qtbot, w: MainWindow, epoch: int):
 def weights_of(w: MainWindow) -> dict[str, np.ndarray]:
     """The worker's current weights (asked of the worker, not taken from a snapshot)."""
     return dict(w.controller.fetch("weights").state)
+
+
+def same_arrays(a: dict, b: dict) -> bool:
+    """Two dicts of arrays with the same keys and equal arrays."""
+    return a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)

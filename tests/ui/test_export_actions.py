@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from file_helpers import close_quietly, file_window, step_to, weights_of
+from file_helpers import close_quietly, file_window, same_arrays, step_to, weights_of
 from PySide6.QtGui import QGuiApplication
 from window_helpers import easy_spec, settle, wait_snapshot
 
@@ -17,17 +17,6 @@ from playground.core.io.csv_data import read_csv
 from playground.core.io.weights import WeightFile, predict, read_weight_file
 from playground.core.trainer import HISTORY_POINTS_IN_SNAPSHOT
 from playground.ui.dialogs import CSV_FILTER, JSON_WEIGHTS_FILTER, NPZ_FILTER, ONNX_FILTER, PYTHON_FILTER
-
-
-@pytest.fixture
-def win(qtbot, tmp_path):
-    w, dialogs = file_window(qtbot, tmp_path)
-    yield w, dialogs
-    close_quietly(w, dialogs)
-
-
-def _same(a: dict, b: dict) -> bool:
-    return a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
 
 
 @pytest.mark.parametrize(("typed", "chosen", "written"), [
@@ -45,7 +34,7 @@ def test_export_weights_format_from_filter_or_suffix(qtbot, tmp_path, win, typed
         onnx.checker.check_model(onnx.load(str(path)))
         return
     wf = read_weight_file(path)
-    assert _same(dict(wf.state), weights_of(w)) and wf.metadata["epoch"] == 3
+    assert same_arrays(dict(wf.state), weights_of(w)) and wf.metadata["epoch"] == 3
 
 
 def test_import_weights_applies_matching_and_refuses_others(qtbot, tmp_path, win):
@@ -68,12 +57,12 @@ def test_import_weights_applies_matching_and_refuses_others(qtbot, tmp_path, win
         close_quietly(squares, squares_dialogs)
     theirs = dict(read_weight_file(tmp_path / "theirs.npz").state)
     mine = weights_of(w)
-    assert not _same(mine, theirs)
+    assert not same_arrays(mine, theirs)
     # Shapes that do not fit: a clear message, nothing changed.
     dialogs.open_answers.append(str(tmp_path / "wrong.json"))
     assert not w.exports.import_weights()
     assert "layer sizes [2, 5, 1] do not match this network's [2, 4, 1]" in dialogs.errors[0][1]
-    assert "wrong.json" in dialogs.errors[0][1] and _same(weights_of(w), mine) and not w.isWindowModified()
+    assert "wrong.json" in dialogs.errors[0][1] and same_arrays(weights_of(w), mine) and not w.isWindowModified()
     # A broken file: its problem named.
     (tmp_path / "broken.npz").write_bytes(b"not a zip")
     dialogs.open_answers.append(str(tmp_path / "broken.npz"))
@@ -82,14 +71,14 @@ def test_import_weights_applies_matching_and_refuses_others(qtbot, tmp_path, win
     # The matching file: applied in the worker, shown, marked as a change.
     dialogs.open_answers.append(str(tmp_path / "theirs.npz"))
     assert w.exports.import_weights()
-    assert _same(weights_of(w), theirs) and w.isWindowModified()
+    assert same_arrays(weights_of(w), theirs) and w.isWindowModified()
     s = settle(qtbot, w)
     np.testing.assert_array_equal(s.weights[0], theirs["layers.0.weight"])
     # Same shapes, other input features: refused too.
     dialogs.open_answers.append(str(tmp_path / "squares.json"))
     assert not w.exports.import_weights()
     assert "features [x1_sq, x2_sq] do not match this network's [x1, x2]" in dialogs.errors[2][1]
-    assert _same(weights_of(w), theirs) and len(dialogs.errors) == 3
+    assert same_arrays(weights_of(w), theirs) and len(dialogs.errors) == 3
 
 
 def _snapshot_weight_file(s) -> WeightFile:
@@ -179,7 +168,7 @@ def test_import_bad_data_names_the_line_and_changes_nothing(qtbot, tmp_path, win
     assert not w.exports.import_data()
     assert dialogs.errors == [("Cannot import the data", f"{tmp_path / 'bad.csv'}: line 5: x2 is not a number: "
                                                          "'oops'")]
-    assert _same(before[0], weights_of(w)) and before[1:] == (w.controller.generation, w.spec)
+    assert same_arrays(before[0], weights_of(w)) and before[1:] == (w.controller.generation, w.spec)
 
 
 def test_export_data_writes_points_with_their_split(qtbot, tmp_path, win):

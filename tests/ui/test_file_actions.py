@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from file_helpers import close_quietly, file_window, step_to, weights_of
+from file_helpers import close_quietly, file_window, same_arrays, step_to, weights_of
 from window_helpers import easy_spec, settle, wait_snapshot
 
 from playground.core.io.project import SUFFIX, load_project
@@ -14,17 +14,6 @@ from playground.core.trainer import Trainer
 from playground.ui.dialogs import CANCEL, DISCARD, PROJECT_FILTER, SAVE
 from playground.ui.file_actions import APP_TITLE
 from playground.ui.recent_files import MAX_RECENT
-
-
-@pytest.fixture
-def win(qtbot, tmp_path):
-    w, dialogs = file_window(qtbot, tmp_path)
-    yield w, dialogs
-    close_quietly(w, dialogs)
-
-
-def _arrays_equal(a: dict, b: dict) -> bool:
-    return a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
 
 
 def _snapshot_weights(s) -> dict[str, np.ndarray]:
@@ -56,11 +45,11 @@ def test_save_while_training_then_open_continues_exactly(qtbot, tmp_path, win):
         s = wait_snapshot(qtbot, w2, lambda s: s.epoch == saved_epoch)
         reference = Trainer(easy_spec())
         reference.train(saved_epoch)
-        assert _arrays_equal(_snapshot_weights(s), reference.network.state_dict())
+        assert same_arrays(_snapshot_weights(s), reference.network.state_dict())
         assert s.spec == easy_spec() and s.history.epochs[-1] == saved_epoch
         s = step_to(qtbot, w2, saved_epoch + 3)
         reference.train(3)
-        assert _arrays_equal(_snapshot_weights(s), reference.network.state_dict())
+        assert same_arrays(_snapshot_weights(s), reference.network.state_dict())
         full = w2.controller.fetch("history")
         np.testing.assert_array_equal(full.test_loss, reference.history.view().test_loss)
         assert w2.windowTitle() == f"run{SUFFIX}[*] — {APP_TITLE}"
@@ -238,7 +227,7 @@ def test_bad_file_gives_an_error_and_changes_nothing(qtbot, tmp_path, win, case)
     assert "\n" not in text and "Traceback" not in text
     s = settle(qtbot, w)
     after = (weights_of(w), w.controller.generation, w.spec, w.files.path, w.isWindowModified(), w.windowTitle())
-    assert _arrays_equal(before[0], after[0]) and before[1:] == after[1:]
+    assert same_arrays(before[0], after[0]) and before[1:] == after[1:]
     assert s.epoch == 2 and s.layer_sizes == (2, 4, 1)
 
 
