@@ -56,6 +56,8 @@ class GridEvaluator:
         # The inputs never change for a fixed grid: expand the features once.
         self.workspace.inputs[:-1] = expand_features(pts, self.features).T
         self._calls = self.workspace.forward_calls()
+        # The input features are the same picture every frame: one frozen copy, shared by all outputs.
+        self._input_images = frozen_copy(self.workspace.inputs[:-1].reshape(-1, resolution, resolution))
 
     def evaluate(self, with_neurons: bool = True) -> GridOutput:
         """Run the mirror network on the grid with the source's current parameters."""
@@ -68,8 +70,9 @@ class GridEvaluator:
         predicted = head.predict(out).reshape(n, n) if head.is_classification else None
         neurons: tuple[np.ndarray, ...] = ()
         if with_neurons:
-            layers = [self.workspace.inputs[:-1]] + list(self.workspace.acts)
-            neurons = tuple(frozen_copy(a.T.reshape(n, n, a.shape[0])) for a in layers)
+            # Feature-major buffers (k, n·n) are k images already: a plain copy, no transpose.
+            hidden_and_output = (frozen_copy(a.reshape(a.shape[0], n, n)) for a in self.workspace.acts)
+            neurons = (self._input_images, *hidden_and_output)
         return GridOutput(
             domain=self.domain,  # type: ignore[arg-type]
             resolution=n,

@@ -31,9 +31,10 @@ class GridOutput:
         probability (confidence).
     predicted : (N, N) int64 or None
         Winning class index per cell for classification, ``None`` for regression.
-    neurons : tuple of (N, N, n_l) float arrays
-        Every neuron's output: index 0 holds the input features, then each hidden
-        layer, then the output layer's activations.
+    neurons : tuple of (n_l, N, N) float arrays
+        Every neuron's output as one image per neuron (rows and columns as in
+        ``output``): index 0 holds the input features, then each hidden layer,
+        then the output layer's activations.
     """
 
     domain: tuple[float, float, float, float]

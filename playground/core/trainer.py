@@ -39,6 +39,7 @@ from playground.core.features import expand_features
 from playground.core.grid import GridEvaluator
 from playground.core.history import MetricHistory
 from playground.core.losses import OutputHead, output_head
+from playground.core.malloc import keep_freed_memory_once
 from playground.core.network import Call, Network, Workspace, run_calls
 from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
@@ -80,6 +81,7 @@ class Trainer:
 
     def __init__(self, spec: ExperimentSpec, dataset: Dataset | None = None, dtype: type = np.float64) -> None:
         limit_blas_threads_once()
+        keep_freed_memory_once()
         self.dtype = np.dtype(dtype)
         self._spec = spec
         self.dataset = dataset if dataset is not None else make_dataset(spec.data)

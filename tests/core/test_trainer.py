@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from playground.core.features import expand_features
+from playground.core.network import run_calls
 from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainerError, TrainingDiverged
 
@@ -234,11 +236,17 @@ def test_grid_output_matches_the_network(dataset, loss):
     out = t.network.forward(np.array([[px, py]]))
     expected = t.head.score(out)[0]
     assert np.isclose(g.output[3, 7], expected, atol=1e-5)
-    assert [n.shape for n in g.neurons] == [(20, 20, 2), (20, 20, 5), (20, 20, 3), (20, 20, t.network.sizes[-1])]
+    assert [n.shape for n in g.neurons] == [(2, 20, 20), (5, 20, 20), (3, 20, 20), (t.network.sizes[-1], 20, 20)]
     if t.head.is_classification:
         assert g.predicted[3, 7] == t.head.predict(out)[0]
     else:
         assert g.predicted is None
+    # Every neuron's image holds, at (row 3, col 7), that neuron's output at the cell centre.
+    ws = t.network.workspace(1)
+    ws.load_inputs(expand_features(np.array([[px, py]]), t.spec.features))
+    run_calls(ws.forward_calls())
+    for image, column in zip(g.neurons, [ws.inputs[:-1]] + ws.acts, strict=True):
+        np.testing.assert_allclose(image[:, 3, 7], column[:, 0], atol=1e-5)
 
 
 def test_snapshot_is_immutable_and_independent():

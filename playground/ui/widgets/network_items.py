@@ -93,12 +93,12 @@ def link_path(p0: QPointF, p1: QPointF) -> QPainterPath:
 
 
 def thumbnail_rgba(a: np.ndarray, size: int, vmax: float | np.ndarray = 1.0) -> np.ndarray:
-    """Neuron outputs (N, N, n) -> RGBA (n, r, r, 4) uint8, r ≈ ``size``, top row first, for QImage.
+    """Neuron images (n, N, N) -> RGBA (n, r, r, 4) uint8, r ≈ ``size``, top row first, for QImage.
 
     ``vmax`` (scalar or (n,)) maps to full colour; values beyond it are clipped.
     """
-    step = max(1, a.shape[0] // max(size, 1))
-    v = np.ascontiguousarray(a[::-step, ::step, :].transpose(2, 0, 1), dtype=np.float32)  # rows: top first
+    step = max(1, a.shape[1] // max(size, 1))
+    v = np.ascontiguousarray(a[:, ::-step, ::step], dtype=np.float32)  # rows: top first
     v /= np.maximum(np.asarray(vmax, dtype=np.float32), 1e-12).reshape(-1, 1, 1)
     np.nan_to_num(v, copy=False)
     np.clip(v, -1.0, 1.0, out=v)
@@ -145,12 +145,12 @@ def column_pixmaps(s: Snapshot, c: int, size: int) -> list[QPixmap]:
     """Thumbnails of column ``c`` (0 = inputs, last = output) of ``s.grid.neurons`` at ~``size`` samples."""
     a = s.grid.neurons[c]  # type: ignore[union-attr]
     if c == len(s.layer_sizes) - 1:
-        if a.shape[2] > 1 and s.dataset.classes:  # softmax outputs: each class's probability
-            return [to_pixmap(class_rgba(a[:, :, k], k, size)) for k in range(a.shape[2])]
+        if len(a) > 1 and s.dataset.classes:  # softmax outputs: each class's probability
+            return [to_pixmap(class_rgba(a[k], k, size)) for k in range(len(a))]
         # One output neuron: the same picture as the boundary view.
-        return [to_pixmap(thumbnail_rgba(np.asarray(s.grid.output)[:, :, None], size)[0])]  # type: ignore
+        return [to_pixmap(thumbnail_rgba(np.asarray(s.grid.output)[None], size)[0])]  # type: ignore
     # Inputs span very different ranges (x1 to ±6, x1² to 36): scale each to its own max.
-    vmax = np.abs(a).max(axis=(0, 1)) if c == 0 else 1.0
+    vmax = np.abs(a).max(axis=(1, 2)) if c == 0 else 1.0
     return atlas_pixmaps(thumbnail_rgba(a, size, vmax))
 
 

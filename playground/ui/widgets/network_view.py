@@ -284,8 +284,8 @@ class NetworkView(QWidget):
         hidden = range(1, len(cols) - 1)
         if hidden:  # every hidden layer through the colour table in one go
             step = max(1, g.resolution // size)
-            sub = np.concatenate([g.neurons[c][::step, ::step, :] for c in hidden], axis=2)
-            rgba = thumbnail_rgba(sub, sub.shape[0])
+            sub = np.concatenate([g.neurons[c][:, ::step, ::step] for c in hidden])
+            rgba = thumbnail_rgba(sub, sub.shape[1])
             pixmaps = atlas_pixmaps(rgba)
             start = 0
             for c in hidden:
@@ -348,7 +348,7 @@ class NetworkView(QWidget):
         where = self._name(c, j) if c == 0 else f"{'output' if last else f'layer {c}'} neuron {j + 1}"
         text = where
         if s.grid is not None and len(s.grid.neurons) == len(self.neurons):
-            a = s.grid.neurons[c][:, :, j]
+            a = s.grid.neurons[c][j]
             text += f" · output over the plane {float(a.min()):.3g} … {float(a.max()):.3g}"
         if c > 0:
             text += f" · bias {float(s.biases[c - 1][j]):.4g}"
