@@ -10,14 +10,18 @@ _COLUMNS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
 
 
 class MetricHistory:
-    """One row per recorded epoch: losses, accuracies (NaN for regression) and per-layer gradient norms."""
+    """One row per recorded epoch: losses, accuracies (NaN for regression) and per-layer gradient norms.
+
+    Rows are stored in one (capacity, 4 + n_layers) array laid out like ``EpochMetrics.row``
+    (train_loss, test_loss, train_accuracy, test_accuracy, grad norm per layer), so that
+    recording an epoch is one row copy.
+    """
 
     def __init__(self, n_layers: int, capacity: int = 1024) -> None:
         self.n_layers = n_layers
         self._n = 0
         self._epochs = np.zeros(capacity, dtype=np.int64)
-        self._cols = {c: np.zeros(capacity) for c in _COLUMNS}
-        self._grad = np.zeros((capacity, n_layers))
+        self._rows = np.zeros((capacity, len(_COLUMNS) + n_layers))
 
     def __len__(self) -> int:
         return self._n
@@ -25,29 +29,37 @@ class MetricHistory:
     def _grow(self) -> None:
         cap = 2 * len(self._epochs)
         self._epochs = np.resize(self._epochs, cap)
-        self._cols = {c: np.resize(a, cap) for c, a in self._cols.items()}
-        self._grad = np.resize(self._grad, (cap, self.n_layers))
+        self._rows = np.resize(self._rows, (cap, self._rows.shape[1]))
 
     def append(self, epoch: int, train_loss: float, test_loss: float, train_accuracy: float | None,
                test_accuracy: float | None, grad_norms: np.ndarray) -> None:
+        """Record one epoch's metrics (accuracy None for regression)."""
+        nan = float("nan")
+        row = np.concatenate([[train_loss, test_loss, nan if train_accuracy is None else train_accuracy,
+                               nan if test_accuracy is None else test_accuracy], grad_norms])
+        self.append_row(epoch, row)
+
+    def append_row(self, epoch: int, row: np.ndarray) -> None:
+        """Record one epoch from a row (4 + n_layers,) laid out like the stored rows (copied)."""
         if self._n == len(self._epochs):
             self._grow()
         i = self._n
         self._epochs[i] = epoch
-        nan = float("nan")
-        for c, v in zip(_COLUMNS, (train_loss, test_loss, train_accuracy, test_accuracy), strict=True):
-            self._cols[c][i] = nan if v is None else v
-        self._grad[i] = grad_norms
+        self._rows[i] = row
         self._n += 1
+
+    def _col(self, name: str) -> np.ndarray:
+        """Column ``name`` of the stored rows (strided view, all capacity)."""
+        return self._rows[:, _COLUMNS.index(name)]
 
     def column(self, name: str) -> np.ndarray:
         """A read-only view of one column (``epochs``, a metric, or ``grad_norms`` (m, n_layers))."""
         if name == "epochs":
             a = self._epochs[: self._n]
         elif name == "grad_norms":
-            a = self._grad[: self._n]
+            a = self._rows[: self._n, len(_COLUMNS):]
         else:
-            a = self._cols[name][: self._n]
+            a = self._col(name)[: self._n]
         v = a.view()
         v.setflags(write=False)
         return v
@@ -64,11 +76,11 @@ class MetricHistory:
                 idx = np.append(idx, n - 1)
         return History(
             epochs=frozen_copy(self._epochs[:n][idx]),
-            train_loss=frozen_copy(self._cols["train_loss"][:n][idx]),
-            test_loss=frozen_copy(self._cols["test_loss"][:n][idx]),
-            train_accuracy=frozen_copy(self._cols["train_accuracy"][:n][idx]),
-            test_accuracy=frozen_copy(self._cols["test_accuracy"][:n][idx]),
-            grad_norms=frozen_copy(self._grad[:n][idx]),
+            train_loss=frozen_copy(self._col("train_loss")[:n][idx]),
+            test_loss=frozen_copy(self._col("test_loss")[:n][idx]),
+            train_accuracy=frozen_copy(self._col("train_accuracy")[:n][idx]),
+            test_accuracy=frozen_copy(self._col("test_accuracy")[:n][idx]),
+            grad_norms=frozen_copy(self._rows[:n, len(_COLUMNS):][idx]),
         )
 
     def to_dict(self) -> dict[str, list]:
@@ -76,8 +88,8 @@ class MetricHistory:
         n = self._n
         out: dict[str, list] = {"epochs": self._epochs[:n].tolist()}
         for c in _COLUMNS:
-            out[c] = [None if np.isnan(v) else float(v) for v in self._cols[c][:n]]
-        out["grad_norms"] = self._grad[:n].tolist()
+            out[c] = [None if np.isnan(v) else float(v) for v in self._col(c)[:n]]
+        out["grad_norms"] = self._rows[:n, len(_COLUMNS):].tolist()
         return out
 
     @classmethod
@@ -97,8 +109,8 @@ class MetricHistory:
             raise ValueError(f"history.grad_norms has shape {grad.shape}, needs {(m, n_layers)}")
         h._epochs[:m] = epochs
         for c in _COLUMNS:
-            h._cols[c][:m] = cols[c]
+            h._col(c)[:m] = cols[c]
         if m:
-            h._grad[:m] = grad
+            h._rows[:m, len(_COLUMNS):] = grad
         h._n = m
         return h

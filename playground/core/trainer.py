@@ -35,6 +35,7 @@ import numpy as np
 from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
 from playground.core.datasets import make_dataset
+from playground.core.epoch_metrics import EpochMetrics, EvaluatedSet
 from playground.core.features import expand_features
 from playground.core.grid import GridEvaluator
 from playground.core.history import MetricHistory
@@ -126,7 +127,9 @@ class Trainer:
 
         self.x_train, self.t_train = prepared(data.x_train, data.y_train)
         self.x_test, self.t_test = prepared(data.x_test, data.y_test)
-        self._acc_train, self._acc_test = head.accuracy_key(data.y_train), head.accuracy_key(data.y_test)
+        labelled = head.is_classification
+        self._labels_train = data.y_train if labelled else None
+        self._labels_test = data.y_test if labelled else None
         self._xs = np.empty_like(self.x_train)  # this epoch's row order
         self._ts = np.empty_like(self.t_train)
         self._order = np.arange(self.dataset.n_train)
@@ -196,15 +199,24 @@ class Trainer:
             self._batch_grad_scale.append(grad_scale)
         self._last_batch = len(self.batch_calls) - 1
         self.epoch_calls = [c for calls in self.batch_calls for c in calls]
-        self._eval_train = self._eval_calls(self.x_train.T, n)
-        self._eval_test = self._eval_calls(self.x_test.T, "test") if self.dataset.n_test else None
-        # With a full batch, evaluating the training set leaves in the batch's buffers exactly the
-        # forward pass the next epoch needs (same rows, same weights): the next epoch skips its own.
+        train = self._evaluated_set(self.x_train.T, self.t_train.T, self._labels_train, n)
+        test = (self._evaluated_set(self.x_test.T, self.t_test.T, self._labels_test, "test")
+                if self.dataset.n_test else None)
+        # Metrics after a whole epoch use the last batch's gradient, so its scale.
+        self.metrics_calc = EpochMetrics(self.head, train, test, net.params, self.grad, net.weight_mask,
+                                         net.offsets, self._batch_grad_scale[-1])
+        # A whole epoch and its metrics are one list of calls. With a full batch, evaluating the
+        # training set leaves in the batch's buffers exactly the forward pass the next epoch needs
+        # (same rows, same weights): that epoch skips its own and starts at the backward pass.
+        backup = [partial(np.copyto, self._backup, net.params)]  # what a divergence rolls back to
+        self._whole_epoch = backup + self.epoch_calls + self.metrics_calc.calls
+        self._whole_epoch_after_forward = backup + self._after_forward + self.metrics_calc.calls
         self._forward_is_fresh = False
 
-    def _eval_calls(self, x: np.ndarray, key: int | str) -> tuple[list[Call], np.ndarray, np.ndarray]:
+    def _evaluated_set(self, x: np.ndarray, t: np.ndarray, labels: np.ndarray | None,
+                       key: int | str) -> EvaluatedSet:
         ws = self._workspace(key)
-        return ws.forward_calls(x), ws.z[-1], ws.acts[-1]
+        return EvaluatedSet(ws.forward_calls(x), ws.z[-1], ws.acts[-1], t, labels)
 
     # ------------------------------------------------------------------ live changes
 
@@ -235,6 +247,9 @@ class Trainer:
 
     def _start_epoch(self) -> None:
         np.copyto(self._backup, self.network.params)
+        self._reshuffle()
+
+    def _reshuffle(self) -> None:
         if self._shuffled:
             self._order = self.shuffle_rng.permutation(self.dataset.n_train)
             self._apply_order()
@@ -249,22 +264,23 @@ class Trainer:
         Raises :class:`TrainingDiverged` (weights rolled back) when the loss is not finite.
         """
         with np.errstate(all="ignore"):  # overflow is detected and reported by _check_finite
-            self._run_rest_of_epoch()
-        self.batch_index = 0
-        self._end_epoch()
+            self._step_epoch()
 
-    def _run_rest_of_epoch(self) -> None:
+    def _step_epoch(self) -> None:
+        """:meth:`step_epoch` inside the caller's ``np.errstate(all="ignore")``."""
         if self.batch_index == 0:
-            self._start_epoch()
-            run_calls(self._after_forward if self._forward_is_fresh else self.epoch_calls)
-            self._forward_is_fresh = False
+            self._reshuffle()  # the compiled epoch starts with the backup copy
+            run_calls(self._whole_epoch_after_forward if self._forward_is_fresh else self._whole_epoch)
             self.batches += len(self.batch_calls)
-            self._last_batch = len(self.batch_calls) - 1
         else:
             for k in range(self.batch_index, len(self.batch_calls)):
                 run_calls(self.batch_calls[k])
                 self.batches += 1
-                self._last_batch = k
+            run_calls(self.metrics_calc.calls)
+        self._last_batch = len(self.batch_calls) - 1
+        self._forward_is_fresh = self._single_batch
+        self.batch_index = 0
+        self._record_epoch()
 
     def step_batch(self) -> None:
         """One mini-batch update; completes the epoch (and records it) after its last batch."""
@@ -276,22 +292,25 @@ class Trainer:
         self._last_batch = self.batch_index
         self.batches += 1
         self.batch_index += 1
+        metrics = self._evaluate()
         if self.batch_index == len(self.batch_calls):
             self.batch_index = 0
-            self._end_epoch()
+            self._record_epoch(metrics)
         else:
-            self._metrics = self._evaluate()
-            self._check_finite(self._metrics[0])
+            self._check_finite(metrics[0])
+            self._metrics = metrics
 
-    def _end_epoch(self) -> None:
+    def _record_epoch(self, metrics: tuple[float, float, float | None, float | None] | None = None) -> None:
+        """Count the finished epoch and append the metrics row that its calls just wrote."""
         self.epoch += 1
-        metrics = self._evaluate()
+        if metrics is None:
+            metrics = self.metrics_calc.values()
         self._check_finite(metrics[0])
         self._metrics = metrics
-        self.history.append(self.epoch, *metrics, self.grad_norms())
+        self.history.append_row(self.epoch, self.metrics_calc.row)
 
     def _check_finite(self, loss: float) -> None:
-        if math.isfinite(loss) and np.isfinite(self.network.params).all():
+        if math.isfinite(loss) and self.metrics_calc.params_finite(self.network.params):
             return
         np.copyto(self.network.params, self._backup)
         self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
@@ -305,42 +324,31 @@ class Trainer:
     def train(self, epochs: int, keep_going: Callable[[], bool] | None = None) -> int:
         """Run up to ``epochs`` epochs while ``keep_going()`` says so; returns epochs done."""
         done = 0
-        while done < epochs and (keep_going is None or keep_going()):
-            self.step_epoch()
-            done += 1
+        with np.errstate(all="ignore"):  # entered once: it costs as much as a tenth of a small epoch
+            while done < epochs and (keep_going is None or keep_going()):
+                self._step_epoch()
+                done += 1
         return done
 
     def train_for(self, seconds: float, max_epochs: int | None = None) -> int:
         """Train whole epochs for about ``seconds``; returns epochs done (at least one)."""
         deadline = time.perf_counter() + seconds
         done = 0
-        while True:
-            self.step_epoch()
-            done += 1
-            if time.perf_counter() >= deadline or (max_epochs is not None and done >= max_epochs):
-                return done
+        with np.errstate(all="ignore"):
+            while True:
+                self._step_epoch()
+                done += 1
+                if time.perf_counter() >= deadline or (max_epochs is not None and done >= max_epochs):
+                    return done
 
     # ------------------------------------------------------------------ metrics
 
-    def _run_eval(self, calls: tuple[list[Call], np.ndarray, np.ndarray], t: np.ndarray,
-                  accuracy_key: np.ndarray | None) -> tuple[float, float | None]:
-        fwd, z, o = calls
-        run_calls(fwd)
-        return self.head.loss_value(z, o, t), self.head.fast_accuracy(o, accuracy_key)
-
     def _evaluate(self) -> tuple[float, float, float | None, float | None]:
+        """Run the metric calls on the current weights: (train_loss, test_loss, train_acc, test_acc)."""
         with np.errstate(all="ignore"):
-            metrics = self._evaluate_unguarded()
+            run_calls(self.metrics_calc.calls)
         self._forward_is_fresh = self._single_batch
-        return metrics
-
-    def _evaluate_unguarded(self) -> tuple[float, float, float | None, float | None]:
-        train_loss, train_acc = self._run_eval(self._eval_train, self.t_train.T, self._acc_train)
-        if self._eval_test is None:
-            test_loss, test_acc = float("nan"), None
-        else:
-            test_loss, test_acc = self._run_eval(self._eval_test, self.t_test.T, self._acc_test)
-        return train_loss, test_loss, train_acc, test_acc
+        return self.metrics_calc.values()
 
     @property
     def train_loss(self) -> float:
