@@ -9,7 +9,7 @@ from itertools import pairwise
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtGui import QImage, QMouseEvent, QPainter
 from PySide6.QtWidgets import QApplication
 
 from playground.core.snapshot import GridOutput, History, Snapshot, frozen_copy
@@ -144,6 +144,31 @@ def test_loss_plot_curves_follow_the_history(qtbot, snapshots):
     assert not w.accuracy_plot.isVisibleTo(w)
     w.clear()
     assert len(w.train_curve.getOriginalDataset()[0] or []) == 0
+
+
+def _tick_labels(plot) -> list[str]:
+    """The left axis's tick labels that pyqtgraph would draw now (it drops those that stick out)."""
+    axis = plot.getAxis("left")
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _, _, text in specs[2]] if specs else []
+
+
+def test_accuracy_axis_labels_its_ends_and_the_loss_plot_leaves_it_the_epochs(qtbot, snapshots):
+    w = make(qtbot, LossPlot, 440, 210)  # a loss dock of the default window
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    qtbot.wait(50)
+    low = min(90.0, 10.0 * np.floor(100 * np.nanmin(np.r_[s.history.train_accuracy, s.history.test_accuracy]) / 10))
+    labels = _tick_labels(w.accuracy_plot)
+    assert "100" in labels and f"{low:g}" in labels
+    assert not w.plot.getAxis("bottom").style["showValues"]  # the accuracy plot below shows the epochs
+    w.show_snapshot(snapshots["regression"])
+    assert w.plot.getAxis("bottom").style["showValues"]
 
 
 def test_loss_plot_log_scale_toggle(qtbot, snapshots):

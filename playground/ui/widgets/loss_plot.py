@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetricsF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 # isort: split
@@ -115,7 +115,11 @@ class LossPlot(QWidget):
         self.accuracy_plot.setXLink(self.plot)
         self.train_accuracy_curve = _curve(self.accuracy_plot, train_color, "train")
         self.test_accuracy_curve = _curve(self.accuracy_plot, palette.TEST_LOSS, "test")
+        # Tall enough under its epoch axis for two tick labels (0/40 … 100) to show.
+        self.accuracy_plot.setMinimumHeight(84)
         self.accuracy_plot.setMaximumHeight(130)
+        # Its tick labels need room at the ends of a short axis: the range follows its height.
+        self.accuracy_plot.getViewBox().sigResized.connect(self._update_ranges)
 
         # Hover markers: a line across both plots at the hovered epoch, dots on the loss curves.
         self.hover_lines = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#999999", style=Qt.PenStyle.DotLine))
@@ -135,6 +139,7 @@ class LossPlot(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.accuracy_plot, 1)
+        self._show_accuracy(True)
         self.setToolTip("Loss per epoch on the training set (grey) and the test set (black); "
                         "hover to read exact values.")
 
@@ -168,8 +173,7 @@ class LossPlot(QWidget):
             self.train_accuracy_curve.setData(x, 100.0 * np.asarray(h.train_accuracy))
             self.test_accuracy_curve.setData(x, 100.0 * np.asarray(h.test_accuracy))
         if self.accuracy_plot.isVisibleTo(self) != classification:
-            self.accuracy_plot.setVisible(classification)
-            self.plot.setLabel("bottom", None if classification else "epoch", color=TEXT)
+            self._show_accuracy(classification)
         self._update_ranges()
         self._latest = self._values_text(
             snapshot.epoch, snapshot.train_loss, snapshot.test_loss,
@@ -178,6 +182,14 @@ class LossPlot(QWidget):
             self.hover_epoch(self._hover_epoch)  # the history may have been thinned anew: look it up again
         else:
             self._clear_hover()
+
+    def _show_accuracy(self, on: bool) -> None:
+        """Show the accuracy plot (classification) or not (regression)."""
+        self.accuracy_plot.setVisible(on)
+        # The accuracy plot below shares the epoch axis and labels it: the loss plot then need not,
+        # which leaves both plots more height.
+        self.plot.getAxis("bottom").setStyle(showValues=not on)
+        self.plot.setLabel("bottom", None if on else "epoch", color=TEXT)
 
     def _update_ranges(self) -> None:
         """Axes move in nice steps (epochs to the next 1-1.2-1.5-2-… mark), so they rarely need new ticks."""
@@ -200,7 +212,20 @@ class LossPlot(QWidget):
                 self._accuracy_low = low
                 inner = [(float(v), f"{v:g}") for v in np.arange(low + 10, 100, 10)]
                 self.accuracy_plot.getAxis("left").setTicks([[(low, f"{low:g}"), (100.0, "100")], inner])
-            set_range_if_changed(self.accuracy_plot.getPlotItem(), y=padded(low, 100.0, 0.1))
+            set_range_if_changed(self.accuracy_plot.getPlotItem(), y=padded(low, 100.0, self._accuracy_padding()))
+
+    def _accuracy_padding(self) -> float:
+        """Padding (fraction of the span) that keeps the end labels inside the accuracy axis.
+
+        pyqtgraph drops a tick label that sticks out of its axis, and the labels sit centred on
+        their ticks: the ticks at the ends need half a label's height of room.
+        """
+        axis = self.accuracy_plot.getAxis("left")
+        room = 0.4 * QFontMetricsF(axis.font()).height() + 1.0  # pyqtgraph counts 0.8 of a line
+        height = self.accuracy_plot.getViewBox().height()
+        if height <= 4 * room:
+            return 0.1  # too short for labels anyway
+        return max(0.1, room / (height - 2 * room))
 
     def clear(self) -> None:
         """Remove every curve's data."""
