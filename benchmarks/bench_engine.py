@@ -18,6 +18,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
+from playground.core.network import run_calls  # noqa: E402
 from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, TrainingSpec  # noqa: E402
 from playground.core.trainer import Trainer  # noqa: E402
 
@@ -45,6 +46,35 @@ def epochs_per_second(hidden: tuple[int, ...], batch: int, seconds: float) -> tu
     return best_wall, best_cpu
 
 
+def full_batch_breakdown(hidden: tuple[int, ...] = (8,) * 6) -> dict[str, float]:
+    """Microseconds per full-batch epoch, by part (best of several runs of each part alone)."""
+    spec = ExperimentSpec(data=DataSpec(name="spiral"), network=NetworkSpec.uniform(hidden),
+                          training=TrainingSpec(batch_size=250, shuffle=False))
+    trainer = Trainer(spec)
+    trainer.train(50)
+    # The trainer's own buffers and bound calls (private: this is a measuring tool).
+    train_forward = trainer._workspace(250).forward_calls(trainer.x_train.T)
+    test_forward = trainer._workspace("test").forward_calls(trainer.x_test.T)
+    parts = {
+        "backward pass and update": lambda: run_calls(trainer._after_forward),
+        "forward pass, training set": lambda: run_calls(train_forward),
+        "forward pass, test set": lambda: run_calls(test_forward),
+        "forward passes and metrics": lambda: run_calls(trainer.metrics_calc.calls),
+        "whole epoch": lambda: trainer.train(1),
+    }
+    out = {}
+    with np.errstate(all="ignore"):
+        for name, fn in parts.items():
+            best = float("inf")
+            for _ in range(5):
+                start = time.perf_counter()
+                for _ in range(2000):
+                    fn()
+                best = min(best, (time.perf_counter() - start) / 2000)
+            out[name] = best * 1e6
+    return out
+
+
 def grid_milliseconds(resolution: int = 100) -> float:
     spec = ExperimentSpec(data=DataSpec(name="spiral"), network=NetworkSpec.uniform((8,) * 6))
     trainer = Trainer(spec)
@@ -60,6 +90,7 @@ def grid_milliseconds(resolution: int = 100) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=3.0, help="time per case")
+    parser.add_argument("--breakdown", action="store_true", help="also time the parts of a full-batch epoch")
     args = parser.parse_args()
     print(f"{'case':34s} {'wall clock':>12s} {'CPU time':>12s} {'target':>12s}")
     for name, hidden, batch, target in CASES:
@@ -69,6 +100,10 @@ def main() -> None:
     ms = grid_milliseconds()
     mark = "ok" if ms <= GRID_TARGET_MS else "ABOVE"
     print(f"{'grid 100x100, all neurons, 6x8':34s} {ms:9.2f} ms {'':12s} {GRID_TARGET_MS:9.2f} ms  {mark}")
+    if args.breakdown:
+        print("\nfull batch 6x8, microseconds per epoch (each part timed alone):")
+        for name, us in full_batch_breakdown().items():
+            print(f"  {name:32s} {us:7.1f} µs")
 
 
 if __name__ == "__main__":
