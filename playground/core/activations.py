@@ -230,6 +230,10 @@ ACTIVATIONS: dict[str, Activation] = {
 
 
 # Direct ufunc bindings for the common activations (same maths as the functions above).
+#: Activations whose derivative the backward pass computes from the output a = f(z) alone,
+#: so that z need not be kept once f has run (it may run in place).
+DERIVATIVE_FROM_OUTPUT = frozenset({"tanh", "sigmoid"})
+
 _FORWARD_CALLS: dict[str, Callable[..., list]] = {
     "linear": lambda z, out: [partial(np.copyto, out, z)],
     "relu": lambda z, out: [partial(np.maximum, z, 0.0, out=out)],  # positional out is deprecated here

@@ -11,7 +11,7 @@ The calls first write sums into ``raw``, then turn them into ``row``::
     raw : train loss sum, test loss sum, train hits, test hits,   (4,)
           ‖∂L/∂W_l‖² per layer,                                     (n_layers,)
           ‖params‖²                                                 (1,)  finiteness check
-    row : train_loss, test_loss, train_accuracy, test_accuracy,   (4,)  raw · scale + shift
+    row : train_loss, test_loss, train_accuracy, test_accuracy,   (4,)  raw · scale
           grad_norm per layer                                       (n_layers,)  √raw · grad_scale
 
 Accuracy is NaN for regression and a loss is NaN for an empty set, so a row
@@ -77,20 +77,17 @@ class EpochMetrics:
         self.dtype = params.dtype
         self.raw = np.zeros(N_SET_COLUMNS + n_layers + 1, dtype=self.dtype)
         self.row = np.full(N_SET_COLUMNS + n_layers, np.nan)
-        scale = np.zeros(N_SET_COLUMNS)
-        shift = np.full(N_SET_COLUMNS, np.nan)
+        scale = np.full(N_SET_COLUMNS, np.nan)  # NaN where a set or its accuracy is missing
         calls: list[Call] = []
         for i, s in enumerate((train, test)):
             if s is None or s.o.shape[1] == 0:
                 continue
             calls += s.forward
             calls += self._loss_calls(s, self.raw[i:i + 1])
-            scale[i], shift[i] = self._loss_scale(s.o.shape[1]), 0.0
+            scale[i] = self._loss_scale(s.o.shape[1])
             if s.labels is not None and len(s.labels):
-                hit_calls, hits_offset = self._hit_calls(s, self.raw[2 + i:3 + i])
-                calls += hit_calls
-                n = len(s.labels)
-                scale[2 + i], shift[2 + i] = 1.0 / n, hits_offset / n
+                calls += self._hit_calls(s, self.raw[2 + i:3 + i])
+                scale[2 + i] = 1.0 / len(s.labels)
         raw_sets, row_sets = self.raw[:N_SET_COLUMNS], self.row[:N_SET_COLUMNS]
         raw_grad, row_grad = self.raw[N_SET_COLUMNS:-1], self.row[N_SET_COLUMNS:]
         tmp = np.empty_like(grad)
@@ -99,7 +96,6 @@ class EpochMetrics:
         mask = weight_mask * grad_scale ** 2
         self.calls = calls + [
             partial(np.multiply, raw_sets, scale, row_sets),
-            partial(np.add, row_sets, shift, row_sets),
             partial(np.multiply, grad, grad, tmp),
             partial(np.multiply, tmp, mask, tmp),
             partial(np.add.reduceat, tmp, offsets[:-1], out=raw_grad),
@@ -130,22 +126,23 @@ class EpochMetrics:
             return 1.0 / n
         return 1.0
 
-    # ---- accuracy: hits into raw (plus a constant offset); scale makes it a fraction
+    # ---- accuracy: the number of hits into raw; scale makes it a fraction
 
-    def _hit_calls(self, s: EvaluatedSet, out: np.ndarray) -> tuple[list[Call], float]:
+    def _hit_calls(self, s: EvaluatedSet, out: np.ndarray) -> list[Call]:
         labels = np.asarray(s.labels)
+        n = len(labels)
         if self.head.n_outputs == 1:
-            # predicted p ∈ {0, 1} (o ≥ threshold); with sign = 2·label − 1, the hits are
-            # Σ p·sign + (number of class-0 rows): one comparison and one dot product
+            # Predicted p ∈ {0, 1} (o ≥ threshold). With sign = 2·label − 1 the hits are
+            # Σ p·sign + (number of class-0 rows): one comparison and one dot product, the
+            # constant riding along as a last entry (p = 1 times the count).
             threshold = 0.0 if self.head.activation == "tanh" else 0.5
-            predicted = np.empty(len(labels), dtype=self.dtype)
-            sign = np.where(labels == 1, 1.0, -1.0).astype(self.dtype)
-            calls = [partial(np.greater_equal, s.o[0], threshold, predicted),
-                     partial(_dot, predicted, sign, out.reshape(()))]
-            return calls, float(np.count_nonzero(labels != 1))
-        winners = np.empty(len(labels), dtype=np.intp)
+            predicted = np.ones(n + 1, dtype=self.dtype)
+            sign = np.append(np.where(labels == 1, 1.0, -1.0), np.count_nonzero(labels != 1)).astype(self.dtype)
+            return [partial(np.greater_equal, s.o[0], threshold, predicted[:n]),
+                    partial(_dot, predicted, sign, out.reshape(()))]
+        winners = np.empty(n, dtype=np.intp)
         key = labels.astype(np.intp)
-        return [partial(np.argmax, s.o, 0, winners), partial(_store_hits, out, winners, key)], 0.0
+        return [partial(np.argmax, s.o, 0, winners), partial(_store_hits, out, winners, key)]
 
     # ---- reading
 

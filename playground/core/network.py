@@ -31,7 +31,7 @@ from functools import partial
 
 import numpy as np
 
-from playground.core.activations import ACTIVATIONS, Activation
+from playground.core.activations import ACTIVATIONS, DERIVATIVE_FROM_OUTPUT, Activation
 from playground.core.initializers import INITIALIZERS
 from playground.core.losses import OutputHead
 
@@ -217,17 +217,23 @@ class Workspace:
         """The forward pass as bound calls; ``inputs`` (n_in + 1, rows) defaults to ``self.inputs``.
 
         ``inputs`` must be C- or F-contiguous (np.dot copies any other layout on every call).
+        A hidden layer whose activation is in ``DERIVATIVE_FROM_OUTPUT`` does not keep its ``z``:
+        the product goes straight into its activation buffer and f runs there in place (one
+        buffer less for every pass to stream through the cache).
         """
         net = self.net
         prev = self.inputs if inputs is None else inputs
         calls: list[Call] = []
         for i, blk in enumerate(net.blocks):
-            # np.dot has a fraction of np.matmul's per-call overhead on tiny matrices
-            calls.append(partial(_dot, blk, prev, self.z[i]))
             if i < net.n_layers - 1:
-                calls += net.hidden_activations[i].forward_calls(self.z[i], self.acts[i])
+                act = net.hidden_activations[i]
+                z = self.acts[i] if act.name in DERIVATIVE_FROM_OUTPUT else self.z[i]
+                # np.dot has a fraction of np.matmul's per-call overhead on tiny matrices
+                calls.append(partial(_dot, blk, prev, z))
+                calls += act.forward_calls(z, self.acts[i])
                 prev = self.acts_ext[i]
             else:
+                calls.append(partial(_dot, blk, prev, self.z[i]))
                 calls += net.head.activation_calls(self.z[i], self.acts[i])
         return calls
 
@@ -267,7 +273,7 @@ class Workspace:
         is a function of its output (tanh: 1 − a², sigmoid: a(1 − a)); the output rows are
         included (tanh output: used by mse). Returns the calls and the activation (None: not batched)."""
         names = {a.name for a in self.net.hidden_activations}
-        if len(names) != 1 or (name := names.pop()) not in ("tanh", "sigmoid"):
+        if len(names) != 1 or (name := names.pop()) not in DERIVATIVE_FROM_OUTPUT:
             return [], None
         a, d = self.all_acts, self.all_derivs
         if name == "tanh":
