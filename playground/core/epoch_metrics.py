@@ -28,10 +28,8 @@ from functools import partial
 import numpy as np
 
 from playground.core.losses import OutputHead
-from playground.core.network import Call
+from playground.core.network import Call, _dot  # _dot: np.dot without the dispatch layer
 
-# np.dot without the __array_function__ layer (see network._dot)
-_dot = getattr(np.dot, "_implementation", np.dot)
 N_SET_COLUMNS = 4  # train_loss, test_loss, train_accuracy, test_accuracy
 
 
