@@ -70,7 +70,6 @@ class EpochMetrics:
                  grad_scale: float) -> None:
         self.head = head
         n_layers = len(offsets) - 1
-        self.n_layers = n_layers
         # raw in the network's dtype (np.dot writes only into its own result type), row in float64
         self.dtype = params.dtype
         self.raw = np.zeros(N_SET_COLUMNS + n_layers + 1, dtype=self.dtype)
@@ -133,10 +132,9 @@ class EpochMetrics:
             # Predicted p ∈ {0, 1} (o ≥ threshold). With sign = 2·label − 1 the hits are
             # Σ p·sign + (number of class-0 rows): one comparison and one dot product, the
             # constant riding along as a last entry (p = 1 times the count).
-            threshold = 0.0 if self.head.activation == "tanh" else 0.5
             predicted = np.ones(n + 1, dtype=self.dtype)
             sign = np.append(np.where(labels == 1, 1.0, -1.0), np.count_nonzero(labels != 1)).astype(self.dtype)
-            return [partial(np.greater_equal, s.o[0], threshold, predicted[:n]),
+            return [partial(np.greater_equal, s.o[0], self.head.threshold, predicted[:n]),
                     partial(_dot, predicted, sign, out.reshape(()))]
         winners = np.empty(n, dtype=np.intp)
         key = labels.astype(np.intp)

@@ -73,6 +73,11 @@ class OutputHead:
     def is_classification(self) -> bool:
         return self.classes > 0
 
+    @property
+    def threshold(self) -> float:
+        """One output neuron: the output at and above which class 1 is predicted (tanh 0, sigmoid ½)."""
+        return 0.0 if self.activation == "tanh" else 0.5
+
     # ---- targets
 
     def encode(self, y: Array, dtype: type = np.float64) -> Array:
@@ -132,26 +137,8 @@ class OutputHead:
         if not self.is_classification:
             return o[:, 0].copy()
         if self.n_outputs == 1:
-            threshold = 0.0 if self.activation == "tanh" else 0.5
-            return (o[:, 0] >= threshold).astype(np.int64)
+            return (o[:, 0] >= self.threshold).astype(np.int64)
         return o.argmax(axis=1)
-
-    def accuracy_key(self, y: Array) -> Array | None:
-        """What :meth:`fast_accuracy` compares against, prepared once per dataset (None for regression)."""
-        if not self.is_classification:
-            return None
-        return np.asarray(y) == 1 if self.n_outputs == 1 else np.asarray(y, dtype=np.intp)
-
-    def fast_accuracy(self, o_fm: Array, key: Array | None) -> float | None:
-        """:meth:`accuracy` on feature-major outputs (k, n) with a prepared key: few calls, no mean()."""
-        if key is None or key.size == 0:
-            return None
-        if self.n_outputs == 1:
-            threshold = 0.0 if self.activation == "tanh" else 0.5
-            hits = np.count_nonzero(np.greater_equal(o_fm[0], threshold) == key)
-        else:
-            hits = np.count_nonzero(o_fm.argmax(axis=0) == key)
-        return hits / key.size
 
     def accuracy(self, o: Array, y: Array) -> float | None:
         """Fraction of rows classified correctly; ``None`` for regression or no rows."""
