@@ -52,12 +52,17 @@ class MetricHistory:
         """Column ``name`` of the stored rows (strided view, all capacity)."""
         return self._rows[:, _COLUMNS.index(name)]
 
+    @property
+    def _grad(self) -> np.ndarray:
+        """The gradient-norm columns (capacity, n_layers) of the stored rows (a view)."""
+        return self._rows[:, len(_COLUMNS):]
+
     def column(self, name: str) -> np.ndarray:
         """A read-only view of one column (``epochs``, a metric, or ``grad_norms`` (m, n_layers))."""
         if name == "epochs":
             a = self._epochs[: self._n]
         elif name == "grad_norms":
-            a = self._rows[: self._n, len(_COLUMNS):]
+            a = self._grad[: self._n]
         else:
             a = self._col(name)[: self._n]
         v = a.view()
@@ -80,7 +85,7 @@ class MetricHistory:
             test_loss=frozen_copy(self._col("test_loss")[:n][idx]),
             train_accuracy=frozen_copy(self._col("train_accuracy")[:n][idx]),
             test_accuracy=frozen_copy(self._col("test_accuracy")[:n][idx]),
-            grad_norms=frozen_copy(self._rows[:n, len(_COLUMNS):][idx]),
+            grad_norms=frozen_copy(self._grad[:n][idx]),
         )
 
     def to_dict(self) -> dict[str, list]:
@@ -89,7 +94,7 @@ class MetricHistory:
         out: dict[str, list] = {"epochs": self._epochs[:n].tolist()}
         for c in _COLUMNS:
             out[c] = [None if np.isnan(v) else float(v) for v in self._col(c)[:n]]
-        out["grad_norms"] = self._rows[:n, len(_COLUMNS):].tolist()
+        out["grad_norms"] = self._grad[:n].tolist()
         return out
 
     @classmethod
@@ -111,6 +116,6 @@ class MetricHistory:
         for c in _COLUMNS:
             h._col(c)[:m] = cols[c]
         if m:
-            h._rows[:m, len(_COLUMNS):] = grad
+            h._grad[:m] = grad
         h._n = m
         return h

@@ -182,7 +182,6 @@ class Workspace:
         sizes = net.sizes
         self.inputs = np.ones((sizes[0] + 1, rows), dtype=dt)
         self.targets = np.zeros((sizes[-1], rows), dtype=dt)
-        self.z = [np.empty((n, rows), dtype=dt) for n in sizes[1:]]
         # Every layer's activations share one buffer (hidden layers each followed by a row of
         # ones, then the output), so that f'(z) of all layers is one or two ufunc calls after
         # the forward pass instead of two or three per layer (see backward_calls).
@@ -197,6 +196,13 @@ class Workspace:
         # (n + 1, rows): the backward product runs over the whole block including the bias
         # column (its row is ignored), because a strided weight view would be copied by np.dot.
         self.d_act_ext = [np.empty((n + 1, rows), dtype=dt) for n in sizes[1:-1]]
+        # Pre-activations. A hidden layer whose activation is in DERIVATIVE_FROM_OUTPUT does not
+        # keep its z: the product goes straight into its activation buffer and f runs there in
+        # place (one buffer less for every pass to stream through the cache), so its z *is* that
+        # buffer and holds f(z) after the pass.
+        in_place = [a.name in DERIVATIVE_FROM_OUTPUT for a in net.hidden_activations] + [False]
+        self.z = [self.acts[i] if in_place[i] else np.empty((n, rows), dtype=dt)
+                  for i, n in enumerate(sizes[1:])]
         self.d_act = [d[:-1] for d in self.d_act_ext]
         self.tmp = [np.empty((n, rows), dtype=dt) for n in sizes[1:]]
 
@@ -217,23 +223,17 @@ class Workspace:
         """The forward pass as bound calls; ``inputs`` (n_in + 1, rows) defaults to ``self.inputs``.
 
         ``inputs`` must be C- or F-contiguous (np.dot copies any other layout on every call).
-        A hidden layer whose activation is in ``DERIVATIVE_FROM_OUTPUT`` does not keep its ``z``:
-        the product goes straight into its activation buffer and f runs there in place (one
-        buffer less for every pass to stream through the cache).
         """
         net = self.net
         prev = self.inputs if inputs is None else inputs
         calls: list[Call] = []
         for i, blk in enumerate(net.blocks):
+            # np.dot has a fraction of np.matmul's per-call overhead on tiny matrices
+            calls.append(partial(_dot, blk, prev, self.z[i]))
             if i < net.n_layers - 1:
-                act = net.hidden_activations[i]
-                z = self.acts[i] if act.name in DERIVATIVE_FROM_OUTPUT else self.z[i]
-                # np.dot has a fraction of np.matmul's per-call overhead on tiny matrices
-                calls.append(partial(_dot, blk, prev, z))
-                calls += act.forward_calls(z, self.acts[i])
+                calls += net.hidden_activations[i].forward_calls(self.z[i], self.acts[i])
                 prev = self.acts_ext[i]
             else:
-                calls.append(partial(_dot, blk, prev, self.z[i]))
                 calls += net.head.activation_calls(self.z[i], self.acts[i])
         return calls
 
