@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from functools import partial
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -53,13 +54,16 @@ def full_batch_breakdown(hidden: tuple[int, ...] = (8,) * 6) -> dict[str, float]
     trainer = Trainer(spec)
     trainer.train(50)
     # The trainer's own buffers and bound calls (private: this is a measuring tool).
-    train_forward = trainer._workspace(250).forward_calls(trainer.x_train.T)
-    test_forward = trainer._workspace("test").forward_calls(trainer.x_test.T)
+    evaluation = trainer._workspace("eval")
+    batch = trainer._workspace(250)
+    forward = evaluation.forward_calls(trainer._x_eval)
+    refresh = [partial(np.copyto, mine, theirs[:, :250])
+               for mine, theirs in zip(batch.forward_state, evaluation.forward_state, strict=True)]
     parts = {
         "backward pass and update": lambda: run_calls(trainer._after_forward),
-        "forward pass, training set": lambda: run_calls(train_forward),
-        "forward pass, test set": lambda: run_calls(test_forward),
-        "forward passes and metrics": lambda: run_calls(trainer.metrics_calc.calls),
+        "forward pass, both sets": lambda: run_calls(forward),
+        "copy of the training columns": lambda: run_calls(refresh),
+        "forward pass and metrics": lambda: run_calls(trainer.metrics_calc.calls),
         "whole epoch": lambda: trainer.train(1),
     }
     out = {}

@@ -4,7 +4,12 @@ After every epoch the trainer records the train and test loss and accuracy and
 each layer's weight-gradient norm. Computed by Python functions these cost
 about 30 µs an epoch, as much as the whole backward pass of a full-batch 6 × 8
 network; compiled into calls on preallocated buffers they run in the same C
-loop as the epoch (``network.run_calls``) and cost about a third of that.
+loop as the epoch (``network.run_calls``) and cost a fraction of that.
+
+Both sets are evaluated by one forward pass over the training rows followed by
+the test rows (:class:`EvaluatedPass`): one product and one activation call per
+layer instead of two. Per-set sums then come from one matrix-vector product with
+a set-indicator matrix ``S`` (one row per set, 1 on that set's columns).
 
 The calls first write sums into ``raw``, then turn them into ``row``::
 
@@ -34,15 +39,16 @@ N_SET_COLUMNS = 4  # train_loss, test_loss, train_accuracy, test_accuracy
 
 
 @dataclass(frozen=True)
-class EvaluatedSet:
-    """One data set's forward pass and what its metrics compare against.
+class EvaluatedPass:
+    """One forward pass over the training rows then the test rows, and what the metrics compare against.
 
     Attributes
     ----------
-    forward : bound calls of the forward pass (empty when another pass already left it fresh)
-    z, o : the pass's output pre-activations and activations (k, n), written by ``forward``
-    t : encoded targets (k, n)
-    labels : class indices (n,) for classification, None for regression
+    forward : bound calls of the forward pass
+    z, o : the pass's output pre-activations and activations (k, n_train + n_test), written by ``forward``
+    t : encoded targets (k, n_train + n_test)
+    labels : class indices (n_train + n_test,) for classification, None for regression
+    n_train : how many of the columns (the first ones) are training rows
     """
 
     forward: list[Call]
@@ -50,24 +56,31 @@ class EvaluatedSet:
     o: np.ndarray
     t: np.ndarray
     labels: np.ndarray | None
+    n_train: int
+
+    @property
+    def sets(self) -> list[tuple[int, slice]]:
+        """(index: 0 train / 1 test, columns) of each non-empty set."""
+        n = self.o.shape[1]
+        parts = [(0, slice(0, self.n_train)), (1, slice(self.n_train, n))]
+        return [(i, cols) for i, cols in parts if cols.stop > cols.start]
 
 
 class EpochMetrics:
-    """Bound calls computing a metrics row for the train set and (optionally) the test set.
+    """Bound calls computing a metrics row for the training set and the test set.
 
     Parameters
     ----------
     head : the output layer and loss
-    train, test : the two sets (``test`` None when there is no test set)
+    evaluated : the forward pass over both sets
     params, grad : the flat parameter and gradient buffers (``Network.params`` layout)
     weight_mask, offsets : 1 on weights / 0 on biases, and each layer's start in the flat buffers
     grad_scale : what turns ``grad`` into the last batch's mean gradient (1 / rows when the
         optimizer left the sum there)
     """
 
-    def __init__(self, head: OutputHead, train: EvaluatedSet, test: EvaluatedSet | None,
-                 params: np.ndarray, grad: np.ndarray, weight_mask: np.ndarray, offsets: np.ndarray,
-                 grad_scale: float) -> None:
+    def __init__(self, head: OutputHead, evaluated: EvaluatedPass, params: np.ndarray, grad: np.ndarray,
+                 weight_mask: np.ndarray, offsets: np.ndarray, grad_scale: float) -> None:
         self.head = head
         n_layers = len(offsets) - 1
         # raw in the network's dtype (np.dot writes only into its own result type), row in float64
@@ -76,45 +89,88 @@ class EpochMetrics:
         self.row = np.full(N_SET_COLUMNS + n_layers, np.nan)
         scale = np.full(N_SET_COLUMNS, np.nan)  # NaN where a set or its accuracy is missing
         calls: list[Call] = []
-        for i, s in enumerate((train, test)):
-            if s is None or s.o.shape[1] == 0:
-                continue
-            calls += s.forward
-            calls += self._loss_calls(s, self.raw[i:i + 1])
-            scale[i] = self._loss_scale(s.o.shape[1])
-            if s.labels is not None and len(s.labels):
-                calls += self._hit_calls(s, self.raw[2 + i:3 + i])
-                scale[2 + i] = 1.0 / len(s.labels)
+        sets = evaluated.sets
+        if sets:
+            calls += evaluated.forward
+            calls += self._set_sum_calls(evaluated)
+            for i, cols in sets:
+                n = cols.stop - cols.start
+                scale[i] = self._loss_scale(n)
+                if evaluated.labels is not None:
+                    scale[2 + i] = 1.0 / n
         raw_sets, row_sets = self.raw[:N_SET_COLUMNS], self.row[:N_SET_COLUMNS]
         raw_grad, row_grad = self.raw[N_SET_COLUMNS:-1], self.row[N_SET_COLUMNS:]
-        tmp = np.empty_like(grad)
-        # The mask keeps weights (not biases) and carries grad_scale², so that √ of each layer's
-        # sum is the norm of its mean weight gradient.
-        mask = weight_mask * grad_scale ** 2
+        # ‖∂L/∂W_l‖² = Σ over layer l's weights (not biases) of grad², as one product with a
+        # (n_layers, n_params) matrix that carries grad_scale², so that its √ is the norm of the
+        # layer's mean weight gradient.
+        layer_weights = np.zeros((n_layers, len(grad)), dtype=self.dtype)
+        for layer in range(n_layers):
+            cols = slice(offsets[layer], offsets[layer + 1])
+            layer_weights[layer, cols] = weight_mask[cols] * grad_scale ** 2
+        squares = np.empty_like(grad)
         self.calls = calls + [
             partial(np.multiply, raw_sets, scale, row_sets),
-            partial(np.multiply, grad, grad, tmp),
-            partial(np.multiply, tmp, mask, tmp),
-            partial(np.add.reduceat, tmp, offsets[:-1], out=raw_grad),
+            partial(np.multiply, grad, grad, squares),
+            partial(_dot, layer_weights, squares, raw_grad),
             partial(np.sqrt, raw_grad, row_grad),
             partial(_dot, params, params, self.raw[-1:].reshape(())),
         ]
 
-    # ---- losses: the sum over samples into raw; scale makes it the mean
+    def _set_sum_calls(self, e: EvaluatedPass) -> list[Call]:
+        """Calls writing each set's loss sum and hit count into ``raw[:4]``.
 
-    def _loss_calls(self, s: EvaluatedSet, out: np.ndarray) -> list[Call]:
-        loss = self.head.loss
-        if loss == "mse":
-            diff = np.empty_like(s.o)
-            flat = diff.reshape(-1)
-            return [partial(np.subtract, s.o, s.t, diff), partial(_dot, flat, flat, out.reshape(()))]
-        if loss == "bce":  # Σ softplus(z) − t·z, as in OutputHead.loss_value
-            a, b = np.empty_like(s.z), np.empty_like(s.z)
-            ones = np.ones(a.size, dtype=self.dtype)
-            return [partial(np.logaddexp, 0.0, s.z, a), partial(np.multiply, s.t, s.z, b),
-                    partial(np.subtract, a, b, a), partial(_dot, a.reshape(-1), ones, out.reshape(()))]
-        # cross_entropy: the head's own (max-shifted) definition, already a mean
-        return [partial(_store, out, self.head.loss_value, s.z, s.o, s.t)]
+        The elementwise loss terms (k, n) and, for two classes, the predictions (n,) and a 1
+        are laid side by side in one vector; one product with a weight matrix (one row per
+        ``raw`` slot: a set's indicator, or its signed indicator and class-0 count) sums
+        them all. Cross-entropy and K-class hits are written by small Python calls instead.
+        """
+        head, k, n = self.head, e.o.shape[0], e.o.shape[1]
+        sets = e.sets
+        indicator = np.zeros((len(sets), n), dtype=self.dtype)  # 1 where a column is in the set
+        for row, (_, cols) in enumerate(sets):
+            indicator[row, cols] = 1.0
+        elementwise_loss = head.loss in ("mse", "bce")
+        binary_hits = e.labels is not None and head.n_outputs == 1
+        n_terms = k * n if elementwise_loss else 0
+        stacked = np.ones(n_terms + (n + 1 if binary_hits else 0), dtype=self.dtype)
+        weights = np.zeros((N_SET_COLUMNS, len(stacked)), dtype=self.dtype)
+        calls: list[Call] = []
+        if elementwise_loss:
+            terms = stacked[:n_terms].reshape(k, n)
+            for row, (i, _) in enumerate(sets):
+                weights[i, :n_terms] = np.tile(indicator[row], k)  # the terms' flat layout
+            if head.loss == "mse":  # Σ (o − t)², the ½ in the scale
+                calls += [partial(np.subtract, e.o, e.t, terms), partial(np.square, terms, terms)]
+            else:  # bce: Σ softplus(z) − t·z, as in OutputHead.loss_value
+                tz = np.empty_like(e.z)
+                calls += [partial(np.logaddexp, 0.0, e.z, terms), partial(np.multiply, e.t, e.z, tz),
+                          partial(np.subtract, terms, tz, terms)]
+        else:  # cross_entropy: the head's own (max-shifted) definition, already a mean
+            calls += [partial(_store, self.raw[i:i + 1], head.loss_value, e.z[:, cols], e.o[:, cols], e.t[:, cols])
+                      for i, cols in sets]
+        if binary_hits:
+            # Predicted p ∈ {0, 1} (o ≥ threshold). With sign = 2·label − 1 a set's hits are
+            # Σ p·sign + (its number of class-0 rows), the count riding along on the 1 at the end.
+            labels = np.asarray(e.labels)
+            predicted = stacked[n_terms:n_terms + n]
+            for row, (i, _) in enumerate(sets):
+                weights[2 + i, n_terms:n_terms + n] = indicator[row] * np.where(labels == 1, 1.0, -1.0)
+                weights[2 + i, -1] = indicator[row] @ (labels != 1)
+            # (A comparison writing bool and a cast copy run in under half the time of one
+            # comparison writing float: its output cast goes through numpy's buffered path.)
+            above = np.empty(n, dtype=bool)
+            calls += [partial(np.greater_equal, e.o[0], head.threshold, above),
+                      partial(np.copyto, predicted, above)]
+        elif e.labels is not None:
+            winners = np.empty(n, dtype=np.intp)
+            calls += [partial(np.argmax, e.o, 0, winners),
+                      partial(_store_hits, self.raw, winners, np.asarray(e.labels).astype(np.intp),
+                              np.empty(n, dtype=bool), [(2 + i, cols) for i, cols in sets])]
+        used = np.flatnonzero(weights.any(axis=1))
+        if len(used):  # one product for the slots from the first to the last used one
+            lo, hi = used[0], used[-1] + 1
+            calls.append(partial(_dot, weights[lo:hi], stacked, self.raw[lo:hi]))
+        return calls
 
     def _loss_scale(self, n: int) -> float:
         if self.head.loss == "mse":
@@ -123,23 +179,6 @@ class EpochMetrics:
             return 1.0 / n
         return 1.0
 
-    # ---- accuracy: the number of hits into raw; scale makes it a fraction
-
-    def _hit_calls(self, s: EvaluatedSet, out: np.ndarray) -> list[Call]:
-        labels = np.asarray(s.labels)
-        n = len(labels)
-        if self.head.n_outputs == 1:
-            # Predicted p ∈ {0, 1} (o ≥ threshold). With sign = 2·label − 1 the hits are
-            # Σ p·sign + (number of class-0 rows): one comparison and one dot product, the
-            # constant riding along as a last entry (p = 1 times the count).
-            predicted = np.ones(n + 1, dtype=self.dtype)
-            sign = np.append(np.where(labels == 1, 1.0, -1.0), np.count_nonzero(labels != 1)).astype(self.dtype)
-            return [partial(np.greater_equal, s.o[0], self.head.threshold, predicted[:n]),
-                    partial(_dot, predicted, sign, out.reshape(()))]
-        winners = np.empty(n, dtype=np.intp)
-        key = labels.astype(np.intp)
-        return [partial(np.argmax, s.o, 0, winners), partial(_store_hits, out, winners, key)]
-
     # ---- reading
 
     def values(self) -> tuple[float, float, float | None, float | None]:
@@ -147,6 +186,17 @@ class EpochMetrics:
         for regression (and for an empty set)."""
         tl, el, ta, ea = self.row[:N_SET_COLUMNS].tolist()
         return tl, el, (None if math.isnan(ta) else ta), (None if math.isnan(ea) else ea)
+
+    def finite(self, params: np.ndarray) -> bool:
+        """Whether the training loss and every parameter are finite.
+
+        One check of loss + ‖params‖² (both ≥ 0, so the sum is finite exactly when both are)
+        on the fast path; when the sum of squares overflowed, every parameter is looked at.
+        """
+        loss, squares = self.row[0], self.raw[-1]
+        if math.isfinite(loss + squares):
+            return True
+        return math.isfinite(loss) and self.params_finite(params)
 
     def params_finite(self, params: np.ndarray) -> bool:
         """Whether every parameter is finite (the cheap sum of squares, confirmed when it overflowed)."""
@@ -157,5 +207,8 @@ def _store(out: np.ndarray, fn: Callable[..., float], *args: np.ndarray) -> None
     out[0] = fn(*args)
 
 
-def _store_hits(out: np.ndarray, winners: np.ndarray, key: np.ndarray) -> None:
-    out[0] = np.count_nonzero(winners == key)
+def _store_hits(raw: np.ndarray, winners: np.ndarray, key: np.ndarray, hit: np.ndarray,
+                slots: list[tuple[int, slice]]) -> None:
+    np.equal(winners, key, out=hit)
+    for slot, cols in slots:
+        raw[slot] = np.count_nonzero(hit[cols])

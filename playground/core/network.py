@@ -211,6 +211,14 @@ class Workspace:
         """Output activations (n_out, rows)."""
         return self.acts[-1]
 
+    @property
+    def forward_state(self) -> list[np.ndarray]:
+        """The buffers a forward pass leaves for the backward pass: every activation (with the
+        ones rows), and each hidden pre-activation that is not kept in its activation buffer
+        (the output layer's delta needs only its activations, see ``OutputHead.delta_calls``)."""
+        hidden = zip(self.z[:-1], self.acts[:-1], strict=True)
+        return [self.all_acts] + [z for z, a in hidden if z is not a]
+
     def load_inputs(self, x: np.ndarray) -> None:
         """Copy sample-major inputs ``x`` (rows, n_in)."""
         self.inputs[:-1] = np.asarray(x).T

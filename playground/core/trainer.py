@@ -35,7 +35,7 @@ import numpy as np
 from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
 from playground.core.datasets import make_dataset
-from playground.core.epoch_metrics import EpochMetrics, EvaluatedSet
+from playground.core.epoch_metrics import N_SET_COLUMNS, EpochMetrics, EvaluatedPass
 from playground.core.features import expand_features
 from playground.core.grid import GridEvaluator
 from playground.core.history import MetricHistory
@@ -127,9 +127,12 @@ class Trainer:
 
         self.x_train, self.t_train = prepared(data.x_train, data.y_train)
         self.x_test, self.t_test = prepared(data.x_test, data.y_test)
+        # Both sets side by side, feature-major (training columns first): the metrics evaluate
+        # them in one forward pass.
+        self._x_eval = np.ascontiguousarray(np.concatenate([self.x_train, self.x_test]).T)
+        self._t_eval = np.ascontiguousarray(np.concatenate([self.t_train, self.t_test]).T)
         labelled = head.is_classification
-        self._labels_train = data.y_train if labelled else None
-        self._labels_test = data.y_test if labelled else None
+        self._labels_eval = np.concatenate([data.y_train, data.y_test]) if labelled else None
         self._xs = np.empty_like(self.x_train)  # this epoch's row order
         self._ts = np.empty_like(self.t_train)
         self._order = np.arange(self.dataset.n_train)
@@ -155,14 +158,17 @@ class Trainer:
         self._restored_at = 0
         self.history = MetricHistory(self.network.n_layers)
         self._compile()
-        self._metrics = self._evaluate()
+        self._evaluate()
 
     def _workspace(self, key: int | str) -> Workspace:
-        """The trainer's own buffers: training batches and the training-set evaluation are keyed by
-        their number of rows (so a full batch shares them), the test-set evaluation by ``"test"``."""
+        """The trainer's own buffers: training batches are keyed by their number of rows, the
+        evaluation of both sets by ``"eval"`` (by the training set's rows when there is no test
+        set, so that a full batch shares them)."""
+        if key == "eval" and not self.dataset.n_test:
+            key = self.dataset.n_train
         ws = self._workspaces.get(key)
         if ws is None:
-            rows = self.dataset.n_test if key == "test" else int(key)
+            rows = self.dataset.n_train + self.dataset.n_test if key == "eval" else int(key)
             ws = self._workspaces[key] = Workspace(self.network, rows)
         return ws
 
@@ -199,24 +205,25 @@ class Trainer:
             self._batch_grad_scale.append(grad_scale)
         self._last_batch = len(self.batch_calls) - 1
         self.epoch_calls = [c for calls in self.batch_calls for c in calls]
-        train = self._evaluated_set(self.x_train.T, self.t_train.T, self._labels_train, n)
-        test = (self._evaluated_set(self.x_test.T, self.t_test.T, self._labels_test, "test")
-                if self.dataset.n_test else None)
+        evaluation = self._workspace("eval")
+        evaluated = EvaluatedPass(evaluation.forward_calls(self._x_eval), evaluation.z[-1], evaluation.acts[-1],
+                                  self._t_eval, self._labels_eval, n)
         # Metrics after a whole epoch use the last batch's gradient, so its scale.
-        self.metrics_calc = EpochMetrics(self.head, train, test, net.params, self.grad, net.weight_mask,
+        self.metrics_calc = EpochMetrics(self.head, evaluated, net.params, self.grad, net.weight_mask,
                                          net.offsets, self._batch_grad_scale[-1])
-        # A whole epoch and its metrics are one list of calls. With a full batch, evaluating the
-        # training set leaves in the batch's buffers exactly the forward pass the next epoch needs
-        # (same rows, same weights): that epoch skips its own and starts at the backward pass.
+        # A whole epoch and its metrics are one list of calls. With a full batch, the evaluation
+        # has just run the forward pass the next epoch needs (same rows, same weights): that epoch
+        # copies its training columns into the batch's buffers and starts at the backward pass.
+        # (The copy costs a fraction of a forward pass; the backward pass needs the training
+        # columns contiguous, and the evaluation is cheaper as one pass over both sets.)
         backup = [partial(np.copyto, self._backup, net.params)]  # what a divergence rolls back to
+        batch = self._workspace(n) if self._single_batch else evaluation
+        refresh = [partial(np.copyto, mine, theirs[:, :n])
+                   for mine, theirs in zip(batch.forward_state, evaluation.forward_state, strict=True)
+                   if mine is not theirs]
         self._whole_epoch = backup + self.epoch_calls + self.metrics_calc.calls
-        self._whole_epoch_after_forward = backup + self._after_forward + self.metrics_calc.calls
+        self._whole_epoch_after_forward = backup + refresh + self._after_forward + self.metrics_calc.calls
         self._forward_is_fresh = False
-
-    def _evaluated_set(self, x: np.ndarray, t: np.ndarray, labels: np.ndarray | None,
-                       key: int | str) -> EvaluatedSet:
-        ws = self._workspace(key)
-        return EvaluatedSet(ws.forward_calls(x), ws.z[-1], ws.acts[-1], t, labels)
 
     # ------------------------------------------------------------------ live changes
 
@@ -241,7 +248,9 @@ class Trainer:
         if (training.batch_size, training.shuffle) != (old.batch_size, old.shuffle):
             # The epoch's batches are laid out anew: a half-done epoch starts over.
             self.batch_index = 0
+        current = self.metrics_calc.row[:N_SET_COLUMNS].copy()
         self._compile()
+        self.metrics_calc.row[:N_SET_COLUMNS] = current  # same weights, same metrics
 
     # ------------------------------------------------------------------ training
 
@@ -268,16 +277,17 @@ class Trainer:
 
     def _step_epoch(self) -> None:
         """:meth:`step_epoch` inside the caller's ``np.errstate(all="ignore")``."""
+        n_batches = len(self.batch_calls)
         if self.batch_index == 0:
-            self._reshuffle()  # the compiled epoch starts with the backup copy
+            if self._shuffled:
+                self._reshuffle()  # the compiled epoch starts with the backup copy
             run_calls(self._whole_epoch_after_forward if self._forward_is_fresh else self._whole_epoch)
-            self.batches += len(self.batch_calls)
         else:
-            for k in range(self.batch_index, len(self.batch_calls)):
+            for k in range(self.batch_index, n_batches):
                 run_calls(self.batch_calls[k])
-                self.batches += 1
             run_calls(self.metrics_calc.calls)
-        self._last_batch = len(self.batch_calls) - 1
+        self.batches += n_batches - self.batch_index
+        self._last_batch = n_batches - 1
         self._forward_is_fresh = self._single_batch
         self.batch_index = 0
         self._record_epoch()
@@ -292,33 +302,30 @@ class Trainer:
         self._last_batch = self.batch_index
         self.batches += 1
         self.batch_index += 1
-        metrics = self._evaluate()
+        self._evaluate()
         if self.batch_index == len(self.batch_calls):
             self.batch_index = 0
-            self._record_epoch(metrics)
+            self._record_epoch()
         else:
-            self._check_finite(metrics[0])
-            self._metrics = metrics
+            self._check_finite()
 
-    def _record_epoch(self, metrics: tuple[float, float, float | None, float | None] | None = None) -> None:
+    def _record_epoch(self) -> None:
         """Count the finished epoch and append the metrics row that its calls just wrote."""
         self.epoch += 1
-        if metrics is None:
-            metrics = self.metrics_calc.values()
-        self._check_finite(metrics[0])
-        self._metrics = metrics
+        self._check_finite()
         self.history.append_row(self.epoch, self.metrics_calc.row)
 
-    def _check_finite(self, loss: float) -> None:
-        if math.isfinite(loss) and self.metrics_calc.params_finite(self.network.params):
+    def _check_finite(self) -> None:
+        if self.metrics_calc.finite(self.network.params):
             return
+        loss = self.train_loss
         np.copyto(self.network.params, self._backup)
         self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
         epoch = self.epoch
         self.epoch = max(0, self.epoch - 1) if self.batch_index == 0 else self.epoch
         self.batch_index = 0
         self._compile()
-        self._metrics = self._evaluate()
+        self._evaluate()
         raise TrainingDiverged(_divergence_message(loss, epoch, self._spec), epoch)
 
     def train(self, epochs: int, keep_going: Callable[[], bool] | None = None) -> int:
@@ -343,28 +350,28 @@ class Trainer:
 
     # ------------------------------------------------------------------ metrics
 
-    def _evaluate(self) -> tuple[float, float, float | None, float | None]:
-        """Run the metric calls on the current weights: (train_loss, test_loss, train_acc, test_acc)."""
+    def _evaluate(self) -> None:
+        """Run the metric calls on the current weights (their row is what :attr:`train_loss` etc. read)."""
         with np.errstate(all="ignore"):
             run_calls(self.metrics_calc.calls)
         self._forward_is_fresh = self._single_batch
-        return self.metrics_calc.values()
+
 
     @property
     def train_loss(self) -> float:
-        return self._metrics[0]
+        return self.metrics_calc.values()[0]
 
     @property
     def test_loss(self) -> float:
-        return self._metrics[1]
+        return self.metrics_calc.values()[1]
 
     @property
     def train_accuracy(self) -> float | None:
-        return self._metrics[2]
+        return self.metrics_calc.values()[2]
 
     @property
     def test_accuracy(self) -> float | None:
-        return self._metrics[3]
+        return self.metrics_calc.values()[3]
 
     def metrics(self) -> dict[str, float | int | None]:
         """The current metrics as a JSON-able dict (``None`` for accuracy in regression)."""
@@ -414,7 +421,7 @@ class Trainer:
         self.restored_gradients = None  # they were another set of weights' gradients
         self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
         self._compile()
-        self._metrics = self._evaluate()
+        self._evaluate()
 
     # ------------------------------------------------------------------ pictures
 

@@ -115,4 +115,4 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
         trainer._order = order.astype(np.int64)
         trainer._apply_order()
     trainer._compile()
-    trainer._metrics = trainer._evaluate()
+    trainer._evaluate()

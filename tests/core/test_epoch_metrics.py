@@ -19,8 +19,10 @@ HEADS = [  # (dataset, classes, loss): every output head the engine builds
 ]
 
 
-def spec_for(dataset: str, classes: int, loss: str, optimizer: str = "adam", batch: int = 10) -> ExperimentSpec:
-    data = DataSpec(name=dataset, seed=2, points=180, **({"classes": classes} if dataset == "blobs" else {}))
+def spec_for(dataset: str, classes: int, loss: str, optimizer: str = "adam", batch: int = 10,
+             train_ratio: float = 0.5) -> ExperimentSpec:
+    data = DataSpec(name=dataset, seed=2, points=180, train_ratio=train_ratio,
+                    **({"classes": classes} if dataset == "blobs" else {}))
     return ExperimentSpec(data=data, network=NetworkSpec.uniform((5, 4)),
                           training=TrainingSpec(loss=loss, optimizer=OptimizerSpec(optimizer, 0.01), batch_size=batch),
                           seed=2)
@@ -37,8 +39,9 @@ def plain_metrics(t: Trainer, x: np.ndarray, y: np.ndarray) -> tuple[float, floa
 
 
 @pytest.mark.parametrize(("dataset", "classes", "loss"), HEADS)
-def test_metrics_match_the_heads_definitions(dataset, classes, loss):
-    t = Trainer(spec_for(dataset, classes, loss))
+@pytest.mark.parametrize("train_ratio", [0.5, 0.2, 0.9])  # both sets are evaluated side by side
+def test_metrics_match_the_heads_definitions(dataset, classes, loss, train_ratio):
+    t = Trainer(spec_for(dataset, classes, loss, train_ratio=train_ratio))
     for _ in range(3):
         t.step_epoch()
         train = plain_metrics(t, t.x_train[:, :-1], t.dataset.y_train)
@@ -74,15 +77,19 @@ def test_an_epoch_finished_batch_by_batch_records_the_same_row():
     assert a.metrics() == b.metrics()
 
 
-def test_no_test_set_gives_nan_loss_and_no_accuracy():
-    rng = np.random.default_rng(0)
-    x = rng.uniform(-5, 5, size=(40, 2))
-    data = Dataset(x, (x[:, 0] > 0).astype(np.int64), np.zeros((0, 2)), np.zeros(0, np.int64), "classification", 2)
-    t = Trainer(spec_for("spiral", 2, "mse"), dataset=data)
+@pytest.mark.parametrize(("dataset", "classes", "loss"), HEADS)
+@pytest.mark.parametrize("batch", [10, 500])  # 500: a full batch, which shares the evaluation's buffers
+def test_no_test_set_gives_nan_loss_and_no_accuracy(dataset, classes, loss, batch):
+    spec = spec_for(dataset, classes, loss, batch=batch)
+    full = Trainer(spec).dataset
+    data = Dataset(full.x_train, full.y_train, np.zeros((0, 2)), full.y_test[:0], full.problem, full.classes)
+    t = Trainer(spec, dataset=data)
     t.train(2)
     assert np.isnan(t.test_loss) and t.test_accuracy is None
-    assert np.isfinite(t.train_loss) and 0.0 <= t.train_accuracy <= 1.0
-    assert np.isnan(t.history.view().test_accuracy).all()
+    assert t.train_loss == pytest.approx(plain_metrics(t, t.x_train[:, :-1], data.y_train)[0], rel=1e-12)
+    if classes:
+        assert 0.0 <= t.train_accuracy <= 1.0
+    assert np.isnan(t.history.view().test_accuracy).all() and np.isnan(t.history.view().test_loss).all()
 
 
 def test_huge_but_finite_weights_are_not_taken_for_divergence():

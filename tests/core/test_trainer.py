@@ -400,11 +400,18 @@ def test_live_learning_rate_change_keeps_the_position_within_the_epoch():
 
 
 @pytest.mark.parametrize("shuffle", [False, True])
-def test_full_batch_epochs_match_plain_gradient_steps(shuffle):
-    """A full batch reuses the evaluation's forward pass; every step must still be exact."""
+@pytest.mark.parametrize(("activation", "loss"), [
+    ("tanh", "mse"),  # hidden pre-activations live in the activation buffers
+    ("relu", "bce"),  # ... and are kept apart: the evaluation's copy must carry them too
+    ("gelu", "cross_entropy"),
+])
+def test_full_batch_epochs_match_plain_gradient_steps(shuffle, activation, loss):
+    """A full batch starts from the evaluation's forward pass (both sets in one pass, its
+    training columns copied into the batch's buffers); every step must still be exact."""
     from playground.core.optimizers import make_optimizer
 
-    spec = make_spec(batch=250, shuffle=shuffle, optimizer="adam", lr=0.01, hidden=(5, 3))
+    spec = make_spec(batch=250, shuffle=shuffle, optimizer="adam", lr=0.01, hidden=(5, 3),
+                     activation=activation, loss=loss)
     t = Trainer(spec)
     x, targets = t.x_train[:, :-1], t.head.encode(t.dataset.y_train)
     ref = t.network.params.copy()
@@ -412,7 +419,7 @@ def test_full_batch_epochs_match_plain_gradient_steps(shuffle):
     probe = Trainer(spec)
     for epoch in range(6):
         if epoch == 3:  # a live change between epochs, and weights loaded from outside
-            new = TrainingSpec(optimizer=OptimizerSpec("adam", 0.02), batch_size=250, shuffle=shuffle)
+            new = TrainingSpec(loss=loss, optimizer=OptimizerSpec("adam", 0.02), batch_size=250, shuffle=shuffle)
             t.set_training(new)
             opt.spec = new.optimizer
         probe.network.params[...] = ref
@@ -430,3 +437,15 @@ def test_full_batch_epochs_match_plain_gradient_steps(shuffle):
     opt.step(ref, g)
     t.step_epoch()
     np.testing.assert_allclose(t.network.params, ref, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("batch", [10, 250])
+def test_a_live_setting_change_keeps_the_current_metrics(batch):
+    """The weights do not change with the learning rate, so neither do the metrics shown for them."""
+    t = Trainer(make_spec(batch=batch, shuffle=False))
+    t.train(3)
+    before = t.metrics()
+    t.set_training(TrainingSpec(optimizer=OptimizerSpec("sgd", 0.5), batch_size=batch, shuffle=False))
+    assert t.metrics() == before
+    t.step_epoch()
+    assert t.metrics()["epoch"] == 4 and t.metrics() != before
