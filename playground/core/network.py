@@ -195,7 +195,11 @@ class Workspace:
         self.delta = [np.empty((n, rows), dtype=dt) for n in sizes[1:]]
         # (n + 1, rows): the backward product runs over the whole block including the bias
         # column (its row is ignored), because a strided weight view would be copied by np.dot.
-        self.d_act_ext = [np.empty((n + 1, rows), dtype=dt) for n in sizes[1:-1]]
+        # Two buffers taken in turn from the last hidden layer down (a layer's product reads δ
+        # from one and writes the other), so the backward pass works in a cache-sized space.
+        widest = max(sizes[1:-1], default=0) + 1
+        pair = (np.empty((widest, rows), dtype=dt), np.empty((widest, rows), dtype=dt))
+        self.d_act_ext = [pair[i % 2][:n + 1] for i, n in enumerate(sizes[1:-1])]
         # Pre-activations. A hidden layer whose activation is in DERIVATIVE_FROM_OUTPUT does not
         # keep its z: the product goes straight into its activation buffer and f runs there in
         # place (one buffer less for every pass to stream through the cache), so its z *is* that
@@ -262,15 +266,17 @@ class Workspace:
                       partial(np.multiply, self.delta[last], self.derivs[last], self.delta[last])]
         else:
             calls += net.head.delta_calls(self.z[last], self.acts[last], t, self.delta[last], self.tmp[last])
+        # With batched derivatives a hidden layer's δ is made in place in its backward product's
+        # buffer (δ = (Pᵀδ_next) ⊙ f'), which the cache has just seen.
+        delta = [*(self.d_act if batched else self.delta[:-1]), self.delta[-1]]
         for i in range(last, -1, -1):
             prev = x if i == 0 else self.acts_ext[i - 1]
             # ∂L/∂P_i = δ_i · a_extᵀ: weights and (through the ones row) biases in one product
-            calls.append(partial(_dot, self.delta[i], prev.T, grad_blocks[i]))
+            calls.append(partial(_dot, delta[i], prev.T, grad_blocks[i]))
             if i > 0:
-                calls.append(partial(_dot, net.blocks[i].T, self.delta[i], self.d_act_ext[i - 1]))
+                calls.append(partial(_dot, net.blocks[i].T, delta[i], self.d_act_ext[i - 1]))
                 if batched:
-                    calls.append(partial(np.multiply, self.d_act[i - 1], self.derivs[i - 1],
-                                         out=self.delta[i - 1]))
+                    calls.append(partial(np.multiply, self.d_act[i - 1], self.derivs[i - 1], self.d_act[i - 1]))
                 else:
                     calls += net.hidden_activations[i - 1].grad_calls(
                         self.d_act[i - 1], self.z[i - 1], self.acts[i - 1], self.delta[i - 1], self.tmp[i - 1])
