@@ -127,11 +127,16 @@ class ExportActions(QObject):
         answer = self._fetch(kind, title)
         if answer is FAILED:
             return False
+        return self._attempt(title, lambda: write(path, answer), error, f"{what(answer)} written to {path.name}")
+
+    def _attempt(self, title: str, action: Callable[[], object], error: type[Exception], note: str) -> bool:
+        """Run ``action``; ``note`` in the status bar when it worked, an error dialog (and False)
+        when it raised ``error``."""
         try:
-            write(path, answer)
+            action()
         except error as exc:
             return self._fail(title, str(exc))
-        self.window.status.note(f"{what(answer)} written to {path.name}")
+        self.window.status.note(note)
         return True
 
     def _write_text(self, path: Path, text: str, title: str) -> bool:
@@ -256,9 +261,5 @@ class ExportActions(QObject):
             return False
         source = self.picture_source(key)
         self.window.bring_up_to_date(source.widget)
-        try:
-            export_picture(source, path)
-        except PictureError as exc:
-            return self._fail(title, str(exc))
-        self.window.status.note(f"{PICTURES[key]} saved as {path.name}")
-        return True
+        return self._attempt(title, lambda: export_picture(source, path), PictureError,
+                             f"{PICTURES[key]} saved as {path.name}")
