@@ -48,6 +48,16 @@ class MetricHistory:
         self._rows[i] = row
         self._n += 1
 
+    def append_rows(self, first_epoch: int, rows: np.ndarray) -> None:
+        """Record consecutive epochs ``first_epoch, first_epoch + 1, …`` from rows (m, 4 + n_layers)."""
+        m = len(rows)
+        while self._n + m > len(self._epochs):
+            self._grow()
+        i = self._n
+        self._epochs[i:i + m] = np.arange(first_epoch, first_epoch + m)
+        self._rows[i:i + m] = rows
+        self._n += m
+
     def _col(self, name: str) -> np.ndarray:
         """Column ``name`` of the stored rows (strided view, all capacity)."""
         return self._rows[:, _COLUMNS.index(name)]

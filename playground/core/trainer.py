@@ -9,7 +9,8 @@ accuracy are computed on the whole sets and appended to the history.
 
 The whole epoch is compiled into one list of numpy calls bound to
 preallocated buffers (see ``network.Workspace``), rebuilt only when a setting
-changes. The trainer knows nothing of threads: long runs take a
+changes; when the batch is the whole training set, :meth:`Trainer.train` runs
+``EPOCHS_PER_RUN`` epochs as one list (``epoch_run.EpochRun``). The trainer knows nothing of threads: long runs take a
 ``keep_going`` callback.
 
 TensorFlow Playground compatibility: with ``loss="mse"`` (tanh output, ±1
@@ -36,6 +37,7 @@ from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
 from playground.core.datasets import make_dataset
 from playground.core.epoch_metrics import N_SET_COLUMNS, EpochMetrics, EvaluatedPass
+from playground.core.epoch_run import EpochRun
 from playground.core.features import expand_features
 from playground.core.grid import GridEvaluator
 from playground.core.history import MetricHistory
@@ -47,6 +49,7 @@ from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
 from playground.core.spec import ExperimentSpec, TrainingSpec
 
 HISTORY_POINTS_IN_SNAPSHOT = 4000
+EPOCHS_PER_RUN = 16  # full-batch epochs compiled together (core/epoch_run.py)
 
 
 class TrainerError(ValueError):
@@ -223,6 +226,8 @@ class Trainer:
                    if mine is not theirs]
         self._whole_epoch = backup + self.epoch_calls + self.metrics_calc.calls
         self._whole_epoch_after_forward = backup + refresh + self._after_forward + self.metrics_calc.calls
+        self._run_epoch = refresh + self._after_forward  # an EpochRun's epoch, built on first use
+        self._epoch_run: EpochRun | None = None
         self._forward_is_fresh = False
 
     # ------------------------------------------------------------------ live changes
@@ -316,9 +321,11 @@ class Trainer:
         self.history.append_row(self.epoch, self.metrics_calc.row)
 
     def _check_finite(self) -> None:
-        if self.metrics_calc.finite(self.network.params):
-            return
-        loss = self.train_loss
+        if not self.metrics_calc.finite(self.network.params):
+            self._diverged(self.train_loss)
+
+    def _diverged(self, loss: float) -> None:
+        """Roll back to ``_backup``, start the optimizer afresh and raise :class:`TrainingDiverged`."""
         np.copyto(self.network.params, self._backup)
         self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
         epoch = self.epoch
@@ -328,13 +335,38 @@ class Trainer:
         self._evaluate()
         raise TrainingDiverged(_divergence_message(loss, epoch, self._spec), epoch)
 
+    def _step_epochs(self, most: int) -> int:
+        """One epoch, or an :class:`EpochRun` of several when ``most`` allows and the batch is
+        the whole set (inside the caller's ``np.errstate``); returns epochs done."""
+        if most < EPOCHS_PER_RUN or not (self._single_batch and self._forward_is_fresh and self.batch_index == 0):
+            self._step_epoch()
+            return 1
+        run = self._epoch_run
+        if run is None:
+            run = self._epoch_run = EpochRun(EPOCHS_PER_RUN, self._run_epoch, self.metrics_calc, self.network.params)
+        run_calls(run.calls)
+        bad = run.first_diverged()
+        done = run.k if bad is None else bad
+        self.history.append_rows(self.epoch + 1, run.rows[:done])
+        self.epoch += done
+        self.batches += done
+        if bad is not None:
+            np.copyto(self._backup, run.backups[bad])
+            self.epoch += 1  # counted, then taken back, as a single epoch's check does
+            self.batches += 1  # its batch did run
+            self._diverged(float(run.rows[bad, 0]))
+        return done
+
     def train(self, epochs: int, keep_going: Callable[[], bool] | None = None) -> int:
-        """Run up to ``epochs`` epochs while ``keep_going()`` says so; returns epochs done."""
+        """Run up to ``epochs`` epochs while ``keep_going()`` says so; returns epochs done.
+
+        ``keep_going`` is asked before every epoch, or before every run of
+        ``EPOCHS_PER_RUN`` full-batch epochs (about a millisecond).
+        """
         done = 0
         with np.errstate(all="ignore"):  # entered once: it costs as much as a tenth of a small epoch
             while done < epochs and (keep_going is None or keep_going()):
-                self._step_epoch()
-                done += 1
+                done += self._step_epochs(epochs - done)
         return done
 
     def train_for(self, seconds: float, max_epochs: int | None = None) -> int:
@@ -343,8 +375,7 @@ class Trainer:
         done = 0
         with np.errstate(all="ignore"):
             while True:
-                self._step_epoch()
-                done += 1
+                done += self._step_epochs(EPOCHS_PER_RUN if max_epochs is None else max_epochs - done)
                 if time.perf_counter() >= deadline or (max_epochs is not None and done >= max_epochs):
                     return done
 
