@@ -8,8 +8,9 @@ loop as the epoch (``network.run_calls``) and cost a fraction of that.
 
 Both sets are evaluated by one forward pass over the training rows followed by
 the test rows (:class:`EvaluatedPass`): one product and one activation call per
-layer instead of two. Per-set sums then come from one matrix-vector product with
-a set-indicator matrix ``S`` (one row per set, 1 on that set's columns).
+layer instead of two. Each set's loss sum and hit count then come from one
+matrix-vector product with a matrix built from set indicators (1 on a set's
+columns).
 
 The calls first write sums into ``raw``, then turn them into ``row``::
 
@@ -172,7 +173,9 @@ class EpochMetrics:
                       partial(_store_hits, self.raw, winners, np.asarray(e.labels).astype(np.intp),
                               np.empty(n, dtype=bool), [(2 + i, cols) for i, cols in sets])]
         used = np.flatnonzero(weights.any(axis=1))
-        if len(used):  # one product for the slots from the first to the last used one
+        # One product for the slots from the first used one to the last; a slot in between is
+        # one whose set is missing (a zero row), and its NaN scale keeps it out of the row.
+        if len(used):
             lo, hi = used[0], used[-1] + 1
             calls.append(partial(_dot, weights[lo:hi], stacked, self.raw[lo:hi]))
         return calls

@@ -10,8 +10,8 @@ accuracy are computed on the whole sets and appended to the history.
 The whole epoch is compiled into one list of numpy calls bound to
 preallocated buffers (see ``network.Workspace``), rebuilt only when a setting
 changes; when the batch is the whole training set, :meth:`Trainer.train` runs
-``EPOCHS_PER_RUN`` epochs as one list (``epoch_run.EpochRun``). The trainer knows nothing of threads: long runs take a
-``keep_going`` callback.
+``EPOCHS_PER_RUN`` epochs as one list (``epoch_run.EpochRun``). The trainer
+knows nothing of threads: long runs take a ``keep_going`` callback.
 
 TensorFlow Playground compatibility: with ``loss="mse"`` (tanh output, ±1
 labels), ``init="playground"``, ``optimizer="sgd"``, ``batch_size=10``,
@@ -224,10 +224,10 @@ class Trainer:
         refresh = [partial(np.copyto, mine, theirs[:, :n])
                    for mine, theirs in zip(batch.forward_state, evaluation.forward_state, strict=True)
                    if mine is not theirs]
-        self._whole_epoch = backup + self.epoch_calls + self.metrics_calc.calls
-        self._whole_epoch_after_forward = backup + refresh + self._after_forward + self.metrics_calc.calls
-        self._run_epoch = refresh + self._after_forward  # an EpochRun's epoch, built on first use
+        self._run_epoch = refresh + self._after_forward  # also an EpochRun's epoch (built on first use)
         self._epoch_run: EpochRun | None = None
+        self._whole_epoch = backup + self.epoch_calls + self.metrics_calc.calls
+        self._whole_epoch_after_forward = backup + self._run_epoch + self.metrics_calc.calls
         self._forward_is_fresh = False
 
     # ------------------------------------------------------------------ live changes
