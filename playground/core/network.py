@@ -173,6 +173,7 @@ class Workspace:
     activations are contiguous rows and ``z = P · a_ext`` is one ``np.dot``
     with the parameter block ``P`` (out, in + 1). ``inputs`` (n_in + 1, rows)
     ends in a row of ones (the bias input), as do the hidden activation buffers.
+    The backward pass's buffers are made by its first ``backward_calls``.
     """
 
     def __init__(self, net: Network, rows: int) -> None:
@@ -186,20 +187,10 @@ class Workspace:
         # ones, then the output), so that f'(z) of all layers is one or two ufunc calls after
         # the forward pass instead of two or three per layer (see backward_calls).
         starts = np.cumsum([0] + [n + 1 for n in sizes[1:-1]])
+        self._starts = starts
         self.all_acts = np.ones((int(starts[-1]) + sizes[-1], rows), dtype=dt)
-        self.all_derivs = np.empty_like(self.all_acts)
         self.acts_ext = [self.all_acts[starts[i]:starts[i + 1]] for i in range(len(sizes) - 2)]
         self.acts = [a[:-1] for a in self.acts_ext] + [self.all_acts[int(starts[-1]):]]
-        self.derivs = [self.all_derivs[starts[i]:starts[i + 1] - 1] for i in range(len(sizes) - 2)] \
-            + [self.all_derivs[int(starts[-1]):]]
-        self.delta = [np.empty((n, rows), dtype=dt) for n in sizes[1:]]
-        # (n + 1, rows): the backward product runs over the whole block including the bias
-        # column (its row is ignored), because a strided weight view would be copied by np.dot.
-        # Two buffers taken in turn from the last hidden layer down (a layer's product reads δ
-        # from one and writes the other), so the backward pass works in a cache-sized space.
-        widest = max(sizes[1:-1], default=0) + 1
-        pair = (np.empty((widest, rows), dtype=dt), np.empty((widest, rows), dtype=dt))
-        self.d_act_ext = [pair[i % 2][:n + 1] for i, n in enumerate(sizes[1:-1])]
         # Pre-activations. A hidden layer whose activation is in DERIVATIVE_FROM_OUTPUT does not
         # keep its z: the product goes straight into its activation buffer and f runs there in
         # place (one buffer less for every pass to stream through the cache), so its z *is* that
@@ -207,8 +198,29 @@ class Workspace:
         in_place = [a.name in DERIVATIVE_FROM_OUTPUT for a in net.hidden_activations] + [False]
         self.z = [self.acts[i] if in_place[i] else np.empty((n, rows), dtype=dt)
                   for i, n in enumerate(sizes[1:])]
+        self._backward_buffers_made = False  # made by the first backward_calls (see there)
+
+    def _make_backward_buffers(self, batched: str | None) -> None:
+        """The buffers only the backward pass uses; workspaces that only go forward (the grid,
+        the evaluation of both sets) never allocate them. ``batched``: see backward_calls."""
+        dt, rows, sizes, starts = self.net.dtype, self.rows, self.net.sizes, self._starts
+        self.output_delta = np.empty((sizes[-1], rows), dtype=dt)
+        self.hidden_delta = [] if batched else [np.empty((n, rows), dtype=dt) for n in sizes[1:-1]]
+        if batched:
+            self.all_derivs = np.empty_like(self.all_acts)
+            self.derivs = [self.all_derivs[starts[i]:starts[i + 1] - 1] for i in range(len(sizes) - 2)] \
+                + [self.all_derivs[int(starts[-1]):]]
+        # (n + 1, rows): the backward product runs over the whole block including the bias
+        # column (its row is ignored), because a strided weight view would be copied by np.dot.
+        # Two buffers taken in turn from the last hidden layer down (a layer's product reads δ
+        # from one and writes the other), so the backward pass works in a cache-sized space.
+        widest = max(sizes[1:-1], default=0) + 1
+        pair = (np.empty((widest, rows), dtype=dt), np.empty((widest, rows), dtype=dt))
+        self.d_act_ext = [pair[i % 2][:n + 1] for i, n in enumerate(sizes[1:-1])]
         self.d_act = [d[:-1] for d in self.d_act_ext]
-        self.tmp = [np.empty((n, rows), dtype=dt) for n in sizes[1:]]
+        self.output_tmp = np.empty((sizes[-1], rows), dtype=dt)
+        self.hidden_tmp = [] if batched else [np.empty((n, rows), dtype=dt) for n in sizes[1:-1]]
+        self._backward_buffers_made = True
 
     @property
     def output(self) -> np.ndarray:
@@ -259,16 +271,21 @@ class Workspace:
         x = self.inputs if inputs is None else inputs
         t = self.targets if targets is None else targets
         last = net.n_layers - 1
-        calls, batched = self._batched_derivative_calls()
+        batched = self._batched_activation()
+        if not self._backward_buffers_made:
+            self._make_backward_buffers(batched)
+        calls = self._batched_derivative_calls(batched)
+        out = self.output_delta
         if batched == "tanh" and net.head.loss == "mse" and net.head.activation == "tanh":
             # (o − t)·(1 − o²) with 1 − o² already in the batched derivatives
-            calls += [partial(np.subtract, self.acts[last], t, self.delta[last]),
-                      partial(np.multiply, self.delta[last], self.derivs[last], self.delta[last])]
+            calls += [partial(np.subtract, self.acts[last], t, out),
+                      partial(np.multiply, out, self.derivs[last], out)]
         else:
-            calls += net.head.delta_calls(self.z[last], self.acts[last], t, self.delta[last], self.tmp[last])
+            calls += net.head.delta_calls(self.z[last], self.acts[last], t, out, self.output_tmp)
         # With batched derivatives a hidden layer's δ is made in place in its backward product's
-        # buffer (δ = (Pᵀδ_next) ⊙ f'), which the cache has just seen.
-        delta = [*(self.d_act if batched else self.delta[:-1]), self.delta[-1]]
+        # buffer (δ = (Pᵀδ_next) ⊙ f'), which the cache has just seen; other activations'
+        # gradient calls write δ into a buffer of its own.
+        delta = [*(self.d_act if batched else self.hidden_delta), self.output_delta]
         for i in range(last, -1, -1):
             prev = x if i == 0 else self.acts_ext[i - 1]
             # ∂L/∂P_i = δ_i · a_extᵀ: weights and (through the ones row) biases in one product
@@ -279,20 +296,26 @@ class Workspace:
                     calls.append(partial(np.multiply, self.d_act[i - 1], self.derivs[i - 1], self.d_act[i - 1]))
                 else:
                     calls += net.hidden_activations[i - 1].grad_calls(
-                        self.d_act[i - 1], self.z[i - 1], self.acts[i - 1], self.delta[i - 1], self.tmp[i - 1])
+                        self.d_act[i - 1], self.z[i - 1], self.acts[i - 1], delta[i - 1], self.hidden_tmp[i - 1])
         return calls
 
-    def _batched_derivative_calls(self) -> tuple[list[Call], str | None]:
-        """f'(z) of every hidden layer at once, when they share an activation whose derivative
-        is a function of its output (tanh: 1 − a², sigmoid: a(1 − a)); the output rows are
-        included (tanh output: used by mse). Returns the calls and the activation (None: not batched)."""
+    def _batched_activation(self) -> str | None:
+        """The hidden layers' shared activation when its derivative is a function of its output
+        (tanh: 1 − a², sigmoid: a(1 − a)), so that f' of every layer is computed at once."""
         names = {a.name for a in self.net.hidden_activations}
         if len(names) != 1 or (name := names.pop()) not in DERIVATIVE_FROM_OUTPUT:
-            return [], None
+            return None
+        return name
+
+    def _batched_derivative_calls(self, name: str | None) -> list[Call]:
+        """f'(z) of every hidden layer at once for ``name`` (none when None); the output rows
+        are included (tanh output: used by mse)."""
+        if name is None:
+            return []
         a, d = self.all_acts, self.all_derivs
         if name == "tanh":
-            return [partial(np.multiply, a, a, d), partial(np.subtract, 1.0, d, d)], name
-        return [partial(np.subtract, 1.0, a, d), partial(np.multiply, d, a, d)], name
+            return [partial(np.multiply, a, a, d), partial(np.subtract, 1.0, d, d)]
+        return [partial(np.subtract, 1.0, a, d), partial(np.multiply, d, a, d)]
 
     def loss(self, targets: np.ndarray | None = None) -> float:
         """Mean loss of the last forward pass against ``targets`` (default ``self.targets``)."""
