@@ -103,7 +103,11 @@ class MetricHistory:
         n = self._n
         out: dict[str, list] = {"epochs": self._epochs[:n].tolist()}
         for c in _COLUMNS:
-            out[c] = [None if np.isnan(v) else float(v) for v in self._col(c)[:n]]
+            column = self._col(c)[:n]
+            values = column.tolist()
+            if np.isnan(column).any():  # NaN is not JSON: a missing value is null
+                values = [None if v != v else v for v in values]
+            out[c] = values
         out["grad_norms"] = self._grad[:n].tolist()
         return out
 

@@ -22,8 +22,15 @@ def plain(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {str(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
+        if all(type(v) in _SCALARS for v in obj):  # long columns of numbers: nothing to convert
+            return obj if isinstance(obj, list) else list(obj)
         return [plain(v) for v in obj]
     return obj
+
+
+_SCALARS = frozenset({float, int, str, bool, type(None)})
+# One encoder for every call (json.dumps with options builds a new one each time).
+_ENCODER = json.JSONEncoder(allow_nan=False, separators=(", ", ": "))
 
 
 def dumps(obj: Any, indent: int = 0) -> str:
@@ -36,5 +43,12 @@ def dumps(obj: Any, indent: int = 0) -> str:
         items = (f"{pad}{json.dumps(str(k))}: {dumps(v, indent + 1)}" for k, v in obj.items())
         return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
     if isinstance(obj, list) and obj and all(isinstance(v, (list, dict)) for v in obj):
-        return "[\n" + ",\n".join(pad + dumps(v, indent + 1) for v in obj) + "\n" + "  " * indent + "]"
-    return json.dumps(obj, allow_nan=False, separators=(", ", ": "))
+        end = "\n" + "  " * indent + "]"
+        if all(type(v) is list for v in obj):
+            # Rows of scalars (a history, points): encoded in one call, then one row a line.
+            # Safe to split at "], [" only with no strings and no deeper lists inside.
+            text = _ENCODER.encode(obj)
+            if '"' not in text and text.count("[") == len(obj) + 1:
+                return "[\n" + pad + text[1:-1].replace("], [", "],\n" + pad + "[") + end
+        return "[\n" + ",\n".join(pad + dumps(v, indent + 1) for v in obj) + end
+    return _ENCODER.encode(obj)

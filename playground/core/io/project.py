@@ -24,6 +24,7 @@ holds is ever touched. Saving is atomic.
 from __future__ import annotations
 
 import json
+import math
 import os
 from typing import Any
 
@@ -33,13 +34,22 @@ from playground.core.dataset import DataError, Dataset
 from playground.core.io import json_text
 from playground.core.io.atomic import atomic_write_text, describe_os_error
 from playground.core.io.reading import read_bytes_limited
-from playground.core.io.validate import Invalid, check_int, check_rng_state, float_array, int_list, one_line
+from playground.core.io.validate import (
+    Invalid,
+    check_int,
+    check_rng_state,
+    float_array,
+    int_list,
+    one_line,
+    only_types,
+)
 from playground.core.spec import PROBLEMS, ExperimentSpec, SpecError, dataset_problem
 from playground.core.trainer import Trainer, TrainerError
 
 FORMAT_NAME = "neural-network-playground experiment"
 FORMAT_VERSION = 1
 SUFFIX = ".playground.json"
+_NUMBER_OR_NULL = frozenset({int, float, type(None)})
 #: The trainer's float type; optional in the file (float64 when absent).
 DTYPES = ("float64", "float32")
 #: Files larger than this are refused before reading (the largest sensible experiment is ~20 MB).
@@ -268,7 +278,7 @@ def _history(h: Any, n_layers: int) -> dict[str, Any]:
         vals = h.get(key, [])
         if not isinstance(vals, list) or len(vals) != m:
             raise Invalid(f"state.history.{key} must list {m} values, one per epoch")
-        if not all(v is None or (type(v) in (int, float) and np.isfinite(v)) for v in vals):
+        if not (only_types(vals, _NUMBER_OR_NULL) and all(math.isfinite(v) for v in vals if v is not None)):
             raise Invalid(f"state.history.{key} must hold numbers or null")
         out[key] = vals
     grad = h.get("grad_norms", [])

@@ -20,10 +20,6 @@ def _is_int(v: Any) -> bool:
     return type(v) is int
 
 
-def _is_number(v: Any) -> bool:
-    return type(v) is int or type(v) is float
-
-
 def check_int(value: Any, path: str, lo: int | None = None, hi: int | None = None) -> None:
     """``value`` is a whole number (not a bool or float) within ``[lo, hi]``."""
     if not _is_int(value):
@@ -34,21 +30,36 @@ def check_int(value: Any, path: str, lo: int | None = None, hi: int | None = Non
         raise Invalid(f"{path} must be in [{lo_txt}, {hi_txt}], got {show(value)}")
 
 
+_NUMBER_TYPES = frozenset({int, float})
+_NUMBER_OR_NULL_TYPES = frozenset({int, float, type(None)})
+
+
+def only_types(values: Any, allowed: frozenset[type]) -> bool:
+    """Whether every item of the iterable ``values`` has one of the ``allowed`` exact types
+    (so not bool for int); the types are collected in C, which matters for long lists."""
+    return set(map(type, values)) <= allowed
+
+
 def float_array(value: Any, path: str, ndim: int, allow_null: bool = False) -> np.ndarray:
     """A float64 array of ``ndim`` dimensions from nested lists of numbers (``null`` -> NaN if allowed)."""
-    ok = (lambda v: v is None or _is_number(v)) if allow_null else _is_number
+    allowed = _NUMBER_OR_NULL_TYPES if allow_null else _NUMBER_TYPES
     if ndim == 0:
-        if not ok(value):
+        if type(value) not in allowed:
             raise Invalid(f"{path} must be a number, got {show(value)}")
         rows: Any = value
     elif not isinstance(value, list):
         raise Invalid(f"{path} must be a list, got {show(value)}")
     elif ndim == 1:
-        if not all(ok(v) for v in value):
+        if not only_types(value, allowed):
             raise Invalid(f"{path} must be a list of numbers")
         rows = value
     elif ndim == 2:
-        if not all(isinstance(r, list) and all(ok(v) for v in r) for r in value):
+        seen: set[type] = set()
+        for r in value:
+            if not isinstance(r, list):
+                raise Invalid(f"{path} must be a list of lists of numbers")
+            seen.update(map(type, r))
+        if not seen <= allowed:
             raise Invalid(f"{path} must be a list of lists of numbers")
         width = {len(r) for r in value}
         if len(width) > 1:
@@ -67,7 +78,7 @@ def float_array(value: Any, path: str, ndim: int, allow_null: bool = False) -> n
 
 def int_list(value: Any, path: str) -> np.ndarray:
     """An int64 array from a list of whole numbers."""
-    if not isinstance(value, list) or not all(_is_int(v) for v in value):
+    if not isinstance(value, list) or not only_types(value, frozenset({int})):
         raise Invalid(f"{path} must be a list of whole numbers")
     if value and not -2**63 <= min(value) <= max(value) < 2**63:
         raise Invalid(f"{path} holds a number out of range")
