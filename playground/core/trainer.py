@@ -33,6 +33,7 @@ from functools import partial
 
 import numpy as np
 
+from playground.core.batch_plan import plan_batches
 from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
 from playground.core.datasets import make_dataset
@@ -43,7 +44,7 @@ from playground.core.grid import GridEvaluator
 from playground.core.history import MetricHistory
 from playground.core.losses import OutputHead, output_head
 from playground.core.malloc import keep_freed_memory_once
-from playground.core.network import Call, Network, Workspace, run_calls
+from playground.core.network import Network, Workspace, run_calls
 from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
 from playground.core.spec import ExperimentSpec, TrainingSpec
@@ -186,26 +187,8 @@ class Trainer:
         xs, ts = (self._xs, self._ts) if self._shuffled else (self.x_train, self.t_train)
         reg = regularization_calls(tr.regularization, tr.regularization_rate, net.params, self.grad,
                                    net.weight_mask, self._reg_tmp)
-        updates: dict[int, tuple[list[Call], float]] = {}  # per batch size: calls, scale left in grad
-        self.batch_calls: list[list[Call]] = []
-        self._batch_grad_scale: list[float] = []
-        for start in range(0, n, b):
-            x, t = xs[start:start + b].T, ts[start:start + b].T
-            rows = x.shape[1]
-            if rows not in updates:
-                # The backward pass gives the summed gradient; the update applies the mean's 1/rows.
-                if reg:
-                    calls = [partial(np.multiply, self.grad, 1.0 / rows, self.grad)] + reg
-                    updates[rows] = (calls + self.optimizer.update_calls(net.params, self.grad), 1.0)
-                else:
-                    folded = self.optimizer.folds_scale
-                    updates[rows] = (self.optimizer.update_calls(net.params, self.grad, 1.0 / rows),
-                                     1.0 / rows if folded else 1.0)
-            update, grad_scale = updates[rows]
-            ws = self._workspace(rows)
-            self._after_forward = ws.backward_calls(self.grad_blocks, x, t) + update
-            self.batch_calls.append(ws.forward_calls(x) + self._after_forward)
-            self._batch_grad_scale.append(grad_scale)
+        plan = plan_batches(xs, ts, b, self._workspace, net.params, self.grad, self.grad_blocks, self.optimizer, reg)
+        self.batch_calls, self._batch_grad_scale, self._after_forward = plan.calls, plan.grad_scales, plan.after_forward
         self._last_batch = len(self.batch_calls) - 1
         self.epoch_calls = [c for calls in self.batch_calls for c in calls]
         evaluation = self._workspace("eval")
