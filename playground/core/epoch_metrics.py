@@ -130,48 +130,22 @@ class EpochMetrics:
         ``raw`` slot: a set's indicator, or its signed indicator and class-0 count) sums
         them all. Cross-entropy and K-class hits are written by small Python calls instead.
         """
-        head, k, n = self.head, e.o.shape[0], e.o.shape[1]
-        sets = e.sets
-        indicator = np.zeros((len(sets), n), dtype=self.dtype)  # 1 where a column is in the set
-        for row, (_, cols) in enumerate(sets):
+        k, n = e.o.shape
+        indicator = np.zeros((len(e.sets), n), dtype=self.dtype)  # 1 where a column is in the set
+        for row, (_, cols) in enumerate(e.sets):
             indicator[row, cols] = 1.0
-        elementwise_loss = head.loss in ("mse", "bce")
-        binary_hits = e.labels is not None and head.n_outputs == 1
-        n_terms = k * n if elementwise_loss else 0
+        n_terms = k * n if self.head.loss in ("mse", "bce") else 0
+        binary_hits = e.labels is not None and self.head.n_outputs == 1
         stacked = np.ones(n_terms + (n + 1 if binary_hits else 0), dtype=self.dtype)
         weights = np.zeros((N_SET_COLUMNS, len(stacked)), dtype=self.dtype)
-        calls: list[Call] = []
-        if elementwise_loss:
-            terms = stacked[:n_terms].reshape(k, n)
-            for row, (i, _) in enumerate(sets):
-                weights[i, :n_terms] = np.tile(indicator[row], k)  # the terms' flat layout
-            if head.loss == "mse":  # Σ (o − t)², the ½ in the scale
-                calls += [partial(np.subtract, e.o, e.t, terms), partial(np.square, terms, terms)]
-            else:  # bce: Σ softplus(z) − t·z, as in OutputHead.loss_value
-                tz = np.empty_like(e.z)
-                calls += [partial(np.logaddexp, 0.0, e.z, terms), partial(np.multiply, e.t, e.z, tz),
-                          partial(np.subtract, terms, tz, terms)]
-        else:  # cross_entropy: the head's own (max-shifted) definition, already a mean
-            calls += [partial(_store, self.raw[i:i + 1], head.loss_value, e.z[:, cols], e.o[:, cols], e.t[:, cols])
-                      for i, cols in sets]
+        calls = self._loss_calls(e, indicator, stacked[:n_terms].reshape(k, -1), weights[:, :n_terms])
         if binary_hits:
-            # Predicted p ∈ {0, 1} (o ≥ threshold). With sign = 2·label − 1 a set's hits are
-            # Σ p·sign + (its number of class-0 rows), the count riding along on the 1 at the end.
-            labels = np.asarray(e.labels)
-            predicted = stacked[n_terms:n_terms + n]
-            for row, (i, _) in enumerate(sets):
-                weights[2 + i, n_terms:n_terms + n] = indicator[row] * np.where(labels == 1, 1.0, -1.0)
-                weights[2 + i, -1] = indicator[row] @ (labels != 1)
-            # (A comparison writing bool and a cast copy run in under half the time of one
-            # comparison writing float: its output cast goes through numpy's buffered path.)
-            above = np.empty(n, dtype=bool)
-            calls += [partial(np.greater_equal, e.o[0], head.threshold, above),
-                      partial(np.copyto, predicted, above)]
+            calls += self._binary_hit_calls(e, indicator, stacked[n_terms:], weights[:, n_terms:])
         elif e.labels is not None:
             winners = np.empty(n, dtype=np.intp)
             calls += [partial(np.argmax, e.o, 0, winners),
                       partial(_store_hits, self.raw, winners, np.asarray(e.labels).astype(np.intp),
-                              np.empty(n, dtype=bool), [(2 + i, cols) for i, cols in sets])]
+                              np.empty(n, dtype=bool), [(2 + i, cols) for i, cols in e.sets])]
         used = np.flatnonzero(weights.any(axis=1))
         # One product for the slots from the first used one to the last; a slot in between is
         # one whose set is missing (a zero row), and its NaN scale keeps it out of the row.
@@ -179,6 +153,38 @@ class EpochMetrics:
             lo, hi = used[0], used[-1] + 1
             calls.append(partial(_dot, weights[lo:hi], stacked, self.raw[lo:hi]))
         return calls
+
+    def _loss_calls(self, e: EvaluatedPass, indicator: np.ndarray, terms: np.ndarray,
+                    weights: np.ndarray) -> list[Call]:
+        """Elementwise loss terms into ``terms`` (k, n) and their per-set weights (rows 0 and 1);
+        cross-entropy instead writes each set's mean loss into ``raw`` directly."""
+        loss = self.head.loss
+        if loss == "cross_entropy":  # the head's own (max-shifted) definition, already a mean
+            return [partial(_store, self.raw[i:i + 1], self.head.loss_value, e.z[:, cols], e.o[:, cols], e.t[:, cols])
+                    for i, cols in e.sets]
+        for row, (i, _) in enumerate(e.sets):
+            weights[i] = np.tile(indicator[row], len(terms))  # the terms' flat layout
+        if loss == "mse":  # Σ (o − t)², the ½ in the scale
+            return [partial(np.subtract, e.o, e.t, terms), partial(np.square, terms, terms)]
+        tz = np.empty_like(e.z)  # bce: Σ softplus(z) − t·z, as in OutputHead.loss_value
+        return [partial(np.logaddexp, 0.0, e.z, terms), partial(np.multiply, e.t, e.z, tz),
+                partial(np.subtract, terms, tz, terms)]
+
+    def _binary_hit_calls(self, e: EvaluatedPass, indicator: np.ndarray, predicted: np.ndarray,
+                          weights: np.ndarray) -> list[Call]:
+        """Predictions p ∈ {0, 1} (o ≥ threshold) into ``predicted`` (n + 1,), whose last entry
+        stays 1, and the per-set weights (rows 2 and 3). With sign = 2·label − 1 a set's hits
+        are Σ p·sign + (its number of class-0 rows), the count riding along on the final 1."""
+        labels = np.asarray(e.labels)
+        n = len(labels)
+        for row, (i, _) in enumerate(e.sets):
+            weights[2 + i, :n] = indicator[row] * np.where(labels == 1, 1.0, -1.0)
+            weights[2 + i, n] = indicator[row] @ (labels != 1)
+        # (A comparison writing bool and a cast copy run in under half the time of one
+        # comparison writing float: its output cast goes through numpy's buffered path.)
+        above = np.empty(n, dtype=bool)
+        return [partial(np.greater_equal, e.o[0], self.head.threshold, above),
+                partial(np.copyto, predicted[:n], above)]
 
     def _loss_scale(self, n: int) -> float:
         if self.head.loss == "mse":
