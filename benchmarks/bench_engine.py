@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from functools import partial
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -59,11 +58,8 @@ def full_batch_breakdown(hidden: tuple[int, ...] = (8,) * 6) -> dict[str, float]
     trainer = Trainer(spec)
     trainer.train(50)
     # The trainer's own buffers and bound calls (private: this is a measuring tool).
-    evaluation = trainer._workspace("eval")
-    batch = trainer._workspace(250)
-    forward = evaluation.forward_calls(trainer._x_eval)
-    refresh = [partial(np.copyto, mine, theirs[:, :250])
-               for mine, theirs in zip(batch.forward_state, evaluation.forward_state, strict=True)]
+    forward = trainer._workspace("eval").forward_calls(trainer._x_eval)
+    refresh = trainer._refresh
     parts = {
         "backward pass and update": lambda: run_calls(trainer._after_forward),
         "forward pass, both sets": lambda: run_calls(forward),

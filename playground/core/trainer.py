@@ -204,10 +204,10 @@ class Trainer:
         # columns contiguous, and the evaluation is cheaper as one pass over both sets.)
         backup = [partial(np.copyto, self._backup, net.params)]  # what a divergence rolls back to
         batch = self._workspace(n) if self._single_batch else evaluation
-        refresh = [partial(np.copyto, mine, theirs[:, :n])
-                   for mine, theirs in zip(batch.forward_state, evaluation.forward_state, strict=True)
-                   if mine is not theirs]
-        self._run_epoch = refresh + self._after_forward  # also an EpochRun's epoch (built on first use)
+        self._refresh = [partial(np.copyto, mine, theirs[:, :n])
+                         for mine, theirs in zip(batch.forward_state, evaluation.forward_state, strict=True)
+                         if mine is not theirs]
+        self._run_epoch = self._refresh + self._after_forward  # also an EpochRun's epoch (built on first use)
         self._epoch_run: EpochRun | None = None
         self._whole_epoch = backup + self.epoch_calls + self.metrics_calc.calls
         self._whole_epoch_after_forward = backup + self._run_epoch + self.metrics_calc.calls

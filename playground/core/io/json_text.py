@@ -23,7 +23,7 @@ def plain(obj: Any) -> Any:
         return {str(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         if all(type(v) in _SCALARS for v in obj):  # long columns of numbers: nothing to convert
-            return obj if isinstance(obj, list) else list(obj)
+            return list(obj)
         return [plain(v) for v in obj]
     return obj
 
