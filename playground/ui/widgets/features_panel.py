@@ -62,7 +62,7 @@ class FeaturesPanel(QWidget):
         self.features_changed.emit(chosen)
 
 
-if __name__ == "__main__":  # style rule 12: the panel on its own
+if __name__ == "__main__":  # the panel on its own (docs/ARCHITECTURE.md, Style)
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 def fill_combo(combo: QComboBox, keys: Iterable[str], labels: Mapping[str, str] | None = None,
                tooltips: Mapping[str, str] | None = None) -> None:
-    """Fill ``combo`` from a name table (style rule 7): label shown, key as item data, tooltips."""
+    """Fill ``combo`` from a name table: label shown, key as item data, tooltips."""
     combo.clear()
     for key in keys:
         combo.addItem((labels or {}).get(key, key), key)

@@ -163,7 +163,7 @@ class NetworkPanel(QWidget):
         self.network_changed.emit(network)
 
 
-if __name__ == "__main__":  # style rule 12: the panel on its own
+if __name__ == "__main__":  # the panel on its own (docs/ARCHITECTURE.md, Style)
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])

@@ -245,7 +245,7 @@ def describe_training_change(old: TrainingSpec, new: TrainingSpec) -> str:
     return "training settings changed"
 
 
-if __name__ == "__main__":  # style rule 12: the panel on its own
+if __name__ == "__main__":  # the panel on its own (docs/ARCHITECTURE.md, Style)
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
