@@ -1,4 +1,4 @@
-"""Run a widget on its own with sample data (see docs/ARCHITECTURE.md, Style): ``python -m playground.ui.widgets.<module>``."""
+"""Run a widget on its own with sample data: ``python -m playground.ui.widgets.<module>``."""
 
 from __future__ import annotations
 
