@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
 from cli_helpers import Run
+from numpy.lib import format as npy_format
 
 import playground.cli as cli
 
@@ -103,6 +106,22 @@ def test_weights_of_another_shape_are_refused(run: Run, tmp_path: Path) -> None:
     line = proc.stderr.strip()
     assert "\n" not in line and "w3.npz" in line and "do not fit" in line and "layers.0.weight" in line
     assert (tmp_path / "out.npz").read_bytes() == OLD
+
+
+def test_weights_whose_header_claims_10_to_the_12_elements_exit_2_naming_the_entry(run: Run, tmp_path: Path) -> None:
+    assert run("train", "--layers", "3", "--epochs", "0", "--export", "w.npz").returncode == 0
+    header = io.BytesIO()
+    npy_format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)})
+    with zipfile.ZipFile(tmp_path / "w.npz") as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["layers.0.weight.npy"] = header.getvalue()
+    with zipfile.ZipFile(tmp_path / "huge.npz", "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    proc = run("train", "--layers", "3", "--weights", "huge.npz", "--epochs", "1")
+    assert proc.returncode == 2, proc.stderr
+    line = proc.stderr.strip()
+    assert "\n" not in line and "huge.npz" in line and "layers.0.weight has shape (1000000000000,)" in line
 
 
 def test_weights_trained_on_other_features_are_refused(run: Run, tmp_path: Path) -> None:
