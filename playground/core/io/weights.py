@@ -49,8 +49,10 @@ from playground.core.spec import ExperimentSpec
 FORMAT_NAME = "neural-network-playground weights"
 SUFFIXES = (".npz", ".json", ".onnx")
 READABLE_SUFFIXES = (".npz", ".json")
-#: Larger files are refused before reading (a weight file of the largest network is a few MB).
-MAX_FILE_BYTES = 256 * 1024 * 1024
+#: Larger files are refused before reading: the largest network the app allows (9 inputs, 16 hidden
+#: layers of 256, 8 outputs: about a million weights) is about 8 MB as .npz and 25 MB as .json, and
+#: parsing JSON takes several times its size in memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 __all__ = ["WeightFile", "WeightFileError", "check_matches", "export_weights", "load_weights_into", "predict",
            "read_weight_file", "weight_file_from_trainer", "write_weights"]

@@ -16,7 +16,15 @@ from io_test_helpers import make_trainer
 from numpy.lib import format as npy_format
 
 from playground.core.io import npz_reading, weights
-from playground.core.io.weights import WeightFile, WeightFileError, read_weight_file, weight_file_from_trainer
+from playground.core.io.weight_checks import expected_shapes
+from playground.core.io.weights import (
+    WeightFile,
+    WeightFileError,
+    read_weight_file,
+    weight_file_from_trainer,
+    write_weights,
+)
+from playground.core.spec import FEATURES, MAX_CLASSES, MAX_HIDDEN_LAYERS, MAX_NEURONS
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +184,18 @@ def test_json_whole_numbers_are_still_weights(good, tmp_path):
     path = tmp_path / "w.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     np.testing.assert_array_equal(read_weight_file(path).bias(0), [0.0, 1.0, -2.0])
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".json"])
+def test_the_largest_network_the_app_allows_fits_the_read_limit(suffix, tmp_path):
+    sizes = [len(FEATURES), *[MAX_NEURONS] * MAX_HIDDEN_LAYERS, MAX_CLASSES]
+    rng = np.random.default_rng(0)
+    # Full-precision floats make the longest JSON text.
+    state = {name: rng.normal(0.0, 1.0, shape) for name, shape in expected_shapes(sizes).items()}
+    meta = {"format_version": 1, "features": list(FEATURES), "layer_sizes": sizes,
+            "activations": ["tanh"] * MAX_HIDDEN_LAYERS, "output_activation": "softmax",
+            "loss": "cross_entropy", "problem": "classification", "classes": MAX_CLASSES}
+    path = tmp_path / f"largest{suffix}"
+    write_weights(path, WeightFile(state, meta))
+    assert path.stat().st_size < weights.MAX_FILE_BYTES / 2
+    assert read_weight_file(path).layer_sizes == tuple(sizes)
