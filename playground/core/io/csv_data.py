@@ -254,7 +254,7 @@ def _infer_problem(rows: _Rows, whole: np.ndarray, source: str) -> str:
         return "regression"
     raise DataError(f"{source}: the labels are {distinct.size} different whole numbers: too many for classes "
                     f"(at most {MAX_CLASSES}, labelled 0..{MAX_CLASSES - 1}); if they are regression targets, "
-                    f"write them as decimals (e.g. {distinct[-1]:.1f}) or choose the regression problem")
+                    f"write them as decimals (e.g. {distinct[-1]:.1f}) or pass --problem regression")
 
 
 def _labels(rows: _Rows, problem: str | None, source: str) -> tuple[np.ndarray, str, int]:
