@@ -200,7 +200,8 @@ def test_import_bad_data_names_the_line_and_changes_nothing(qtbot, tmp_path, win
     dialogs.open_answers.append(str(tmp_path / "bad.csv"))
     assert not w.exports.import_data()
     assert dialogs.errors == [("Cannot import the data", f"{tmp_path / 'bad.csv'}: line 5: x2 is not a number: "
-                                                         "'oops'")]
+                                                         "'oops' (write plain decimal numbers with the digits 0-9, "
+                                                         "such as -1.5 or 2e3)")]
     assert same_arrays(before[0], weights_of(w)) and before[1:] == (w.controller.generation, w.spec)
 
 
