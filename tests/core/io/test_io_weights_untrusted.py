@@ -126,12 +126,14 @@ def test_pk_and_random_bytes_is_not_a_zip_file_rather_than_pickled(tail, tmp_pat
     assert "pickle" not in text
 
 
-def test_float32_and_fortran_ordered_members_are_read_exactly(good, tmp_path):
+def test_float32_fortran_ordered_and_big_endian_members_are_read_exactly(good, tmp_path):
     w0 = np.asfortranarray(np.arange(6, dtype=np.float32).reshape(3, 2) / 4)
-    path = _write_npz(tmp_path / "w.npz", good, layers__0__weight=_npy(w0))
+    b1 = np.array([-2.5], dtype=">f8")
+    path = _write_npz(tmp_path / "w.npz", good, layers__0__weight=_npy(w0), layers__1__bias=_npy(b1))
     wf = read_weight_file(path)
     np.testing.assert_array_equal(wf.weight(0), w0.astype(np.float64))
-    assert wf.weight(0).dtype == np.float64
+    np.testing.assert_array_equal(wf.bias(1), [-2.5])
+    assert wf.weight(0).dtype == np.float64 and wf.bias(1).dtype == np.float64
 
 
 def test_an_oversized_metadata_entry_is_refused_before_it_is_read(good, tmp_path, monkeypatch):
