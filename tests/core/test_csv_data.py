@@ -198,6 +198,14 @@ def test_numbers_at_the_bound_and_written_plainly_are_read():
     assert sorted(np.concatenate([ds.y_train, ds.y_test]).tolist()) == [-0.002, 0.5]
 
 
+def test_line_numbers_count_every_kind_of_line_end_and_blank_line():
+    text = "x1,x2,label\r\n\r\n 1,2,0\r\u00a0\t\n3,4,1\n\n\n5,six,1\n"
+    with pytest.raises(DataError, match="^<text>: line 8: x2 is not a number: 'six'"):
+        dataset_from_csv_text(text)
+    ds = dataset_from_csv_text(text.replace("six", "6"), train_ratio=0.5)
+    assert ds.n_train + ds.n_test == 3
+
+
 def test_rows_are_capped_like_generated_points():
     rows = "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(MAX_POINTS))
     ds = dataset_from_csv_text("x1,x2,label\n" + rows)

@@ -22,10 +22,10 @@ Rules a file must follow (each broken one is named in the message):
 
 from __future__ import annotations
 
-import io
 import math
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +42,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 #: also takes ``1_000``, other scripts' digits and ``0x``-less oddities, which a data file must not hold.
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NON_FINITE = ("nan", "inf", "infinity")
+_NON_BLANK_LINE = re.compile(r"^.*\S.*$", re.MULTILINE)
 
 
 # --------------------------------------------------------------------------- writing
@@ -152,10 +153,7 @@ class _Rows:
     def __init__(self, text: str, source: str) -> None:
         self.source = source
         text = text.removeprefix("\ufeff")  # a byte-order mark some editors put first
-        # Lines one at a time ("\r\n" and "\r" read as "\n"): a file over the row cap is refused
-        # at its first extra row without splitting the rest.
-        lines = (line.removesuffix("\n") for line in io.StringIO(text, newline=None))
-        numbered = ((i + 1, line) for i, line in enumerate(lines) if line.strip())
+        numbered = _numbered_lines(text)
         first = next(numbered, None)
         if first is None:
             raise DataError(f"{source}: line 1: the file is empty")
@@ -233,6 +231,20 @@ class _Rows:
             raise self.error(lineno, f"{column} {text[:40]} is out of range: values must lie within "
                                      f"±{MAX_ABS_VALUE:,.0f}")
         return value
+
+
+def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The lines that are not blank, with their 1-based numbers ("\r\n" and "\r" end lines too).
+
+    One at a time: a file over the row cap is refused at its first extra row without splitting the
+    rest, and runs of blank lines are skipped by the regular expression, not line by line in Python.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lineno, pos = 1, 0
+    for match in _NON_BLANK_LINE.finditer(text):
+        lineno += text.count("\n", pos, match.start())
+        pos = match.start()
+        yield lineno, match.group()
 
 
 def _unquote(field: str) -> str:
