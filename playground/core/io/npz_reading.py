@@ -104,10 +104,7 @@ def _header(f: IO[bytes], name: str) -> tuple[tuple[int, ...], bool, np.dtype]:
                                   f"(versions 1.0 and 2.0 are)")
     except WeightFileError:
         raise
-    except (ValueError, TypeError, SyntaxError, OverflowError) as exc:  # a broken header
-        if "pickle" in str(exc) or "object" in str(exc).lower():
-            raise WeightFileError(f"{name} holds pickled objects, which are never loaded (plain arrays only)") \
-                from None
+    except (ValueError, TypeError, SyntaxError, OverflowError, RecursionError) as exc:  # a broken header
         raise WeightFileError(f"{name} has a broken array header ({_short(exc)})") from None
     if dtype.hasobject:
         raise WeightFileError(f"{name} holds pickled objects, which are never loaded (plain arrays only)")
