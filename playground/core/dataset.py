@@ -17,6 +17,10 @@ import numpy as np
 
 #: TensorFlow Playground draws and samples its heatmaps over [−6, 6]².
 DEFAULT_DOMAIN = (-6.0, 6.0)
+#: Coordinates and regression targets must lie within ±MAX_ABS_VALUE. Far beyond it the squared
+#: features and losses overflow or lose all precision, the drawn domain means nothing, and exported
+#: files would hold infinities (±1.7e308 passes ``isfinite`` but its domain does not).
+MAX_ABS_VALUE = 1e6
 
 
 class DataError(ValueError):
@@ -74,6 +78,10 @@ class Dataset:
                 raise DataError(f"x_{which}: contains NaN or infinity")
             if self.problem == "regression" and not np.isfinite(ys).all():
                 raise DataError(f"y_{which}: contains NaN or infinity")
+            for values, name in ((xs, f"x_{which}"), (ys, f"y_{which}")):
+                if values.size and np.abs(values).max() > MAX_ABS_VALUE:
+                    worst = values.flat[int(np.abs(values).argmax())]
+                    raise DataError(f"{name}: values must lie within ±{MAX_ABS_VALUE:,.0f}, got {worst:g}")
         if len(self.x_train) == 0:
             raise DataError("the training set is empty")
         if self.problem == "classification":

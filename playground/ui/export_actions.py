@@ -165,6 +165,8 @@ class ExportActions(QObject):
             wf = read_weight_file(path)
         except WeightFileError as exc:
             return self._fail(title, str(exc))
+        except Exception as exc:  # a fault nobody foresaw (out of memory ...): a dialog, never a traceback
+            return self._fail(title, f"{path}: cannot read ({type(exc).__name__}: {exc})")
         if self._fetch("load_weights", title, (wf, path)) is FAILED:  # shapes or features that do not fit
             return False
         self.window.files.mark_modified()

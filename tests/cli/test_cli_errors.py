@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
 from cli_helpers import Run
+from numpy.lib import format as npy_format
 
 import playground.cli as cli
 
@@ -19,6 +22,12 @@ CASES = [
      ["train", "--data", "bad.csv", "--export", "out.npz"], ["bad.csv", "line 2"]),
     ("nan-in-csv", {"nan.csv": "x1,x2,label\n1,nan,0\n2,3,1\n"},
      ["train", "--data", "nan.csv", "--export", "out.npz"], ["nan.csv", "line 2", "finite"]),
+    ("one-class-csv", {"one.csv": "x1,x2,label\n1,2,1\n2,3,1\n"},
+     ["train", "--data", "one.csv", "--export", "out.npz"], ["one.csv", "at least two classes"]),
+    ("labels-from-1-csv", {"l.csv": "x1,x2,label\n1,2,1\n2,3,2\n3,4,3\n"},
+     ["train", "--data", "l.csv", "--export", "out.npz"], ["l.csv", "no row has label 0", "start at 0"]),
+    ("huge-x1-csv", {"h.csv": "x1,x2,label\n1.7e308,2,0\n2,3,1\n"},
+     ["train", "--data", "h.csv", "--export", "out.npz"], ["h.csv", "line 2", "1,000,000"]),
     ("unknown-dataset", {}, ["train", "--dataset", "nope", "--save", "out.playground.json"],
      ["--dataset", "nope"]),
     ("unknown-activation", {}, ["train", "--activation", "foo", "--export", "out.npz"],
@@ -103,6 +112,22 @@ def test_weights_of_another_shape_are_refused(run: Run, tmp_path: Path) -> None:
     line = proc.stderr.strip()
     assert "\n" not in line and "w3.npz" in line and "do not fit" in line and "layers.0.weight" in line
     assert (tmp_path / "out.npz").read_bytes() == OLD
+
+
+def test_weights_whose_header_claims_10_to_the_12_elements_exit_2_naming_the_entry(run: Run, tmp_path: Path) -> None:
+    assert run("train", "--layers", "3", "--epochs", "0", "--export", "w.npz").returncode == 0
+    header = io.BytesIO()
+    npy_format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)})
+    with zipfile.ZipFile(tmp_path / "w.npz") as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["layers.0.weight.npy"] = header.getvalue()
+    with zipfile.ZipFile(tmp_path / "huge.npz", "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    proc = run("train", "--layers", "3", "--weights", "huge.npz", "--epochs", "1")
+    assert proc.returncode == 2, proc.stderr
+    line = proc.stderr.strip()
+    assert "\n" not in line and "huge.npz" in line and "layers.0.weight has shape (1000000000000,)" in line
 
 
 def test_weights_trained_on_other_features_are_refused(run: Run, tmp_path: Path) -> None:

@@ -10,37 +10,37 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playground.core.dataset import DataError, Dataset
+from playground.core.dataset import MAX_ABS_VALUE, DataError, Dataset
 from playground.core.datasets import make_dataset
 from playground.core.io import csv_data
 from playground.core.io.csv_data import dataset_from_csv_text, dataset_to_csv_text, read_csv, write_csv
-from playground.core.spec import DataSpec
+from playground.core.spec import MAX_POINTS, DataSpec
 
-finite = st.floats(allow_nan=False, allow_infinity=False)
+finite = st.floats(min_value=-MAX_ABS_VALUE, max_value=MAX_ABS_VALUE)
 
 
 @st.composite
 def datasets(draw) -> Dataset:
+    """Any valid points: finite values within the bound, every class 0..K-1 present for classification."""
     problem = draw(st.sampled_from(["classification", "regression"]))
     classes = draw(st.integers(2, 8)) if problem == "classification" else 0
-    n_train, n_test = draw(st.integers(1, 12)), draw(st.integers(0, 12))
-    labels = st.integers(0, classes - 1) if classes else finite
-
-    def part(n):
-        x = draw(st.lists(st.tuples(finite, finite), min_size=n, max_size=n))
-        y = draw(st.lists(labels, min_size=n, max_size=n))
-        return np.array(x, dtype=np.float64).reshape(n, 2), np.array(y)
-
-    (xa, ya), (xb, yb) = part(n_train), part(n_test)
-    return Dataset(xa, ya, xb, yb, problem, classes, "hyp")
+    n_train = draw(st.integers(1, 12))
+    n_test = draw(st.integers(max(0, classes - n_train), 12))
+    n = n_train + n_test
+    if classes:
+        extra = draw(st.lists(st.integers(0, classes - 1), min_size=n - classes, max_size=n - classes))
+        labels = np.array(draw(st.permutations(list(range(classes)) + extra)), dtype=np.int64)
+    else:
+        labels = np.array(draw(st.lists(finite, min_size=n, max_size=n)))
+    x = np.array(draw(st.lists(st.tuples(finite, finite), min_size=n, max_size=n)), dtype=np.float64)
+    x = x.reshape(n, 2)
+    return Dataset(x[:n_train], labels[:n_train], x[n_train:], labels[n_train:], problem, classes, "hyp")
 
 
 @given(datasets())
 def test_text_round_trip_is_exact(ds):
     back = dataset_from_csv_text(dataset_to_csv_text(ds), problem=ds.problem)
-    # The file does not record K: classes comes from the largest label present.
-    expected_k = max(2, int(np.concatenate([ds.y_train, ds.y_test]).max()) + 1) if ds.classes else 0
-    assert back.classes == expected_k
+    assert back.classes == ds.classes
     for attr in ("x_train", "y_train", "x_test", "y_test"):
         np.testing.assert_array_equal(getattr(back, attr), getattr(ds, attr))
 
@@ -133,7 +133,8 @@ def test_without_split_shuffles_with_the_seed_and_ratio():
     ("0 1 2 3 4 5 6 7", "classification"),
     ("0 1 2 3 4 5 6 7 0 1", "classification"),
     ("0.0 1.0 1.0", "classification"),
-    ("0 1 2 3 4 5 6 7 8", "regression"),  # nine distinct values
+    ("0 1 2 3 4 5 6 7 8.0", "regression"),  # nine distinct values, one written as a decimal
+    ("0 1 2 3 4 5 6 7 1e1", "regression"),
     ("0 0.5 1", "regression"),
     ("-0.25 0.75", "regression"),
 ])
@@ -161,11 +162,57 @@ def test_problem_inference(labels, problem):
     ("x1,x2,label\n1,2,-1\n1,2,0\n", {}, "line 2: label -1 is not a class"),
     ("x1,x2,label,split\n1,2,0,test\n1,2,1,test\n", {}, "no training rows"),
     ("x1,x2,label\n1,2,0\n", {"problem": "clustering"}, "problem must be one of"),
+    # Only one class, or labels that leave a class empty.
+    ("x1,x2,label\n1,2,1\n3,4,1\n", {}, "every label is 1: classification needs at least two classes"),
+    ("x1,x2,label\n1,2,-1\n3,4,-1\n", {}, "every label is -1: classification needs at least two classes"),
+    ("x1,x2,label\n1,2,0\n3,4,0\n", {"problem": "classification"}, "every label is 0"),
+    ("x1,x2,label\n1,2,1\n3,4,2\n5,6,3\n", {}, "no row has label 0; class labels must start at 0 and leave no "
+     "gaps .the 3 classes here: 0..2., found 1, 2, 3"),
+    ("x1,x2,label\n1,2,0\n3,4,2\n", {}, "no row has label 1"),
+    ("x1,x2,label\n" + "".join(f"{i},{i},{i}\n" for i in range(9)), {},
+     "the labels are 9 different whole numbers: too many for classes .at most 8, labelled 0..7.; if they are "
+     "regression targets, write them as decimals .e.g. 8.0."),
+    # Plain ASCII decimals only.
+    ("x1,x2,label\n1_000,2,0\n", {}, "line 2: x1 is not a number: '1_000' .write plain decimal numbers"),
+    ("x1,x2,label\n1,\u0661\u0662,0\n", {}, "line 2: x2 is not a number: '\u0661\u0662'"),
+    ("x1,x2,label\n1,2,\uff11\n", {}, "line 2: label is not a number"),
+    ("x1,x2,label\n0x10,2,0\n", {}, "line 2: x1 is not a number"),
+    ("x1,x2,label\n1,2,0\n1,-inf,1\n", {}, "line 3: x2 must be a finite number"),
+    # Values within ±1e6, so training and exported files stay finite.
+    ("x1,x2,label\n1.7e308,2,0\n", {}, "line 2: x1 1.7e308 is out of range: values must lie within ±1,000,000"),
+    ("x1,x2,label\n1,-1.7e308,0\n", {}, "line 2: x2 -1.7e308 is out of range"),
+    ("x1,x2,label\n1,2,0.5\n1,2,1e300\n", {}, "line 3: label 1e300 is out of range"),
+    ("x1,x2,label\n1000000.5,2,0\n", {}, "line 2: x1 1000000.5 is out of range"),
 ])
 def test_error_messages_name_the_line(text, kwargs, message):
     with pytest.raises(DataError, match=f"^<text>: .*{message}") as info:
         dataset_from_csv_text(text, **kwargs)
     assert "\n" not in str(info.value)
+
+
+def test_numbers_at_the_bound_and_written_plainly_are_read():
+    ds = dataset_from_csv_text("x1,x2,label\n-1e6,+1000000,0.5\n.5,5.,-2E-3\n", problem="regression",
+                               train_ratio=0.5, seed=0)
+    values = np.sort(np.concatenate([ds.x_train.ravel(), ds.x_test.ravel()]))
+    np.testing.assert_array_equal(values, [-1e6, 0.5, 5.0, 1e6])
+    assert sorted(np.concatenate([ds.y_train, ds.y_test]).tolist()) == [-0.002, 0.5]
+
+
+def test_line_numbers_count_every_kind_of_line_end_and_blank_line():
+    text = "x1,x2,label\r\n\r\n 1,2,0\r\u00a0\t\n3,4,1\n\n\n5,six,1\n"
+    with pytest.raises(DataError, match="^<text>: line 8: x2 is not a number: 'six'"):
+        dataset_from_csv_text(text)
+    ds = dataset_from_csv_text(text.replace("six", "6"), train_ratio=0.5)
+    assert ds.n_train + ds.n_test == 3
+
+
+def test_rows_are_capped_like_generated_points():
+    rows = "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(MAX_POINTS))
+    ds = dataset_from_csv_text("x1,x2,label\n" + rows)
+    assert ds.n_train + ds.n_test == MAX_POINTS
+    with pytest.raises(DataError, match=rf"^<text>: line {MAX_POINTS + 3}: more than 100,000 data rows; "
+                                        r"at most 100,000 points can be loaded, as for generated data$"):
+        dataset_from_csv_text("x1,x2,label\n\n" + rows + "1,1,1\n")
 
 
 def test_file_errors(tmp_path, monkeypatch):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from playground.core import spec
-from playground.core.dataset import DataError
+from playground.core.dataset import MAX_ABS_VALUE, DataError, Dataset
 from playground.core.datasets import (
     DATASET_DESCRIPTIONS,
     GENERATORS,
@@ -243,3 +245,19 @@ def test_labels_to_tf():
     np.testing.assert_array_equal(labels_to_tf(np.array([0, 1, 1]), 2), [-1.0, 1.0, 1.0])
     with pytest.raises(ValueError):
         labels_to_tf(np.array([0, 2]), 3)
+
+
+@pytest.mark.parametrize(("attr", "value", "problem"), [
+    ("x_train", 1.7e308, "classification"), ("x_test", -2e6, "regression"), ("y_train", 1e300, "regression"),
+])
+def test_points_and_targets_beyond_the_bound_are_refused(attr, value, problem):
+    """Whatever the source (a CSV or a project file), values stay where exports and training stay finite."""
+    parts = {"x_train": np.zeros((2, 2)), "y_train": np.array([0, 1]), "x_test": np.zeros((2, 2)),
+             "y_test": np.array([1, 0])}
+    parts[attr] = np.full_like(parts[attr], value, dtype=np.float64)
+    with pytest.raises(DataError, match=f"^{re.escape(f'{attr}: values must lie within ±1,000,000, got {value:g}')}$"):
+        Dataset(parts["x_train"], parts["y_train"], parts["x_test"], parts["y_test"], problem,
+                2 if problem == "classification" else 0)
+    ok = Dataset(np.full((1, 2), MAX_ABS_VALUE), np.array([-MAX_ABS_VALUE]), np.zeros((0, 2)), np.zeros(0),
+                 "regression", 0)
+    assert np.isfinite(ok.domain()).all()

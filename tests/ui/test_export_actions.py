@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import subprocess
 import sys
+import zipfile
 
 import numpy as np
 import pytest
 from file_helpers import close_quietly, file_window, same_arrays, step_to, weights_of
+from numpy.lib import format as npy_format
 from PySide6.QtGui import QGuiApplication
 from window_helpers import easy_spec, settle, wait_snapshot
 
 from playground.core.io.csv_data import read_csv
 from playground.core.io.weights import WeightFile, predict, read_weight_file
 from playground.core.trainer import HISTORY_POINTS_IN_SNAPSHOT
+from playground.ui import export_actions
 from playground.ui.dialogs import CSV_FILTER, JSON_WEIGHTS_FILTER, NPZ_FILTER, ONNX_FILTER, PYTHON_FILTER
 
 
@@ -79,6 +83,35 @@ def test_import_weights_applies_matching_and_refuses_others(qtbot, tmp_path, win
     assert not w.exports.import_weights()
     assert "features [x1_sq, x2_sq] do not match this network's [x1, x2]" in dialogs.errors[2][1]
     assert same_arrays(weights_of(w), theirs) and len(dialogs.errors) == 3
+
+
+def test_importing_hostile_weight_files_shows_a_dialog_never_an_exception(qtbot, tmp_path, win, monkeypatch):
+    w, dialogs = win
+    mine = weights_of(w)
+    dialogs.save_answers.append((str(tmp_path / "good.npz"), NPZ_FILTER))
+    assert w.exports.export_weights()
+    # A member whose header claims 10**12 float64 elements (8 TB): refused from the header alone.
+    header = io.BytesIO()
+    npy_format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)})
+    with zipfile.ZipFile(tmp_path / "good.npz") as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["layers.0.weight.npy"] = header.getvalue()
+    with zipfile.ZipFile(tmp_path / "huge.npz", "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    dialogs.open_answers.append(str(tmp_path / "huge.npz"))
+    assert not w.exports.import_weights()
+    assert dialogs.errors[-1][0] == "Cannot import the weights"
+    assert "layers.0.weight has shape (1000000000000,)" in dialogs.errors[-1][1]
+    # Whatever else goes wrong while reading is a dialog too.
+    def out_of_memory(path):
+        raise MemoryError("cannot allocate")
+    monkeypatch.setattr(export_actions, "read_weight_file", out_of_memory)
+    dialogs.open_answers.append(str(tmp_path / "good.npz"))
+    assert not w.exports.import_weights()
+    assert dialogs.errors[-1] == ("Cannot import the weights",
+                                  f"{tmp_path / 'good.npz'}: cannot read (MemoryError: cannot allocate)")
+    assert same_arrays(weights_of(w), mine) and not w.isWindowModified()
 
 
 def _snapshot_weight_file(s) -> WeightFile:
@@ -167,7 +200,8 @@ def test_import_bad_data_names_the_line_and_changes_nothing(qtbot, tmp_path, win
     dialogs.open_answers.append(str(tmp_path / "bad.csv"))
     assert not w.exports.import_data()
     assert dialogs.errors == [("Cannot import the data", f"{tmp_path / 'bad.csv'}: line 5: x2 is not a number: "
-                                                         "'oops'")]
+                                                         "'oops' (write plain decimal numbers with the digits 0-9, "
+                                                         "such as -1.5 or 2e3)")]
     assert same_arrays(before[0], weights_of(w)) and before[1:] == (w.controller.generation, w.spec)
 
 

@@ -7,24 +7,42 @@ and with spaces around fields; ``split`` is optional. Every problem raises
 :class:`~playground.core.dataset.DataError` with one line naming the file, the
 line and what is wrong; no row is ever dropped silently (blank lines carry no
 row and are skipped).
+
+Rules a file must follow (each broken one is named in the message):
+
+- numbers are plain ASCII decimals (``-1.5``, ``2e3``; not ``1_000``, not other scripts' digits)
+  within ±1,000,000 (:data:`~playground.core.dataset.MAX_ABS_VALUE`);
+- at most :data:`~playground.core.spec.MAX_POINTS` rows, the cap of generated data;
+- class labels are ``0 .. K-1`` with every class present (K from 2 to 8), or ``-1``/``+1``;
+- the problem type, unless given, comes from the labels: any label that is not a whole number
+  means regression; whole numbers with at most 8 different values mean classification; more
+  than 8 different whole numbers are refused as ambiguous unless some label is written as a
+  decimal (``9.0``), which marks regression targets (the writer writes them that way).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-from playground.core.dataset import DataError, Dataset
+from playground.core.dataset import MAX_ABS_VALUE, DataError, Dataset
 from playground.core.datasets import split_count
-from playground.core.spec import MAX_CLASSES, PROBLEMS
+from playground.core.spec import MAX_CLASSES, MAX_POINTS, PROBLEMS
 
 HEADER = ("x1", "x2", "label", "split")
 REQUIRED = ("x1", "x2", "label")
 #: Larger files are refused: the whole file is read into memory.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: A plain decimal number: ASCII digits with an optional sign, point and exponent. Python's ``float``
+#: also takes ``1_000``, other scripts' digits and ``0x``-less oddities, which a data file must not hold.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NON_FINITE = ("nan", "inf", "infinity")
+_NON_BLANK_LINE = re.compile(r"^.*\S.*$", re.MULTILINE)
 
 
 # --------------------------------------------------------------------------- writing
@@ -66,15 +84,15 @@ def read_csv(path: str | os.PathLike[str], problem: str | None = None,
     Parameters
     ----------
     path : the file
-    problem : ``"classification"``, ``"regression"`` or ``None`` to infer: all labels
-        whole numbers with at most 8 distinct values means classification
+    problem : ``"classification"``, ``"regression"`` or ``None`` to infer it from the labels
+        (rules in the module docstring)
     train_ratio : share of training rows when the file has no ``split`` column
     seed : seeds the shuffle when the file has no ``split`` column
 
     Returns
     -------
     Dataset named after the file. Labels ``-1/+1`` become classes 0/1; other
-    classification labels must be class indices ``0 .. K-1`` (K = max + 1, 2 to 8).
+    classification labels must be class indices ``0 .. K-1`` (K from 2 to 8), each present.
 
     Raises
     ------
@@ -135,8 +153,7 @@ class _Rows:
     def __init__(self, text: str, source: str) -> None:
         self.source = source
         text = text.removeprefix("\ufeff")  # a byte-order mark some editors put first
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        numbered = ((i + 1, line) for i, line in enumerate(lines) if line.strip())
+        numbered = _numbered_lines(text)
         first = next(numbered, None)
         if first is None:
             raise DataError(f"{source}: line 1: the file is empty")
@@ -150,13 +167,21 @@ class _Rows:
         lab: list[float] = []
         split: list[bool] = []
         linenos: list[int] = []
+        #: Whether some label is written as a decimal ("9.0", "1e3"): see :func:`_infer_problem`.
+        self.decimal_labels = False
         for lineno, line in numbered:
+            if len(linenos) == MAX_POINTS:
+                raise self.error(lineno, f"more than {MAX_POINTS:,} data rows; at most {MAX_POINTS:,} points "
+                                         f"can be loaded, as for generated data")
             fields = line.split(",")
             if len(fields) != ncols:
                 raise self.error(lineno, f"expected {ncols} fields ({','.join(cols)}), got {len(fields)}")
-            x1.append(self._number(fields[ix1], "x1", lineno))
-            x2.append(self._number(fields[ix2], "x2", lineno))
-            lab.append(self._number(fields[ilab], "label", lineno))
+            x1.append(self._number(_unquote(fields[ix1]), "x1", lineno))
+            x2.append(self._number(_unquote(fields[ix2]), "x2", lineno))
+            label = _unquote(fields[ilab])
+            lab.append(self._number(label, "label", lineno))
+            if not self.decimal_labels and ("." in label or "e" in label or "E" in label):
+                self.decimal_labels = True
             if isplit is not None:
                 value = _unquote(fields[isplit]).lower()
                 if value not in ("train", "test"):
@@ -192,15 +217,34 @@ class _Rows:
             raise self.error(line, f"missing column(s) {', '.join(missing)}")
         return cols
 
-    def _number(self, field: str, column: str, lineno: int) -> float:
-        text = _unquote(field)
-        try:
-            value = float(text)
-        except ValueError:
-            raise self.error(lineno, f"{column} is not a number: {text[:40]!r}") from None
+    def _number(self, text: str, column: str, lineno: int) -> float:
+        """The value of an unquoted field: a plain decimal, finite and within ±MAX_ABS_VALUE."""
+        if not _PLAIN_NUMBER.fullmatch(text):
+            if text.lstrip("+-").lower() in _NON_FINITE:
+                raise self.error(lineno, f"{column} must be a finite number, got {text[:40]!r}")
+            raise self.error(lineno, f"{column} is not a number: {text[:40]!r} (write plain decimal numbers "
+                                     f"with the digits 0-9, such as -1.5 or 2e3)")
+        value = float(text)
         if not math.isfinite(value):
             raise self.error(lineno, f"{column} must be a finite number, got {text[:40]!r}")
+        if abs(value) > MAX_ABS_VALUE:
+            raise self.error(lineno, f"{column} {text[:40]} is out of range: values must lie within "
+                                     f"±{MAX_ABS_VALUE:,.0f}")
         return value
+
+
+def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The lines that are not blank, with their 1-based numbers ("\r\n" and "\r" end lines too).
+
+    One at a time: a file over the row cap is refused at its first extra row without splitting the
+    rest, and runs of blank lines are skipped by the regular expression, not line by line in Python.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lineno, pos = 1, 0
+    for match in _NON_BLANK_LINE.finditer(text):
+        lineno += text.count("\n", pos, match.start())
+        pos = match.start()
+        yield lineno, match.group()
 
 
 def _unquote(field: str) -> str:
@@ -211,12 +255,26 @@ def _unquote(field: str) -> str:
     return field
 
 
+def _infer_problem(rows: _Rows, whole: np.ndarray, source: str) -> str:
+    """The problem type the labels imply (see the module's rules)."""
+    if not whole.all():
+        return "regression"
+    distinct = np.unique(rows.label)
+    if distinct.size <= MAX_CLASSES:
+        return "classification"
+    if rows.decimal_labels:
+        return "regression"
+    raise DataError(f"{source}: the labels are {distinct.size} different whole numbers: too many for classes "
+                    f"(at most {MAX_CLASSES}, labelled 0..{MAX_CLASSES - 1}); if they are regression targets, "
+                    f"write them as decimals (e.g. {distinct[-1]:.1f}) or pass --problem regression")
+
+
 def _labels(rows: _Rows, problem: str | None, source: str) -> tuple[np.ndarray, str, int]:
     """Labels as stored in a Dataset, the problem type and the number of classes."""
     y = rows.label
     whole = y == np.floor(y)
     if problem is None:
-        problem = "classification" if whole.all() and np.unique(y).size <= MAX_CLASSES else "regression"
+        problem = _infer_problem(rows, whole, source)
     if problem == "regression":
         return y, problem, 0
     present = set(np.unique(y).tolist())
@@ -232,5 +290,15 @@ def _labels(rows: _Rows, problem: str | None, source: str) -> tuple[np.ndarray, 
         i = int(big[0])
         raise rows.error(int(rows.linenos[i]), f"label {rows.label[i]:g}: too many classes "
                          f"(at most {MAX_CLASSES}, labelled 0..{MAX_CLASSES - 1})")
-    classes = max(2, int(y.max()) + 1)
-    return y.astype(np.int64), problem, classes
+    labels = y.astype(np.int64)
+    found = np.unique(labels)
+    if found.size < 2:
+        raise DataError(f"{source}: every label is {rows.label[0]:g}: classification needs at least two "
+                        f"classes (labels 0 and 1, or -1 and +1)")
+    classes = int(found[-1]) + 1
+    if found.size != classes:
+        missing = sorted(set(range(classes)) - set(found.tolist()))
+        raise DataError(f"{source}: no row has label {missing[0]}; class labels must start at 0 and leave no "
+                        f"gaps (the {found.size} classes here: 0..{found.size - 1}), found "
+                        f"{', '.join(map(str, found.tolist()))}")
+    return labels, problem, classes

@@ -7,9 +7,17 @@ from typing import Any
 import numpy as np
 
 from playground.core.activations import ACTIVATIONS
-from playground.core.io.validate import show
+from playground.core.io.validate import Invalid, float_array, show
 from playground.core.losses import output_head
-from playground.core.spec import FEATURES, LOSSES, PROBLEMS, ExperimentSpec, SpecError
+from playground.core.spec import (
+    FEATURES,
+    LOSSES,
+    MAX_HIDDEN_LAYERS,
+    MAX_NEURONS,
+    PROBLEMS,
+    ExperimentSpec,
+    SpecError,
+)
 
 FORMAT_VERSION = 1
 OUTPUT_ACTIVATIONS = ("tanh", "sigmoid", "softmax", "linear")
@@ -38,9 +46,12 @@ def check_metadata(meta: dict[str, Any]) -> None:
         raise WeightFileError(f"metadata.features must be a list of distinct names from "
                               f"{', '.join(FEATURES)}, got {show(feats)}")
     sizes = meta["layer_sizes"]
-    if not isinstance(sizes, list) or len(sizes) < 2 or not all(_is_int(s) and 1 <= s <= 4096 for s in sizes):
-        raise WeightFileError(f"metadata.layer_sizes must list at least 2 whole numbers from 1 to 4096, "
-                              f"got {show(sizes)}")
+    # The app's own limits: weights of a larger network could never be loaded, and checking them
+    # here bounds what reading a file may allocate (at most a few MB of weights).
+    if not isinstance(sizes, list) or not 2 <= len(sizes) <= MAX_HIDDEN_LAYERS + 2 \
+            or not all(_is_int(s) and 1 <= s <= MAX_NEURONS for s in sizes):
+        raise WeightFileError(f"metadata.layer_sizes must list the inputs, at most {MAX_HIDDEN_LAYERS} hidden "
+                              f"layers and the outputs, each from 1 to {MAX_NEURONS}, got {show(sizes)}")
     if sizes[0] != len(feats):
         raise WeightFileError(f"metadata.layer_sizes starts with {sizes[0]} inputs but "
                               f"{len(feats)} features are listed")
@@ -85,35 +96,73 @@ def expected_names(n_layers: int) -> list[str]:
     return [f"layers.{i}.{p}" for i in range(n_layers) for p in ("weight", "bias")]
 
 
-def checked_state(state: dict[str, Any], sizes: list[int]) -> dict[str, np.ndarray]:
-    """Read-only float64 copies of exactly the arrays layer ``sizes`` need, checked for shape and NaN."""
-    names = expected_names(len(sizes) - 1)
-    missing = [n for n in names if n not in state]
+def expected_shapes(sizes: list[int]) -> dict[str, tuple[int, ...]]:
+    """Each state name of a network with layer ``sizes`` and its shape: weight (out, in), bias (out,)."""
+    shapes: dict[str, tuple[int, ...]] = {}
+    for i in range(len(sizes) - 1):
+        shapes[f"layers.{i}.weight"] = (sizes[i + 1], sizes[i])
+        shapes[f"layers.{i}.bias"] = (sizes[i + 1],)
+    return shapes
+
+
+def check_names(names: Any, sizes: list[int]) -> None:
+    """Raise :class:`WeightFileError` unless ``names`` are exactly the state names layer ``sizes`` need."""
+    needed = expected_names(len(sizes) - 1)
+    missing = [n for n in needed if n not in names]
     if missing:
         raise WeightFileError(f"weights {', '.join(missing)} are missing")
-    extra = sorted(set(state) - set(names), key=str)
+    extra = sorted(set(names) - set(needed), key=str)
     if extra:
         raise WeightFileError(f"unexpected entries {', '.join(map(str, extra))} "
-                              f"(a network with layer sizes {sizes} has {', '.join(names)})")
+                              f"(a network with layer sizes {sizes} has {', '.join(needed)})")
+
+
+def shape_error(name: str, shape: tuple[int, ...], sizes: list[int], need: tuple[int, ...]) -> WeightFileError:
+    """The one message for an array whose shape does not fit the layer sizes."""
+    return WeightFileError(f"{name} has shape {shape}, layer sizes {sizes} need {need}")
+
+
+def checked_state(state: dict[str, Any], sizes: list[int]) -> dict[str, np.ndarray]:
+    """Read-only float64 copies of exactly the arrays layer ``sizes`` need, checked for shape and NaN."""
+    check_names(state, sizes)
     out: dict[str, np.ndarray] = {}
-    for i in range(len(sizes) - 1):
-        for kind, shape in (("weight", (sizes[i + 1], sizes[i])), ("bias", (sizes[i + 1],))):
-            name = f"layers.{i}.{kind}"
-            arr = _float_array(state[name], name)
-            if arr.shape != shape:
-                raise WeightFileError(f"{name} has shape {arr.shape}, layer sizes {sizes} need {shape}")
-            if not np.isfinite(arr).all():
-                raise WeightFileError(f"{name} contains NaN or infinity")
-            arr.setflags(write=False)
-            out[name] = arr
+    for name, shape in expected_shapes(sizes).items():
+        arr = _float_array(state[name], name, len(shape))
+        if arr.shape != shape:
+            raise shape_error(name, arr.shape, sizes, shape)
+        if not np.isfinite(arr).all():
+            raise WeightFileError(f"{name} contains NaN or infinity")
+        arr.setflags(write=False)
+        out[name] = arr
     return out
 
 
-def _float_array(value: Any, name: str) -> np.ndarray:
-    if isinstance(value, np.ndarray) and value.dtype.kind not in "biuf":
-        raise WeightFileError(f"{name} must hold numbers, got an array of {value.dtype}")
+def dtype_problem(dtype: np.dtype) -> str | None:
+    """Why an array of ``dtype`` cannot hold weights (``None`` when it can: a floating-point type).
+
+    Weights are real numbers: bool, integer, complex, text and object arrays are refused rather
+    than converted, as experiment files refuse ``true`` or ``"1.0"`` for a number.
+    """
+    if dtype.kind == "f":
+        return None
+    kinds = {"b": "true/false values", "i": "integers", "u": "integers", "c": "complex numbers",
+             "U": "text", "S": "bytes", "O": "Python objects", "V": "structured records", "M": "dates",
+             "m": "time spans"}
+    return f"holds {kinds.get(dtype.kind, 'values')} ({dtype}); weights must be floating-point numbers"
+
+
+def _float_array(value: Any, name: str, ndim: int) -> np.ndarray:
+    """A float64 copy of an array (float dtypes only) or of nested JSON lists of numbers."""
+    if isinstance(value, np.ndarray):
+        problem = dtype_problem(value.dtype)
+        if problem is not None:
+            raise WeightFileError(f"{name} {problem}")
+        return np.array(value, dtype=np.float64, copy=True)
     try:
-        arr = np.array(value, dtype=np.float64, copy=True)
-    except (TypeError, ValueError, OverflowError):
-        raise WeightFileError(f"{name} must be a (nested) list of numbers") from None
-    return arr
+        # Exact JSON types: true/false, "1.0" and null are refused, never converted.
+        return float_array(value, name, ndim)
+    except Invalid as exc:
+        what = "list of lists" if ndim == 2 else "list"
+        if "too large" in str(exc):
+            raise WeightFileError(str(exc)) from None
+        raise WeightFileError(f"{name} must be a {what} of numbers (no text, true/false or null)") from None
