@@ -183,6 +183,8 @@ def describe_os_error(exc: OSError) -> str:
         return "no such file or folder"
     if isinstance(exc, PermissionError):
         return "permission denied"
+    if isinstance(exc, NotRegularFileError):
+        return exc.strerror  # our own words, "is a named pipe (FIFO), not a regular file"
     return (exc.strerror or str(exc) or type(exc).__name__).rstrip(".").lower()
 
 

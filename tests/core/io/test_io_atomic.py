@@ -108,7 +108,7 @@ def test_a_named_pipe_is_refused_not_replaced(tmp_path):
     for target in (fifo, link):
         with pytest.raises(NotRegularFileError) as info:
             atomic_write_text(target, "x")
-        assert describe_os_error(info.value) == "is a named pipe (fifo), not a regular file"
+        assert describe_os_error(info.value) == "is a named pipe (FIFO), not a regular file"
     assert stat.S_ISFIFO(os.stat(fifo).st_mode) and link.is_symlink()
     assert sorted(os.listdir(tmp_path)) == ["link.json", "pipe.json"]
 

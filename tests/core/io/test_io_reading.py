@@ -22,7 +22,7 @@ def test_a_small_file_is_read_whole(tmp_path):
 
 def test_a_named_pipe_is_refused_at_once(tmp_path):
     with fifo_that_cannot_hang(tmp_path / "pipe.json") as fifo, \
-            pytest.raises(ValueError, match=r"^cannot read \(is a named pipe \(fifo\), not a regular file\)$"):
+            pytest.raises(ValueError, match=r"^cannot read \(is a named pipe \(FIFO\), not a regular file\)$"):
         read_bytes_limited(fifo, 2**20, "test files")
 
 
