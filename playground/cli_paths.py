@@ -14,19 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from playground.cli_args import CliError
-from playground.core.io.atomic import file_kind
+from playground.core.io.atomic import file_kind, same_file
 
 #: What ``--save`` may be called: an experiment is JSON (``.playground.json`` is the app's own suffix).
 EXPERIMENT_SUFFIXES = (".json",)
-
-
-def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
-    """Whether ``a`` and ``b`` name the same file: compared by identity when both exist (links
-    included), else by their resolved paths (a file still to be made)."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
 
 
 def check_output(path: str, flag: str, suffixes: Sequence[str] = ()) -> None:

@@ -83,6 +83,15 @@ def real_target(path: str | os.PathLike[str]) -> Path:
     return target
 
 
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether ``a`` and ``b`` name the same file: compared by identity when both exist (links
+    included), else by their resolved paths (a file still to be made)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
 def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], object]) -> None:
     """Call ``write(file)`` on a temporary file beside ``path`` (its target, for a symlink), then move it
     over that file.
