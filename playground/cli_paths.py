@@ -2,8 +2,9 @@
 
 An output may not be one of the command's inputs or another output (the same
 file under any name: a symlink, a hard link, ``./x``), must have a suffix
-that says what it holds, and must be a regular file or not exist yet. Inputs
-that are missing, folders, named pipes or devices are named as such.
+that says what it holds, and must be a regular file or not exist yet.
+Inputs are checked as they are read (regular files only, see
+:mod:`playground.core.io.reading`).
 """
 
 from __future__ import annotations

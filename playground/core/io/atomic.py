@@ -61,7 +61,7 @@ def file_kind(mode: int) -> str:
 def not_regular(path: str | os.PathLike[str], mode: int) -> OSError:
     """The error for a path that is not a regular file (a folder gets ``IsADirectoryError``)."""
     if stat.S_ISDIR(mode):
-        return IsADirectoryError(21, "is a folder, not a file", str(path))
+        return IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
     return NotRegularFileError(errno.EINVAL, f"is {file_kind(mode)}, not a regular file", str(path))
 
 

@@ -18,6 +18,7 @@ from playground.core.io.atomic import (
     atomic_write_text,
     describe_os_error,
     file_kind,
+    same_file,
 )
 
 
@@ -201,3 +202,14 @@ def test_a_save_in_progress_keeps_its_temporary_file_however_old(tmp_path):
         go_on.set()
         thread.join()
     assert errors == [] and target.read_bytes() == b"first"
+
+
+def test_same_file_sees_through_links_and_spellings(tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("x")
+    os.link(a, tmp_path / "hard.csv")
+    (tmp_path / "soft.json").symlink_to("a.csv")
+    (tmp_path / "sub").mkdir()
+    assert same_file(a, tmp_path / "hard.csv") and same_file(tmp_path / "soft.json", a)
+    assert same_file(tmp_path / "new.json", tmp_path / "sub" / ".." / "new.json")  # neither exists yet
+    assert not same_file(a, tmp_path / "new.json") and not same_file(tmp_path / "b", tmp_path / "c")
