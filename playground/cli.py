@@ -5,10 +5,12 @@
 file; ``playground data ...`` writes a dataset as CSV; ``playground export``
 writes a project's weights. Bad input gets one line on stderr and exit code 2;
 nothing is overwritten unless the command succeeded (every output is written
-to a temporary file beside the target and moved into place).
+to a temporary file beside the target and moved into place), and no output may
+be one of the inputs or the other output.
 
 Exit codes: 0 success, 1 unexpected error, 2 bad input, 3 training diverged,
-130 interrupted (Ctrl-C; what was asked is still saved).
+4 an output could not be written (disk full, permission ...), 130 interrupted
+(Ctrl-C; what was asked is still saved).
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ import argparse
 import json
 import math
 import os
+import stat
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from playground.cli_args import (
     COMMANDS,
     EXIT_USAGE,
+    EXIT_WRITE,
     PROG,
     SPEC_DESTS,
     CliError,
@@ -39,6 +43,8 @@ from playground.cli_args import (
     spec_error_text,
     train_parser,
 )
+from playground.cli_paths import check_distinct, check_output, check_save_suffix
+from playground.core.io.atomic import WriteError, atomic_write_text, describe_os_error, file_kind
 
 WEIGHT_SUFFIXES = (".npz", ".json", ".onnx")
 EXIT_OK, EXIT_ERROR, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 3, 130
@@ -47,34 +53,12 @@ EXIT_OK, EXIT_ERROR, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 3, 130
 # --------------------------------------------------------------------------- outputs
 
 
-def check_output(path: str, flag: str, suffixes: Sequence[str] = ()) -> None:
-    """Fail before any work when ``path`` cannot be written: no folder, a folder, a wrong suffix."""
-    target = Path(path)
-    if suffixes and target.suffix.lower() not in suffixes:
-        raise CliError(f"{flag} {path}: unknown format {target.suffix or '(no suffix)'}; "
-                       f"use {', '.join(suffixes)}")
-    if target.is_dir():
-        raise CliError(f"{flag} {path}: is a folder, not a file")
-    folder = target.parent
-    if not folder.is_dir():
-        raise CliError(f"{flag} {path}: the folder {folder} does not exist")
-
-
 def write_text_atomic(path: str, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then move it onto ``path``.
-
-    An existing file is replaced only when the whole text was written;
-    ``OSError`` becomes one line naming ``path``.
-    """
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    """Write ``text`` atomically (see :func:`atomic_write_text`); ``OSError`` becomes one line naming ``path``."""
     try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, target)
+        atomic_write_text(path, text)
     except OSError as exc:
-        raise CliError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+        raise WriteError(f"{path}: cannot write ({describe_os_error(exc)})") from None
 
 
 def _finite_or_none(value: Any) -> Any:
@@ -86,9 +70,14 @@ def _finite_or_none(value: Any) -> Any:
 
 def cmd_gui(a: argparse.Namespace) -> int:
     """Open the desktop app, after making sure Qt has somewhere to draw."""
-    if a.file is not None and not Path(a.file).is_file():
-        hint = f" (commands: {', '.join(COMMANDS)})" if Path(a.file).suffix == "" else ""
-        raise CliError(f"{a.file}: no such file{hint}")
+    if a.file is not None:
+        try:
+            mode = os.stat(a.file).st_mode
+        except OSError:
+            hint = f" (commands: {', '.join(COMMANDS)})" if Path(a.file).suffix == "" else ""
+            raise CliError(f"{a.file}: no such file{hint}") from None
+        if not stat.S_ISREG(mode):
+            raise CliError(f"{a.file}: is {file_kind(mode)}, not an experiment file")
     env = os.environ
     if sys.platform not in ("win32", "darwin") and not any(
             env.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
@@ -119,6 +108,7 @@ def cmd_export(a: argparse.Namespace) -> int:
     from playground.core.io.weights import export_weights
 
     check_output(a.out, "OUT", WEIGHT_SUFFIXES)
+    check_distinct([("OUT", a.out)], [("EXPERIMENT", a.experiment)])
     trainer = load_project(a.experiment)
     export_weights(a.out, trainer)  # atomic itself; errors name the user's path
     return EXIT_OK
@@ -167,8 +157,12 @@ def cmd_train(a: argparse.Namespace) -> int:
         raise CliError(f"--epochs: must be 0 or more, got {a.epochs}")
     if a.save is not None:
         check_output(a.save, "--save")
+        check_save_suffix(a.save)
     if a.export is not None:
         check_output(a.export, "--export", WEIGHT_SUFFIXES)
+    # --save onto --project is allowed: the experiment is saved where it came from, like the app's Save.
+    check_distinct([("--save", a.save), ("--export", a.export)], [("--data", a.data), ("--weights", a.weights)])
+    check_distinct([("--export", a.export)], [("--project", a.project)])
     trainer = _make_trainer(a)
     progress = None if a.json else Progress(a.epochs, sys.stderr, live=sys.stderr.isatty())
     with StopRequest() as stop:
@@ -237,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the one place where every error becomes a line, never a traceback
         from playground.core.spec import SpecError
 
+        if isinstance(exc, WriteError):  # before bad input: a failed save may also be a ProjectError
+            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            return EXIT_WRITE
         if isinstance(exc, _bad_input_types()):
             text = spec_error_text(str(exc), flags_for(parser)) if isinstance(exc, SpecError) else str(exc)
             print(f"{PROG}: error: {text}", file=sys.stderr)

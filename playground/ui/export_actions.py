@@ -108,7 +108,14 @@ class ExportActions(QObject):
         files = self.window.files
         suggested = suggested_name(files.path, files.folder(), stem, suffix)
         answer = self.window.dialogs.save_path(title, filters, suggested)
-        return None if answer is None else Path(with_suffix(answer[0], answer[1], known))
+        if answer is None:
+            return None
+        path = Path(with_suffix(answer[0], answer[1], known))
+        refused = files.refuse_output(path)
+        if refused is not None:
+            self._fail(f"Cannot {title[0].lower()}{title[1:]}", refused)
+            return None
+        return path
 
     def _fetch(self, kind: str, title: str, argument: object = None) -> object:
         """A worker answer; :data:`FAILED` after an error dialog."""
@@ -169,6 +176,7 @@ class ExportActions(QObject):
             return self._fail(title, f"{path}: cannot read ({type(exc).__name__}: {exc})")
         if self._fetch("load_weights", title, (wf, path)) is FAILED:  # shapes or features that do not fit
             return False
+        self.window.files.note_source("weights", path)
         self.window.files.mark_modified()
         self.window.status.note(f"Weights from {Path(path).name} loaded; the optimizer starts afresh")
         return True
@@ -216,6 +224,7 @@ class ExportActions(QObject):
         except ValueError as exc:  # DataError, SpecError, TrainerError: one line each
             return self._fail(title, f"{exc}" if str(path) in str(exc) else f"{path}: {exc}")
         w.load_experiment(spec, dataset, dtype=w.dtype)
+        w.files.note_source("data", path)
         w.files.mark_modified()
         kind = (f"{dataset.classes} classes" if dataset.problem == "classification" else "regression")
         w.status.note(f"Imported {dataset.n_train + dataset.n_test:,} points from {Path(path).name} ({kind}; "

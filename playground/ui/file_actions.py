@@ -8,10 +8,15 @@ so a bad file changes nothing; only then is the experiment handed to the worker.
 
 The window is "modified" after any edit, any training progress (a snapshot
 at another epoch, update count or generation than the saved one) and imports.
+
+No output may destroy an input: an export is never written over the
+experiment's file, and nothing is written over the CSV or weight file the
+experiment's points or weights were imported from (:meth:`ProjectFiles.refuse_output`).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +26,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from playground.core.dataset import Dataset
-from playground.core.io.atomic import atomic_write_text, describe_os_error
+from playground.core.io.atomic import atomic_write_text, describe_os_error, same_file
 from playground.core.io.project import SUFFIX, ProjectError, load_project
 from playground.core.snapshot import Snapshot
 from playground.core.spec import ExperimentSpec
@@ -88,6 +93,8 @@ class ProjectFiles(QObject):
         self.recent = RecentFiles(window.settings)
         self.path: Path | None = None
         self._clean: tuple[int, int, int] | None = None  # (generation, epoch, batches) when last saved/opened
+        #: Files the experiment's points and weights were imported from ("data", "weights" -> path).
+        self.sources: dict[str, Path] = {}
         self.busy = False
         self.new_action = self._action("&New", "new", "Ctrl+N", "Start again from the default experiment")
         self.open_action = self._action("&Open…", "open", "Ctrl+O", "Open a saved experiment")
@@ -130,6 +137,7 @@ class ProjectFiles(QObject):
     def set_current_file(self, path: str | Path | None, epoch: int = 0, batches: int = 0) -> None:
         """The experiment now loaded in the worker is ``path`` (None: untitled) at ``epoch``/``batches``."""
         self.path = None if path is None else Path(path).absolute()
+        self.sources = {}  # a new experiment: what was imported before is no longer its input
         if self.path is not None:
             self.recent.add(self.path)
         self._mark_clean(epoch, batches)
@@ -141,6 +149,23 @@ class ProjectFiles(QObject):
 
     def mark_modified(self) -> None:
         self.window.setWindowModified(True)
+
+    def note_source(self, kind: str, path: str | Path) -> None:
+        """The experiment's ``kind`` ("data", "weights") now comes from ``path``: never write over it."""
+        self.sources[kind] = Path(path).absolute()
+
+    def refuse_output(self, path: str | Path, experiment: bool = False) -> str | None:
+        """Why writing ``path`` would destroy an input (one line naming it), or None when it is fine.
+
+        ``experiment``: the experiment itself is written (Save may replace its own file).
+        """
+        inputs = [(f"the file the {kind} were imported from", source) for kind, source in self.sources.items()]
+        if not experiment and self.path is not None:
+            inputs.insert(0, ("the experiment's own file", self.path))
+        for what, source in inputs:
+            if same_file(path, source):
+                return f"{path}: is {what}; writing there would destroy it: choose another name"
+        return None
 
     def _on_snapshot(self, s: Snapshot) -> None:
         # Checked first: setWindowModified costs ~0.1 ms even when nothing changes, 30 times a second.
@@ -180,7 +205,7 @@ class ProjectFiles(QObject):
 
     def open_recent(self, path: str) -> bool:
         """Open a recent file; one that is gone is taken off the list with a message."""
-        if not Path(path).is_file():
+        if not os.path.lexists(path):  # a folder or a pipe is not "gone": opening it says what it is
             self.recent.remove(path)
             self.window.dialogs.information(
                 "File not found", f"{path} no longer exists; it was removed from the recent files.")
@@ -220,6 +245,10 @@ class ProjectFiles(QObject):
         return self._write(Path(with_suffix(answer[0], PROJECT_FILTER, (".json",))))
 
     def _write(self, path: Path) -> bool:
+        refused = self.refuse_output(path, experiment=True)
+        if refused is not None:
+            self.window.dialogs.error("Cannot save", refused)
+            return False
         self.busy = True  # waiting for the worker: a window-system close must not start a second save
         try:
             payload = self.window.controller.fetch("project")

@@ -32,6 +32,7 @@ import numpy as np
 
 from playground.core.dataset import MAX_ABS_VALUE, DataError, Dataset
 from playground.core.datasets import split_count
+from playground.core.io.reading import read_bytes_limited
 from playground.core.spec import MAX_CLASSES, MAX_POINTS, PROBLEMS
 
 HEADER = ("x1", "x2", "label", "split")
@@ -101,17 +102,9 @@ def read_csv(path: str | os.PathLike[str], problem: str | None = None,
     """
     source = str(path)
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            raise DataError(f"{source}: the file is {size / 2**20:.0f} MB; "
-                            f"at most {MAX_FILE_BYTES // 2**20} MB can be loaded")
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{source}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{source}: is a folder, not a file") from None
-    except OSError as exc:
-        raise DataError(f"{source}: cannot read ({exc.strerror or exc})") from None
+        raw = read_bytes_limited(path, MAX_FILE_BYTES, "CSV files")
+    except ValueError as exc:
+        raise DataError(f"{source}: {exc}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

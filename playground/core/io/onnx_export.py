@@ -34,7 +34,8 @@ from onnx import TensorProto, helper, numpy_helper
 
 from playground.core.activations import ELU_ALPHA, LEAKY_SLOPE
 from playground.core.io.atomic import atomic_write, describe_os_error
-from playground.core.io.weights import WeightFile, WeightFileError
+from playground.core.io.weight_checks import WeightWriteError
+from playground.core.io.weights import WeightFile
 
 PRECISIONS = ("float64", "float32")
 OPSET = 17
@@ -206,14 +207,14 @@ def write_onnx(path: str | os.PathLike[str], wf: WeightFile, precision: str = "f
 
     Raises
     ------
-    WeightFileError
+    WeightWriteError
         when the file cannot be written (nothing is left behind, an old file is kept).
     """
     data = to_onnx(wf, precision).SerializeToString()
     try:
         atomic_write(path, lambda f: f.write(data))
     except OSError as exc:
-        raise WeightFileError(f"{path}: cannot write ({describe_os_error(exc)})") from None
+        raise WeightWriteError(f"{path}: cannot write ({describe_os_error(exc)})") from None
 
 
 def _summary(wf: WeightFile) -> str:

@@ -32,7 +32,7 @@ import numpy as np
 
 from playground.core.dataset import DataError, Dataset
 from playground.core.io import json_text
-from playground.core.io.atomic import atomic_write_text, describe_os_error
+from playground.core.io.atomic import WriteError, atomic_write_text, describe_os_error
 from playground.core.io.reading import read_bytes_limited
 from playground.core.io.validate import (
     Invalid,
@@ -58,6 +58,10 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 
 class ProjectError(ValueError):
     """An experiment file that cannot be written or read; one line naming the file and the problem."""
+
+
+class ProjectWriteError(ProjectError, WriteError):
+    """An experiment file that could not be written (disk full, permission ...), as opposed to bad input."""
 
 
 # --------------------------------------------------------------------------- saving
@@ -105,7 +109,7 @@ def save_project(path: str | os.PathLike[str], trainer: Trainer) -> None:
     try:
         atomic_write_text(path, text)
     except OSError as exc:
-        raise ProjectError(f"{path}: cannot write ({describe_os_error(exc)})") from None
+        raise ProjectWriteError(f"{path}: cannot write ({describe_os_error(exc)})") from None
 
 
 # --------------------------------------------------------------------------- loading

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from playground.core.activations import ACTIVATIONS
+from playground.core.io.atomic import WriteError
 from playground.core.io.validate import Invalid, float_array, show
 from playground.core.losses import output_head
 from playground.core.spec import (
@@ -27,6 +28,10 @@ _REQUIRED = ("format_version", "features", "layer_sizes", "activations", "output
 
 class WeightFileError(ValueError):
     """A weight file that cannot be written, read or used; one line naming the file and the problem."""
+
+
+class WeightWriteError(WeightFileError, WriteError):
+    """A weight file that could not be written (disk full, permission ...), as opposed to bad input."""
 
 
 def check_metadata(meta: dict[str, Any]) -> None:

@@ -40,6 +40,7 @@ from playground.core.io.validate import one_line
 from playground.core.io.weight_checks import (
     FORMAT_VERSION,
     WeightFileError,
+    WeightWriteError,
     check_metadata,
     checked_state,
     expected_shapes,
@@ -232,7 +233,7 @@ def write_weights(path: str | os.PathLike[str], wf: WeightFile) -> None:
             from playground.core.io.onnx_export import write_onnx  # onnx is imported only when needed
             write_onnx(path, wf)
     except OSError as exc:
-        raise WeightFileError(f"{path}: cannot write ({describe_os_error(exc)})") from None
+        raise WeightWriteError(f"{path}: cannot write ({describe_os_error(exc)})") from None
 
 
 def export_weights(path: str | os.PathLike[str], trainer: Any) -> None:
