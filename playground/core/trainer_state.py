@@ -98,6 +98,8 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
         history = MetricHistory.from_dict(state.get("history") or {}, net.n_layers)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"training state's history does not fit: {exc}") from None
+    if len(history) and history.column("epochs")[-1] > epoch:
+        raise ValueError(f"training state's history goes past its epoch {epoch}")
     optimizer = make_optimizer(trainer.spec.training.optimizer, net.weight_mask)
     optimizer.set_state(state["optimizer"])
     scratch = net.params.copy()

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from playground.core.history import MAX_HISTORY_ROWS
+from playground.core.history import MAX_EVERY, MAX_HISTORY_ROWS
 from playground.core.io.packed import is_packed, pack, unpack
 from playground.core.io.validate import Invalid, check_int, check_rng_state, float_array, int_list, only_types
 from playground.core.trainer import Trainer
@@ -129,18 +129,21 @@ def _arrays(value: Any, like: dict[str, np.ndarray], path: str, version: int) ->
 
 
 def _history_v1(h: Any, n_layers: int) -> dict[str, Any]:
-    """Format 1: lists, null for a missing value."""
+    """Format 1: lists, null for a missing value. A history longer than the app now keeps (format 1
+    had no cap) is thinned as a long run would have been: every 2nd, 4th … epoch."""
     if not isinstance(h, dict):
         raise Invalid("state.history must be a JSON object")
-    out: dict[str, Any] = {"epochs": whole_numbers(h.get("epochs", []), "state.history.epochs", MAX_HISTORY_ROWS, 1)}
-    m = len(out["epochs"])
+    # A file under the size limit cannot list more epochs than this; the check bounds the work.
+    epochs = whole_numbers(h.get("epochs", []), "state.history.epochs", 2**26, 1)
+    m = len(epochs)
+    out: dict[str, Any] = {"epochs": epochs}
     for key in _METRICS:
         vals = h.get(key, [])
         if not isinstance(vals, list) or len(vals) != m:
             raise Invalid(f"state.history.{key} must list {m} values, one per epoch")
         if not (only_types(vals, _NUMBER_OR_NULL) and all(math.isfinite(v) for v in vals if v is not None)):
             raise Invalid(f"state.history.{key} must hold numbers or null")
-        out[key] = vals
+        out[key] = np.array([np.nan if v is None else v for v in vals], dtype=np.float64)
     grad = h.get("grad_norms", [])
     if m == 0 and grad == []:
         out["grad_norms"] = np.zeros((0, n_layers))
@@ -149,6 +152,13 @@ def _history_v1(h: Any, n_layers: int) -> dict[str, Any]:
         if arr.shape != (m, n_layers):
             raise Invalid(f"state.history.grad_norms has shape {arr.shape}, needs {(m, n_layers)}")
         out["grad_norms"] = arr
+    every = 1
+    while every < MAX_EVERY and np.count_nonzero(epochs % every == 0) > MAX_HISTORY_ROWS:
+        every *= 2
+    if every > 1:
+        keep = epochs % every == 0
+        out = {key: value[keep] for key, value in out.items()}
+    out["every"] = every
     return out
 
 

@@ -209,3 +209,30 @@ def test_format_1_files_still_open_and_save_as_format_2(tmp_path):
     save_project(path, trainer)
     assert json.loads(path.read_text(encoding="utf-8"))["format_version"] == 2
     assert same_values(load_project(path).get_state(), trainer.get_state())
+
+
+def test_a_history_past_the_states_epoch_is_refused(small_doc):
+    doc = json.loads(_with(small_doc, "state", "epoch", 1))
+    with pytest.raises(ProjectError, match="history goes past its epoch 1"):
+        loads_project(json.dumps(doc))
+
+
+def test_a_format_1_history_longer_than_the_cap_opens_thinned(small_doc, monkeypatch):
+    from playground.core import history
+    from playground.core.io import project_arrays
+    for module in (history, project_arrays):
+        monkeypatch.setattr(module, "MAX_HISTORY_ROWS", 4)
+    spec = ExperimentSpec(data=DataSpec("xor", points=20), network=NetworkSpec.uniform((3,), "tanh"),
+                          training=TrainingSpec(batch_size=20))
+    trainer = Trainer(spec)
+    trainer.train(3)
+    n_layers = trainer.network.n_layers
+    doc = json.loads(dumps_project(trainer))
+    m = 11  # what format 1 could hold: every epoch, more than the cap
+    doc["format_version"], doc["state"]["epoch"] = 1, m
+    doc["state"]["history"] = {"epochs": list(range(1, m + 1)), "grad_norms": [[0.5] * n_layers] * m,
+                               **{c: [float(e) for e in range(1, m + 1)]
+                                  for c in ("train_loss", "test_loss", "train_accuracy", "test_accuracy")}}
+    reopened = loads_project(json.dumps(doc))
+    assert reopened.history.every == 4 and reopened.history.column("epochs").tolist() == [4, 8]
+    assert reopened.history.column("train_loss").tolist() == [4.0, 8.0]
