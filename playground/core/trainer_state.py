@@ -124,7 +124,7 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
     order = None
     if batch_index and trainer.spec.training.shuffle and state.get("epoch_order") is not None:
         order = np.asarray(state["epoch_order"])
-        if order.dtype.kind not in "iu" or sorted(order.tolist()) != list(range(trainer.dataset.n_train)):
+        if order.dtype.kind not in "iu" or not np.array_equal(np.sort(order), np.arange(trainer.dataset.n_train)):
             raise ValueError("training state's epoch_order is not a permutation of the training rows")
     # --- commit
     np.copyto(net.params, weights)

@@ -150,6 +150,10 @@ def _parse(text: str) -> dict[str, Any]:
         raise Invalid(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
     except RecursionError:
         raise Invalid("not an experiment file (JSON nested too deeply)") from None
+    except Invalid:
+        raise
+    except ValueError:  # Python refuses whole numbers of more than 4300 digits
+        raise Invalid("holds a number with thousands of digits, which no experiment has") from None
     if not isinstance(doc, dict):
         raise Invalid("not an experiment file (the JSON is not an object)")
     fmt = doc.get("format", FORMAT_NAME)

@@ -236,3 +236,9 @@ def test_a_format_1_history_longer_than_the_cap_opens_thinned(small_doc, monkeyp
     reopened = loads_project(json.dumps(doc))
     assert reopened.history.every == 4 and reopened.history.column("epochs").tolist() == [4, 8]
     assert reopened.history.column("train_loss").tolist() == [4.0, 8.0]
+
+
+def test_a_number_with_thousands_of_digits_is_a_bad_file_not_a_crash():
+    with pytest.raises(ProjectError, match="thousands of digits") as info:
+        loads_project('{"format_version": ' + "9" * 5000 + "}", source="digits.playground.json")
+    assert str(info.value).startswith("digits.playground.json: ") and len(str(info.value)) < 200
