@@ -81,11 +81,24 @@ def project_dict(trainer: Trainer) -> dict[str, Any]:
 
 
 def dumps_project(trainer: Trainer) -> str:
-    """The text :func:`save_project` writes."""
+    """The text :func:`save_project` writes.
+
+    Raises :class:`ProjectError` rather than make a file that would not open again
+    (more points or more bytes than opening accepts).
+    """
+    points = trainer.dataset.n_train + trainer.dataset.n_test
+    if points > MAX_POINTS:
+        raise ProjectError(f"cannot save: the dataset holds {points:,} points; experiment files hold at most "
+                           f"{MAX_POINTS:,}")
     try:
-        return json_text.dumps(project_dict(trainer)) + "\n"
+        text = json_text.dumps(project_dict(trainer)) + "\n"
     except ValueError as exc:  # a non-finite number outside the packed arrays: a bug, said in one line
         raise ProjectError(f"cannot save: the experiment holds a number JSON cannot store ({exc})") from None
+    size = len(text) if text.isascii() else len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise ProjectError(f"cannot save: the file would take {size / 2**20:.0f} MB; experiment files over "
+                           f"{MAX_FILE_BYTES // 2**20} MB cannot be opened")
+    return text
 
 
 def save_project(path: str | os.PathLike[str], trainer: Trainer) -> None:

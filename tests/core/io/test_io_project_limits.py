@@ -242,3 +242,18 @@ def test_a_number_with_thousands_of_digits_is_a_bad_file_not_a_crash():
     with pytest.raises(ProjectError, match="thousands of digits") as info:
         loads_project('{"format_version": ' + "9" * 5000 + "}", source="digits.playground.json")
     assert str(info.value).startswith("digits.playground.json: ") and len(str(info.value)) < 200
+
+
+def test_a_file_that_would_not_open_again_is_not_written(tmp_path, monkeypatch):
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(MAX_POINTS + 1, 2))
+    ds = Dataset(x[:10], np.zeros(10), x[10:], np.zeros(MAX_POINTS - 9), "regression", 0, "too many.csv")
+    spec = ExperimentSpec(data=DataSpec("custom", problem="regression"), network=NetworkSpec.uniform((2,), "tanh"))
+    path = tmp_path / "big.playground.json"
+    with pytest.raises(ProjectError, match=r"big\.playground\.json: cannot save: the dataset holds 100,001 points"):
+        save_project(path, Trainer(spec, ds))
+    monkeypatch.setattr(project, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(ProjectError, match=r"big\.playground\.json: cannot save: the file would take 0 MB; "
+                                           r"experiment files over 0 MB cannot be opened"):
+        save_project(path, _diverging())
+    assert not path.exists()
