@@ -83,20 +83,20 @@ def project_dict(trainer: Trainer) -> dict[str, Any]:
 def dumps_project(trainer: Trainer) -> str:
     """The text :func:`save_project` writes.
 
-    Raises :class:`ProjectError` rather than make a file that would not open again
-    (more points or more bytes than opening accepts).
+    Raises :class:`ProjectError` (a reason without the file's name, which the caller adds)
+    rather than make a file that would not open again: more points or bytes than opening accepts.
     """
     points = trainer.dataset.n_train + trainer.dataset.n_test
     if points > MAX_POINTS:
-        raise ProjectError(f"cannot save: the dataset holds {points:,} points; experiment files hold at most "
+        raise ProjectError(f"the dataset holds {points:,} points; experiment files hold at most "
                            f"{MAX_POINTS:,}")
     try:
         text = json_text.dumps(project_dict(trainer)) + "\n"
     except ValueError as exc:  # a non-finite number outside the packed arrays: a bug, said in one line
-        raise ProjectError(f"cannot save: the experiment holds a number JSON cannot store ({exc})") from None
+        raise ProjectError(f"the experiment holds a number JSON cannot store ({exc})") from None
     size = len(text) if text.isascii() else len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:
-        raise ProjectError(f"cannot save: the file would take {size / 2**20:.0f} MB; experiment files over "
+        raise ProjectError(f"the file would take {size / 2**20:.0f} MB; experiment files over "
                            f"{MAX_FILE_BYTES // 2**20} MB cannot be opened")
     return text
 
@@ -111,8 +111,8 @@ def save_project(path: str | os.PathLike[str], trainer: Trainer) -> None:
     """
     try:
         text = dumps_project(trainer)
-    except ProjectError as exc:
-        raise ProjectError(f"{path}: {exc}") from None
+    except ProjectError as exc:  # its message does not know the file's name
+        raise ProjectError(f"{path}: cannot save: {exc}") from None
     try:
         atomic_write_text(path, text)
     except OSError as exc:
