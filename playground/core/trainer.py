@@ -420,7 +420,7 @@ class Trainer:
     def load_weights(self, state: dict[str, np.ndarray]) -> None:
         """Start from the given weights (``layers.{i}.weight``/``bias``); the optimizer starts fresh."""
         self.network.load_state_dict(state)
-        self.restored_gradients = self.divergence = None  # they were another set of weights'
+        self.restored_gradients = self.divergence = None  # they were of another set of weights
         self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
         self._compile()
         self._evaluate()
