@@ -51,7 +51,7 @@ SUFFIX = ".playground.json"
 #: The trainer's float type; optional in the file (float64 when absent).
 DTYPES = ("float64", "float32")
 #: Files larger than this are refused before reading. The largest experiment the app can make
-#: (16 × 256 neurons with Adam, 100,000 points, a full history) takes about 170 MB.
+#: (16 × 256 neurons with Adam, 100,000 points, a full history) takes about 160 MB.
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
 
