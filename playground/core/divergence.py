@@ -54,6 +54,9 @@ class Divergence:
             raise Invalid(f"{path} must be an object with epoch and message")
         check_int(value["epoch"], f"{path}.epoch", 0, max_epoch)
         message = value["message"]
-        if not isinstance(message, str) or len(message) > MAX_MESSAGE_CHARS:
-            raise Invalid(f"{path}.message must be text of at most {MAX_MESSAGE_CHARS} characters")
+        # Shown in the window's banner: plain printable text only (no line breaks, no markup).
+        if (not isinstance(message, str) or len(message) > MAX_MESSAGE_CHARS or not message.isprintable()
+                or "<" in message):
+            raise Invalid(f"{path}.message must be one line of plain text of at most {MAX_MESSAGE_CHARS} "
+                          f"characters")
         return cls(value["epoch"], message)

@@ -114,10 +114,7 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
             raise ValueError(f"training state's shuffle_rng is not a valid generator state ({exc})") from None
     diverged = state.get("diverged")
     if diverged is not None:
-        try:
-            diverged = Divergence.from_dict(diverged, "training state's diverged", MAX_COUNT)
-        except ValueError as exc:
-            raise ValueError(str(exc)) from None
+        diverged = Divergence.from_dict(diverged, "training state's diverged", MAX_COUNT)
     gradients = None
     if state.get("gradients") is not None:
         gradients = _gradients(state["gradients"], net)

@@ -258,3 +258,15 @@ def test_a_file_that_would_not_open_again_is_not_written(tmp_path, monkeypatch):
                                            r"experiment files over 0 MB cannot be opened"):
         save_project(path, _diverging())
     assert not path.exists()
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ({"epoch": 3}, "object with epoch and message"),
+    ({"epoch": -1, "message": "x"}, "diverged.epoch must be in"),
+    ({"epoch": 3, "message": "<img src='/etc/x.png'>"}, "one line of plain text"),
+    ({"epoch": 3, "message": "two\nlines"}, "one line of plain text"),
+    ({"epoch": 3, "message": "x" * 1001}, "one line of plain text"),
+])
+def test_a_bad_divergence_record_is_refused(small_doc, value, message):
+    with pytest.raises(ProjectError, match=message):
+        loads_project(_with(small_doc, "state", "diverged", value))
