@@ -1,8 +1,8 @@
 """Reading an experiment file's arrays and training state, checked value by value.
 
 Format 1 holds every array as JSON lists of numbers. Format 2 may hold any of
-them as a packed array (``packed.py``: compressed binary with dtype and shape);
-small ones stay lists, so a small experiment stays readable. History columns
+them as a packed array (``packed.py``: little-endian bytes in base64, with dtype
+and shape); small ones stay lists, so a small experiment stays readable. History columns
 are always packed in format 2 (they may hold NaN and infinity, e.g. an
 overflowed gradient norm, which JSON numbers cannot).
 """
