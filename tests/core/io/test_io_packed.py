@@ -8,6 +8,8 @@ import zlib
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from playground.core.io.packed import RAW_KEY, ZLIB_KEY, is_packed, pack, unpack
 from playground.core.io.validate import Invalid
@@ -101,3 +103,19 @@ def test_a_compression_bomb_is_never_inflated_past_its_declared_size(monkeypatch
 def test_is_packed():
     assert is_packed(pack(np.zeros(3))) and is_packed(pack(np.arange(3)))
     assert not is_packed([1, 2]) and not is_packed({"dtype": "float64"})
+
+
+@settings(max_examples=200, deadline=None)
+@given(dtype=st.sampled_from(["float64", "int64", "float32", 7]),
+       shape=st.lists(st.integers(-3, 2**40) | st.floats(), max_size=3),
+       key=st.sampled_from([RAW_KEY, ZLIB_KEY]),
+       data=st.binary(max_size=64) | st.just(zlib.compress(bytes(64))),
+       encode=st.booleans())
+def test_any_packed_value_gives_an_array_or_invalid(dtype, shape, key, data, encode):
+    value = {"dtype": dtype, "shape": shape, key: base64.b64encode(data).decode() if encode else data.hex()}
+    try:
+        arr = unpack(value, "p", "int64", (None, 8), 100)
+    except Invalid as exc:
+        assert str(exc).startswith("p") and "\n" not in str(exc)
+    else:
+        assert arr.shape[1:] == (8,) and arr.shape[0] <= 100
