@@ -197,6 +197,9 @@ def test_the_largest_experiment_the_app_allows_saves_under_the_opening_limit_and
             assert np.array_equal(reopened.optimizer.state[key], value), key
         assert reopened.dataset.same_points(trainer.dataset)
         assert (reopened.epoch, reopened.batches) == (trainer.epoch, trainer.batches)
+        for t in (trainer, reopened):  # and it resumes exactly
+            t.step_batch()
+        assert np.array_equal(reopened.network.params, trainer.network.params)
         del trainer, reopened
     # Every part of a file grows on its own (network, history, data), so the largest possible
     # file is at most the sum of these two, which must open with room to spare.
