@@ -1,40 +1,20 @@
-"""Divergence: the exception training raises, its message, and the record an experiment keeps of it.
+"""The record an experiment keeps of its last divergence.
 
 When the loss becomes NaN or infinite the trainer rolls the weights back to the
-last finite ones and raises :class:`TrainingDiverged`. It also keeps a
+last finite ones and raises ``TrainingDiverged``. It also keeps a
 :class:`Divergence` record, which is saved with the experiment (so a reopened
 experiment says what happened) until the next batch is trained.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 from playground.core.io.validate import Invalid, check_int
-from playground.core.spec import ExperimentSpec
 
 #: Longest divergence message kept from a file.
 MAX_MESSAGE_CHARS = 1000
-
-
-class TrainingDiverged(ArithmeticError):
-    """The loss became NaN or infinite; the weights were rolled back to the last finite ones."""
-
-    def __init__(self, message: str, epoch: int) -> None:
-        super().__init__(message)
-        self.epoch = epoch
-
-
-def divergence_message(loss: float, epoch: int, spec: ExperimentSpec) -> str:
-    """What diverged and what to try, in one line."""
-    lr = spec.training.optimizer.learning_rate
-    acts = ", ".join(sorted(set(spec.network.activations))) or "this network"
-    what = "NaN" if math.isnan(loss) else "infinite"
-    return (f"loss became {what} at epoch {epoch}: learning rate {lr:g} is too high for {acts}. "
-            f"Training was paused and the last finite weights kept; try a smaller learning rate "
-            f"or an adaptive optimizer such as Adam.")
 
 
 @dataclass(frozen=True)

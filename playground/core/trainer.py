@@ -36,7 +36,7 @@ from playground.core.batch_plan import plan_batches
 from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
 from playground.core.datasets import make_dataset
-from playground.core.divergence import Divergence, TrainingDiverged, divergence_message
+from playground.core.divergence import Divergence
 from playground.core.epoch_metrics import N_SET_COLUMNS, EpochMetrics, EvaluatedPass
 from playground.core.epoch_run import EpochRun
 from playground.core.features import expand_features
@@ -48,13 +48,10 @@ from playground.core.network import Network, Workspace, run_calls
 from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
 from playground.core.spec import ExperimentSpec, TrainingSpec
+from playground.core.training_errors import TrainerError, TrainingDiverged, divergence_message
 
 HISTORY_POINTS_IN_SNAPSHOT = 4000
 EPOCHS_PER_RUN = 16  # full-batch epochs compiled together (core/epoch_run.py)
-
-
-class TrainerError(ValueError):
-    """A spec and dataset that cannot train together (e.g. cross-entropy on regression data)."""
 
 
 class Trainer:
