@@ -7,9 +7,8 @@ writes a project's weights. Bad input gets one line on stderr and exit code 2;
 nothing is overwritten unless the command succeeded (every output is written
 to a temporary file beside the target and moved into place).
 
-Exit codes: 0 success, 1 unexpected error, 2 bad input, 3 training diverged
-(the last finite state is still saved), 130 interrupted (Ctrl-C; what was asked
-is still saved).
+Exit codes: 0 success, 1 unexpected error, 2 bad input, 3 training diverged,
+130 interrupted (Ctrl-C; what was asked is still saved).
 """
 
 from __future__ import annotations
