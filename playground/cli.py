@@ -149,6 +149,20 @@ def _make_trainer(a: argparse.Namespace) -> Any:
     return trainer
 
 
+def _write_outputs(a: argparse.Namespace, trainer: Any) -> list[str]:
+    """Write what ``--export`` and ``--save`` ask for (atomically); returns the paths written."""
+    written = []
+    if a.export is not None:
+        from playground.core.io.weights import export_weights
+        export_weights(a.export, trainer)
+        written.append(a.export)
+    if a.save is not None:
+        from playground.core.io.project import save_project
+        save_project(a.save, trainer)
+        written.append(a.save)
+    return written
+
+
 def cmd_train(a: argparse.Namespace) -> int:
     from playground.cli_progress import Progress, StopRequest, run_epochs
     from playground.core.trainer import TrainingDiverged
@@ -169,14 +183,13 @@ def cmd_train(a: argparse.Namespace) -> int:
         try:
             done, seconds = run_epochs(trainer, a.epochs, stop, progress)
         except TrainingDiverged as exc:
-            print(f"{PROG}: error: {exc} Nothing was saved.", file=sys.stderr)
+            # The trainer rolled back to the last finite state: it is saved (the experiment file
+            # records the divergence), so that nothing trained before is lost.
+            written = _write_outputs(a, trainer)
+            saved = f" The last finite state was written to {' and '.join(written)}." if written else ""
+            print(f"{PROG}: error: {exc}{saved}", file=sys.stderr)
             return EXIT_DIVERGED
-        if a.export is not None:
-            from playground.core.io.weights import export_weights
-            export_weights(a.export, trainer)  # atomic
-        if a.save is not None:
-            from playground.core.io.project import save_project
-            save_project(a.save, trainer)  # atomic
+        _write_outputs(a, trainer)
     # A Ctrl-C while saving after the last epoch lets the save finish and is no interruption.
     interrupted = stop.requested and done < a.epochs
     if a.json:

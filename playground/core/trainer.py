@@ -26,7 +26,6 @@ the next epoch, while here it is applied at the end of its epoch.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from functools import partial
@@ -37,6 +36,7 @@ from playground.core.batch_plan import plan_batches
 from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
 from playground.core.datasets import make_dataset
+from playground.core.divergence import Divergence
 from playground.core.epoch_metrics import N_SET_COLUMNS, EpochMetrics, EvaluatedPass
 from playground.core.epoch_run import EpochRun
 from playground.core.features import expand_features
@@ -48,30 +48,10 @@ from playground.core.network import Network, Workspace, run_calls
 from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
 from playground.core.spec import ExperimentSpec, TrainingSpec
+from playground.core.training_errors import TrainerError, TrainingDiverged, divergence_message
 
 HISTORY_POINTS_IN_SNAPSHOT = 4000
 EPOCHS_PER_RUN = 16  # full-batch epochs compiled together (core/epoch_run.py)
-
-
-class TrainerError(ValueError):
-    """A spec and dataset that cannot train together (e.g. cross-entropy on regression data)."""
-
-
-class TrainingDiverged(ArithmeticError):
-    """The loss became NaN or infinite; the weights were rolled back to the last finite ones."""
-
-    def __init__(self, message: str, epoch: int) -> None:
-        super().__init__(message)
-        self.epoch = epoch
-
-
-def _divergence_message(loss: float, epoch: int, spec: ExperimentSpec) -> str:
-    lr = spec.training.optimizer.learning_rate
-    acts = ", ".join(sorted(set(spec.network.activations))) or "this network"
-    what = "NaN" if math.isnan(loss) else "infinite"
-    return (f"loss became {what} at epoch {epoch}: learning rate {lr:g} is too high for {acts}. "
-            f"Training was paused and the last finite weights kept; try a smaller learning rate "
-            f"or an adaptive optimizer such as Adam.")
 
 
 class Trainer:
@@ -160,6 +140,9 @@ class Trainer:
         # state (``set_state``): shown until this trainer runs a batch of its own.
         self.restored_gradients: list[np.ndarray] | None = None
         self._restored_at = 0
+        # The last divergence, saved with the state while no batch has run since (``_diverged_at``).
+        self.divergence: Divergence | None = None
+        self._diverged_at = 0
         self.history = MetricHistory(self.network.n_layers)
         self._compile()
         self._evaluate()
@@ -316,7 +299,9 @@ class Trainer:
         self.batch_index = 0
         self._compile()
         self._evaluate()
-        raise TrainingDiverged(_divergence_message(loss, epoch, self._spec), epoch)
+        message = divergence_message(loss, epoch, self._spec)
+        self.divergence, self._diverged_at = Divergence(epoch, message), self.batches
+        raise TrainingDiverged(message, epoch)
 
     def _step_epochs(self, most: int) -> int:
         """One epoch, or an :class:`EpochRun` of several when ``most`` allows and the batch is
@@ -432,7 +417,7 @@ class Trainer:
     def load_weights(self, state: dict[str, np.ndarray]) -> None:
         """Start from the given weights (``layers.{i}.weight``/``bias``); the optimizer starts fresh."""
         self.network.load_state_dict(state)
-        self.restored_gradients = None  # they were another set of weights' gradients
+        self.restored_gradients = self.divergence = None  # they were of another set of weights
         self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
         self._compile()
         self._evaluate()

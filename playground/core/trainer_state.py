@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from playground.core.divergence import Divergence
 from playground.core.history import MetricHistory
 from playground.core.optimizers import make_optimizer
 
@@ -17,32 +18,46 @@ if TYPE_CHECKING:
     from playground.core.trainer import Trainer
 
 
+#: The largest epoch, batch or draw count a state may hold: far beyond any run, and counting on
+#: from it never leaves int64 (a history's epochs) nor float64's exact whole numbers.
+MAX_COUNT = 2**53
+
+
 def get_state(trainer: Trainer) -> dict[str, Any]:
-    """Copies of the weights, optimizer state, shuffle RNG state, counters, history and the last
-    mini-batch's mean weight gradients (``gradients``: ``layers.{i}.weight`` (out, in), so that
-    a reopened run shows them before its next step).
+    """Copies of the weights, optimizer state, shuffle RNG state, counters, history, the last
+    divergence and the last mini-batch's mean weight gradients (``gradients``: ``layers.{i}.weight``
+    (out, in), so that a reopened run shows them before its next step).
 
     Arrays are copies; the rest is JSON-able (``shuffle_rng`` is numpy's bit-generator state).
+    Whatever the last batch left non-finite is not kept, so a diverged run can always be saved:
+    its gradients become None (none shown), its optimizer state a fresh one (as after a rollback).
     """
+    gradients = trainer.weight_gradients()
+    optimizer = trainer.optimizer.get_state()
+    if not all(np.isfinite(v).all() for v in optimizer.values()):
+        optimizer = make_optimizer(trainer.spec.training.optimizer, trainer.network.weight_mask).get_state()
+    diverged = trainer.divergence if trainer.batches == trainer._diverged_at else None
     return {
-        "gradients": {f"layers.{i}.weight": g for i, g in enumerate(trainer.weight_gradients())},
+        "gradients": ({f"layers.{i}.weight": g for i, g in enumerate(gradients)}
+                      if all(np.isfinite(g).all() for g in gradients) else None),
+        "diverged": None if diverged is None else diverged.to_dict(),
         "epoch": trainer.epoch,
         "batches": trainer.batches,
         "batch_index": trainer.batch_index,
         "init_count": trainer.init_count,
         "weights": trainer.network.state_dict(),
-        "optimizer": trainer.optimizer.get_state(),
+        "optimizer": optimizer,
         "shuffle_rng": trainer.shuffle_rng.bit_generator.state,
-        "epoch_order": trainer._order.tolist() if trainer.batch_index else None,
+        "epoch_order": trainer._order.copy() if trainer.batch_index else None,
         "history": trainer.history.to_dict(),
     }
 
 
-def _whole(state: dict, key: str, lo: int, hi: int | None = None) -> int:
+def _whole(state: dict, key: str, lo: int, hi: int = MAX_COUNT) -> int:
     value = state.get(key, 0)
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ValueError(f"training state's {key} must be a whole number, got {value!r}")
-    if value < lo or (hi is not None and value > hi):
+    if not lo <= value <= hi:
         raise ValueError(f"training state's {key} is out of range: {value}")
     return int(value)
 
@@ -83,6 +98,8 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
         history = MetricHistory.from_dict(state.get("history") or {}, net.n_layers)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"training state's history does not fit: {exc}") from None
+    if len(history) and history.column("epochs")[-1] > epoch:
+        raise ValueError(f"training state's history goes past its epoch {epoch}")
     optimizer = make_optimizer(trainer.spec.training.optimizer, net.weight_mask)
     optimizer.set_state(state["optimizer"])
     scratch = net.params.copy()
@@ -95,13 +112,16 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
             rng.bit_generator.state = state["shuffle_rng"]
         except (TypeError, ValueError, KeyError) as exc:
             raise ValueError(f"training state's shuffle_rng is not a valid generator state ({exc})") from None
+    diverged = state.get("diverged")
+    if diverged is not None:
+        diverged = Divergence.from_dict(diverged, "training state's diverged", MAX_COUNT)
     gradients = None
     if state.get("gradients") is not None:
         gradients = _gradients(state["gradients"], net)
     order = None
     if batch_index and trainer.spec.training.shuffle and state.get("epoch_order") is not None:
         order = np.asarray(state["epoch_order"])
-        if order.dtype.kind not in "iu" or sorted(order.tolist()) != list(range(trainer.dataset.n_train)):
+        if order.dtype.kind not in "iu" or not np.array_equal(np.sort(order), np.arange(trainer.dataset.n_train)):
             raise ValueError("training state's epoch_order is not a permutation of the training rows")
     # --- commit
     np.copyto(net.params, weights)
@@ -111,6 +131,7 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
     trainer.epoch, trainer.batches, trainer.batch_index, trainer.init_count = epoch, batches, batch_index, init_count
     trainer.history = history
     trainer.restored_gradients, trainer._restored_at = gradients, batches
+    trainer.divergence, trainer._diverged_at = diverged, batches
     if order is not None:
         trainer._order = order.astype(np.int64)
         trainer._apply_order()

@@ -66,6 +66,12 @@ class OpenedProject:
     def batches(self) -> int:
         return int(self.state.get("batches", 0))
 
+    @property
+    def divergence(self) -> str | None:
+        """What diverged when the experiment was saved right after a divergence, else None."""
+        diverged = self.state.get("diverged")
+        return None if diverged is None else str(diverged["message"])
+
 
 def read_project(path: str | Path) -> OpenedProject:
     """Read and check an experiment file completely.
@@ -201,6 +207,8 @@ class ProjectFiles(QObject):
         self.window.load_experiment(opened.spec, opened.dataset, opened.state, opened.dtype)
         self.set_current_file(path, opened.epoch, opened.batches)
         self.window.status.note(f"Opened {Path(path).name} at epoch {opened.epoch:,}")
+        if opened.divergence is not None:  # saved right after a divergence: say so, as then
+            self.window.banner.show_message(opened.divergence, error=True)
         return True
 
     def open_recent(self, path: str) -> bool:

@@ -63,3 +63,15 @@ def app_forward(trainer: Trainer, points: np.ndarray) -> np.ndarray:
 
 
 ALL_FEATURES = FEATURES
+
+
+def same_values(a: object, b: object) -> bool:
+    """Deep equality of states: dicts, lists and arrays (bit for bit, NaN equal to NaN)."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()
+                and all(same_values(a[k], b[k]) for k in a))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        floats = a.dtype.kind == "f"
+        return a.shape == b.shape and a.dtype.kind == b.dtype.kind and np.array_equal(a, b, equal_nan=floats)
+    return a == b
