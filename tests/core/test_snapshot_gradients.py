@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -60,3 +62,47 @@ def test_fresh_trainer_has_zero_gradients():
     snap = Trainer(make_spec("sgd")).snapshot(grid_resolution=None)
     assert [gr.shape for gr in snap.gradients] == [w.shape for w in snap.weights]
     assert all(not gr.any() for gr in snap.gradients)
+
+
+def _shown(t: Trainer) -> tuple[np.ndarray, list[np.ndarray]]:
+    """What the gradient displays read: the per-layer norms and the mean weight gradients."""
+    return t.grad_norms(), t.weight_gradients()
+
+
+def _assert_same_display(t: Trainer, before: tuple[np.ndarray, list[np.ndarray]]) -> None:
+    norms, grads = _shown(t)
+    np.testing.assert_array_equal(norms, before[0])
+    for got, want in zip(grads, before[1], strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+OPTIMIZERS = ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"]
+
+
+@pytest.mark.parametrize("new", OPTIMIZERS)
+@pytest.mark.parametrize("old", OPTIMIZERS)
+def test_changing_the_optimizer_while_paused_keeps_the_shown_gradients(old, new):
+    """Nothing was trained, so the gradient norms a learner reads must not move (they did by the
+    batch size, e.g. ×10 for SGD → Adam at batch 10)."""
+    t = Trainer(make_spec(old, batch=32))
+    t.step_epoch()  # 250 = 7·32 + 26 rows: the last batch has its own scale
+    before = _shown(t)
+    t.set_training(replace(t.spec.training, optimizer=OptimizerSpec(new, 0.1)))
+    _assert_same_display(t, before)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+@pytest.mark.parametrize("change", ["l2", "learning_rate", "batch_size"])
+def test_changing_a_setting_in_the_middle_of_an_epoch_keeps_the_shown_gradients(optimizer, change):
+    t = Trainer(make_spec(optimizer, batch=32))
+    t.step_batch()  # a full batch of 32 rows, paused before the epoch's shorter last batch
+    before = _shown(t)
+    training = t.spec.training
+    changed = {"l2": replace(training, regularization="l2", regularization_rate=0.01),
+               "learning_rate": replace(training, optimizer=replace(training.optimizer, learning_rate=0.3)),
+               "batch_size": replace(training, batch_size=10)}[change]
+    t.set_training(changed)
+    _assert_same_display(t, before)
+    t.step_batch()  # the next batch shows its own gradient again, at the new plan's scale
+    norms = [np.linalg.norm(g) for g in t.weight_gradients()]
+    np.testing.assert_allclose(norms, t.grad_norms(), rtol=1e-12)
