@@ -6,24 +6,20 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from builders import make_spec
 
-from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+from playground.core.spec import ExperimentSpec, OptimizerSpec
 from playground.core.trainer import Trainer
 
 
-def make_spec(optimizer: str, batch: int = 250, hidden: tuple[int, ...] = (4, 3)) -> ExperimentSpec:
-    return ExperimentSpec(
-        data=DataSpec(name="xor", seed=0),
-        network=NetworkSpec.uniform(hidden, "tanh"),
-        training=TrainingSpec(loss="mse", optimizer=OptimizerSpec(optimizer, 0.03), batch_size=batch,
-                              shuffle=False),
-        seed=0,
-    )
+def xor_spec(optimizer: str, batch: int = 250, hidden: tuple[int, ...] = (4, 3)) -> ExperimentSpec:
+    """XOR in a fixed row order (250 training rows: one full batch by default)."""
+    return make_spec("xor", hidden, optimizer=optimizer, batch=batch, shuffle=False)
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_gradients_are_the_mean_weight_gradient_before_the_step(optimizer):
-    t = Trainer(make_spec(optimizer))
+    t = Trainer(xor_spec(optimizer))
     x, targets = t.x_train[:, :-1], t.head.encode(t.dataset.y_train)
     _, g = t.network.loss_and_gradient(x, targets)
     expected = [b[:, :-1] for b in t.network.block_views(g)]
@@ -38,7 +34,7 @@ def test_gradients_are_the_mean_weight_gradient_before_the_step(optimizer):
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_gradient_norms_match_grad_norms_after_mini_batches(optimizer):
-    t = Trainer(make_spec(optimizer, batch=32))
+    t = Trainer(xor_spec(optimizer, batch=32))
     t.step_epoch()  # the last batch is shorter (250 = 7·32 + 26): its own 1/rows scale
     t.step_batch()
     snap = t.snapshot(grid_resolution=None)
@@ -47,7 +43,7 @@ def test_gradient_norms_match_grad_norms_after_mini_batches(optimizer):
 
 
 def test_gradients_are_read_only_copies():
-    t = Trainer(make_spec("sgd", batch=10))
+    t = Trainer(xor_spec("sgd", batch=10))
     t.train(1)
     snap = t.snapshot(grid_resolution=None)
     before = [gr.copy() for gr in snap.gradients]
@@ -59,7 +55,7 @@ def test_gradients_are_read_only_copies():
 
 
 def test_fresh_trainer_has_zero_gradients():
-    snap = Trainer(make_spec("sgd")).snapshot(grid_resolution=None)
+    snap = Trainer(xor_spec("sgd")).snapshot(grid_resolution=None)
     assert [gr.shape for gr in snap.gradients] == [w.shape for w in snap.weights]
     assert all(not gr.any() for gr in snap.gradients)
 
@@ -84,7 +80,7 @@ OPTIMIZERS = ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"]
 def test_changing_the_optimizer_while_paused_keeps_the_shown_gradients(old, new):
     """Nothing was trained, so the gradient norms a learner reads must not move (they did by the
     batch size, e.g. ×10 for SGD → Adam at batch 10)."""
-    t = Trainer(make_spec(old, batch=32))
+    t = Trainer(xor_spec(old, batch=32))
     t.step_epoch()  # 250 = 7·32 + 26 rows: the last batch has its own scale
     before = _shown(t)
     t.set_training(replace(t.spec.training, optimizer=OptimizerSpec(new, 0.1)))
@@ -94,7 +90,7 @@ def test_changing_the_optimizer_while_paused_keeps_the_shown_gradients(old, new)
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 @pytest.mark.parametrize("change", ["l2", "learning_rate", "batch_size"])
 def test_changing_a_setting_in_the_middle_of_an_epoch_keeps_the_shown_gradients(optimizer, change):
-    t = Trainer(make_spec(optimizer, batch=32))
+    t = Trainer(xor_spec(optimizer, batch=32))
     t.step_batch()  # a full batch of 32 rows, paused before the epoch's shorter last batch
     before = _shown(t)
     training = t.spec.training

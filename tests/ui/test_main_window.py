@@ -6,11 +6,11 @@ import time
 
 import numpy as np
 import pytest
+from builders import diverging_spec, make_spec
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from window_helpers import make_window, qt_warnings, settle, trained_epochs, wait_snapshot
 
-from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
 from playground.ui.main_window import MainWindow, default_spec
 from playground.ui.training import live_worker_threads
 from playground.ui.widgets.data_panel import PICKER_DATASETS
@@ -166,9 +166,7 @@ def test_last_feature_cannot_be_removed(qtbot, window):
 
 
 def test_divergence_shows_a_message_and_pauses(qtbot, tmp_path):
-    spec = ExperimentSpec(data=DataSpec(name="plane"), network=NetworkSpec.uniform((8, 8), "linear"),
-                          training=TrainingSpec(optimizer=OptimizerSpec(learning_rate=10.0)))
-    w = make_window(qtbot, tmp_path, spec)
+    w = make_window(qtbot, tmp_path, diverging_spec())
     try:
         with qtbot.waitSignal(w.controller.failed, timeout=3000):
             w.play_action.trigger()
@@ -292,9 +290,7 @@ def test_hidden_views_are_drawn_when_shown(qtbot, window, monkeypatch):
 def test_the_experiment_panel_fits_the_screen_with_adamws_settings(qtbot, tmp_path):
     """At the window's size on a 1600 × 1000 screen, two hidden layers and AdamW (four settings of
     its own) need no scrolling in the Experiment panel."""
-    spec = ExperimentSpec(data=DataSpec(name="spiral"), network=NetworkSpec.uniform((8, 8), "tanh"),
-                          training=TrainingSpec(optimizer=OptimizerSpec(name="adamw")))
-    w = make_window(qtbot, tmp_path, spec)
+    w = make_window(qtbot, tmp_path, make_spec("spiral", (8, 8), optimizer="adamw"))
     try:
         w.resize(1520, 950)
         settle(qtbot, w)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from builders import make_spec
+from builders import diverging_spec, make_spec
 from window_helpers import trained_epochs
 
-from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+from playground.core.spec import ExperimentSpec, OptimizerSpec, TrainingSpec
 from playground.ui.training import TrainingController, live_worker_threads
 from playground.ui.training_worker import SNAPSHOT_INTERVAL
 
@@ -150,8 +150,7 @@ def test_set_training_applies_live_and_keeps_weights(qtbot, ctl):
 
 def test_divergence_fails_pauses_and_keeps_finite_weights(qtbot, ctl):
     rec = Recorder(ctl)
-    ctl.load(ExperimentSpec(data=DataSpec(name="plane"), network=NetworkSpec.uniform((8, 8), "linear"),
-                            training=TrainingSpec(optimizer=OptimizerSpec(learning_rate=10.0))))
+    ctl.load(diverging_spec())
     _wait_for(qtbot, rec, lambda s: True)
     with qtbot.waitSignal(ctl.failed, timeout=3000) as blocker:
         ctl.play()
