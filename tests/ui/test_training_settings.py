@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 from file_helpers import close_quietly, file_window, step_to
 from window_helpers import settle, trained_epochs, wait_snapshot
@@ -115,5 +116,23 @@ def test_worker_requests_answer_while_training_and_refuse_unknown_kinds(qtbot, t
         with pytest.raises(WorkerRequestError, match="needs a WeightFile"):
             w.controller.fetch("load_weights", ("not weights", "x"))
         wait_snapshot(qtbot, w, lambda s: s.epoch >= history.epochs[-1] + 5)  # still training
+    finally:
+        close_quietly(w, dialogs)
+
+
+def test_changing_the_optimizer_while_paused_keeps_the_shown_gradient_norms(qtbot, tmp_path):
+    """Nothing was trained: the gradient numbers a learner reads stay as they were (they grew
+    by the batch size, ×10, on SGD → Adam)."""
+    w, dialogs = file_window(qtbot, tmp_path)
+    try:
+        w.step_action.trigger()
+        before = wait_snapshot(qtbot, w, lambda s: s.epoch == 1)
+        combo = w.experiment.training.optimizer
+        combo.setCurrentIndex(combo.findData("adam"))
+        after = wait_snapshot(qtbot, w, lambda s: s.spec.training.optimizer.name == "adam")
+        assert after.epoch == 1
+        np.testing.assert_array_equal(after.grad_norms, before.grad_norms)
+        for a, b in zip(after.gradients, before.gradients, strict=True):
+            np.testing.assert_array_equal(a, b)
     finally:
         close_quietly(w, dialogs)
