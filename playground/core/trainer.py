@@ -136,6 +136,8 @@ class Trainer:
         self.batches = 0
         self.batch_index = 0  # next batch within the current epoch
         self.grad.fill(0.0)
+        # What turns ``grad`` into the last batch's mean gradient: set by that batch, kept by a recompile.
+        self._grad_scale = 1.0
         # The last mini-batch's mean weight gradients (out, in) per layer as restored from a saved
         # state (``set_state``): shown until this trainer runs a batch of its own.
         self.restored_gradients: list[np.ndarray] | None = None
@@ -172,7 +174,6 @@ class Trainer:
                                    net.weight_mask, self._reg_tmp)
         plan = plan_batches(xs, ts, b, self._workspace, net.params, self.grad, self.grad_blocks, self.optimizer, reg)
         self.batch_calls, self._batch_grad_scale, self._after_forward = plan.calls, plan.grad_scales, plan.after_forward
-        self._last_batch = len(self.batch_calls) - 1
         self.epoch_calls = [c for calls in self.batch_calls for c in calls]
         evaluation = self._workspace("eval")
         evaluated = EvaluatedPass(evaluation.forward_calls(self._x_eval), evaluation.z[-1], evaluation.acts[-1],
@@ -258,7 +259,7 @@ class Trainer:
                 run_calls(self.batch_calls[k])
             run_calls(self.metrics_calc.calls)
         self.batches += n_batches - self.batch_index
-        self._last_batch = n_batches - 1
+        self._grad_scale = self._batch_grad_scale[-1]
         self._forward_is_fresh = self._single_batch
         self.batch_index = 0
         self._record_epoch()
@@ -270,7 +271,7 @@ class Trainer:
         with np.errstate(all="ignore"):
             run_calls(self.batch_calls[self.batch_index])
         self._forward_is_fresh = False
-        self._last_batch = self.batch_index
+        self._grad_scale = self._batch_grad_scale[self.batch_index]
         self.batches += 1
         self.batch_index += 1
         self._evaluate()
@@ -318,6 +319,7 @@ class Trainer:
         self.history.append_rows(self.epoch + 1, run.rows[:done])
         self.epoch += done
         self.batches += done
+        self._grad_scale = self._batch_grad_scale[-1]
         if bad is not None:
             np.copyto(self._backup, run.backups[bad])
             self.epoch += 1  # counted, then taken back, as a single epoch's check does
@@ -389,8 +391,7 @@ class Trainer:
         if restored is not None:
             return np.array([np.sqrt(np.sum(g * g)) for g in restored])
         g = self.grad * self.network.weight_mask
-        scale = self._batch_grad_scale[self._last_batch] if self.batches else 1.0
-        return scale * np.sqrt(np.add.reduceat(g * g, self.network.offsets[:-1]))
+        return self._grad_scale * np.sqrt(np.add.reduceat(g * g, self.network.offsets[:-1]))
 
     def weight_gradients(self) -> list[np.ndarray]:
         """(out, in) per layer: the mean weight gradient of the last mini-batch (new arrays)."""
@@ -399,8 +400,7 @@ class Trainer:
         restored = self._restored()
         if restored is not None:
             return [g.copy() for g in restored]
-        scale = self._batch_grad_scale[self._last_batch] if self.batches else 1.0
-        return [scale * b[:, :-1] for b in self.network.block_views(self.grad)]
+        return [self._grad_scale * b[:, :-1] for b in self.network.block_views(self.grad)]
 
     # ------------------------------------------------------------------ saving and restoring
 

@@ -6,10 +6,11 @@ import dataclasses
 
 import numpy as np
 import pytest
+from builders import make_spec
 
 from playground.core.dataset import Dataset
 from playground.core.network import run_calls
-from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+from playground.core.spec import ExperimentSpec, OptimizerSpec
 from playground.core.trainer import Trainer
 
 HEADS = [  # (dataset, classes, loss): every output head the engine builds
@@ -21,11 +22,8 @@ HEADS = [  # (dataset, classes, loss): every output head the engine builds
 
 def spec_for(dataset: str, classes: int, loss: str, optimizer: str = "adam", batch: int = 10,
              train_ratio: float = 0.5) -> ExperimentSpec:
-    data = DataSpec(name=dataset, seed=2, points=180, train_ratio=train_ratio,
-                    **({"classes": classes} if dataset == "blobs" else {}))
-    return ExperimentSpec(data=data, network=NetworkSpec.uniform((5, 4)),
-                          training=TrainingSpec(loss=loss, optimizer=OptimizerSpec(optimizer, 0.01), batch_size=batch),
-                          seed=2)
+    return make_spec(dataset, (5, 4), loss=loss, optimizer=optimizer, lr=0.01, batch=batch, seed=2, points=180,
+                     train_ratio=train_ratio, **({"classes": classes} if dataset == "blobs" else {}))
 
 
 def plain_metrics(t: Trainer, x: np.ndarray, y: np.ndarray) -> tuple[float, float | None]:

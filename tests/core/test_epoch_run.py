@@ -6,16 +6,15 @@ import dataclasses
 
 import numpy as np
 import pytest
+from builders import make_spec
 
-from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+from playground.core.spec import ExperimentSpec, OptimizerSpec
 from playground.core.trainer import EPOCHS_PER_RUN, Trainer, TrainingDiverged
 
 
 def full_batch_spec(lr: float = 0.03, activation: str = "tanh", dataset: str = "spiral",
                     optimizer: str = "sgd") -> ExperimentSpec:
-    return ExperimentSpec(data=DataSpec(name=dataset, seed=3), network=NetworkSpec.uniform((8, 8), activation),
-                          training=TrainingSpec(optimizer=OptimizerSpec(optimizer, lr), batch_size=10_000,
-                                                shuffle=False), seed=3)
+    return make_spec(dataset, (8, 8), activation, optimizer=optimizer, lr=lr, batch=10_000, shuffle=False, seed=3)
 
 
 def one_at_a_time(t: Trainer, epochs: int) -> None:

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from builders import make_spec
 
 from playground.core.features import expand_features
 from playground.core.network import run_calls
 from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainerError, TrainingDiverged
-
-
-def make_spec(dataset="xor", hidden=(4,), activation="tanh", loss="mse", optimizer="sgd", lr=0.03,
-              batch=10, shuffle=True, seed=0, **data_kw) -> ExperimentSpec:
-    return ExperimentSpec(
-        data=DataSpec(name=dataset, seed=seed, **data_kw),
-        network=NetworkSpec.uniform(hidden, activation),
-        training=TrainingSpec(loss=loss, optimizer=OptimizerSpec(optimizer, lr), batch_size=batch, shuffle=shuffle),
-        seed=seed,
-    )
 
 
 def test_same_seed_gives_bit_identical_runs():

@@ -8,6 +8,7 @@ the test that caused it. Tests about dialogs give the window their own answers
 from __future__ import annotations
 
 import gc
+import threading
 
 import pytest
 
@@ -52,3 +53,42 @@ def win(qtbot, tmp_path):
     w, dialogs = file_window(qtbot, tmp_path)
     yield w, dialogs
     close_quietly(w, dialogs)
+
+
+class VirtualClock:
+    """The training worker's clock, set by the test: paced training and the snapshot throttle then
+    depend on the time the test says has passed, not on how busy the machine is.
+
+    Every read also moves it on by ``tick`` seconds, so that a slice of training that runs until
+    its deadline still ends.
+    """
+
+    def __init__(self, tick: float) -> None:
+        self._lock = threading.Lock()  # read in the worker thread, advanced in the test's
+        self._now = 1000.0
+        self.tick = tick
+        self.reads = 0
+
+    def perf_counter(self) -> float:
+        with self._lock:
+            self.reads += 1
+            self._now += self.tick
+            return self._now
+
+    monotonic = perf_counter
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._now += seconds
+
+
+@pytest.fixture
+def virtual_clock(monkeypatch) -> VirtualClock:
+    """Replace the training worker's ``time`` (only there) by a :class:`VirtualClock` that moves
+    0.1 ms per read: a slice of training flat out then ends after about 100 reads (dozens of small
+    epochs), while a paced run waiting in real time gains about a hundredth of a second a second."""
+    from playground.ui import training_worker
+
+    clock = VirtualClock(tick=1e-4)
+    monkeypatch.setattr(training_worker, "time", clock)
+    return clock

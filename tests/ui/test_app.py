@@ -21,8 +21,12 @@ def _isolated_settings(tmp_path) -> None:
 
 
 def _close_soon(seen: list, wait_for_training: bool) -> QTimer:
-    """Close the app's window once it shows a snapshot (and trains, if asked), recording what it showed."""
-    deadline = time.monotonic() + 10
+    """Close the app's window once it shows a snapshot (and trains, if asked), recording what it showed.
+
+    The deadline only keeps a window that never trains from running forever (the test then fails
+    on what it recorded); it is generous for a loaded machine.
+    """
+    deadline = time.monotonic() + 60
 
     def check() -> None:
         for w in QApplication.topLevelWidgets():

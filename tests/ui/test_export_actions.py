@@ -182,6 +182,7 @@ def test_import_data_makes_a_custom_dataset(qtbot, tmp_path, win):
     np.testing.assert_array_equal(s.dataset.y_test, expected.y_test)
     assert s.dataset.classes == 3 and s.layer_sizes[-1] == 3 and s.epoch == 0
     assert w.spec.data.name == "custom" and "loaded points" in w.experiment.data.title.text()
+    assert w.experiment.data.picker.checkedButton() is None  # no generator's thumbnail looks chosen
     assert w.isWindowModified() and "Imported 30 points from mine.csv" in w.status.currentMessage()
     # The points survive a save and open.
     dialogs.save_answers.append((str(tmp_path / "with_points"), "x"))

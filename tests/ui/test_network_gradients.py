@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtWidgets import QApplication
 
 from playground.core.snapshot import Snapshot, frozen_copy
-from playground.ui.widgets.network_items import LINK_BUDGET, gradient_levels
+from playground.ui.widgets.network_items import BEZIER_X, BEZIER_Y, LINK_BUDGET, gradient_levels
 from playground.ui.widgets.network_view import NetworkView
 from playground.ui.widgets.preview import sample_snapshot
 
@@ -147,3 +147,43 @@ def test_hovering_a_link_shows_its_gradient(qtbot, snapshots):
     w.set_show_gradients(True)
     text = w.hover_text_at(pos)
     assert "X₁ → output" in text and f"∂L/∂w = {s.gradients[0][0, 0]:.3g}" in text
+
+
+def _hover(w: NetworkView, pos: QPointF) -> None:
+    """Move the mouse to scene position ``pos`` over the diagram."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QMouseEvent
+
+    ev = QMouseEvent(QEvent.Type.MouseMove, w.view.mapFromScene(pos).toPointF(), QPointF(),
+                     Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(w.view.viewport(), ev)
+
+
+@pytest.mark.parametrize("width", [505, 380])  # the default window's network dock, and a narrower one
+def test_link_hover_text_with_its_gradient_is_never_cut_off(qtbot, snapshots, width):
+    """The read-out of a link (the longest kind: a named input feature, w and ∂L/∂w) fits in its
+    label, and the label shares no pixel with the "show gradients" checkbox."""
+    from PySide6.QtCore import QRect, Qt
+
+    w = make(qtbot, width, 520)
+    s = with_gradients(snapshots["binary"])
+    w.show_snapshot(s)
+    w.set_show_gradients(True)
+    QApplication.processEvents()
+    a, b = w.neurons[0][-1].rect, w.neurons[1][-1].rect  # the last input feature to the last neuron
+    x = a.right() + 1 + 0.25 * (b.left() - a.right() - 2)
+    _hover(w, QPointF(x, a.center().y() + (b.center().y() - a.center().y()) * np.interp(0.25, BEZIER_X, BEZIER_Y)))
+    text = w.header.text()
+    assert "sin(X₂) → layer 1 neuron 6" in text and "∂L/∂w" in text
+    label = w.header
+    area = label.contentsRect()  # inside the label's padding
+    needed = label.fontMetrics().boundingRect(QRect(0, 0, area.width(), 10_000),
+                                              int(Qt.TextFlag.TextWordWrap), text)
+    assert needed.width() <= area.width() and needed.height() <= area.height(), (text, needed, area)
+    if not label.wordWrap():
+        assert label.fontMetrics().horizontalAdvance(text) <= area.width(), text
+    box = w.gradients_box
+    label_rect = QRect(label.mapTo(w, label.rect().topLeft()), label.size())
+    box_rect = QRect(box.mapTo(w, box.rect().topLeft()), box.size())
+    assert not label_rect.intersects(box_rect)
+    assert w.rect().contains(label_rect) and w.rect().contains(box_rect)

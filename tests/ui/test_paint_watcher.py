@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from playground.ui.paint_watcher import PaintWatcher
@@ -24,8 +25,19 @@ def _window(qtbot, log: list[str]) -> tuple[QWidget, _Recorder]:
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: "paint" in log, timeout=2000)
     return window, child
+
+
+def _paint_and_drain(qtbot, child: QWidget, log: list[str]) -> None:
+    """Repaint ``child`` and wait until what that paint scheduled on the event loop has run: a
+    zero timer started after the paint fires after any the paint started."""
+    paints = log.count("paint")
+    child.update()
+    qtbot.waitUntil(lambda: log.count("paint") > paints, timeout=2000)
+    marker = f"marker{paints}"
+    QTimer.singleShot(0, lambda: log.append(marker))
+    qtbot.waitUntil(lambda: marker in log, timeout=2000)
 
 
 def test_calls_back_after_the_next_paint(qtbot):
@@ -47,8 +59,7 @@ def test_unarmed_or_disarmed_does_not_call(qtbot):
     qtbot.waitUntil(lambda: "paint" in log, timeout=2000)
     watcher.arm()
     watcher.disarm()
-    child.update()
-    qtbot.wait(100)
+    _paint_and_drain(qtbot, child, log)
     assert "after" not in log
 
 
@@ -58,9 +69,7 @@ def test_one_call_per_arm(qtbot):
     watcher = PaintWatcher(window, lambda: log.append("after"))
     watcher.arm()
     for _ in range(3):
-        child.update()
-        qtbot.wait(30)
-    qtbot.wait(50)
+        _paint_and_drain(qtbot, child, log)
     assert log.count("after") == 1
 
 

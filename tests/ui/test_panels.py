@@ -37,6 +37,20 @@ def test_data_panel_edits_the_data_spec(qtbot):
     assert len(seen) == n and panel.picker.button(PICKER_DATASETS.index("circle")).isChecked()
 
 
+def test_imported_points_leave_no_dataset_thumbnail_selected(qtbot):
+    """After a CSV import no generator's picture may look chosen; picking one again applies it."""
+    panel = DataPanel(DataSpec(name="spiral"))
+    qtbot.addWidget(panel)
+    seen: list[DataSpec] = []
+    panel.data_changed.connect(seen.append)
+    panel.set_data(DataSpec(name="custom", problem="classification"))
+    assert panel.picker.checkedButton() is None
+    assert "loaded points" in panel.title.text()
+    panel.picker.button(PICKER_DATASETS.index("spiral")).click()  # the one shown before the import
+    assert seen[-1].name == "spiral"
+    assert panel.picker.checkedButton() is panel.picker.button(PICKER_DATASETS.index("spiral"))
+
+
 def test_every_dataset_has_a_thumbnail_and_tooltip(qtbot):
     panel = DataPanel()
     qtbot.addWidget(panel)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 from file_helpers import close_quietly, file_window, step_to
-from window_helpers import settle, wait_snapshot
+from window_helpers import settle, trained_epochs, wait_snapshot
 
 from playground.core.spec import OptimizerSpec, TrainingSpec
 from playground.ui.training import WorkerRequestError
@@ -80,7 +81,7 @@ def test_optimizer_setting_applies_live_in_the_window(qtbot, tmp_path):
         close_quietly(w, dialogs)
 
 
-def test_speed_and_grid_resolution_are_remembered(qtbot, tmp_path):
+def test_speed_and_grid_resolution_are_remembered(qtbot, tmp_path, virtual_clock):
     w, dialogs = file_window(qtbot, tmp_path)
     w.transport.speed.setCurrentIndex(w.transport.speed.findData(30.0))
     w.resolution_combo.setCurrentIndex(w.resolution_combo.findData(150))
@@ -92,9 +93,12 @@ def test_speed_and_grid_resolution_are_remembered(qtbot, tmp_path):
         assert w2.resolution_combo.currentData() == 150
         assert wait_snapshot(qtbot, w2, lambda s: s.grid.resolution == 150)
         w2.play_action.trigger()
-        qtbot.wait(400)
+        qtbot.waitUntil(lambda: trained_epochs(w2.controller) >= 1, timeout=5000)
+        reads = virtual_clock.reads
+        # 100 reads: 0.01 s of the worker's clock, less than an epoch's 1/30 s; flat out, dozens of epochs
+        qtbot.waitUntil(lambda: virtual_clock.reads > reads + 100, timeout=20_000)
         w2.play_action.trigger()
-        assert settle(qtbot, w2).epoch <= 20  # paced at 30 epochs/s, not flat out
+        assert settle(qtbot, w2).epoch == 1  # paced at 30 epochs/s, not flat out
     finally:
         close_quietly(w2, dialogs2)
 
@@ -112,5 +116,23 @@ def test_worker_requests_answer_while_training_and_refuse_unknown_kinds(qtbot, t
         with pytest.raises(WorkerRequestError, match="needs a WeightFile"):
             w.controller.fetch("load_weights", ("not weights", "x"))
         wait_snapshot(qtbot, w, lambda s: s.epoch >= history.epochs[-1] + 5)  # still training
+    finally:
+        close_quietly(w, dialogs)
+
+
+def test_changing_the_optimizer_while_paused_keeps_the_shown_gradient_norms(qtbot, tmp_path):
+    """Nothing was trained: the gradient numbers a learner reads stay as they were (they grew
+    by the batch size, ×10, on SGD → Adam)."""
+    w, dialogs = file_window(qtbot, tmp_path)
+    try:
+        w.step_action.trigger()
+        before = wait_snapshot(qtbot, w, lambda s: s.epoch == 1)
+        combo = w.experiment.training.optimizer
+        combo.setCurrentIndex(combo.findData("adam"))
+        after = wait_snapshot(qtbot, w, lambda s: s.spec.training.optimizer.name == "adam")
+        assert after.epoch == 1
+        np.testing.assert_array_equal(after.grad_norms, before.grad_norms)
+        for a, b in zip(after.gradients, before.gradients, strict=True):
+            np.testing.assert_array_equal(a, b)
     finally:
         close_quietly(w, dialogs)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
+from builders import diverging_spec, make_spec
+from window_helpers import trained_epochs
 
-from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+from playground.core.spec import ExperimentSpec, OptimizerSpec, TrainingSpec
 from playground.ui.training import TrainingController, live_worker_threads
+from playground.ui.training_worker import SNAPSHOT_INTERVAL
 
 
 def _spec(name: str = "gauss", hidden=(4,), act: str = "tanh", lr: float = 0.03,
           points: int = 200) -> ExperimentSpec:
-    return ExperimentSpec(
-        data=DataSpec(name=name, points=points),
-        network=NetworkSpec.uniform(hidden, act),
-        training=TrainingSpec(optimizer=OptimizerSpec(learning_rate=lr), batch_size=10),
-    )
+    return make_spec(name, hidden, act, lr=lr, points=points)
 
 
 class Recorder:
@@ -67,25 +64,26 @@ def test_play_trains_and_pause_stops(qtbot, ctl):
     assert rec.last.train_loss < first_loss
     with qtbot.waitSignal(ctl.running_changed, timeout=2000):
         ctl.pause()
-    qtbot.wait(50)  # the forced pause snapshot arrives
-    epoch = rec.last.epoch
-    qtbot.wait(150)
+    epoch = trained_epochs(ctl)  # after the pause: the forced pause snapshot has arrived too
     assert rec.last.epoch == epoch
+    ctl.step_epoch()  # a paused worker trains exactly this one epoch more
+    _wait_for(qtbot, rec, lambda s: s.epoch > epoch)
+    assert rec.last.epoch == trained_epochs(ctl) == epoch + 1
     assert not ctl.running
 
 
-def test_snapshots_are_throttled_while_running(qtbot, ctl):
+def test_snapshots_are_throttled_while_running(qtbot, ctl, virtual_clock):
     rec = Recorder(ctl)
     ctl.load(_spec(hidden=(2,)))
     _wait_for(qtbot, rec, lambda s: True)
+    start = virtual_clock.perf_counter()
     ctl.play()
-    t0 = time.perf_counter()
-    qtbot.wait(600)
+    _wait_for(qtbot, rec, lambda s: s.epoch >= 300, timeout=20_000)
     ctl.pause()
-    elapsed = time.perf_counter() - t0
+    elapsed = virtual_clock.perf_counter() - start
+    epochs = trained_epochs(ctl)
     n = len(rec.snapshots)
-    assert n <= elapsed / 0.033 + 4  # ~30 per second at most, plus forced ones
-    epochs = rec.last.epoch
+    assert n <= elapsed / SNAPSHOT_INTERVAL + 3  # one per interval of the worker's clock, plus forced ones
     assert epochs > 2 * n  # many epochs per snapshot: training is decoupled from drawing
 
 
@@ -96,7 +94,7 @@ def test_unacknowledged_snapshot_blocks_the_next(qtbot):
         ctl.load(_spec())
         qtbot.waitUntil(lambda: len(rec.snapshots) == 1, timeout=3000)
         ctl.play()
-        qtbot.wait(200)
+        qtbot.waitUntil(lambda: trained_epochs(ctl) >= 20, timeout=5000)  # many snapshots would be due
         assert len(rec.snapshots) == 1
         ctl.acknowledge()
         qtbot.waitUntil(lambda: len(rec.snapshots) == 2, timeout=3000)
@@ -130,9 +128,8 @@ def test_reset_drops_stale_snapshots_and_draws_new_weights(qtbot, ctl):
     ctl.reset()
     gen = ctl.generation
     _wait_for(qtbot, rec, lambda s: s.generation == gen)
-    qtbot.wait(100)
-    assert all(s.generation == gen for s in rec.snapshots[rec.snapshots.index(rec.last):])
-    assert rec.last.epoch == 0
+    assert trained_epochs(ctl) == 0  # everything the worker sent before this answer has arrived
+    assert rec.last.generation == gen and rec.last.epoch == 0
     assert not ctl.running
     assert not np.array_equal(rec.last.weights[0], w0)
 
@@ -153,14 +150,13 @@ def test_set_training_applies_live_and_keeps_weights(qtbot, ctl):
 
 def test_divergence_fails_pauses_and_keeps_finite_weights(qtbot, ctl):
     rec = Recorder(ctl)
-    ctl.load(ExperimentSpec(data=DataSpec(name="plane"), network=NetworkSpec.uniform((8, 8), "linear"),
-                            training=TrainingSpec(optimizer=OptimizerSpec(learning_rate=10.0))))
+    ctl.load(diverging_spec())
     _wait_for(qtbot, rec, lambda s: True)
     with qtbot.waitSignal(ctl.failed, timeout=3000) as blocker:
         ctl.play()
     assert "NaN" in blocker.args[0] or "infinite" in blocker.args[0]
     qtbot.waitUntil(lambda: not ctl.running, timeout=2000)
-    qtbot.wait(50)
+    trained_epochs(ctl)  # the snapshot sent with the failure has arrived
     assert all(np.isfinite(w).all() for w in rec.last.weights)
 
 
@@ -183,16 +179,23 @@ def test_stop_after_epochs_and_target_loss(qtbot, ctl):
         ctl.set_stop_conditions(0, None)
 
 
-def test_paced_speed(qtbot, ctl):
+def test_paced_speed(qtbot, ctl, virtual_clock):
+    """At 20 epochs a second of the worker's clock: one epoch at once, then one per 0.05 s."""
     rec = Recorder(ctl)
     ctl.load(_spec())
     _wait_for(qtbot, rec, lambda s: True)
     ctl.set_speed(20)
     ctl.play()
-    qtbot.wait(500)
+    qtbot.waitUntil(lambda: trained_epochs(ctl) == 1, timeout=5000)
+    reads = virtual_clock.reads
+    qtbot.waitUntil(lambda: virtual_clock.reads > reads + 5, timeout=5000)  # it looked at the clock again
+    assert trained_epochs(ctl) == 1
+    for expected in (2, 3, 4):
+        virtual_clock.advance(0.05)
+        qtbot.waitUntil(lambda e=expected: trained_epochs(ctl) == e, timeout=5000)
     ctl.pause()
-    qtbot.wait(50)
-    assert 4 <= rec.last.epoch <= 16
+    _wait_for(qtbot, rec, lambda s: not ctl.running and s.epoch == trained_epochs(ctl))
+    assert rec.last.epoch == 4
     with pytest.raises(ValueError, match="speed"):
         ctl.set_speed(-1)
 
@@ -214,12 +217,11 @@ def test_bad_spec_for_engine_fails_clearly(qtbot, ctl):
     assert "could not build" in blocker.args[0]
 
 
-def test_shutdown_while_training_is_fast(qtbot):
+def test_shutdown_while_training_stops_the_thread(qtbot):
     ctl = TrainingController(auto_acknowledge=True)
     ctl.load(_spec(hidden=(8, 8)))
     ctl.play()
     qtbot.waitUntil(lambda: ctl.running, timeout=2000)
-    t0 = time.perf_counter()
-    assert ctl.shutdown()
-    assert time.perf_counter() - t0 < 1.0
+    assert ctl.shutdown(timeout=1.0)
+    assert ctl.is_shut_down and not ctl.running
     assert not live_worker_threads()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from playground.core.snapshot import GridOutput, History, Snapshot, frozen_copy
 from playground.ui import palette
 from playground.ui.widgets.boundary_view import BoundaryView, lighten
-from playground.ui.widgets.gradient_flow import GradientFlowView, sample_rows, smooth_log
+from playground.ui.widgets.gradient_flow import GradientFlowView, layer_names, sample_rows, smooth_log
 from playground.ui.widgets.loss_plot import LossPlot, format_value
 from playground.ui.widgets.network_view import NetworkView
 from playground.ui.widgets.preview import sample_snapshot
@@ -121,8 +121,8 @@ def test_secondary_views_cap_their_frame_rate_but_draw_the_latest(qtbot, snapsho
     assert drawn[1] is third
     w.show_snapshot(first)  # just after a draw: held
     assert len(drawn) == 2
-    w.clear()  # ... and dropped with the rest
-    qtbot.wait(700)
+    w.clear()  # ... and dropped with the rest: nothing is left to draw
+    w.throttle.flush()
     assert len(drawn) == 2
 
 
@@ -162,10 +162,9 @@ def test_accuracy_axis_labels_its_ends_and_the_loss_plot_leaves_it_the_epochs(qt
     w = make(qtbot, LossPlot, 440, 210)  # a loss dock of the default window
     s = snapshots["binary"]
     w.show_snapshot(s)
-    qtbot.wait(50)
     low = min(90.0, 10.0 * np.floor(100 * np.nanmin(np.r_[s.history.train_accuracy, s.history.test_accuracy]) / 10))
-    labels = _tick_labels(w.accuracy_plot)
-    assert "100" in labels and f"{low:g}" in labels
+    # once the plot has laid itself out
+    qtbot.waitUntil(lambda: {"100", f"{low:g}"} <= set(_tick_labels(w.accuracy_plot)), timeout=3000)
     assert not w.plot.getAxis("bottom").style["showValues"]  # the accuracy plot below shows the epochs
     w.show_snapshot(snapshots["regression"])
     assert w.plot.getAxis("bottom").style["showValues"]
@@ -602,3 +601,23 @@ def test_log_loss_axis_labels_decades_and_linear_goes_back_to_automatic_ticks(qt
     assert labels and all(t == "1" or t == "10" or t.startswith("10⁻") for t in labels)
     w.set_log_scale(False)
     assert axis._tickLevels is None
+
+
+@pytest.mark.parametrize("cls", [LossPlot, GradientFlowView])
+def test_chart_legends_never_cover_the_newest_data(qtbot, snapshots, cls):
+    """A legend inside the plot sat on the newest points (its top-right corner, where a fresh or a
+    rising curve ends). It is a row of text outside the plot instead, naming every curve in its colour."""
+    w = make(qtbot, cls, 440, 210)  # a dock of the default window
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    QApplication.processEvents()
+    for plot in (w.plot, getattr(w, "accuracy_plot", w.plot)):
+        assert plot.getPlotItem().legend is None  # nothing drawn over the data
+    legend = w.legend
+    assert legend.isVisible()
+    names = ["train", "test"] if cls is LossPlot else layer_names(len(s.layer_sizes) - 1)
+    text = legend.text().replace("&nbsp;", " ")
+    assert all(name in text for name in names), text
+    assert legend.heightForWidth(legend.width()) <= legend.height()  # every name shows
+    legend_rect = legend.geometry()
+    assert not any(legend_rect.intersects(p.geometry()) for p in (w.plot, getattr(w, "accuracy_plot", w.plot)))

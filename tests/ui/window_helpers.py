@@ -1,20 +1,19 @@
-"""Shared helpers for the main-window tests: an easy experiment, waiting on snapshots, Qt warnings."""
+"""Shared helpers for the main-window tests: an easy experiment, waiting on snapshots and on the worker, Qt warnings."""
 
 from __future__ import annotations
 
+from builders import easy_spec
 from PySide6.QtCore import QSettings, QtMsgType
 
-from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+from playground.core.spec import ExperimentSpec
 from playground.ui.main_window import MainWindow
+from playground.ui.training import TrainingController
 
 #: Messages the offscreen platform prints for every window; not ours.
 PLATFORM_NOISE = ("propagateSizeHints",)
 
 
-def easy_spec(hidden: tuple[int, ...] = (4,), lr: float = 0.03) -> ExperimentSpec:
-    """Two Gaussian clouds: the loss falls within a few epochs."""
-    return ExperimentSpec(data=DataSpec(name="gauss", points=200), network=NetworkSpec.uniform(hidden, "tanh"),
-                          training=TrainingSpec(optimizer=OptimizerSpec(learning_rate=lr), batch_size=10))
+__all__ = ["easy_spec", "make_window", "wait_snapshot", "trained_epochs", "settle", "qt_warnings"]
 
 
 def make_window(qtbot, tmp_path, spec: ExperimentSpec | None = None) -> MainWindow:
@@ -38,10 +37,26 @@ def wait_snapshot(qtbot, w: MainWindow, cond, timeout: int = 5000):
     return c.last_snapshot
 
 
-def settle(qtbot, w: MainWindow, ms: int = 150):
-    """Let queued commands and the forced snapshot after them arrive; return the last snapshot."""
-    qtbot.wait(ms)
-    return w.controller.last_snapshot
+def trained_epochs(controller: TrainingController) -> int:
+    """The worker's epoch now (the last history row's), read after every command sent before:
+    the worker answers requests in order, and its signals before the answer arrive before it."""
+    epochs = controller.fetch("history").epochs
+    return int(epochs[-1]) if len(epochs) else 0
+
+
+def settle(qtbot, w: MainWindow, timeout: int = 5000):
+    """Wait until the worker has handled every command sent so far and the window has painted
+    the snapshot they left, with none on its way; return it."""
+    c = w.controller
+
+    def settled() -> bool:
+        if c._unacked:  # the window has not painted (and acknowledged) the last snapshot yet
+            return False
+        c.fetch("history")  # answered after the acknowledgement and anything it let out
+        return not c._unacked
+
+    qtbot.waitUntil(settled, timeout=timeout)
+    return c.last_snapshot
 
 
 def qt_warnings(qtlog) -> list[str]:

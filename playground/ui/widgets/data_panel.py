@@ -165,6 +165,12 @@ class DataPanel(QWidget):
         blocked = [w.blockSignals(True) for w in widgets]
         if data.name in PICKER_DATASETS:
             self.picker.button(PICKER_DATASETS.index(data.name)).setChecked(True)
+        elif self.picker.checkedButton() is not None:
+            # Loaded points: no generator's picture may look chosen (an exclusive group keeps one
+            # checked, so it lets go for the moment of unchecking).
+            self.picker.setExclusive(False)
+            self.picker.checkedButton().setChecked(False)
+            self.picker.setExclusive(True)
         self.points.setValue(data.n_points)
         self.noise.setValue(round(data.noise * 100))
         self.noise_label.setText(f"{self.noise.value()} %")

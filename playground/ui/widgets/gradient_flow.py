@@ -22,7 +22,9 @@ from playground.ui.widgets.plot_style import (
     Throttle,
     decade_ticks,
     header_label,
+    legend_label,
     padded,
+    set_legend,
     set_range_if_changed,
     style_plot,
 )
@@ -111,8 +113,7 @@ class GradientFlowView(QWidget):
         self.plot.setLabel("bottom", "epoch", color=TEXT)
         self.plot.setLabel("left", "‖∂L/∂W‖", color=TEXT)
         self.plot.getAxis("left").setWidth(52)  # fixed: labels of new decades never re-lay the plots out
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=TEXT,
-                                          brush=(255, 255, 255, 200))
+        self.legend = legend_label([])  # one entry per layer (see _build)
 
         self.bars_plot = pg.PlotWidget(background="w")
         style_plot(self.bars_plot.getPlotItem())
@@ -143,6 +144,7 @@ class GradientFlowView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.legend)
         layout.addLayout(plots, 1)
         self.setToolTip(_EXPLANATION)
 
@@ -193,7 +195,7 @@ class GradientFlowView(QWidget):
         self.throttle.cancel()
         for c in self.curves:
             self.plot.removeItem(c)
-        self.legend.clear()
+        set_legend(self.legend, [])
         self.curves = []
         self.bars.setOpts(x=[], height=[], y0=[], brushes=[])
         self._history = None
@@ -223,12 +225,11 @@ class GradientFlowView(QWidget):
     def _build(self, n: int) -> None:
         self.clear()
         colors = layer_colors(n)
-        for name, color in zip(layer_names(n), colors, strict=True):
+        entries = list(zip(layer_names(n), colors, strict=True))
+        for name, color in entries:
             # Thin and already sampled to a few hundred points (see sample_rows): fast to draw.
-            c = self.plot.plot(pen=pg.mkPen(color, width=1), name=name, connect="finite")
-            self.curves.append(c)
-        # Two columns: a short box that fits above the lines (they start high and fall), not over them.
-        self.legend.setColumnCount(2 if n > 3 else 1)
+            self.curves.append(self.plot.plot(pen=pg.mkPen(color, width=1), name=name, connect="finite"))
+        set_legend(self.legend, entries)
         self._brushes = [pg.mkBrush(c) for c in colors]
         labels = ["out" if i == n - 1 else str(i + 1) for i in range(n)]
         self.bars_plot.getAxis("bottom").setTicks([list(enumerate(labels)), []])

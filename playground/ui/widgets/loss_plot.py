@@ -25,6 +25,7 @@ from playground.ui.widgets.plot_style import (
     Throttle,
     decade_ticks,
     header_label,
+    legend_label,
     nice_ceiling,
     padded,
     set_range_if_changed,
@@ -103,10 +104,10 @@ class LossPlot(QWidget):
         self.header = header_label(self._latest, rich=True)
 
         self.plot = _styled_plot("loss")
-        self.plot.addLegend(offset=(-10, 10), labelTextColor=TEXT)
         # TensorFlow Playground's grey (train) and black (test); the grey lightened, as 1-px lines
         # of the two read alike otherwise.
         train_color = QColor(palette.TRAIN_LOSS).lighter(160).name()
+        self.legend = legend_label([("train", train_color), ("test", palette.TEST_LOSS)])
         self.train_curve = _curve(self.plot, train_color, "train")
         self.test_curve = _curve(self.plot, palette.TEST_LOSS, "test")
 
@@ -137,6 +138,7 @@ class LossPlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.legend)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.accuracy_plot, 1)
         self._show_accuracy(True)

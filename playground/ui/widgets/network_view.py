@@ -78,19 +78,22 @@ class NetworkView(QWidget):
         self.view.resized.connect(self._on_resized)
         self.view.hovered.connect(self._on_hovered)
         self.view.left.connect(self._on_left)
-        self.header = header_label(_HINT)
+        # The read-out has the whole width and two lines: a link's (a named input, w and ∂L/∂w)
+        # fits there at any dock width, and no control covers its end.
+        self.header = header_label(_HINT, lines=2)
         self.gradients_box = QCheckBox("show gradients")
         self.gradients_box.setToolTip(_GRADIENT_TIP)
         self.gradients_box.toggled.connect(self.set_show_gradients)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 4, 0)
-        top.addWidget(self.header, 1)
-        top.addWidget(self.gradients_box)
+        bottom = QHBoxLayout()  # under the diagram, as the output view's options are
+        bottom.setContentsMargins(4, 2, 4, 2)
+        bottom.addStretch(1)
+        bottom.addWidget(self.gradients_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addLayout(top)
+        layout.addWidget(self.header)
         layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
         self._show_gradients = False
         self._snapshot: Snapshot | None = None
         # The link image takes its turn with the window's other throttled drawings (see DrawTurns).

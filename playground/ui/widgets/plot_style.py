@@ -36,6 +36,25 @@ def header_label(text: str, lines: int = 1, rich: bool = False) -> QLabel:
     return label
 
 
+def legend_label(entries: list[tuple[str, str]]) -> QLabel:
+    """A chart's legend as a row of text outside the plot, so that it never sits on the data:
+    per ``(name, colour)`` a short line in the colour and the name; long rows wrap."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setStyleSheet(f"color: {TEXT}; padding: 0px 4px;")
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    set_legend(label, entries)
+    return label
+
+
+def set_legend(label: QLabel, entries: list[tuple[str, str]]) -> None:
+    """Show ``entries`` (name, colour) in a :func:`legend_label`."""
+    # A no-break space inside an entry, a normal one between entries: rows wrap between curves.
+    label.setText(" &nbsp; ".join(f'<span style="color:{color}">━━</span>&nbsp;{name.replace(" ", "&nbsp;")}'
+                                  for name, color in entries))
+
+
 def style_plot(plot: pg.PlotItem, grid: bool = True, interactive: bool = False) -> None:
     """Grey axes with dark labels, no SI-prefix scaling, no context menu or buttons."""
     plot.setMenuEnabled(False)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from builders import make_spec
 
 from playground.core.features import expand_features
 from playground.core.spec import (
     FEATURES,
     DataSpec,
-    ExperimentSpec,
-    NetworkSpec,
-    OptimizerSpec,
-    TrainingSpec,
 )
 from playground.core.trainer import Trainer
 
@@ -33,14 +30,11 @@ def make_trainer(kind: str = "mse_binary", hidden: tuple[int, ...] = (4, 3),
                  lr: float = 0.03, seed: int = 0, regularization: str = "none") -> Trainer:
     """A small trainer for one output kind."""
     loss, data = OUTPUT_KINDS[kind]
-    acts = (activations,) * len(hidden) if isinstance(activations, str) else tuple(activations)
-    spec = ExperimentSpec(
-        data=data, features=features, network=NetworkSpec(tuple(hidden), acts, "xavier"),
-        training=TrainingSpec(loss=loss, optimizer=OptimizerSpec(optimizer, lr), batch_size=batch_size,
-                              shuffle=shuffle, regularization=regularization,
-                              regularization_rate=0.001 if regularization != "none" else 0.0),
-        seed=seed)
-    return Trainer(spec)
+    return Trainer(make_spec(data.name, hidden, activations, loss=loss, optimizer=optimizer, lr=lr, batch=batch_size,
+                             shuffle=shuffle, seed=seed, data_seed=data.seed, features=features, init="xavier",
+                             regularization=regularization,
+                             regularization_rate=0.001 if regularization != "none" else 0.0,
+                             points=data.points, classes=data.classes))
 
 
 def randomize_weights(trainer: Trainer, scale: float = 1.0, seed: int = 1) -> None:

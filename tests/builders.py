@@ -1,0 +1,43 @@
+"""Experiment and trainer builders shared by every test folder (``from builders import make_spec``).
+
+``tests/`` is on ``sys.path`` because its ``conftest.py`` is (pytest's default import mode).
+"""
+
+from __future__ import annotations
+
+from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+from playground.core.trainer import Trainer
+
+
+def make_spec(dataset: str = "xor", hidden: tuple[int, ...] = (4,), activation: str | tuple[str, ...] = "tanh", *,
+              loss: str = "mse", optimizer: str = "sgd", lr: float = 0.03, batch: int = 10, shuffle: bool = True,
+              seed: int = 0, data_seed: int | None = None, features: tuple[str, ...] = ("x1", "x2"),
+              init: str = "playground", regularization: str = "none", regularization_rate: float = 0.0,
+              **data) -> ExperimentSpec:
+    """An experiment on ``dataset`` (``data``: more ``DataSpec`` fields, e.g. ``points``, ``classes``).
+
+    ``seed`` seeds the weights, and the points unless ``data_seed`` is given; ``activation`` is
+    one for every hidden layer or one per layer.
+    """
+    activations = (activation,) * len(hidden) if isinstance(activation, str) else tuple(activation)
+    return ExperimentSpec(
+        data=DataSpec(name=dataset, seed=seed if data_seed is None else data_seed, **data), features=features,
+        network=NetworkSpec(tuple(hidden), activations, init),
+        training=TrainingSpec(loss=loss, optimizer=OptimizerSpec(optimizer, lr), batch_size=batch, shuffle=shuffle,
+                              regularization=regularization, regularization_rate=regularization_rate),
+        seed=seed)
+
+
+def make_trainer(*args, **kwargs) -> Trainer:
+    """A trainer for ``make_spec(*args, **kwargs)``."""
+    return Trainer(make_spec(*args, **kwargs))
+
+
+def easy_spec(hidden: tuple[int, ...] = (4,), lr: float = 0.03, points: int = 200, **kwargs) -> ExperimentSpec:
+    """Two Gaussian clouds: the loss falls within a few epochs (the UI tests' default experiment)."""
+    return make_spec("gauss", hidden, lr=lr, points=points, **kwargs)
+
+
+def diverging_spec() -> ExperimentSpec:
+    """A linear 8 × 8 network on the plane at learning rate 10: the loss overflows within a few epochs."""
+    return make_spec("plane", (8, 8), "linear", lr=10.0)
