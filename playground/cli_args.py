@@ -18,7 +18,8 @@ COMMANDS = ("train", "data", "export")
 EXIT_USAGE = 2
 #: An output could not be written (disk full, permission, read-only folder): not the input's fault.
 EXIT_WRITE = 4
-EXIT_CODES = ("exit codes: 0 success, 1 unexpected error, 2 bad input, 3 training diverged, "
+EXIT_CODES = ("exit codes: 0 success, 1 unexpected error, 2 bad input, "
+              "3 training diverged (the last finite state is still saved and exported), "
               "4 an output could not be written (disk full, permission ...), "
               "130 interrupted by Ctrl-C (what was asked is still saved)")
 
