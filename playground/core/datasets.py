@@ -248,6 +248,7 @@ def split_count(n: int, train_ratio: float) -> int:
 def make_dataset(data: DataSpec) -> Dataset:
     """Generate, shuffle once and split the points a :class:`~spec.DataSpec` describes.
 
+    With ``data.page_seed`` the points are TensorFlow Playground's own (``tfpg_data``).
     The same spec (seed included) always gives bit-identical arrays.
 
     Raises
@@ -258,6 +259,9 @@ def make_dataset(data: DataSpec) -> Dataset:
     if data.name not in GENERATORS:
         raise DataError(f"custom data comes from a file or a project, not from a generator "
                         f"(dataset {data.name!r})")
+    if data.page_seed is not None:
+        from playground.core.tfpg_data import page_dataset  # it builds on this module's geometry
+        return page_dataset(data)
     problem = data.problem_type
     if problem == "regression":
         classes = 0

@@ -21,17 +21,11 @@ import numpy as np
 
 from playground.core import page_math
 from playground.core.dataset import Dataset
-from playground.core.datasets import multi_gauss_value, spiral_polar
+from playground.core.datasets import multi_gauss_value, spiral_polar, split_count
 from playground.core.seedrandom import SeedRandom
+from playground.core.spec import DataSpec, ExperimentSpec, dataset_problem, default_points
 
 Rand = Callable[[], float]
-#: The page's number of points per problem (its NUM_SAMPLES_CLASSIFY / NUM_SAMPLES_REGRESS).
-PAGE_POINTS = {"classification": 500, "regression": 1200}
-#: The page's dataset names -> this project's (``spec.DATASETS``).
-PAGE_DATASETS = {
-    "circle": "circle", "xor": "xor", "gauss": "gauss", "spiral": "spiral",
-    "reg-plane": "plane", "reg-gauss": "multi_gauss",
-}
 _CIRCLE_RADIUS = 5.0
 _XOR_PADDING = 0.3
 _PLANE_RADIUS = 6.0
@@ -168,41 +162,57 @@ def page_shuffle(items: list, rand: Rand) -> None:
         items[counter], items[index] = items[index], items[counter]
 
 
-def page_points(dataset: str, noise_percent: float, rng: SeedRandom) -> tuple[np.ndarray, np.ndarray]:
+def page_points(dataset: str, noise: float, rng: SeedRandom) -> tuple[np.ndarray, np.ndarray]:
     """Draw and shuffle the page's points from ``rng`` (freshly seeded), as its ``generateData`` does.
 
     Parameters
     ----------
-    dataset : one of this project's names in ``PAGE_DATASETS.values()``
-    noise_percent : the link's ``noise`` (0–50; the page divides it by 100)
+    dataset : one of ``spec.PAGE_DATASETS`` (this project's names)
+    noise : the fraction the page's generators take (the link's ``noise`` / 100, 0–0.5)
 
     Returns
     -------
     points : (n, 2) float64 in the page's shuffled order
     labels : (n,) float64: ±1 for classification, the target for regression
     """
-    problem = "regression" if dataset in ("plane", "multi_gauss") else "classification"
-    xs, ys, labels = _GENERATORS[dataset](PAGE_POINTS[problem], noise_percent / 100, rng.random)
+    n = default_points(dataset_problem(dataset) or "classification")
+    xs, ys, labels = _GENERATORS[dataset](n, noise, rng.random)
     rows = list(zip(xs, ys, labels, strict=True))
     page_shuffle(rows, rng.random)
     arr = np.array(rows, dtype=np.float64).reshape(len(rows), 3)
     return arr[:, :2].copy(), arr[:, 2].copy()
 
 
-def page_split_index(n: int, perc_train: float) -> int:
-    """The page's split: ``Math.floor(n * percTrainData / 100)``."""
-    return math.floor(n * perc_train / 100)
-
-
-def page_dataset(dataset: str, noise_percent: float, perc_train: float, rng: SeedRandom) -> Dataset:
-    """The page's points as a :class:`Dataset` (labels ±1 become classes 0/1)."""
-    points, labels = page_points(dataset, noise_percent, rng)
-    k = page_split_index(len(points), perc_train)
-    if dataset in ("plane", "multi_gauss"):
-        y, problem, classes = labels, "regression", 0
+def _draw_dataset(data: DataSpec, rng: SeedRandom) -> Dataset:
+    points, labels = page_points(data.name, float(data.noise), rng)
+    # The page splits at ⌊n·percTrainData/100⌋, which split_count computes from the ratio.
+    k = split_count(len(points), data.train_ratio)
+    if data.problem_type == "regression":
+        y, classes = labels, 0
     else:
-        y, problem, classes = (labels > 0).astype(np.int64), "classification", 2
-    return Dataset(points[:k], y[:k], points[k:], y[k:], problem, classes, dataset)
+        y, classes = (labels > 0).astype(np.int64), 2  # the page's +1 is class 1, −1 class 0
+    return Dataset(points[:k], y[:k], points[k:], y[k:], data.problem_type, classes, data.name)
+
+
+def page_dataset(data: DataSpec) -> Dataset:
+    """The page's points for ``data`` (which has a ``page_seed``) as a :class:`Dataset`."""
+    if data.page_seed is None:
+        raise ValueError("data.page_seed: needed for TensorFlow Playground's points")
+    return _draw_dataset(data, SeedRandom(data.page_seed))
+
+
+def page_experiment(spec: ExperimentSpec) -> tuple[Dataset, dict[str, np.ndarray]]:
+    """The page's points and its initial weights for ``spec`` (``spec.data.page_seed`` set).
+
+    The weights continue the stream after the data and the shuffle, as the page's ``reset`` does
+    right after ``generateData``; ``network.init == "zeros"`` is the page's ``initZero``.
+    """
+    if spec.data.page_seed is None:
+        raise ValueError("data.page_seed: needed for TensorFlow Playground's points and weights")
+    rng = SeedRandom(spec.data.page_seed)
+    dataset = _draw_dataset(spec.data, rng)
+    sizes = (len(spec.features), *spec.network.hidden, 1)
+    return dataset, page_initial_weights(sizes, rng, init_zero=spec.network.init == "zeros")
 
 
 def page_initial_weights(sizes: Sequence[int], rng: SeedRandom, init_zero: bool = False) -> dict[str, np.ndarray]:
