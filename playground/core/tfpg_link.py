@@ -146,8 +146,11 @@ def _value(key: PageKey, text: str) -> Any:
         parts = text.split(",") if text.strip() else []
         values = []
         for part in parts:
-            v = _number(key.name, part) if part.strip() else math.nan
-            if not (v == int(v) if math.isfinite(v) else False) or v < 1:
+            try:
+                v = float(part)
+            except ValueError:
+                v = math.nan
+            if not math.isfinite(v) or v != int(v) or v < 1:
                 raise LinkError(f"{key.name}: must be comma-separated whole numbers >= 1, got {text!r}")
             values.append(v)
         return tuple(values)
@@ -228,7 +231,7 @@ def link_spec(state: PageState) -> ExperimentSpec:
             training=TrainingSpec(
                 loss="mse", optimizer=OptimizerSpec("sgd", v["learningRate"]),
                 regularization=regularization,
-                regularization_rate=v["regularizationRate"] if regularization != "none" else 0.0,
+                regularization_rate=v["regularizationRate"],  # kept with "none" too, as the page keeps it
                 batch_size=int(batch), shuffle=False),
         )
     except SpecError as exc:

@@ -109,5 +109,24 @@ function fixture(hash) {
   };
 }
 
+// seedrandom's own numbers for a few seeds (a long one wraps its 256-byte key; one is not ASCII).
+const SEEDS = ["0.12345", "0.00001", "hello", "", "h\u00e9llo \u2603", "0.".repeat(200) + "7"];
+function randoms(seed) {
+  Math.seedrandom(seed);
+  return Array.from({length: 50}, () => Math.random());
+}
+
+// The browser's Math.sin, cos and log at arguments like the page's (angles up to about 15, s in (0, 1]).
+function mathSamples() {
+  Math.seedrandom("math");
+  const xs = Array.from({length: 400}, (_, i) => (i % 2 ? -1 : 1) * Math.random() * (i < 200 ? 16 : 1e5));
+  xs.push(Math.PI / 2, -Math.PI / 2, Math.PI / 4, 3 * Math.PI / 4, 1e-9, 0);
+  const ls = Array.from({length: 400}, (_, i) => Math.random() * Math.pow(10, -(i % 12)));
+  ls.push(1, 2, 0.5, 1 + 1e-7, 5e-324);
+  return {x: xs, sin: xs.map(Math.sin), cos: xs.map(Math.cos), log_x: ls, log: ls.map(Math.log)};
+}
+
 const out = LINKS.map(fixture);
-console.log(JSON.stringify({epochs: EPOCHS, links: out}));
+const random = {};
+SEEDS.forEach(seed => { random[seed] = randoms(seed); });
+console.log(JSON.stringify({epochs: EPOCHS, random, math: mathSamples(), links: out}));
