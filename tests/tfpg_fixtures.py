@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).resolve().parents[1] / "data" / "tfpg" / "links.json"
+FIXTURES = Path(__file__).resolve().parent / "data" / "tfpg" / "links.json"
 
 
 @functools.cache
