@@ -239,3 +239,16 @@ def page_initial_weights(sizes: Sequence[int], rng: SeedRandom, init_zero: bool 
         state[f"layers.{i}.weight"] = w
         state[f"layers.{i}.bias"] = bias
     return state
+
+
+def page_start(spec: ExperimentSpec) -> tuple[Dataset, dict]:
+    """The page's points and a trainer state (``Trainer.get_state``) holding its initial weights, in float64.
+
+    What the app loads to open a link exactly where the page starts.
+    """
+    from playground.core.trainer import Trainer  # the trainer builds on the datasets, which build on this
+
+    dataset, weights = page_experiment(spec)
+    trainer = Trainer(spec, dataset)
+    trainer.load_weights(weights)
+    return dataset, trainer.get_state()
