@@ -21,7 +21,7 @@ import numpy as np
 
 from playground.core import page_math
 from playground.core.dataset import Dataset
-from playground.core.datasets import multi_gauss_value, spiral_polar, split_count
+from playground.core.datasets import multi_gauss_value, spiral_polar
 from playground.core.seedrandom import SeedRandom
 from playground.core.spec import DataSpec, ExperimentSpec, dataset_problem, default_points
 
@@ -185,8 +185,9 @@ def page_points(dataset: str, noise: float, rng: SeedRandom) -> tuple[np.ndarray
 
 def _draw_dataset(data: DataSpec, rng: SeedRandom) -> Dataset:
     points, labels = page_points(data.name, float(data.noise), rng)
-    # The page splits at ⌊n·percTrainData/100⌋, which split_count computes from the ratio.
-    k = split_count(len(points), data.train_ratio)
+    # The page splits at ⌊n·percTrainData/100⌋ in its own rounding (n·64.6/100 gives 322, not 323): the
+    # link's percent is recovered from the ratio (percent/100) by rounding to 9 decimals.
+    k = math.floor(len(points) * round(data.train_ratio * 100, 9) / 100)
     if data.problem_type == "regression":
         y, classes = labels, 0
     else:

@@ -74,3 +74,8 @@ def test_files_without_a_page_seed_still_load():
 def test_a_page_seed_needs_the_pages_datasets_and_sizes(changes, message):
     with pytest.raises(SpecError, match=message):
         DataSpec(**{"name": "circle", "page_seed": "0.1", **changes})
+
+
+def test_the_split_follows_the_pages_rounding():
+    spec, _ = open_link("#dataset=xor&seed=1&percTrainData=64.6")
+    assert page_experiment(spec)[0].n_train == 322  # the page's Math.floor(500 * 64.6 / 100); 0.646 · 500 is 323
