@@ -3,18 +3,18 @@
 Opening a link starts the experiment it describes exactly where the page starts: its points and
 initial weights from the page's own generator with the link's seed, in float64, at epoch 0, with
 the page's show-test-data and discretize settings. Copying writes the link of the experiment shown,
-or says which settings the page cannot show.
+or says which settings the page cannot show. A link dropped onto the window opens like the action.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction, QDropEvent, QGuiApplication
 
 from playground.core.tfpg_data import page_start
-from playground.core.tfpg_link import LinkError, link_spec, parse_link, write_link
+from playground.core.tfpg_link import PAGE_URL, LinkError, link_spec, parse_link, write_link
 
 if TYPE_CHECKING:
     from playground.ui.main_window import MainWindow
@@ -37,6 +37,27 @@ class LinkActions(QObject):
             action.setToolTip(action.statusTip())
         self.open_action.triggered.connect(lambda: self.open_link())
         self.copy_action.triggered.connect(self.copy_link)
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+
+    @staticmethod
+    def dropped_link(event: QDropEvent) -> str | None:
+        """The TensorFlow Playground link a drag carries (as text or as a URL), else ``None``."""
+        mime = event.mimeData()
+        texts = [u.toString() for u in mime.urls()] if mime.hasUrls() else []
+        if mime.hasText():
+            texts.append(mime.text())
+        return next((t.strip() for t in texts if t.strip().startswith(PAGE_URL)), None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.window and event.type() in (QEvent.Type.DragEnter, QEvent.Type.Drop):
+            link = self.dropped_link(event)  # type: ignore[arg-type]  # both are QDropEvents
+            if link is not None:
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                if event.type() == QEvent.Type.Drop:
+                    self.open_link(link)
+                return True
+        return super().eventFilter(watched, event)
 
     def open_link(self, link: str | None = None) -> bool:
         """Open ``link`` (or ask for one); a bad link gets an error dialog and changes nothing."""

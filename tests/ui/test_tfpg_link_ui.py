@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from file_helpers import weights_of
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from tfpg_fixtures import page_links
 from window_helpers import wait_snapshot
 
@@ -55,3 +56,27 @@ def test_copy_names_what_the_page_cannot_show(qtbot, win):
     w._try_spec("test", data=w.spec.data.__class__(name="moons"))
     w.links.copy_action.trigger()
     assert len(dialogs.errors) == 1 and "dataset moons" in dialogs.errors[0][1]
+
+
+def test_a_dropped_link_opens(qtbot, win):
+    w, dialogs = win
+    mime = QMimeData()
+    mime.setText(PAGE_URL + "#" + CIRCLE["link"])
+    args = (QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(QPoint(5, 5), *args[1:])
+    # Qt delivers drag events only during a real drag, so the window's filter gets them as Qt would pass them.
+    assert w.links.eventFilter(w, enter) and enter.isAccepted()
+    dialogs.change_answers.append("discard")
+    drop = QDropEvent(*args)
+    assert w.links.eventFilter(w, drop)
+    wait_snapshot(qtbot, w, lambda s: s.generation == w.controller.generation and s.epoch == 0)
+    assert w.spec.data.page_seed == "0.12345"
+
+
+def test_other_drops_are_left_alone(win):
+    w, _ = win
+    mime = QMimeData()
+    mime.setText("https://example.org/#seed=1")
+    drop = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                      Qt.KeyboardModifier.NoModifier)
+    assert not w.links.eventFilter(w, drop)
