@@ -43,6 +43,7 @@ from playground.cli_args import (
     spec_error_text,
     train_parser,
 )
+from playground.cli_link import link_base, link_data_spec, load_page_weights
 from playground.cli_paths import check_distinct, check_output, check_save_suffix
 from playground.core.io.atomic import WriteError, atomic_write_text, describe_os_error, file_kind
 
@@ -95,9 +96,10 @@ def cmd_data(a: argparse.Namespace) -> int:
     from playground.core.spec import DataSpec
 
     check_output(a.out, "--out")
-    spec = DataSpec(name=pick(a.dataset, "spiral"), points=a.points, noise=pick(a.noise, 0.0),
-                    train_ratio=pick(a.train_ratio, 0.5), classes=pick(a.classes, 2),
-                    seed=pick(a.data_seed, 0))
+    base = link_base(a)
+    spec = link_data_spec(a, base) if base is not None else DataSpec(
+        name=pick(a.dataset, "spiral"), points=a.points, noise=pick(a.noise, 0.0),
+        train_ratio=pick(a.train_ratio, 0.5), classes=pick(a.classes, 2), seed=pick(a.data_seed, 0))
     dataset = make_dataset(spec)
     write_text_atomic(a.out, dataset_to_csv_text(dataset))
     return EXIT_OK
@@ -134,7 +136,9 @@ def _make_trainer(a: argparse.Namespace) -> Any:
             from playground.core.io.csv_data import read_csv
             dataset = read_csv(a.data, problem=a.problem, train_ratio=pick(a.train_ratio, 0.5),
                                seed=pick(a.data_seed, 0))
-        trainer = Trainer(build_spec(a, dataset), dataset)
+        trainer = Trainer(build_spec(a, dataset, link_base(a)), dataset)
+        if a.weights is None:
+            load_page_weights(trainer)
     if a.weights is not None:
         from playground.core.io.weights import read_weight_file
         wf = read_weight_file(a.weights)
@@ -215,9 +219,10 @@ def _bad_input_types() -> tuple[type[BaseException], ...]:
     """Exception types that mean "the input is wrong" (exit 2), from the modules that exist."""
     from playground.core.dataset import DataError
     from playground.core.spec import SpecError
+    from playground.core.tfpg_link import LinkError
     from playground.core.trainer import TrainerError
 
-    types: list[type[BaseException]] = [CliError, DataError, SpecError, TrainerError]
+    types: list[type[BaseException]] = [CliError, DataError, SpecError, TrainerError, LinkError]
     for module, name in (("playground.core.io.project", "ProjectError"),
                          ("playground.core.io.weights", "WeightFileError")):
         mod = sys.modules.get(module)  # only errors of a module that was used can have been raised

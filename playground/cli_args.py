@@ -82,6 +82,8 @@ def train_parser() -> Parser:
     src.add_argument("--project", metavar="FILE", help="start from a saved experiment; "
                      "only --epochs, --weights and output flags may be added")
     src.add_argument("--data", metavar="FILE.csv", help="your own points: columns x1,x2,label[,split]")
+    src.add_argument("--from-url", metavar="URL", help="a TensorFlow Playground link: its points, initial "
+                     "weights and settings (other flags override a setting)")
     src.add_argument("--weights", metavar="FILE", help="start from the weights in a .npz/.json weight file")
     data = p.add_argument_group("data")
     _add_data_flags(data, ("--data-seed",))
@@ -125,6 +127,8 @@ def data_parser() -> Parser:
     p = Parser(prog=f"{PROG} data", description="Write a built-in dataset with its train/test split as "
                 "CSV (x1,x2,label,split; training rows first, in training order).", epilog=EXIT_CODES)
     _add_data_flags(p.add_argument_group("data"), ("--seed", "--data-seed"))
+    p.add_argument("--from-url", metavar="URL", help="a TensorFlow Playground link: the page's own points "
+                   "(the data flags above override a setting)")
     p.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV file to write")
     p.add_argument("--debug", action="store_true", help="show the traceback of unexpected errors")
     return p
@@ -154,7 +158,7 @@ _FIELD_FLAGS = {
     "training.regularization_rate": "--l1/--l2", "training.batch_size": "--batch-size", "seed": "--seed",
 }
 #: argparse ``dest`` of every flag that describes the experiment (not allowed with --project).
-SPEC_DESTS = ("data", "dataset", "points", "noise", "train_ratio", "classes", "data_seed", "problem",
+SPEC_DESTS = ("data", "from_url", "dataset", "points", "noise", "train_ratio", "classes", "data_seed", "problem",
               "features", "layers", "activation", "init", "loss", "optimizer", "lr", "momentum", "beta1",
               "beta2", "rho", "epsilon", "weight_decay", "batch_size", "l1", "l2", "no_shuffle", "seed")
 
@@ -184,23 +188,27 @@ def pick(value: Any, default: Any) -> Any:
     return default if value is None else value
 
 
-def build_spec(a: argparse.Namespace, dataset: Any = None) -> Any:
+def build_spec(a: argparse.Namespace, dataset: Any = None, base: Any = None) -> Any:
     """The :class:`ExperimentSpec` the flags describe (defaults where a flag is absent).
 
     ``dataset`` is the CSV's points when ``--data`` is given; the spec then says ``custom``.
+    ``base`` (a link's experiment) gives the settings no flag gives, instead of a new experiment's.
     """
+    from playground.cli_link import keeps_page_points
     from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
 
-    d = ExperimentSpec()
+    d = base or ExperimentSpec()
     if dataset is not None:
         data = DataSpec(name="custom", problem=dataset.problem, classes=max(2, dataset.classes),
                         train_ratio=pick(a.train_ratio, d.data.train_ratio), seed=pick(a.data_seed, 0))
     else:
-        data = DataSpec(name=pick(a.dataset, d.data.name), points=a.points, noise=pick(a.noise, 0.0),
+        data = DataSpec(name=pick(a.dataset, d.data.name), points=a.points, noise=pick(a.noise, d.data.noise),
                         train_ratio=pick(a.train_ratio, d.data.train_ratio),
-                        classes=pick(a.classes, d.data.classes), seed=pick(a.data_seed, 0), problem=a.problem)
+                        classes=pick(a.classes, d.data.classes), seed=pick(a.data_seed, d.data.seed),
+                        problem=pick(a.problem, d.data.problem),
+                        page_seed=d.data.page_seed if keeps_page_points(a) else None)
     hidden = d.network.hidden if a.layers is None else parse_layers(a.layers)
-    names = _split_list(a.activation) if a.activation is not None else ["tanh"]
+    names = _split_list(a.activation) if a.activation is not None else list(d.network.activations[:1] or ["tanh"])
     if len(names) == 1:
         names = names * len(hidden)
     elif len(names) != len(hidden):
@@ -215,10 +223,11 @@ def build_spec(a: argparse.Namespace, dataset: Any = None) -> Any:
         weight_decay=pick(a.weight_decay, o.weight_decay))
     if a.l1 is not None and a.l2 is not None:
         raise CliError("--l1 and --l2: choose one kind of regularisation")
-    reg, rate = ("l1", a.l1) if a.l1 is not None else ("l2", a.l2) if a.l2 is not None else ("none", 0.0)
+    reg, rate = ("l1", a.l1) if a.l1 is not None else ("l2", a.l2) if a.l2 is not None \
+        else (d.training.regularization, d.training.regularization_rate)
     training = TrainingSpec(loss=pick(a.loss, d.training.loss), optimizer=optimizer, regularization=reg,
                             regularization_rate=rate, batch_size=pick(a.batch_size, d.training.batch_size),
-                            shuffle=not a.no_shuffle)
+                            shuffle=False if a.no_shuffle else d.training.shuffle)
     features = tuple(_split_list(a.features)) if a.features is not None else d.features
     return ExperimentSpec(data=data, features=features, network=network, training=training,
                           seed=pick(a.seed, d.seed))

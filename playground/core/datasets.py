@@ -77,12 +77,16 @@ def gauss(n: int, noise: float, rng: np.random.Generator, classes: int = 2) -> t
     return _stack(x, y), labels
 
 
+def spiral_polar(count: int, per_arm: float, delta: float) -> tuple[np.ndarray, np.ndarray]:
+    """The (count,) radii and angles of one spiral arm of TF's formula: r = 5i/m, t = 1.75·2π·i/m + δ."""
+    i = np.arange(count, dtype=np.float64)
+    return i / per_arm * 5.0, 1.75 * i / per_arm * 2.0 * np.pi + delta
+
+
 def _arm(count: int, per_arm: float, delta: float, noise: float,
          rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """One spiral arm of TF's formula: r = 5i/m, t = 1.75·2π·i/m + δ, jitter U(−1, 1)·noise."""
-    i = np.arange(count, dtype=np.float64)
-    r = i / per_arm * 5.0
-    t = 1.75 * i / per_arm * 2.0 * np.pi + delta
+    """One spiral arm (:func:`spiral_polar`) with jitter U(−1, 1)·noise."""
+    r, t = spiral_polar(count, per_arm, delta)
     x = r * np.sin(t) + rng.uniform(-1.0, 1.0, count) * noise
     y = r * np.cos(t) + rng.uniform(-1.0, 1.0, count) * noise
     return x, y
@@ -115,7 +119,8 @@ _MULTI_GAUSS = np.array([
 def multi_gauss_value(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """TF's target at (x, y), shape like ``x``: the largest-magnitude sign·clamp(1 − d/2, 0, 1)."""
     cx, cy, sign = (_MULTI_GAUSS[:, j, None] for j in range(3))
-    d = np.hypot(x[None, :] - cx, y[None, :] - cy)  # (6, n)
+    dx, dy = x[None, :] - cx, y[None, :] - cy
+    d = np.sqrt(dx * dx + dy * dy)  # (6, n); TF's own distance (not hypot), so link mode matches it bit for bit
     values = sign * np.clip(1.0 - d / 2.0, 0.0, 1.0)
     # argmax keeps the first of equal magnitudes, as TF's strict ">" does.
     best = np.argmax(np.abs(values), axis=0)
@@ -243,6 +248,7 @@ def split_count(n: int, train_ratio: float) -> int:
 def make_dataset(data: DataSpec) -> Dataset:
     """Generate, shuffle once and split the points a :class:`~spec.DataSpec` describes.
 
+    With ``data.page_seed`` the points are TensorFlow Playground's own (``tfpg_data``).
     The same spec (seed included) always gives bit-identical arrays.
 
     Raises
@@ -253,6 +259,9 @@ def make_dataset(data: DataSpec) -> Dataset:
     if data.name not in GENERATORS:
         raise DataError(f"custom data comes from a file or a project, not from a generator "
                         f"(dataset {data.name!r})")
+    if data.page_seed is not None:
+        from playground.core.tfpg_data import page_dataset  # it builds on this module's geometry
+        return page_dataset(data)
     problem = data.problem_type
     if problem == "regression":
         classes = 0

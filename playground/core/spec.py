@@ -34,6 +34,10 @@ CLASSIFICATION_DATASETS = (
     "circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs", "spirals",
 )
 REGRESSION_DATASETS = ("plane", "multi_gauss")
+#: The datasets TensorFlow Playground itself has (its circle, xor, gauss, spiral, reg-plane, reg-gauss).
+PAGE_DATASETS = ("circle", "xor", "gauss", "spiral", "plane", "multi_gauss")
+#: Longest accepted TensorFlow Playground seed string (the page writes 7 characters, e.g. 0.12345).
+MAX_PAGE_SEED_CHARS = 200
 #: ``custom`` means the points come from outside (a CSV file or a project file).
 DATASETS = CLASSIFICATION_DATASETS + REGRESSION_DATASETS + ("custom",)
 
@@ -104,6 +108,10 @@ class DataSpec:
     (500 classification, 1200 regression). ``classes`` is used by the K-class
     datasets (``blobs``, ``spirals``) and for ``custom`` data; the other built-in
     classification sets are binary.
+
+    ``page_seed`` set (a TensorFlow Playground seed string such as ``"0.12345"``) means the
+    points come from the page's own generator and random stream with that seed (``tfpg_data``),
+    exactly as the page draws them; ``seed`` is then unused. ``None``: this project's generators.
     """
 
     name: str = "spiral"
@@ -113,6 +121,7 @@ class DataSpec:
     classes: int = 2
     seed: int = 0
     problem: str | None = None  # None: implied by the dataset; required for "custom"
+    page_seed: str | None = None
 
     def __post_init__(self) -> None:
         _check_choice("data.name", self.name, DATASETS)
@@ -130,6 +139,21 @@ class DataSpec:
         if self.name in ("circle", "xor", "gauss", "spiral", "moons", "checkerboard") \
                 and self.classes != 2:
             raise _fail("data.classes", f"dataset {self.name} has 2 classes", self.classes)
+        if self.page_seed is not None:
+            self._check_page_source()
+
+    def _check_page_source(self) -> None:
+        """The page's generator makes its own six datasets at its own sizes only."""
+        seed = self.page_seed
+        if not isinstance(seed, str) or not seed.strip() or len(seed) > MAX_PAGE_SEED_CHARS:
+            raise _fail("data.page_seed", f"must be a non-empty text of at most {MAX_PAGE_SEED_CHARS} characters",
+                        seed)
+        if self.name not in PAGE_DATASETS:
+            raise _fail("data.name", f"TensorFlow Playground's generator has only {', '.join(PAGE_DATASETS)}",
+                        self.name)
+        if self.points is not None:
+            raise _fail("data.points", "TensorFlow Playground's generator makes its own number of points "
+                        "(leave it unset)", self.points)
 
     @property
     def problem_type(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from playground.core.io.project import SUFFIX as PROJECT_SUFFIX
 
@@ -65,6 +65,11 @@ class Dialogs:
         path, chosen = QFileDialog.getSaveFileName(self.parent, title, suggested, join_filters(*filters),
                                                    filters[0] if filters else "")
         return (path, chosen or (filters[0] if filters else "")) if path else None
+
+    def ask_text(self, title: str, label: str) -> str | None:
+        """One line of text typed or pasted by the user, or ``None`` when cancelled."""
+        text, ok = QInputDialog.getText(self.parent, title, label)
+        return text if ok else None
 
     def error(self, title: str, text: str) -> None:
         """Something failed; ``text`` says what (one line, naming the file)."""

@@ -31,6 +31,7 @@ from playground.ui import menus, window_settings
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
 from playground.ui.file_actions import APP_TITLE, ProjectFiles
+from playground.ui.link_actions import LinkActions
 from playground.ui.paint_watcher import PaintWatcher
 from playground.ui.training import TrainingController
 from playground.ui.widgets.boundary_view import BoundaryView
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.files = ProjectFiles(self)
         self.exports = ExportActions(self)
+        self.links = LinkActions(self)
         menus.build_menus(self)
         self._connect()
         window_settings.restore_settings(self)

@@ -23,6 +23,7 @@ class FakeDialogs:
     infos: list = field(default_factory=list)
     asked_changes: list = field(default_factory=list)  # names shown in the unsaved-changes question
     save_titles: list = field(default_factory=list)
+    text_answers: list = field(default_factory=list)  # typed text or None (cancel)
 
     def open_path(self, title, filters, directory=""):
         assert self.open_answers, f"unexpected open dialog: {title}"
@@ -32,6 +33,10 @@ class FakeDialogs:
         assert self.save_answers, f"unexpected save dialog: {title}"
         self.save_titles.append((title, filters, suggested))
         return self.save_answers.pop(0)
+
+    def ask_text(self, title, label):
+        assert self.text_answers, f"unexpected text question: {title}"
+        return self.text_answers.pop(0)
 
     def error(self, title, text):
         self.errors.append((title, text))

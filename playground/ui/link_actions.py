@@ -1,0 +1,99 @@
+"""File > Open TensorFlow Playground link… and Copy as TensorFlow Playground link.
+
+Opening a link starts the experiment it describes exactly where the page starts: its points and
+initial weights from the page's own generator with the link's seed, in float64, at epoch 0, with
+the page's show-test-data and discretize settings. Copying writes the link of the experiment shown,
+or says which settings the page cannot show. A link dropped onto the window opens like the action.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction, QDropEvent, QGuiApplication
+
+from playground.core.tfpg_data import page_start
+from playground.core.tfpg_link import PAGE_URL, LinkError, link_spec, parse_link, write_link
+
+if TYPE_CHECKING:
+    from playground.ui.main_window import MainWindow
+
+
+class LinkActions(QObject):
+    """The window's two TensorFlow Playground link actions."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.open_action = QAction("Open TensorFlow Playground &link…", window)
+        self.open_action.setObjectName("open_link")
+        self.open_action.setStatusTip("Open the experiment a TensorFlow Playground link describes: "
+                                      "its points, initial weights and settings")
+        self.copy_action = QAction("Copy as TensorFlow Playground lin&k", window)
+        self.copy_action.setObjectName("copy_link")
+        self.copy_action.setStatusTip("Copy a link that opens this experiment's settings on TensorFlow Playground")
+        for action in (self.open_action, self.copy_action):
+            action.setToolTip(action.statusTip())
+        self.open_action.triggered.connect(lambda: self.open_link())
+        self.copy_action.triggered.connect(self.copy_link)
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+
+    @staticmethod
+    def dropped_link(event: QDropEvent) -> str | None:
+        """The TensorFlow Playground link a drag carries (as text or as a URL), else ``None``."""
+        mime = event.mimeData()
+        texts = [u.toString() for u in mime.urls()] if mime.hasUrls() else []
+        if mime.hasText():
+            texts.append(mime.text())
+        return next((t.strip() for t in texts if t.strip().startswith(PAGE_URL)), None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.window and event.type() in (QEvent.Type.DragEnter, QEvent.Type.Drop):
+            link = self.dropped_link(event)  # type: ignore[arg-type]  # both are QDropEvents
+            if link is not None:
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                if event.type() == QEvent.Type.Drop:
+                    self.open_link(link)
+                return True
+        return super().eventFilter(watched, event)
+
+    def open_link(self, link: str | None = None) -> bool:
+        """Open ``link`` (or ask for one); a bad link gets an error dialog and changes nothing."""
+        w = self.window
+        if link is None:
+            link = w.dialogs.ask_text("Open TensorFlow Playground link", "Paste the link:")
+            if link is None:
+                return False
+        try:
+            state = parse_link(link)
+            spec = link_spec(state)
+        except LinkError as exc:
+            w.dialogs.error("Cannot open the link", str(exc))
+            return False
+        if not w.files.maybe_save():
+            return False
+        dataset, start = page_start(spec)
+        w.load_experiment(spec, dataset, start, "float64")  # the page computes in float64
+        w.files.set_current_file(None)
+        w.show_test_action.setChecked(bool(state.values["showTestData"]))
+        w.discretize_action.setChecked(bool(state.values["discretize"]))
+        w.status.note("; ".join(["Opened the TensorFlow Playground link (seed " + spec.data.page_seed + ")",
+                                 *state.notes]))
+        return True
+
+    def copy_link(self) -> bool:
+        """Put the shown experiment's link on the clipboard, or say what the page cannot show."""
+        w = self.window
+        try:
+            link, notes = write_link(w.spec)
+        except LinkError as exc:
+            w.dialogs.error("Cannot copy as a TensorFlow Playground link", str(exc))
+            return False
+        snapshot = w.controller.last_snapshot
+        if snapshot is not None and snapshot.epoch > 0:
+            notes.append("the page starts again from epoch 0")
+        QGuiApplication.clipboard().setText(link)
+        w.status.note("; ".join(["Copied the TensorFlow Playground link", *notes]))
+        return True

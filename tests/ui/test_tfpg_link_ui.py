@@ -1,0 +1,82 @@
+"""File > Open TensorFlow Playground link… and Copy as TensorFlow Playground link."""
+
+from __future__ import annotations
+
+import numpy as np
+from file_helpers import weights_of
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from tfpg_fixtures import page_links
+from window_helpers import wait_snapshot
+
+from playground.core.tfpg_link import PAGE_URL
+
+CIRCLE, SPIRAL = page_links()[0], page_links()[9]
+
+
+def _open(qtbot, w, dialogs, link):
+    dialogs.change_answers.append("discard")  # the window's own experiment may count as changed
+    dialogs.text_answers.append(link)
+    w.links.open_action.trigger()
+    wait_snapshot(qtbot, w, lambda s: s.generation == w.controller.generation and s.epoch == 0)
+
+
+def test_a_link_opens_with_the_pages_points_weights_and_view(qtbot, win):
+    w, dialogs = win
+    _open(qtbot, w, dialogs, PAGE_URL + "#" + SPIRAL["link"] + "&showTestData=true&foo=1")
+    assert w.spec.data.page_seed == "0.6" and w.spec.features == ("x1", "x2", "sin_x1", "sin_x2")
+    weights = weights_of(w)
+    for name, expected in SPIRAL["weights"].items():
+        assert np.array_equal(weights[name], np.array(expected).reshape(weights[name].shape)), name
+    assert w.show_test_action.isChecked() and not w.discretize_action.isChecked()
+    assert "ignored key(s) the page does not know: foo" in w.status.currentMessage()
+    assert dialogs.errors == []
+
+
+def test_a_bad_link_gets_an_error_and_changes_nothing(qtbot, win):
+    w, dialogs = win
+    before = w.spec
+    dialogs.text_answers.append("#dataset=moons&seed=1")
+    w.links.open_action.trigger()
+    assert dialogs.errors == [("Cannot open the link", "dataset: must be one of circle, xor, gauss, spiral, "
+                                                       "got 'moons'")]
+    assert w.spec == before
+
+
+def test_copy_gives_the_link_the_page_wrote(qtbot, win):
+    w, dialogs = win
+    _open(qtbot, w, dialogs, CIRCLE["link"])
+    w.links.copy_action.trigger()
+    assert QGuiApplication.clipboard().text() == PAGE_URL + "#" + CIRCLE["page_link"]
+    assert "Copied the TensorFlow Playground link" in w.status.currentMessage()
+
+
+def test_copy_names_what_the_page_cannot_show(qtbot, win):
+    w, dialogs = win
+    w._try_spec("test", data=w.spec.data.__class__(name="moons"))
+    w.links.copy_action.trigger()
+    assert len(dialogs.errors) == 1 and "dataset moons" in dialogs.errors[0][1]
+
+
+def test_a_dropped_link_opens(qtbot, win):
+    w, dialogs = win
+    mime = QMimeData()
+    mime.setText(PAGE_URL + "#" + CIRCLE["link"])
+    args = (QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(QPoint(5, 5), *args[1:])
+    # Qt delivers drag events only during a real drag, so the window's filter gets them as Qt would pass them.
+    assert w.links.eventFilter(w, enter) and enter.isAccepted()
+    dialogs.change_answers.append("discard")
+    drop = QDropEvent(*args)
+    assert w.links.eventFilter(w, drop)
+    wait_snapshot(qtbot, w, lambda s: s.generation == w.controller.generation and s.epoch == 0)
+    assert w.spec.data.page_seed == "0.12345"
+
+
+def test_other_drops_are_left_alone(win):
+    w, _ = win
+    mime = QMimeData()
+    mime.setText("https://example.org/#seed=1")
+    drop = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                      Qt.KeyboardModifier.NoModifier)
+    assert not w.links.eventFilter(w, drop)
