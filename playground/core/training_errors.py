@@ -1,0 +1,28 @@
+"""What can stop a trainer: settings that cannot train together, and a loss that diverged."""
+
+from __future__ import annotations
+
+import math
+
+from playground.core.spec import ExperimentSpec
+
+
+class TrainerError(ValueError):
+    """A spec and dataset that cannot train together (e.g. cross-entropy on regression data)."""
+
+
+class TrainingDiverged(ArithmeticError):
+    """The loss became NaN or infinite; the weights were rolled back to the last finite ones."""
+
+    def __init__(self, message: str, epoch: int) -> None:
+        super().__init__(message)
+        self.epoch = epoch
+
+
+def divergence_message(loss: float, epoch: int, spec: ExperimentSpec) -> str:
+    lr = spec.training.optimizer.learning_rate
+    acts = ", ".join(sorted(set(spec.network.activations))) or "this network"
+    what = "NaN" if math.isnan(loss) else "infinite"
+    return (f"loss became {what} at epoch {epoch}: learning rate {lr:g} is too high for {acts}. "
+            f"Training was paused and the last finite weights kept; try a smaller learning rate "
+            f"or an adaptive optimizer such as Adam.")
