@@ -1,0 +1,79 @@
+"""The most points the app allows: cheap to draw, and a dataset change does not freeze the window."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QTimer
+from window_helpers import make_window, wait_snapshot
+
+from playground.core.datasets import make_dataset
+from playground.core.spec import MAX_POINTS, DataSpec
+from playground.ui.widgets.boundary_view import BoundaryView
+
+
+def _distinct(objects) -> int:
+    return len({id(o) for o in objects})
+
+
+def test_boundary_points_share_one_pen_and_brush_per_colour_at_the_most_points(qtbot):
+    """pyqtgraph renders a symbol per distinct pen/brush object: one per point cost seconds
+    and hundreds of megabytes at 100,000 points."""
+    for spec in (DataSpec(name="blobs", points=MAX_POINTS, classes=8), DataSpec(name="plane", points=MAX_POINTS)):
+        view = BoundaryView()
+        qtbot.addWidget(view)
+        view.resize(400, 400)
+        view.show()
+        view.set_show_test(True)
+        data = make_dataset(spec)
+        view._set_dataset(data)
+        qtbot.waitUntil(lambda v=view: not v.drawing_points, timeout=20_000)  # a chunk per event-loop turn
+        colours = 8 if data.problem == "classification" else 256  # classes, or steps of the colour scale
+        assert len(view.train_points.data) + len(view.test_points.data) == MAX_POINTS
+        assert _distinct(view.train_points.data["brush"]) <= colours
+        assert _distinct(view.test_points.data["pen"]) <= colours
+        view.repaint()
+        assert len(view.train_points.fragmentAtlas) <= colours
+        assert len(view.test_points.fragmentAtlas) <= colours
+
+
+class Heartbeat:
+    """A 10 ms timer on the UI thread that records the longest gap between its ticks."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+def test_a_dataset_change_to_the_most_points_keeps_the_window_responsive(qtbot, tmp_path):
+    """The points are made and the network rebuilt in the worker; the window draws them a chunk
+    per event-loop turn. Its longest freeze stays well under a second (generous, for a loaded
+    2-core machine: a turn is tens of milliseconds; drawing 100,000 points with a pen each, all
+    at once, froze it for about 6 s)."""
+    w = make_window(qtbot, tmp_path)
+    try:
+        beat = Heartbeat()
+        w._on_data_changed(DataSpec(name="spiral", points=MAX_POINTS))
+        snap = wait_snapshot(qtbot, w, lambda s: s.dataset.n_train + s.dataset.n_test == MAX_POINTS,
+                             timeout=60_000)
+        qtbot.waitUntil(lambda: w.boundary._dataset is snap.dataset and not w.boundary.drawing_points,
+                        timeout=20_000)
+        assert len(w.boundary.train_points.data) + len(w.boundary.test_points.data) == MAX_POINTS
+        beat.stop()
+        assert beat.longest < 1.0, f"the window froze for {beat.longest:.2f} s"
+        assert np.isfinite(snap.train_loss)
+    finally:
+        w.close()
