@@ -98,6 +98,11 @@ def _check_choice(path: str, value: Any, choices: tuple[str, ...]) -> None:
         raise _fail(path, f"must be one of {', '.join(choices)}", value)
 
 
+def n_parameters(sizes: tuple[int, ...]) -> int:
+    """Weights and biases of a fully connected network of layer ``sizes`` (inputs, ..., outputs)."""
+    return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
+
+
 def check_work(n_parameters: int, rows: int) -> None:
     """Refuse an epoch whose work (parameters × rows) is over :data:`MAX_WORK`; the message says
     what to reduce. Pictures are not refused: they scale down (:func:`picture_resolution`)."""
@@ -285,8 +290,7 @@ class ExperimentSpec:
     @property
     def n_parameters(self) -> int:
         """Weights and biases of the whole network."""
-        sizes = (len(self.features), *self.network.hidden, self.n_outputs)
-        return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
+        return n_parameters((len(self.features), *self.network.hidden, self.n_outputs))
 
     @property
     def problem(self) -> str:

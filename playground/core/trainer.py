@@ -46,9 +46,9 @@ from playground.core.malloc import keep_freed_memory_once
 from playground.core.network import Network, Workspace, run_calls
 from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
 from playground.core.snapshot import GridOutput, Snapshot
-from playground.core.spec import ExperimentSpec, TrainingSpec, check_work
+from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.trainer_pictures import evaluate_grid, snapshot
-from playground.core.training_errors import TrainerError, TrainingDiverged, divergence_message
+from playground.core.training_errors import TrainerError, TrainingDiverged, check_trainable, divergence_message
 
 __all__ = ["EPOCHS_PER_RUN", "HISTORY_POINTS_IN_SNAPSHOT", "Trainer", "TrainerError", "TrainingDiverged"]
 
@@ -82,8 +82,7 @@ class Trainer:
 
     @staticmethod
     def _check_compatible(spec: ExperimentSpec, data: Dataset) -> None:
-        if data.problem == "regression" and spec.training.loss != "mse":
-            raise TrainerError(f"{spec.training.loss} is a classification loss; regression data needs mse")
+        check_trainable(spec, data)  # loss and problem, and the work budget for these points
 
     @property
     def spec(self) -> ExperimentSpec:
@@ -99,7 +98,6 @@ class Trainer:
         n_in = len(spec.features)
         self.network = Network((n_in, *spec.network.hidden, head.n_outputs), spec.network.activations, head,
                                dtype=self.dtype)
-        check_work(self.network.n_params, data.n_train + data.n_test)  # the spec checked its own count
         self.grad = np.zeros_like(self.network.params)
         self.grad_blocks = self.network.block_views(self.grad)
         self._backup = np.empty_like(self.network.params)

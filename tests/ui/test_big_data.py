@@ -77,3 +77,50 @@ def test_a_dataset_change_to_the_most_points_keeps_the_window_responsive(qtbot, 
         assert np.isfinite(snap.train_loss)
     finally:
         w.close()
+
+
+def test_the_app_refuses_a_network_over_the_work_budget_and_says_what_to_reduce(qtbot, tmp_path):
+    from playground.core.spec import NetworkSpec
+    w = make_window(qtbot, tmp_path)
+    try:
+        w._on_data_changed(DataSpec(name="spiral", points=MAX_POINTS))
+        before = w.spec
+        w._on_network_changed(NetworkSpec.uniform((256,) * 16, "tanh"))
+        assert w.spec == before  # nothing changed
+        note = w.status.currentMessage()
+        assert "work budget" in note and "use at most" in note and "points" in note
+    finally:
+        w.close()
+
+
+def test_importing_a_csv_of_the_most_points_reads_it_off_the_ui_thread(qtbot, tmp_path, win, monkeypatch):
+    """The file is parsed on a thread of its own and the experiment built in the worker: the window
+    is never frozen for long (generous bound), and the points arrive."""
+    import threading
+
+    from playground.ui import export_actions
+
+    w, dialogs = win
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-5, 5, (MAX_POINTS, 2))
+    rows = [f"{a:.5f},{b:.5f},{int(a * b > 0)}" for a, b in x]
+    (tmp_path / "big.csv").write_text("x1,x2,label\n" + "\n".join(rows) + "\n")
+    readers: list[str] = []
+    real = export_actions.read_csv
+
+    def read_csv(*args, **kwargs):
+        readers.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_actions, "read_csv", read_csv)
+    dialogs.open_answers.append(str(tmp_path / "big.csv"))
+    beat = Heartbeat()
+    try:
+        assert w.exports.import_data()
+        wait_snapshot(qtbot, w, lambda s: s.dataset.name == "big.csv", timeout=60_000)
+        qtbot.waitUntil(lambda: not w.boundary.drawing_points, timeout=20_000)
+    finally:
+        beat.stop()
+    assert not dialogs.errors
+    assert readers and readers[0] != threading.main_thread().name
+    assert beat.longest < 1.0, f"the window froze for {beat.longest:.2f} s"
