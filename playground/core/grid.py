@@ -23,6 +23,14 @@ from playground.core.snapshot import GridOutput, frozen_copy
 
 MIN_RESOLUTION = 2
 MAX_RESOLUTION = 400
+#: Neuron images are thumbnails (drawn at 24 px, zoomed at 96): a finer grid is sampled at a
+#: stride down to at most this many cells a side (a 400² grid of 4,096 neurons would be 2.6 GB).
+NEURON_RESOLUTION = 100
+
+
+def neuron_stride(resolution: int) -> int:
+    """The stride that samples a ``resolution``² grid down to at most :data:`NEURON_RESOLUTION`² cells."""
+    return -(-resolution // NEURON_RESOLUTION)
 
 
 def grid_points(domain: tuple[float, float, float, float], n: int) -> np.ndarray:
@@ -71,7 +79,13 @@ class GridEvaluator:
                 self._pieces.append(ws.forward_calls(inputs) + [
                     partial(np.copyto, self.workspace.all_acts[:, lo:lo + chunk], ws.all_acts)])
         # The input features are the same picture every frame: one frozen copy, shared by all outputs.
-        self._input_images = frozen_copy(self.workspace.inputs[:-1].reshape(-1, resolution, resolution))
+        self._stride = neuron_stride(resolution)
+        self._input_images = self._thumbnails(self.workspace.inputs[:-1])
+
+    def _thumbnails(self, a: np.ndarray) -> np.ndarray:
+        """Feature-major rows (k, n·n) as k images sampled at the neuron stride (frozen copies)."""
+        n, step = self.resolution, self._stride
+        return frozen_copy(a.reshape(a.shape[0], n, n)[:, ::step, ::step])
 
     def evaluate(self, with_neurons: bool = True, keep_going: KeepGoing | None = None) -> GridOutput | None:
         """Run the mirror network on the grid with the source's current parameters; None when
@@ -89,8 +103,7 @@ class GridEvaluator:
         neurons: tuple[np.ndarray, ...] = ()
         if with_neurons:
             # Feature-major buffers (k, n·n) are k images already: a plain copy, no transpose.
-            hidden_and_output = (frozen_copy(a.reshape(a.shape[0], n, n)) for a in self.workspace.acts)
-            neurons = (self._input_images, *hidden_and_output)
+            neurons = (self._input_images, *(self._thumbnails(a) for a in self.workspace.acts))
         return GridOutput(
             domain=self.domain,  # type: ignore[arg-type]
             resolution=n,

@@ -155,3 +155,18 @@ def test_pictures_scale_down_to_the_budget_rather_than_refuse():
     spec = make_spec(hidden=(256,) * 16, points=100)
     grid = Trainer(spec).evaluate_grid(400)
     assert grid.resolution == big and grid.output.shape == (big, big)
+
+
+def test_neuron_images_are_thumbnails_of_the_grid():
+    """A 400² grid's neuron images are sampled down to at most 100² (4,096 neurons at 400² would be
+    2.6 GB); the boundary itself keeps every cell."""
+    from playground.core.grid import NEURON_RESOLUTION, neuron_stride
+    trainer = Trainer(make_spec(hidden=(6, 5)))
+    grid = trainer.evaluate_grid(400)
+    step = neuron_stride(400)
+    assert grid.output.shape == (400, 400)
+    assert all(image.shape[1:] == (100, 100) and image.shape[1] <= NEURON_RESOLUTION for image in grid.neurons)
+    full = trainer._grid.workspace.acts[0].reshape(6, 400, 400)
+    np.testing.assert_array_equal(grid.neurons[1], full[:, ::step, ::step])
+    small = trainer.evaluate_grid(60)
+    assert all(image.shape[1:] == (60, 60) for image in small.neurons)

@@ -283,7 +283,7 @@ class NetworkView(QWidget):
             self._set_column(0, column_pixmaps(s, 0, size))
         hidden = range(1, len(cols) - 1)
         if hidden:  # every hidden layer through the colour table in one go
-            step = max(1, g.resolution // size)
+            step = max(1, g.neurons[1].shape[-1] // size)  # the neuron images' own size (thumbnails)
             sub = np.concatenate([g.neurons[c][:, ::step, ::step] for c in hidden])
             rgba = thumbnail_rgba(sub, sub.shape[1])
             pixmaps = atlas_pixmaps(rgba)
