@@ -24,3 +24,43 @@ def test_custom_points_over_the_work_budget_exit_2(run: Run, tmp_path: Path) -> 
     proc = run("train", "--data", str(csv), "--layers", ",".join(["256"] * 16), "--epochs", "1")
     assert proc.returncode == 2, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "work budget" in proc.stderr
+
+
+def test_ctrl_c_in_the_middle_of_a_huge_epoch_stops_within_seconds(tmp_path: Path) -> None:
+    """16 × 256 neurons with the points the work budget allows, batch size 1, Adam: one epoch
+    takes tens of seconds, yet Ctrl-C stops it between two pieces and the run exits 130
+    with its weights exported (the bound is generous; it used to wait for the epoch)."""
+    import os
+    import pty
+    import select
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "playground", "train", "--dataset", "spiral", "--points", "2000",
+                             "--layers", ",".join(["256"] * 16), "--batch-size", "1", "--optimizer", "adam",
+                             "--epochs", "1", "--export", "w.npz"],
+                            cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    out = b""
+    try:
+        start = time.monotonic()
+        while b"epochs/s" not in out and time.monotonic() - start < 60:  # the first progress line: training
+            if select.select([master], [], [], 1.0)[0]:
+                out += os.read(master, 4096)
+        assert b"epochs/s" in out, out
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        os.close(master)
+    assert proc.returncode == 130
+    assert took < 10, f"Ctrl-C took {took:.1f} s"
+    assert (tmp_path / "w.npz").is_file()
