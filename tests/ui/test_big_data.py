@@ -124,3 +124,25 @@ def test_importing_a_csv_of_the_most_points_reads_it_off_the_ui_thread(qtbot, tm
     assert not dialogs.errors
     assert readers and readers[0] != threading.main_thread().name
     assert beat.longest < 1.0, f"the window froze for {beat.longest:.2f} s"
+
+
+def test_closing_the_window_in_the_middle_of_a_huge_epoch_takes_under_a_second(qtbot, tmp_path):
+    """16 × 256 neurons with the points the work budget allows, batch size 1, Adam: an epoch
+    takes tens of seconds; closing (what Ctrl-C in the terminal does) joins the training
+    thread within a second (it froze the window 32 s, then Qt aborted the app)."""
+    from playground.core.spec import MAX_WORK, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+    from playground.ui.training import live_worker_threads
+
+    spec = ExperimentSpec(network=NetworkSpec.uniform((256,) * 16, "tanh"),
+                          training=TrainingSpec(optimizer=OptimizerSpec("adam"), batch_size=1))
+    spec = spec.replace(data=DataSpec(name="spiral", points=MAX_WORK // spec.n_parameters))
+    w = make_window(qtbot, tmp_path, spec)
+    w.controller.play()
+    qtbot.waitUntil(lambda: w.controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: w.controller.last_snapshot.batches > 0, timeout=30_000)  # inside the first epoch
+    assert w.controller.last_snapshot.epoch == 0
+    t0 = time.perf_counter()
+    assert w.close()
+    took = time.perf_counter() - t0
+    assert took < 1.0, f"closing took {took:.2f} s"
+    assert not live_worker_threads()
