@@ -146,3 +146,23 @@ def test_closing_the_window_in_the_middle_of_a_huge_epoch_takes_under_a_second(q
     took = time.perf_counter() - t0
     assert took < 1.0, f"closing took {took:.2f} s"
     assert not live_worker_threads()
+
+
+def test_the_network_view_makes_only_the_drawn_links_of_16_by_256_neurons(qtbot):
+    """A million links: only the few hundred that are drawn get a curve (making them all froze
+    the window for 14 s on the first picture)."""
+    from playground.core.spec import ExperimentSpec, NetworkSpec
+    from playground.core.trainer import Trainer
+    from playground.ui.widgets.network_view import NetworkView
+
+    spec = ExperimentSpec(data=DataSpec(name="spiral", points=100), network=NetworkSpec.uniform((256,) * 16, "tanh"))
+    snap = Trainer(spec).snapshot(grid_resolution=20)
+    view = NetworkView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    view.show_snapshot(snap)
+    view.links.render()
+    links = sum(w.size for w in snap.weights)
+    assert links > 900_000
+    assert 0 < len(view.links._paths) < 10_000
