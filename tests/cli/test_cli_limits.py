@@ -64,3 +64,19 @@ def test_ctrl_c_in_the_middle_of_a_huge_epoch_stops_within_seconds(tmp_path: Pat
     assert proc.returncode == 130
     assert took < 10, f"Ctrl-C took {took:.1f} s"
     assert (tmp_path / "w.npz").is_file()
+
+
+def test_an_experiment_file_over_the_work_budget_is_refused_naming_the_file(run: Run, tmp_path: Path) -> None:
+    import json
+
+    small = tmp_path / "small.playground.json"
+    assert run("train", "--epochs", "0", "--save", str(small)).returncode == 0
+    doc = json.loads(small.read_text())
+    doc["spec"]["network"] = {"hidden": [256] * 16, "activations": ["tanh"] * 16, "init": "playground"}
+    doc["spec"]["data"]["points"] = 100_000
+    big = tmp_path / "big.playground.json"
+    big.write_text(json.dumps(doc))
+    proc = run("train", "--project", str(big), "--epochs", "1")
+    assert proc.returncode == 2, proc.stderr
+    line = proc.stderr.strip()
+    assert len(line.splitlines()) == 1 and "big.playground.json" in line and "work budget" in line
