@@ -108,6 +108,8 @@ class TrainingWorker(QObject):
              generation: int) -> None:
         """Build a trainer for ``spec`` (points from ``dataset`` or generated, continuing from
         ``state`` of ``Trainer.get_state`` when given); keeps playing if playing."""
+        if self.interrupts.stop.is_set():  # closing: a big experiment would take a second to build
+            return
         try:
             trainer = Trainer(spec, dataset, dtype=np.dtype(dtype).type)
             if state is not None:

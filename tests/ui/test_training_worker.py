@@ -280,3 +280,20 @@ def test_pause_save_and_close_answer_within_a_second_in_the_middle_of_a_huge_epo
         took = time.perf_counter() - t0
     assert took < 1.0, f"close took {took:.2f} s"
     assert not live_worker_threads()
+
+
+def test_a_load_still_queued_when_closing_is_skipped(qtbot):
+    """Closing sets the stop flag before the queued shutdown: a big experiment still waiting to be
+    built (the most points at batch size 1 take a second or more) is not built then."""
+    from playground.ui.training_worker import TrainingWorker
+
+    worker = TrainingWorker()  # its slots called directly, on this thread
+    made = []
+    worker.snapshot_made.connect(lambda snap, eps: made.append(snap))
+    worker.interrupts.stop.set()
+    t0 = time.perf_counter()
+    worker.load(_largest((48,) * 8), None, None, "float64", 1)
+    assert time.perf_counter() - t0 < 0.5 and worker._trainer is None and not made
+    worker.interrupts.stop.clear()
+    worker.load(_spec(), None, None, "float64", 1)  # without the flag it builds as before
+    assert worker._trainer is not None and made
