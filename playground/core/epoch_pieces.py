@@ -46,7 +46,7 @@ def needs_pieces(n_params: int, n_train: int, n_eval: int, n_batches: int) -> bo
     return n_params * (TRAINING_ROW_WORK * n_train + UPDATE_WORK * n_batches + n_eval) > PIECE_WORK
 
 
-def chunk_rows(n_params: int, training: bool) -> int:
+def chunk_rows(n_params: int, training: bool = False) -> int:
     """Rows per piece for a forward pass (``training``: forward and backward)."""
     per_row = n_params * (TRAINING_ROW_WORK if training else 1)
     return max(1, PIECE_WORK // per_row)
@@ -185,3 +185,16 @@ def finish_epoch(trainer: Trainer) -> None:
     if trainer._metrics_next is not None:
         with np.errstate(all="ignore"):
             advance(trainer, always)
+
+
+def after_batch(trainer: Trainer, keep_going: KeepGoing) -> None:
+    """After a single batch of ``trainer``'s pieced epoch (a batch step): its metrics pass, which
+    ``keep_going()`` may stop (the metrics then stay those of before); after the epoch's last
+    batch, the rest of the epoch as :func:`advance` does it (metrics, check, record)."""
+    pieces = trainer._pieces
+    assert pieces is not None
+    if trainer.batch_index == pieces.n_batches:
+        trainer.batch_index, trainer._metrics_next = 0, 0
+        advance(trainer, keep_going)
+    elif pieces.run_metrics(0, keep_going) == len(pieces.metric_pieces):
+        trainer._check_finite()

@@ -10,8 +10,9 @@ accuracy are computed on the whole sets and appended to the history.
 The whole epoch is compiled into one list of numpy calls bound to
 preallocated buffers (see ``network.Workspace``), rebuilt only when a setting
 changes; when the batch is the whole training set, :meth:`Trainer.train` runs
-``EPOCHS_PER_RUN`` epochs as one list (``epoch_run.EpochRun``). The trainer
-knows nothing of threads: long runs take a ``keep_going`` callback.
+``EPOCHS_PER_RUN`` epochs as one list (``epoch_run.EpochRun``). A big epoch runs
+in short pieces instead (``epoch_pieces``). The trainer knows nothing of
+threads: long runs take a ``keep_going`` callback, asked between pieces.
 
 TensorFlow Playground compatibility: with ``loss="mse"`` (tanh output, ±1
 labels), ``init="playground"``, ``optimizer="sgd"``, ``batch_size=10``,
@@ -180,8 +181,7 @@ class Trainer:
         self._metrics_next: int | None = None  # a pieced epoch's next metrics piece, once its batches ran
         self._epoch_open = self.batch_index > 0  # started (backed up, shuffled) and not yet recorded
         if pieced:
-            rows = pieces.chunk_rows(net.n_params, False)
-            chunks, z, o = pieces.chunked_evaluation(self._x_eval, self._workspace, rows)
+            chunks, z, o = pieces.chunked_evaluation(self._x_eval, self._workspace, pieces.chunk_rows(net.n_params))
             evaluated = EvaluatedPass([c for p in chunks for c in p], z, o, self._t_eval, self._labels_eval, n)
         else:
             evaluation = self._workspace("eval")
@@ -288,7 +288,8 @@ class Trainer:
     def step_batch(self, keep_going: pieces.KeepGoing | None = None) -> None:
         """One mini-batch update; completes the epoch (and records it) after its last batch.
 
-        A batch split by rows asks ``keep_going()`` between its chunks; stopped, it has changed nothing.
+        A big epoch's batch asks ``keep_going()`` between its pieces: stopped before its update it
+        has changed nothing; stopped in the metrics pass after it, the metrics are not yet updated.
         """
         pieces.finish_epoch(self)
         if self.batch_index == 0 and not self._epoch_open:
@@ -302,6 +303,8 @@ class Trainer:
         self._last_batch = self.batch_index
         self.batches += 1
         self.batch_index += 1
+        if self._pieces is not None:  # its metrics pass in pieces too
+            return pieces.after_batch(self, keep_going or pieces.always)
         self._evaluate()
         if self.batch_index == len(self.batch_calls):
             self.batch_index = 0

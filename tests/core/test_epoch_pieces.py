@@ -170,3 +170,19 @@ def test_neuron_images_are_thumbnails_of_the_grid():
     np.testing.assert_array_equal(grid.neurons[1], full[:, ::step, ::step])
     small = trainer.evaluate_grid(60)
     assert all(image.shape[1:] == (60, 60) for image in small.neurons)
+
+
+def test_batch_steps_in_pieces_equal_compiled_batch_steps_and_can_be_stopped(monkeypatch):
+    spec = make_spec(batch=40)
+    whole = Trainer(spec)
+    pieced = pieced_trainer(spec, monkeypatch, work=20_000)
+    n = len(whole.batch_calls)
+    for _ in range(n + 1):  # a whole epoch and one batch of the next
+        whole.step_batch()
+        pieced.step_batch()
+        assert (pieced.epoch, pieced.batch_index, pieced.batches) == (whole.epoch, whole.batch_index, whole.batches)
+        np.testing.assert_allclose(pieced.network.params, whole.network.params, rtol=0, atol=1e-12)
+        assert pieced.train_loss == pytest.approx(whole.train_loss, rel=1e-12)
+    before = pieced.train_loss
+    pieced.step_batch(lambda: False)  # the update runs; the metrics pass is stopped after its first piece
+    assert pieced.batches == whole.batches + 1 and pieced.train_loss == before
