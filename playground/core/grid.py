@@ -4,20 +4,33 @@ This is what the decision-boundary heatmap and the neuron thumbnails draw.
 The grid is evaluated in float32 (a picture needs no more, and float32 tanh is
 several times faster) through a mirror network whose buffers are reused
 between calls, so a 100 × 100 grid of a 6 × 8 network takes about a millisecond.
+A big network's grid runs in pieces of cells (see ``epoch_pieces``), and whoever
+asked may stop it between them; its resolution is kept within the work budget
+by the caller (``spec.picture_resolution``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 
+from playground.core.epoch_pieces import KeepGoing, chunk_rows
 from playground.core.features import expand_features
-from playground.core.network import Network, run_calls
+from playground.core.network import Network, Workspace, run_calls
 from playground.core.snapshot import GridOutput, frozen_copy
 
 MIN_RESOLUTION = 2
 MAX_RESOLUTION = 400
+#: Neuron images are thumbnails (drawn at 24 px, zoomed at 96): a finer grid is sampled at a
+#: stride down to at most this many cells a side (a 400² grid of 4,096 neurons would be 2.6 GB).
+NEURON_RESOLUTION = 100
+
+
+def neuron_stride(resolution: int) -> int:
+    """The stride that samples a ``resolution``² grid down to at most :data:`NEURON_RESOLUTION`² cells."""
+    return -(-resolution // NEURON_RESOLUTION)
 
 
 def grid_points(domain: tuple[float, float, float, float], n: int) -> np.ndarray:
@@ -55,14 +68,33 @@ class GridEvaluator:
         pts = grid_points(self.domain, resolution)
         # The inputs never change for a fixed grid: expand the features once.
         self.workspace.inputs[:-1] = expand_features(pts, self.features).T
-        self._calls = self.workspace.forward_calls()
+        chunk = chunk_rows(self.mirror.n_params, training=False)
+        if chunk >= rows:
+            self._pieces = [self.workspace.forward_calls()]
+        else:  # by chunks of cells, each copying every layer's activations into the full buffer
+            self._pieces = []
+            for lo in range(0, rows, chunk):
+                inputs = np.ascontiguousarray(self.workspace.inputs[:, lo:lo + chunk])
+                ws = Workspace(self.mirror, inputs.shape[1])
+                self._pieces.append(ws.forward_calls(inputs) + [
+                    partial(np.copyto, self.workspace.all_acts[:, lo:lo + chunk], ws.all_acts)])
         # The input features are the same picture every frame: one frozen copy, shared by all outputs.
-        self._input_images = frozen_copy(self.workspace.inputs[:-1].reshape(-1, resolution, resolution))
+        self._stride = neuron_stride(resolution)
+        self._input_images = self._thumbnails(self.workspace.inputs[:-1])
 
-    def evaluate(self, with_neurons: bool = True) -> GridOutput:
-        """Run the mirror network on the grid with the source's current parameters."""
+    def _thumbnails(self, a: np.ndarray) -> np.ndarray:
+        """Feature-major rows (k, n·n) as k images sampled at the neuron stride (frozen copies)."""
+        n, step = self.resolution, self._stride
+        return frozen_copy(a.reshape(a.shape[0], n, n)[:, ::step, ::step])
+
+    def evaluate(self, with_neurons: bool = True, keep_going: KeepGoing | None = None) -> GridOutput | None:
+        """Run the mirror network on the grid with the source's current parameters; None when
+        ``keep_going()``, asked between pieces, said to stop."""
         np.copyto(self.mirror.params, self.source.params, casting="same_kind")
-        run_calls(self._calls)
+        for i, piece in enumerate(self._pieces):
+            if i and keep_going is not None and not keep_going():
+                return None
+            run_calls(piece)
         n = self.resolution
         head = self.mirror.head
         out = self.workspace.output.T  # sample-major (n·n, k) view
@@ -71,8 +103,7 @@ class GridEvaluator:
         neurons: tuple[np.ndarray, ...] = ()
         if with_neurons:
             # Feature-major buffers (k, n·n) are k images already: a plain copy, no transpose.
-            hidden_and_output = (frozen_copy(a.reshape(a.shape[0], n, n)) for a in self.workspace.acts)
-            neurons = (self._input_images, *hidden_and_output)
+            neurons = (self._input_images, *(self._thumbnails(a) for a in self.workspace.acts))
         return GridOutput(
             domain=self.domain,  # type: ignore[arg-type]
             resolution=n,

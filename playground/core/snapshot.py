@@ -31,10 +31,11 @@ class GridOutput:
         probability (confidence).
     predicted : (N, N) int64 or None
         Winning class index per cell for classification, ``None`` for regression.
-    neurons : tuple of (n_l, N, N) float arrays
-        Every neuron's output as one image per neuron (rows and columns as in
-        ``output``): index 0 holds the input features, then each hidden layer,
-        then the output layer's activations.
+    neurons : tuple of (n_l, M, M) float arrays
+        Every neuron's output as one thumbnail image per neuron (rows and columns
+        as in ``output``, sampled at a stride so that M ≤ 100: ``grid.neuron_stride``):
+        index 0 holds the input features, then each hidden layer, then the output
+        layer's activations.
     """
 
     domain: tuple[float, float, float, float]

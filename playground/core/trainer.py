@@ -10,8 +10,9 @@ accuracy are computed on the whole sets and appended to the history.
 The whole epoch is compiled into one list of numpy calls bound to
 preallocated buffers (see ``network.Workspace``), rebuilt only when a setting
 changes; when the batch is the whole training set, :meth:`Trainer.train` runs
-``EPOCHS_PER_RUN`` epochs as one list (``epoch_run.EpochRun``). The trainer
-knows nothing of threads: long runs take a ``keep_going`` callback.
+``EPOCHS_PER_RUN`` epochs as one list (``epoch_run.EpochRun``). A big epoch runs
+in short pieces instead (``epoch_pieces``). The trainer knows nothing of
+threads: long runs take a ``keep_going`` callback, asked between pieces.
 
 TensorFlow Playground compatibility: with ``loss="mse"`` (tanh output, ±1
 labels), ``init="playground"``, ``optimizer="sgd"``, ``batch_size=10``,
@@ -32,6 +33,7 @@ from functools import partial
 
 import numpy as np
 
+from playground.core import epoch_pieces as pieces
 from playground.core.batch_plan import plan_batches
 from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
@@ -40,15 +42,17 @@ from playground.core.divergence import Divergence
 from playground.core.epoch_metrics import N_SET_COLUMNS, EpochMetrics, EvaluatedPass
 from playground.core.epoch_run import EpochRun
 from playground.core.features import expand_features
-from playground.core.grid import GridEvaluator
 from playground.core.history import MetricHistory
 from playground.core.losses import OutputHead, output_head
 from playground.core.malloc import keep_freed_memory_once
 from playground.core.network import Network, Workspace, run_calls
 from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
-from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
+from playground.core.snapshot import GridOutput, Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
-from playground.core.training_errors import TrainerError, TrainingDiverged, divergence_message
+from playground.core.trainer_pictures import evaluate_grid, snapshot
+from playground.core.training_errors import TrainerError, TrainingDiverged, check_trainable, divergence_message
+
+__all__ = ["EPOCHS_PER_RUN", "HISTORY_POINTS_IN_SNAPSHOT", "Trainer", "TrainerError", "TrainingDiverged"]
 
 HISTORY_POINTS_IN_SNAPSHOT = 4000
 EPOCHS_PER_RUN = 16  # full-batch epochs compiled together (core/epoch_run.py)
@@ -80,8 +84,7 @@ class Trainer:
 
     @staticmethod
     def _check_compatible(spec: ExperimentSpec, data: Dataset) -> None:
-        if data.problem == "regression" and spec.training.loss != "mse":
-            raise TrainerError(f"{spec.training.loss} is a classification loss; regression data needs mse")
+        check_trainable(spec, data)  # loss and problem, and the work budget for these points
 
     @property
     def spec(self) -> ExperimentSpec:
@@ -120,7 +123,7 @@ class Trainer:
         self._xs = np.empty_like(self.x_train)  # this epoch's row order
         self._ts = np.empty_like(self.t_train)
         self._order = np.arange(self.dataset.n_train)
-        self._grid: GridEvaluator | None = None
+        self._grid = None  # the GridEvaluator of the last picture (see trainer_pictures)
         self._workspaces: dict[int | str, Workspace] = {}
         self.history = MetricHistory(self.network.n_layers)
 
@@ -162,25 +165,42 @@ class Trainer:
         return ws
 
     def _compile(self) -> None:
-        """Bind the epoch's calls: per batch forward, backward, regulariser and update."""
+        """Bind the epoch's calls: per batch forward, backward, regulariser and update (in pieces
+        that can be stopped between when the epoch is big, see ``epoch_pieces``)."""
         tr, net = self._spec.training, self.network
         n = self.dataset.n_train
         b = min(tr.batch_size, n)
+        n_batches = -(-n // b)
+        pieced = pieces.needs_pieces(net.n_params, n, n + self.dataset.n_test, n_batches)
         # One batch holding the whole set is never reordered: its mean gradient does not depend on order.
         self._single_batch = b == n
         self._shuffled = tr.shuffle and not self._single_batch
         xs, ts = (self._xs, self._ts) if self._shuffled else (self.x_train, self.t_train)
         reg = regularization_calls(tr.regularization, tr.regularization_rate, net.params, self.grad,
                                    net.weight_mask, self._reg_tmp)
-        plan = plan_batches(xs, ts, b, self._workspace, net.params, self.grad, self.grad_blocks, self.optimizer, reg)
+        split = pieces.chunk_rows(net.n_params, True) if pieced else None  # rows a batch is split by
+        plan = plan_batches(xs, ts, b, self._workspace, net.params, self.grad, self.grad_blocks, self.optimizer, reg,
+                            split, pieced and n_batches > pieces.MANY_BATCHES)
         self.batch_calls, self._batch_grad_scale, self._after_forward = plan.calls, plan.grad_scales, plan.after_forward
-        self.epoch_calls = [c for calls in self.batch_calls for c in calls]
-        evaluation = self._workspace("eval")
-        evaluated = EvaluatedPass(evaluation.forward_calls(self._x_eval), evaluation.z[-1], evaluation.acts[-1],
-                                  self._t_eval, self._labels_eval, n)
+        self._pieces: pieces.PiecedEpoch | None = None
+        self._metrics_next: int | None = None  # a pieced epoch's next metrics piece, once its batches ran
+        self._epoch_open = self.batch_index > 0  # started (backed up, shuffled) and not yet recorded
+        if pieced:
+            chunks, z, o = pieces.chunked_evaluation(self._x_eval, self._workspace, pieces.chunk_rows(net.n_params))
+            evaluated = EvaluatedPass([c for p in chunks for c in p], z, o, self._t_eval, self._labels_eval, n)
+        else:
+            evaluation = self._workspace("eval")
+            evaluated = EvaluatedPass(evaluation.forward_calls(self._x_eval), evaluation.z[-1], evaluation.acts[-1],
+                                      self._t_eval, self._labels_eval, n)
         # Metrics after a whole epoch use the last batch's gradient, so its scale.
         self.metrics_calc = EpochMetrics(self.head, evaluated, net.params, self.grad, net.weight_mask,
                                          net.offsets, self._batch_grad_scale[-1])
+        self._forward_is_fresh = False
+        if pieced:  # the metrics' own calls after the forward pass end its last chunk
+            rest = self.metrics_calc.calls[len(evaluated.forward):]
+            self._pieces = pieces.PiecedEpoch(plan.chunks, b, chunks[:-1] + [chunks[-1] + rest], net.n_params)
+            return
+        self.epoch_calls = [c for calls in self.batch_calls for c in calls]
         # A whole epoch and its metrics are one list of calls. With a full batch, the evaluation
         # has just run the forward pass the next epoch needs (same rows, same weights): that epoch
         # copies its training columns into the batch's buffers and starts at the backward pass.
@@ -195,7 +215,6 @@ class Trainer:
         self._epoch_run: EpochRun | None = None
         self._whole_epoch = backup + self.epoch_calls + self.metrics_calc.calls
         self._whole_epoch_after_forward = backup + self._run_epoch + self.metrics_calc.calls
-        self._forward_is_fresh = False
 
     # ------------------------------------------------------------------ live changes
 
@@ -213,6 +232,7 @@ class Trainer:
             self._build_model()
             self.reset_weights(fresh=False)
             return
+        pieces.finish_epoch(self)
         if training.optimizer.name != old.optimizer.name:
             self.optimizer = make_optimizer(training.optimizer, self.network.weight_mask)
         else:
@@ -227,6 +247,7 @@ class Trainer:
     # ------------------------------------------------------------------ training
 
     def _start_epoch(self) -> None:
+        self._epoch_open = True
         np.copyto(self._backup, self.network.params)
         self._reshuffle()
 
@@ -239,16 +260,20 @@ class Trainer:
         np.take(self.x_train, self._order, axis=0, out=self._xs)
         np.take(self.t_train, self._order, axis=0, out=self._ts)
 
-    def step_epoch(self) -> None:
-        """Finish the current epoch (a whole one when at its start) and record its metrics.
+    def step_epoch(self, keep_going: pieces.KeepGoing | None = None) -> bool:
+        """Finish the current epoch (a whole one when at its start) and record its metrics; True
+        when it did. A big epoch (``epoch_pieces``) stops when ``keep_going()``, asked between its
+        pieces, says so, and goes on from there next time.
 
         Raises :class:`TrainingDiverged` (weights rolled back) when the loss is not finite.
         """
         with np.errstate(all="ignore"):  # overflow is detected and reported by _check_finite
-            self._step_epoch()
+            return self._step_epoch(keep_going)
 
-    def _step_epoch(self) -> None:
+    def _step_epoch(self, keep_going: pieces.KeepGoing | None = None) -> bool:
         """:meth:`step_epoch` inside the caller's ``np.errstate(all="ignore")``."""
+        if self._pieces is not None:
+            return pieces.advance(self, keep_going or pieces.always)
         n_batches = len(self.batch_calls)
         if self.batch_index == 0:
             if self._shuffled:
@@ -263,17 +288,28 @@ class Trainer:
         self._forward_is_fresh = self._single_batch
         self.batch_index = 0
         self._record_epoch()
+        return True
 
-    def step_batch(self) -> None:
-        """One mini-batch update; completes the epoch (and records it) after its last batch."""
-        if self.batch_index == 0:
+    def step_batch(self, keep_going: pieces.KeepGoing | None = None) -> None:
+        """One mini-batch update; completes the epoch (and records it) after its last batch.
+
+        A big epoch's batch asks ``keep_going()`` between its pieces: stopped before its update it
+        has changed nothing; stopped in the metrics pass after it, the metrics are not yet updated.
+        """
+        pieces.finish_epoch(self)
+        if self.batch_index == 0 and not self._epoch_open:
             self._start_epoch()
         with np.errstate(all="ignore"):
-            run_calls(self.batch_calls[self.batch_index])
+            if self._pieces is None:
+                run_calls(self.batch_calls[self.batch_index])
+            elif self._pieces.run_batch(self.batch_index, keep_going or pieces.always) == self.batch_index:
+                return
         self._forward_is_fresh = False
         self._grad_scale = self._batch_grad_scale[self.batch_index]
         self.batches += 1
         self.batch_index += 1
+        if self._pieces is not None:  # its metrics pass in pieces too
+            return pieces.after_batch(self, keep_going or pieces.always)
         self._evaluate()
         if self.batch_index == len(self.batch_calls):
             self.batch_index = 0
@@ -284,6 +320,7 @@ class Trainer:
     def _record_epoch(self) -> None:
         """Count the finished epoch and append the metrics row that its calls just wrote."""
         self.epoch += 1
+        self._epoch_open = False
         self._check_finite()
         self.history.append_row(self.epoch, self.metrics_calc.row)
 
@@ -304,9 +341,12 @@ class Trainer:
         self.divergence, self._diverged_at = Divergence(epoch, message), self.batches
         raise TrainingDiverged(message, epoch)
 
-    def _step_epochs(self, most: int) -> int:
+    def _step_epochs(self, most: int, keep_going: pieces.KeepGoing | None = None) -> int:
         """One epoch, or an :class:`EpochRun` of several when ``most`` allows and the batch is
-        the whole set (inside the caller's ``np.errstate``); returns epochs done."""
+        the whole set (inside the caller's ``np.errstate``); returns epochs done (0: a pieced
+        epoch that ``keep_going`` stopped)."""
+        if self._pieces is not None:
+            return int(pieces.advance(self, keep_going or pieces.always))
         if most < EPOCHS_PER_RUN or not (self._single_batch and self._forward_is_fresh and self.batch_index == 0):
             self._step_epoch()
             return 1
@@ -331,16 +371,18 @@ class Trainer:
         """Run up to ``epochs`` epochs while ``keep_going()`` says so; returns epochs done.
 
         ``keep_going`` is asked before every epoch, or before every run of
-        ``EPOCHS_PER_RUN`` full-batch epochs (about a millisecond).
+        ``EPOCHS_PER_RUN`` full-batch epochs (about a millisecond), or between the pieces of
+        a big epoch (which then goes on from there next time).
         """
         done = 0
         with np.errstate(all="ignore"):  # entered once: it costs as much as a tenth of a small epoch
             while done < epochs and (keep_going is None or keep_going()):
-                done += self._step_epochs(epochs - done)
+                done += self._step_epochs(epochs - done, keep_going)
         return done
 
     def train_for(self, seconds: float, max_epochs: int | None = None) -> int:
-        """Train whole epochs for about ``seconds``; returns epochs done (at least one)."""
+        """Train whole epochs for about ``seconds``; returns epochs done (at least one: the
+        time goes over for an epoch longer than ``seconds``)."""
         deadline = time.perf_counter() + seconds
         done = 0
         with np.errstate(all="ignore"):
@@ -356,7 +398,6 @@ class Trainer:
         with np.errstate(all="ignore"):
             run_calls(self.metrics_calc.calls)
         self._forward_is_fresh = self._single_batch
-
 
     @property
     def train_loss(self) -> float:
@@ -407,6 +448,7 @@ class Trainer:
     def get_state(self) -> dict:
         """Everything that, with the spec and dataset, continues this run bit for bit (see ``trainer_state``)."""
         from playground.core.trainer_state import get_state
+        pieces.finish_epoch(self)  # a state is between batches, never inside a metrics pass
         return get_state(self)
 
     def set_state(self, state: dict) -> None:
@@ -416,6 +458,7 @@ class Trainer:
 
     def load_weights(self, state: dict[str, np.ndarray]) -> None:
         """Start from the given weights (``layers.{i}.weight``/``bias``); the optimizer starts fresh."""
+        pieces.finish_epoch(self)
         self.network.load_state_dict(state)
         self.restored_gradients = self.divergence = None  # they were of another set of weights
         self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
@@ -424,34 +467,12 @@ class Trainer:
 
     # ------------------------------------------------------------------ pictures
 
-    def evaluate_grid(self, resolution: int = 100, with_neurons: bool = True) -> GridOutput:
-        """Output and every neuron on a ``resolution``² grid over the data domain."""
-        g = self._grid
-        if g is None or g.resolution != resolution or g.source is not self.network:
-            g = self._grid = GridEvaluator(self.network, self._spec.features, self.dataset.domain(), resolution)
-        return g.evaluate(with_neurons)
+    def evaluate_grid(self, resolution: int = 100, with_neurons: bool = True,
+                      keep_going: pieces.KeepGoing | None = None) -> GridOutput | None:
+        """Output and every neuron on a grid over the data domain (see ``trainer_pictures``)."""
+        return evaluate_grid(self, resolution, with_neurons, keep_going)
 
-    def snapshot(self, generation: int = 0, grid_resolution: int | None = 100,
-                 with_neurons: bool = True) -> Snapshot:
-        """An immutable picture of the current state (copies only)."""
-        net = self.network
-        grid = None if grid_resolution is None else self.evaluate_grid(grid_resolution, with_neurons)
-        return Snapshot(
-            generation=generation,
-            epoch=self.epoch,
-            batches=self.batches,
-            spec=self._spec,
-            dataset=self.dataset,
-            train_loss=self.train_loss,
-            test_loss=self.test_loss,
-            train_accuracy=self.train_accuracy,
-            test_accuracy=self.test_accuracy,
-            weights=tuple(frozen_copy(w) for w in net.weights),
-            biases=tuple(frozen_copy(b) for b in net.biases),
-            grad_norms=frozen_copy(self.grad_norms()),
-            history=self.history.view(HISTORY_POINTS_IN_SNAPSHOT),
-            grid=grid,
-            output_activation=self.head.activation,
-            layer_sizes=net.sizes,
-            gradients=tuple(frozen_copy(g) for g in self.weight_gradients()),
-        )
+    def snapshot(self, generation: int = 0, grid_resolution: int | None = 100, with_neurons: bool = True,
+                 keep_going: pieces.KeepGoing | None = None) -> Snapshot | None:
+        """An immutable picture of the current state (copies only; see ``trainer_pictures``)."""
+        return snapshot(self, generation, grid_resolution, with_neurons, keep_going)

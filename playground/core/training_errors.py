@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import math
 
-from playground.core.spec import ExperimentSpec
+from playground.core.dataset import Dataset
+from playground.core.losses import output_head
+from playground.core.spec import ExperimentSpec, check_work, n_parameters
 
 
 class TrainerError(ValueError):
     """A spec and dataset that cannot train together (e.g. cross-entropy on regression data)."""
+
+
+def check_trainable(spec: ExperimentSpec, data: Dataset) -> None:
+    """Everything a trainer checks before it trains ``spec`` on ``data``, without building it
+    (quick for any size): the loss fits the problem, and the work fits the budget for these points.
+
+    Raises :class:`TrainerError`, or ``SpecError`` naming what to reduce.
+    """
+    if data.problem == "regression" and spec.training.loss != "mse":
+        raise TrainerError(f"{spec.training.loss} is a classification loss; regression data needs mse")
+    head = output_head(data.problem, spec.training.loss, data.classes)
+    check_work(n_parameters((len(spec.features), *spec.network.hidden, head.n_outputs)), data.n_train + data.n_test)
 
 
 class TrainingDiverged(ArithmeticError):

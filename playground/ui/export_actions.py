@@ -24,7 +24,8 @@ from playground.core.io.csv_data import dataset_to_csv_text, read_csv
 from playground.core.io.history_csv import HistoryCsvError, write_history_csv
 from playground.core.io.weights import SUFFIXES, WeightFile, WeightFileError, read_weight_file, write_weights
 from playground.core.spec import DataSpec
-from playground.core.trainer import Trainer
+from playground.core.training_errors import check_trainable
+from playground.ui.background import run_in_background
 from playground.ui.dialogs import (
     ALL_FILTER,
     CSV_FILTER,
@@ -212,17 +213,22 @@ class ExportActions(QObject):
         if path is None:
             return False
         w = self.window
+        w.status.note(f"Reading {Path(path).name}…")
+        w.files.busy = True  # a window-system close waits for the read
         try:
-            dataset = read_csv(path, problem=None, train_ratio=w.spec.data.train_ratio, seed=w.spec.data.seed)
+            # Off the UI thread: 100,000 rows take a good part of a second to parse.
+            dataset = run_in_background(read_csv, path, None, w.spec.data.train_ratio, w.spec.data.seed)
             data = DataSpec(name="custom", problem=dataset.problem, classes=max(2, dataset.classes),
                             train_ratio=w.spec.data.train_ratio, seed=w.spec.data.seed)
             training = w.spec.training
             if dataset.problem == "regression" and training.loss != "mse":
                 training = dataclasses.replace(training, loss="mse")
             spec = w.spec.replace(data=data, training=training)
-            Trainer(spec, dataset)  # the whole check the worker will make, here, so a failure changes nothing
+            check_trainable(spec, dataset)  # the checks the worker's trainer will make, so a failure changes nothing
         except ValueError as exc:  # DataError, SpecError, TrainerError: one line each
             return self._fail(title, f"{exc}" if str(path) in str(exc) else f"{path}: {exc}")
+        finally:
+            w.files.busy = False
         w.load_experiment(spec, dataset, dtype=w.dtype)
         w.files.note_source("data", path)
         w.files.mark_modified()

@@ -1,6 +1,6 @@
 """Training in a worker thread: :class:`TrainingWorker` (worker side), :class:`TrainingController` (UI side).
 
-The threading model of DESIGN.md, exactly:
+The threading model:
 
 - One :class:`TrainingWorker` lives on its own ``QThread`` and owns the
   :class:`~playground.core.trainer.Trainer`; nothing else references it.
@@ -8,7 +8,11 @@ The threading model of DESIGN.md, exactly:
   plain values (the controller's private ``_*_requested`` signals).
 - The worker trains in ~10 ms slices driven by a zero-interval ``QTimer``
   parented to the worker, so commands are handled between slices on one
-  thread and nothing needs a lock.
+  thread and nothing else needs a lock. A big epoch or picture runs in pieces
+  (``core.epoch_pieces``) and ends its slice between two of them.
+- Pause and shutdown also set a thread-safe flag (:class:`Interrupts`) that the
+  worker polls between pieces, so that the work under way stops within one
+  piece (tens of milliseconds) even when a whole epoch takes seconds.
 - Snapshots are throttled where they are produced: after every epoch the
   worker asks "is one due?" (≥ 33 ms since the last one *and* the UI has
   acknowledged it). Pause, reset, step, load and a reached stop condition
@@ -36,7 +40,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, QTime
 from playground.core.dataset import Dataset
 from playground.core.snapshot import Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
-from playground.ui.training_worker import SLICE_SECONDS, SNAPSHOT_INTERVAL, TrainingWorker
+from playground.ui.training_worker import SLICE_SECONDS, SNAPSHOT_INTERVAL, Interrupts, TrainingWorker
 
 __all__ = ["GRID_RESOLUTIONS", "SLICE_SECONDS", "SNAPSHOT_INTERVAL", "TrainingController", "TrainingWorker",
            "WorkerRequestError", "live_worker_threads"]
@@ -100,7 +104,8 @@ class TrainingController(QObject):
         self._replies: dict[int, tuple[object, str]] = {}
         self._thread = QThread()
         self._thread.setObjectName("training-worker")
-        self._worker = TrainingWorker()
+        self._interrupts = Interrupts()  # polled by the worker between pieces of work
+        self._worker = TrainingWorker(self._interrupts)
         self._worker.moveToThread(self._thread)
         w = self._worker
         for signal, slot in (
@@ -138,6 +143,7 @@ class TrainingController(QObject):
         self._play_requested.emit()
 
     def pause(self) -> None:
+        self._interrupts.pause.set()  # stops the work under way; the worker clears it when it pauses
         self._pause_requested.emit()
 
     def toggle_play(self) -> None:
@@ -236,6 +242,7 @@ class TrainingController(QObject):
         if self._closed:
             return True
         self._closed = True
+        self._interrupts.stop.set()  # the work under way stops within one piece
         self._shutdown_requested.emit()
         ok = self._thread.wait(int(timeout * 1000))
         if not ok:  # one very long epoch is still running: give it more time rather than abort

@@ -7,6 +7,7 @@ talks to this object, through queued signals.
 from __future__ import annotations
 
 import collections
+import threading
 import time
 
 import numpy as np
@@ -24,6 +25,25 @@ SLICE_SECONDS = 0.010
 SNAPSHOT_INTERVAL = 0.030
 #: Longest wait in a paced (epochs-per-second) run between timer ticks, seconds.
 _MAX_IDLE = 0.030
+#: Pictures take at most about this share of the worker's time: after a picture that took t
+#: seconds the next one waits at least t / PICTURE_SHARE (a big network's picture is slow).
+PICTURE_SHARE = 0.25
+
+
+class Interrupts:
+    """Thread-safe flags the UI thread sets and the worker polls between pieces of work.
+
+    A queued command waits until the worker's current piece of work is done; these flags
+    make the piece itself stop: ``pause`` until the worker has handled the queued pause,
+    ``stop`` for good (the thread is about to quit).
+    """
+
+    def __init__(self) -> None:
+        self.pause = threading.Event()
+        self.stop = threading.Event()
+
+    def any(self) -> bool:
+        return self.pause.is_set() or self.stop.is_set()
 
 
 class _RateMeter:
@@ -58,8 +78,10 @@ class TrainingWorker(QObject):
     stopped = Signal(str)  # a stop condition was reached; the message says which
     replied = Signal(int, object, str)  # request id, immutable answer (or None), error message ("" if none)
 
-    def __init__(self) -> None:
+    def __init__(self, interrupts: Interrupts | None = None) -> None:
         super().__init__()
+        self.interrupts = interrupts or Interrupts()
+        self._picture_gap = SNAPSHOT_INTERVAL  # the least time between two snapshots while training
         self._trainer: Trainer | None = None
         self._generation = 0
         self._running = False
@@ -86,6 +108,8 @@ class TrainingWorker(QObject):
              generation: int) -> None:
         """Build a trainer for ``spec`` (points from ``dataset`` or generated, continuing from
         ``state`` of ``Trainer.get_state`` when given); keeps playing if playing."""
+        if self.interrupts.stop.is_set():  # closing: a big experiment would take a second to build
+            return
         try:
             trainer = Trainer(spec, dataset, dtype=np.dtype(dtype).type)
             if state is not None:
@@ -115,6 +139,7 @@ class TrainingWorker(QObject):
 
     @Slot()
     def pause(self) -> None:
+        self.interrupts.pause.clear()  # the work it stopped is paused now
         if self._running:
             self._set_running(False)
             self._snapshot(force=True)
@@ -232,7 +257,7 @@ class TrainingWorker(QObject):
             return
         self._set_running(False)
         fn = self._trainer.step_batch if batch else self._trainer.step_epoch
-        if self._guard(fn):
+        if self._guard(lambda: fn(self._uninterrupted)):
             self._dirty = True
             self._snapshot(force=True)
 
@@ -247,6 +272,10 @@ class TrainingWorker(QObject):
             return f"stopped at epoch {t.epoch}: test loss {t.test_loss:.4g} is below the target {target:g}"
         return ""
 
+    def _uninterrupted(self) -> bool:
+        """``keep_going`` for work the UI waits on: until a pause or the end is asked for."""
+        return not self.interrupts.any()
+
     @Slot()
     def _run_slice(self) -> None:
         trainer = self._trainer
@@ -255,14 +284,20 @@ class TrainingWorker(QObject):
             return
         now = time.perf_counter()
         deadline = now + SLICE_SECONDS
+
+        def keep_going() -> bool:  # a big epoch stops at the slice's end, so that commands get in
+            return not self.interrupts.any() and time.perf_counter() < deadline
+
         paced = self._speed > 0
         try:
             with np.errstate(all="ignore"):
-                while self._running:
+                while self._running and not self.interrupts.any():
                     if paced and now < self._next_epoch_at:
                         break
-                    trainer.step_epoch()
+                    finished = trainer.step_epoch(keep_going)
                     self._dirty = True
+                    if not finished:  # goes on in the next slice
+                        break
                     if paced:
                         # No burst to catch up after a stall: at most 0.1 s behind.
                         self._next_epoch_at = max(self._next_epoch_at + 1.0 / self._speed, now - 0.1)
@@ -301,16 +336,21 @@ class TrainingWorker(QObject):
         if self._trainer is None or self._awaiting_ack:
             return
         now = time.perf_counter()
-        if not (self._force_pending or (self._dirty and now - self._last_emit >= SNAPSHOT_INTERVAL)):
+        if not (self._force_pending or (self._dirty and now - self._last_emit >= self._picture_gap)):
             return
         try:
             with np.errstate(all="ignore"):
-                snap = self._trainer.snapshot(self._generation, self._grid_resolution, with_neurons=True)
+                snap = self._trainer.snapshot(self._generation, self._grid_resolution, with_neurons=True,
+                                              keep_going=self._uninterrupted)
         except Exception as exc:  # a picture that cannot be made must not kill the thread
             self._force_pending = False
             self._set_running(False)
             self.failed.emit(f"could not draw the current state: {type(exc).__name__}: {exc}")
             return
+        if snap is None:  # stopped by a pause (which asks for a picture of its own) or the end
+            return
+        took = time.perf_counter() - now
+        self._picture_gap = max(SNAPSHOT_INTERVAL, took / PICTURE_SHARE)
         if self._running:
             self._eps = self._rate.add(now, snap.epoch)
         self._force_pending = False

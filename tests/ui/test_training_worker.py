@@ -225,3 +225,77 @@ def test_shutdown_while_training_stops_the_thread(qtbot):
     assert ctl.shutdown(timeout=1.0)
     assert ctl.is_shut_down and not ctl.running
     assert not live_worker_threads()
+
+
+# ---------------------------------------------------------------- the largest allowed settings
+
+
+def _largest(hidden: tuple[int, ...], points: int | None = None) -> ExperimentSpec:
+    """``hidden`` with as many points as the work budget allows (or ``points``), batch size 1, Adam
+    (the costliest update): an epoch takes tens of seconds."""
+    from playground.core.spec import MAX_POINTS, MAX_WORK
+    spec = ExperimentSpec(data=DataSpec(name="spiral", points=8), network=NetworkSpec.uniform(hidden, "tanh"),
+                          training=TrainingSpec(optimizer=OptimizerSpec("adam"), batch_size=1))
+    most = min(MAX_POINTS, MAX_WORK // spec.n_parameters)
+    return spec.replace(data=DataSpec(name="spiral", points=points or most))
+
+
+def _within(qtbot, seconds: float, action, signal) -> float:
+    """Seconds from ``action()`` to ``signal`` (a UI-side relay), failing past ``seconds``."""
+    t0 = time.perf_counter()
+    with qtbot.waitSignal(signal, timeout=int(seconds * 1000) + 5000):
+        action()
+    took = time.perf_counter() - t0
+    assert took < seconds, f"took {took:.2f} s"
+    return took
+
+
+@pytest.mark.parametrize("hidden", [(256,) * 16, (48,) * 8], ids=["16x256", "8x48-max-points"])
+def test_pause_save_and_close_answer_within_a_second_in_the_middle_of_a_huge_epoch(qtbot, hidden):
+    """16 × 256 neurons (with the points the budget allows) and the most points (with a network
+    the budget allows), batch size 1: an epoch takes many seconds, yet pause and close take
+    less than a second (generous: a piece of work is tens of milliseconds) and save does not
+    wait for the epoch to end."""
+    from playground.core.spec import MAX_POINTS
+    spec = _largest(hidden)
+    if hidden == (48,) * 8:
+        assert spec.data.points == MAX_POINTS
+    ctl = TrainingController(auto_acknowledge=True)
+    try:
+        rec = Recorder(ctl)
+        ctl.load(spec)
+        _wait_for(qtbot, rec, lambda s: s.generation == ctl.generation, timeout=60_000)
+        _within(qtbot, 1.0, ctl.play, ctl.running_changed)
+        # Training has started its first epoch (it lasts seconds): pause stops it in the middle.
+        _within(qtbot, 1.0, ctl.pause, ctl.running_changed)
+        assert not ctl.running and rec.last.epoch == 0
+        ctl.play()
+        qtbot.waitUntil(lambda: ctl.running, timeout=5000)
+        qtbot.waitUntil(lambda: rec.last.batches > 0, timeout=30_000)  # mid-epoch snapshots arrive
+        # Save is answered in the middle of the epoch, with the batches done so far (writing a
+        # million parameters as text takes seconds of its own: no time bound here).
+        payload = ctl.fetch("project", timeout=60)
+        assert payload.epoch == 0 and payload.batches > 0
+    finally:
+        t0 = time.perf_counter()
+        assert ctl.shutdown()
+        took = time.perf_counter() - t0
+    assert took < 1.0, f"close took {took:.2f} s"
+    assert not live_worker_threads()
+
+
+def test_a_load_still_queued_when_closing_is_skipped(qtbot):
+    """Closing sets the stop flag before the queued shutdown: a big experiment still waiting to be
+    built (the most points at batch size 1 take a second or more) is not built then."""
+    from playground.ui.training_worker import TrainingWorker
+
+    worker = TrainingWorker()  # its slots called directly, on this thread
+    made = []
+    worker.snapshot_made.connect(lambda snap, eps: made.append(snap))
+    worker.interrupts.stop.set()
+    t0 = time.perf_counter()
+    worker.load(_largest((48,) * 8), None, None, "float64", 1)
+    assert time.perf_counter() - t0 < 0.5 and worker._trainer is None and not made
+    worker.interrupts.stop.clear()
+    worker.load(_spec(), None, None, "float64", 1)  # without the flag it builds as before
+    assert worker._trainer is not None and made

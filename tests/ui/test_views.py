@@ -416,7 +416,7 @@ def test_network_items_match_the_architecture(qtbot, snapshots):
     w.show_snapshot(s)
     assert [len(c) for c in w.neurons] == list(s.layer_sizes)
     assert [a.shape for a in w.links.levels] == [wt.shape for wt in s.weights]
-    assert [(len(p), len(p[0])) for p in w.links.paths] == [wt.shape for wt in s.weights]
+    assert w.links.shapes == [wt.shape for wt in s.weights]
     first = w.neurons[1][0]
     w.show_snapshot(s)
     assert w.neurons[1][0] is first  # reused, not rebuilt

@@ -210,13 +210,16 @@ class LinkLayer(QGraphicsPixmapItem):
     """Every link of the network, shown as one pixmap; :meth:`render` redraws it.
 
     A plain pixmap item: the view paints it in C++, with no call into Python (each such call
-    takes the GIL from the training thread). ``paths[layer][j][i]`` is the curve from neuron i
-    of column ``layer`` to neuron j of the next.
+    takes the GIL from the training thread). ``anchors[layer]`` holds where the links from
+    column ``layer`` start (right of each neuron) and where they end (left of each neuron of
+    the next column); a link's curve is made when it is first drawn (16 × 256 neurons have a
+    million links, of which at most :data:`LINK_BUDGET` are drawn).
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.paths: list[list[list[QPainterPath]]] = []
+        self.anchors: list[tuple[list[QPointF], list[QPointF]]] = []
+        self._paths: dict[tuple[int, int, int], QPainterPath] = {}
         self.levels: list[np.ndarray] = []  # (out, in) strength per link
         self.positive: list[np.ndarray] = []  # (out, in) bool: the weight's sign
         self.gradient = False
@@ -224,11 +227,26 @@ class LinkLayer(QGraphicsPixmapItem):
         self._pens: dict[tuple[int, bool, bool], QPen] = {}
         self.setZValue(-1)  # opaque: below every other item
 
-    def set_geometry(self, rect: QRectF, paths: list[list[list[QPainterPath]]]) -> None:
-        """New size and curves (after a layout); call :meth:`render` to draw them."""
+    def set_geometry(self, rect: QRectF, anchors: list[tuple[list[QPointF], list[QPointF]]]) -> None:
+        """New size and link ends (after a layout); call :meth:`render` to draw them."""
         self._rect = QRectF(rect)
         self.setPos(self._rect.topLeft())
-        self.paths = paths
+        self.anchors = anchors
+        self._paths = {}
+
+    @property
+    def shapes(self) -> list[tuple[int, int]]:
+        """(out, in) links from each column to the next."""
+        return [(len(ends), len(starts)) for starts, ends in self.anchors]
+
+    def path(self, layer: int, j: int, i: int) -> QPainterPath:
+        """The curve from neuron i of column ``layer`` to neuron j of the next (made once per layout)."""
+        key = (layer, j, i)
+        p = self._paths.get(key)
+        if p is None:
+            starts, ends = self.anchors[layer]
+            p = self._paths[key] = link_path(starts[i], ends[j])
+        return p
 
     def set_links(self, levels: list[np.ndarray], positive: list[np.ndarray], gradient: bool) -> bool:
         """Store each link's look; ``True`` when anything changed (the image then needs a render)."""
@@ -257,7 +275,7 @@ class LinkLayer(QGraphicsPixmapItem):
     def render(self, device_pixel_ratio: float = 1.0) -> bool:
         """Paint every drawn link into the cached image, faint ones first; ``False`` if nothing to draw yet."""
         w, h = int(self._rect.width() * device_pixel_ratio), int(self._rect.height() * device_pixel_ratio)
-        if w <= 0 or h <= 0 or not self.paths or len(self.levels) != len(self.paths):
+        if w <= 0 or h <= 0 or not self.anchors or len(self.levels) != len(self.anchors):
             return False
         # Opaque on white (the view's background): painting it is then a plain copy, not a blend.
         image = QImage(w, h, QImage.Format.Format_RGB32)
@@ -277,7 +295,7 @@ class LinkLayer(QGraphicsPixmapItem):
             if pen is None:
                 pen = self._pens[key] = link_pen(*key)
             painter.setPen(pen)
-            painter.drawPath(self.paths[layer][j][i])
+            painter.drawPath(self.path(layer, j, i))
         painter.end()
         pixmap = QPixmap.fromImage(image)
         pixmap.setDevicePixelRatio(device_pixel_ratio)

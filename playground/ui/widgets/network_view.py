@@ -47,7 +47,6 @@ from playground.ui.widgets.network_items import (
     atlas_pixmaps,
     column_pixmaps,
     link_looks,
-    link_path,
     thumbnail_rgba,
 )
 from playground.ui.widgets.plot_style import Throttle, header_label
@@ -237,10 +236,10 @@ class NetworkView(QWidget):
         for t, nrn in zip(self.feature_labels, self.neurons[0], strict=True):
             r = t.boundingRect()
             t.setPos(nrn.rect.left() - r.width() - 8, nrn.rect.center().y() - r.height() / 2)
-        paths = [[[link_path(QPointF(a.right() + 1, a.center().y()), QPointF(b.left() - 1, b.center().y()))
-                   for a in (n.rect for n in src)] for b in (n.rect for n in dst)]
-                 for src, dst in pairwise(self.neurons)]
-        self.links.set_geometry(self.scene.sceneRect(), paths)
+        anchors = [([QPointF(n.rect.right() + 1, n.rect.center().y()) for n in src],
+                    [QPointF(n.rect.left() - 1, n.rect.center().y()) for n in dst])
+                   for src, dst in pairwise(self.neurons)]
+        self.links.set_geometry(self.scene.sceneRect(), anchors)
         self._render_links()
 
     # ------------------------------------------------------------------ per frame
@@ -286,7 +285,7 @@ class NetworkView(QWidget):
             self._set_column(0, column_pixmaps(s, 0, size))
         hidden = range(1, len(cols) - 1)
         if hidden:  # every hidden layer through the colour table in one go
-            step = max(1, g.resolution // size)
+            step = max(1, g.neurons[1].shape[-1] // size)  # the neuron images' own size (thumbnails)
             sub = np.concatenate([g.neurons[c][:, ::step, ::step] for c in hidden])
             rgba = thumbnail_rgba(sub, sub.shape[1])
             pixmaps = atlas_pixmaps(rgba)

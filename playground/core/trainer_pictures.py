@@ -1,0 +1,62 @@
+"""What a trainer shows: the grid picture and the immutable :class:`Snapshot` of its state.
+
+A picture costs parameters × grid cells, like an epoch costs parameters × rows,
+so it is kept within the same work budget by a coarser grid
+(``spec.picture_resolution``: a picture scales down, it is never refused), and
+a big one runs in pieces that ``keep_going`` may stop between.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from playground.core.epoch_pieces import KeepGoing
+from playground.core.grid import MIN_RESOLUTION, GridEvaluator
+from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
+from playground.core.spec import picture_resolution
+
+if TYPE_CHECKING:
+    from playground.core.trainer import Trainer
+
+
+def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool = True,
+                  keep_going: KeepGoing | None = None) -> GridOutput | None:
+    """Output and every neuron on a grid of ``resolution``² cells, or fewer for a network too big
+    for that within the work budget; None when ``keep_going()`` said stop."""
+    n = picture_resolution(trainer.network.n_params, resolution, min(resolution, MIN_RESOLUTION))
+    g = trainer._grid
+    if g is None or g.resolution != n or g.source is not trainer.network:
+        g = trainer._grid = GridEvaluator(trainer.network, trainer.spec.features, trainer.dataset.domain(), n)
+    return g.evaluate(with_neurons, keep_going)
+
+
+def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None = 100, with_neurons: bool = True,
+             keep_going: KeepGoing | None = None) -> Snapshot | None:
+    """An immutable picture of ``trainer``'s state (copies only); None when stopped."""
+    from playground.core.trainer import HISTORY_POINTS_IN_SNAPSHOT
+
+    net = trainer.network
+    grid = None
+    if grid_resolution is not None:
+        grid = evaluate_grid(trainer, grid_resolution, with_neurons, keep_going)
+        if grid is None:
+            return None
+    return Snapshot(
+        generation=generation,
+        epoch=trainer.epoch,
+        batches=trainer.batches,
+        spec=trainer.spec,
+        dataset=trainer.dataset,
+        train_loss=trainer.train_loss,
+        test_loss=trainer.test_loss,
+        train_accuracy=trainer.train_accuracy,
+        test_accuracy=trainer.test_accuracy,
+        weights=tuple(frozen_copy(w) for w in net.weights),
+        biases=tuple(frozen_copy(b) for b in net.biases),
+        grad_norms=frozen_copy(trainer.grad_norms()),
+        history=trainer.history.view(HISTORY_POINTS_IN_SNAPSHOT),
+        grid=grid,
+        output_activation=trainer.head.activation,
+        layer_sizes=net.sizes,
+        gradients=tuple(frozen_copy(g) for g in trainer.weight_gradients()),
+    )
