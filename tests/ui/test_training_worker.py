@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from builders import diverging_spec, make_spec
 from window_helpers import trained_epochs
 
-from playground.core.spec import ExperimentSpec, OptimizerSpec, TrainingSpec
+from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
 from playground.ui.training import TrainingController, live_worker_threads
 from playground.ui.training_worker import SNAPSHOT_INTERVAL
 
