@@ -230,7 +230,7 @@ def _row(*widgets: QWidget) -> QWidget:
     return box
 
 
-if __name__ == "__main__":  # style rule 12: the panel on its own
+if __name__ == "__main__":  # the panel on its own (docs/ARCHITECTURE.md, Style)
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
