@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
 from cli_helpers import Run
-from numpy.lib import format as npy_format
+from fault_helpers import npz_claiming_huge_member
 
 import playground.cli as cli
 
@@ -116,14 +114,7 @@ def test_weights_of_another_shape_are_refused(run: Run, tmp_path: Path) -> None:
 
 def test_weights_whose_header_claims_10_to_the_12_elements_exit_2_naming_the_entry(run: Run, tmp_path: Path) -> None:
     assert run("train", "--layers", "3", "--epochs", "0", "--export", "w.npz").returncode == 0
-    header = io.BytesIO()
-    npy_format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)})
-    with zipfile.ZipFile(tmp_path / "w.npz") as z:
-        members = {n: z.read(n) for n in z.namelist()}
-    members["layers.0.weight.npy"] = header.getvalue()
-    with zipfile.ZipFile(tmp_path / "huge.npz", "w") as z:
-        for name, data in members.items():
-            z.writestr(name, data)
+    npz_claiming_huge_member(tmp_path / "w.npz", tmp_path / "huge.npz")
     proc = run("train", "--layers", "3", "--weights", "huge.npz", "--epochs", "1")
     assert proc.returncode == 2, proc.stderr
     line = proc.stderr.strip()

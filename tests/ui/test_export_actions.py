@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import subprocess
 import sys
-import zipfile
 
 import numpy as np
 import pytest
+from fault_helpers import npz_claiming_huge_member
 from file_helpers import close_quietly, file_window, same_arrays, step_to, weights_of
-from numpy.lib import format as npy_format
 from PySide6.QtGui import QGuiApplication
 from window_helpers import easy_spec, settle, wait_snapshot
 
@@ -91,14 +89,7 @@ def test_importing_hostile_weight_files_shows_a_dialog_never_an_exception(qtbot,
     dialogs.save_answers.append((str(tmp_path / "good.npz"), NPZ_FILTER))
     assert w.exports.export_weights()
     # A member whose header claims 10**12 float64 elements (8 TB): refused from the header alone.
-    header = io.BytesIO()
-    npy_format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)})
-    with zipfile.ZipFile(tmp_path / "good.npz") as z:
-        members = {n: z.read(n) for n in z.namelist()}
-    members["layers.0.weight.npy"] = header.getvalue()
-    with zipfile.ZipFile(tmp_path / "huge.npz", "w") as z:
-        for name, data in members.items():
-            z.writestr(name, data)
+    npz_claiming_huge_member(tmp_path / "good.npz", tmp_path / "huge.npz")
     dialogs.open_answers.append(str(tmp_path / "huge.npz"))
     assert not w.exports.import_weights()
     assert dialogs.errors[-1][0] == "Cannot import the weights"
