@@ -5,6 +5,9 @@ worker makes the file's text between training slices (``fetch("project")``,
 training goes on) and this side writes it atomically. Opening reads and
 checks the whole file first (:func:`read_project` builds a throw-away trainer),
 so a bad file changes nothing; only then is the experiment handed to the worker.
+Reading, checking and writing run on a short-lived thread of their own
+(:func:`~playground.ui.background.run_in_background`): the largest file takes
+seconds, and the window keeps painting meanwhile.
 
 The window is "modified" after any edit, any training progress (a snapshot
 at another epoch, update count or generation than the saved one) and imports.
@@ -30,6 +33,7 @@ from playground.core.io.atomic import atomic_write_text, describe_os_error, same
 from playground.core.io.project import SUFFIX, ProjectError, load_project
 from playground.core.snapshot import Snapshot
 from playground.core.spec import ExperimentSpec
+from playground.ui.background import run_in_background
 from playground.ui.dialogs import (
     ALL_FILTER,
     ANY_JSON_FILTER,
@@ -197,11 +201,15 @@ class ProjectFiles(QObject):
                                                  self.folder())
             if path is None:
                 return False
-        try:
-            opened = read_project(path)
+        self.window.status.note(f"Opening {Path(path).name}…")
+        self.busy = True  # a window-system close waits for the read
+        try:  # a big file takes seconds to read and check: the window stays live meanwhile
+            opened = run_in_background(read_project, path)
         except ProjectError as exc:
             self.window.dialogs.error("Cannot open the experiment", str(exc))
             return False
+        finally:
+            self.busy = False
         if not self.maybe_save():
             return False
         self.window.load_experiment(opened.spec, opened.dataset, opened.state, opened.dtype)
@@ -257,19 +265,19 @@ class ProjectFiles(QObject):
         if refused is not None:
             self.window.dialogs.error("Cannot save", refused)
             return False
-        self.busy = True  # waiting for the worker: a window-system close must not start a second save
+        self.busy = True  # waiting for the worker and the disk: a window-system close must not start a second save
         try:
             payload = self.window.controller.fetch("project")
+            # hundreds of megabytes, flushed to disk: off the UI thread
+            run_in_background(atomic_write_text, path, payload.text)
         except WorkerRequestError as exc:
             self.window.dialogs.error("Cannot save", f"Cannot save {path.name}: {exc}")
             return False
-        finally:
-            self.busy = False
-        try:
-            atomic_write_text(path, payload.text)
         except OSError as exc:
             self.window.dialogs.error("Cannot save", f"{path}: cannot write ({describe_os_error(exc)})")
             return False
+        finally:
+            self.busy = False
         self.path = path.absolute()
         self.recent.add(self.path)
         self._mark_clean(payload.epoch, payload.batches)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import numpy as np
 import pytest
@@ -247,3 +248,31 @@ def test_no_close_while_a_save_waits_for_the_worker(win):
     assert not w.close() and w.isVisible() and not dialogs.asked_changes
     w.files.busy = False
     assert w.close()
+
+
+def test_open_and_save_read_and_write_the_file_off_the_ui_thread(qtbot, tmp_path, win, monkeypatch):
+    """The largest experiment takes seconds to read, check and write: that happens on a thread of its
+    own while the window keeps painting, and a window-system close meanwhile is refused."""
+    from playground.ui import file_actions
+
+    w, dialogs = win
+    threads: dict[str, str] = {}
+    closes_refused: list[bool] = []
+
+    def spy(name, real):
+        def wrapped(*args, **kwargs):
+            threads[name] = threading.current_thread().name
+            closes_refused.append(w.files.busy)
+            return real(*args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(file_actions, "atomic_write_text", spy("write", file_actions.atomic_write_text))
+    monkeypatch.setattr(file_actions, "read_project", spy("read", file_actions.read_project))
+    path = tmp_path / f"run{SUFFIX}"
+    dialogs.save_answers.append((str(path), PROJECT_FILTER))
+    assert w.files.save() and path.is_file()
+    assert w.files.open(str(path))
+    main = threading.main_thread().name
+    assert threads.keys() == {"write", "read"} and main not in threads.values(), threads
+    assert closes_refused == [True, True]
+    assert not w.files.busy
