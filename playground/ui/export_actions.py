@@ -169,12 +169,15 @@ class ExportActions(QObject):
                                                                 JSON_WEIGHTS_FILTER), self.window.files.folder())
         if path is None:
             return False
-        try:
-            wf = read_weight_file(path)
+        self.window.files.busy = True  # a window-system close waits for the read
+        try:  # up to tens of megabytes to parse and check: the window stays live meanwhile
+            wf = run_in_background(read_weight_file, path)
         except WeightFileError as exc:
             return self._fail(title, str(exc))
         except Exception as exc:  # a fault nobody foresaw (out of memory ...): a dialog, never a traceback
             return self._fail(title, f"{path}: cannot read ({type(exc).__name__}: {exc})")
+        finally:
+            self.window.files.busy = False
         if self._fetch("load_weights", title, (wf, path)) is FAILED:  # shapes or features that do not fit
             return False
         self.window.files.note_source("weights", path)

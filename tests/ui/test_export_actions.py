@@ -254,3 +254,23 @@ def test_file_menu_reads_well(win):
     assert code == ["NumPy", "PyTorch", "", "Save NumPy code as…", "Save PyTorch code as…"]
     assert all(a.toolTip() for a in menu.actions() if a.text())
     json.dumps(texts)  # plain strings
+
+
+def test_importing_weights_reads_the_file_off_the_ui_thread(qtbot, tmp_path, win, monkeypatch):
+    import threading
+
+    w, dialogs = win
+    readers: list[str] = []
+    real = export_actions.read_weight_file
+
+    def read_weight_file(*args, **kwargs):
+        readers.append(threading.current_thread().name)
+        assert w.files.busy  # a window-system close waits meanwhile
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_actions, "read_weight_file", read_weight_file)
+    dialogs.save_answers.append((str(tmp_path / "w.npz"), NPZ_FILTER))
+    assert w.exports.export_weights()
+    dialogs.open_answers.append(str(tmp_path / "w.npz"))
+    assert w.exports.import_weights(), dialogs.errors
+    assert readers and threading.main_thread().name not in readers and not w.files.busy
