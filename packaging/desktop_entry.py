@@ -54,9 +54,16 @@ def desktop_text(command: str) -> str:
 
 
 def _refresh_caches(base: Path) -> None:
-    """Tell the desktop about the new files when its tools are there (they are optional)."""
-    for tool, args in (("update-desktop-database", [str(base / "applications")]),
-                       ("gtk-update-icon-cache", ["-q", "-t", str(base / "icons" / "hicolor")])):
+    """Tell the desktop about the changed files when its tools are there (they are optional).
+
+    An icon cache is only brought up to date, never created: one nobody refreshes would hide the
+    icons other programs install later.
+    """
+    hicolor = base / "icons" / "hicolor"
+    jobs = [("update-desktop-database", [str(base / "applications")])]
+    if (hicolor / "icon-theme.cache").exists():
+        jobs.append(("gtk-update-icon-cache", ["-q", "-t", str(hicolor)]))
+    for tool, args in jobs:
         if shutil.which(tool):
             subprocess.run([tool, *args], check=False, capture_output=True)
 
