@@ -27,15 +27,17 @@ print(json.dumps({"package": playground.__file__, "resources": str(rp.resources_
 
 
 def _run(*args: str | Path, cwd: Path) -> str:
+    """Run a command without the checkout on PYTHONPATH; its output (stdout, then stderr)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PIP_REQUIRE_VIRTUALENV")}
     proc = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=180, check=False)
     assert proc.returncode == 0, f"{args}: {proc.stderr[-2000:]}"
-    return proc.stdout
+    return proc.stdout + proc.stderr
 
 
-def build_wheel(tmp_path: Path) -> Path:
-    """A wheel of the source tree, built offline with the test environment's setuptools."""
+def build_wheel(tmp_path: Path) -> tuple[Path, str]:
+    """A wheel of the source tree, built offline with the test environment's setuptools, and what the
+    build printed."""
     src = tmp_path / "src"
     src.mkdir()
     for name in SOURCES:
@@ -43,10 +45,10 @@ def build_wheel(tmp_path: Path) -> Path:
             shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(ROOT / name, src / name)
-    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-         "-w", tmp_path / "dist", src, cwd=tmp_path)
+    printed = _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                   "--no-index", "-w", tmp_path / "dist", src, cwd=tmp_path)
     (wheel,) = (tmp_path / "dist").glob("*.whl")
-    return wheel
+    return wheel, printed
 
 
 def venv_with_test_packages(folder: Path) -> Path:
@@ -62,7 +64,7 @@ def venv_with_test_packages(folder: Path) -> Path:
 
 @pytest.mark.slow
 def test_a_wheel_installed_in_a_fresh_venv_finds_every_resource(tmp_path):
-    wheel = build_wheel(tmp_path)
+    wheel, _ = build_wheel(tmp_path)
     python = venv_with_test_packages(tmp_path / "venv")
     _run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps", "--no-index", wheel,
          cwd=tmp_path)
@@ -75,8 +77,10 @@ def test_a_wheel_installed_in_a_fresh_venv_finds_every_resource(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_wheel_carries_the_licence_and_the_readme(tmp_path):
-    with zipfile.ZipFile(build_wheel(tmp_path)) as whl:
+def test_the_wheel_builds_without_warnings_and_carries_the_licence_and_the_readme(tmp_path):
+    wheel, printed = build_wheel(tmp_path)
+    assert "warning" not in printed.lower(), printed  # e.g. setuptools' deprecated licence table
+    with zipfile.ZipFile(wheel) as whl:
         names = whl.namelist()
         metadata = whl.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
