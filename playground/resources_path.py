@@ -65,6 +65,7 @@ def example_files() -> list[Path]:
 
 
 def example_title(path: Path) -> str:
-    """``four-blobs-adam.playground.json`` -> ``"Four blobs adam"`` (the menu's text)."""
+    """``Four-blobs-with-Adam.playground.json`` -> ``"Four blobs with Adam"`` (the menu's text; the file
+    name keeps its capitals, so that names such as XOR and Adam read right)."""
     stem = path.name.removesuffix(EXAMPLE_SUFFIX).replace("-", " ").replace("_", " ")
     return stem[:1].upper() + stem[1:]

@@ -68,7 +68,8 @@ def test_there_are_a_few_small_examples_and_each_opens():
 
 
 def test_an_examples_menu_title_is_its_name_in_words():
-    assert rp.example_title(rp.resource("examples", "four-blobs-adam.playground.json")) == "Four blobs adam"
+    assert rp.example_title(rp.resource("examples", "Four-blobs-with-Adam.playground.json")) == "Four blobs with Adam"
+    assert rp.example_title(rp.resource("examples", "two_words.playground.json")) == "Two words"
 
 
 def test_a_missing_resources_package_is_one_clear_error(monkeypatch):

@@ -40,7 +40,7 @@ def test_file_examples_lists_every_example(win):
 
 def test_an_example_opens_untitled_so_save_never_writes_over_it(qtbot, tmp_path, win):
     w, dialogs = win
-    example = next(p for p in rp.example_files() if p.name.startswith("four-blobs"))
+    example = next(p for p in rp.example_files() if p.name.startswith("Four-blobs"))
     before = example.read_bytes()
     expected = load_project(example)
     action = next(a for a in w.examples_menu.actions() if a.text() == rp.example_title(example))
