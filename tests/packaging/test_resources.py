@@ -49,6 +49,7 @@ def test_the_desktop_entry_runs_the_command_with_the_apps_icon():
     assert desktop["Exec"].split()[0] == "playground"
     assert desktop["Icon"] == rp.APP_ID
     assert desktop["Categories"].endswith(";")
+    assert "MimeType" not in desktop  # experiments are plain .json: claiming JSON would take over every JSON file
 
 
 def test_the_metainfo_names_the_app_its_desktop_entry_and_its_licence():
