@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-avx2 bench lint clean
+.PHONY: run test test-avx2 bench lint clean package package-test install-desktop uninstall-desktop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,5 +31,37 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check playground tests benchmarks
 
+# ------------------------------------------------------------------ desktop app
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+DIST := dist
+BUNDLE := $(DIST)/playground
+TARBALL := $(DIST)/playground-$(VERSION)-linux-$(shell uname -m).tar.gz
+PACKAGE_STAMP := $(VENV)/.package-installed
+
+$(PACKAGE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,dev,package]"
+	touch $(PACKAGE_STAMP)
+
+# A one-folder bundle that starts without Python, and a .tar.gz of it; prints its size and first start-up time.
+package: $(PACKAGE_STAMP)
+	rm -rf $(BUNDLE) $(TARBALL)
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m PyInstaller --noconfirm --clean --log-level WARN \
+		--distpath $(DIST) --workpath build/pyinstaller packaging/playground.spec
+	tar -C $(DIST) -czf $(TARBALL) playground
+	sh packaging/bundle_report.sh $(BUNDLE) $(TARBALL)
+
+# The bundle's own --self-test, with an empty environment: no Python on the PATH, a fresh HOME.
+package-test: package
+	sh packaging/bundle_self_test.sh $(BUNDLE)
+
+# The menu entry and icons in the user's folders (XDG_DATA_HOME, else ~/.local/share), running
+# PLAYGROUND_COMMAND (default: this checkout's .venv; give the bundle's path to use the bundle).
+PLAYGROUND_COMMAND ?= $(abspath $(BIN))/playground
+install-desktop: $(STAMP)
+	$(BIN)/python packaging/desktop_entry.py install --command "$(PLAYGROUND_COMMAND)"
+
+uninstall-desktop: $(STAMP)
+	$(BIN)/python packaging/desktop_entry.py uninstall
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

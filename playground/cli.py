@@ -70,7 +70,12 @@ def _finite_or_none(value: Any) -> Any:
 
 
 def cmd_gui(a: argparse.Namespace) -> int:
-    """Open the desktop app, after making sure Qt has somewhere to draw."""
+    """Open the desktop app, after making sure Qt has somewhere to draw (or run ``--self-test``)."""
+    if a.self_test:
+        if a.file is not None or a.play:
+            raise CliError("--self-test takes no FILE and no --play")
+        from playground.ui.self_test import run_self_test
+        return run_self_test()
     if a.file is not None:
         try:
             mode = os.stat(a.file).st_mode

@@ -54,6 +54,8 @@ def gui_parser() -> Parser:
     p.add_argument("file", nargs="?", metavar="FILE", help="a saved experiment (.playground.json) to open")
     p.add_argument("--play", action="store_true", help="start training as soon as the window opens")
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    p.add_argument("--self-test", action="store_true", help="check this installation offscreen: open the "
+                   "window, train, save, export ONNX and check it; exit 0 when all works")
     p.add_argument("--debug", action="store_true", help="show the traceback of unexpected errors")
     return p
 

@@ -12,6 +12,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from playground.core.io.project import ProjectError
+from playground.resources_path import APP_ID
+from playground.ui.app_icon import app_icon
 from playground.ui.file_actions import APP_TITLE, read_project
 from playground.ui.main_window import MainWindow
 
@@ -34,6 +36,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(app_icon())  # every window and dialog shows it
+    app.setDesktopFileName(APP_ID)  # Wayland finds the icon and name through the desktop entry
     return app  # type: ignore[return-value]
 
 

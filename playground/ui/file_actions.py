@@ -194,8 +194,11 @@ class ProjectFiles(QObject):
         self.window.status.note("New experiment: press Space to train")
         return True
 
-    def open(self, path: str | Path | None = None) -> bool:
-        """Open ``path`` (or ask for one); a bad file gets an error dialog and changes nothing."""
+    def open(self, path: str | Path | None = None, as_copy: bool = False) -> bool:
+        """Open ``path`` (or ask for one); a bad file gets an error dialog and changes nothing.
+
+        ``as_copy``: open it untitled and keep it off the recent files (an example: Save asks for a name).
+        """
         if path is None:
             path = self.window.dialogs.open_path("Open experiment", (PROJECT_FILTER, ANY_JSON_FILTER, ALL_FILTER),
                                                  self.folder())
@@ -213,7 +216,7 @@ class ProjectFiles(QObject):
         if not self.maybe_save():
             return False
         self.window.load_experiment(opened.spec, opened.dataset, opened.state, opened.dtype)
-        self.set_current_file(path, opened.epoch, opened.batches)
+        self.set_current_file(None if as_copy else path, opened.epoch, opened.batches)
         self.window.status.note(f"Opened {Path(path).name} at epoch {opened.epoch:,}")
         if opened.divergence is not None:  # saved right after a divergence: say so, as then
             self.window.banner.show_message(opened.divergence, error=True)

@@ -28,6 +28,7 @@ from playground.core.spec import (
     TrainingSpec,
 )
 from playground.ui import menus, window_settings
+from playground.ui.app_icon import examples_menu
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
 from playground.ui.file_actions import APP_TITLE, ProjectFiles
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.files = ProjectFiles(self)
         self.exports = ExportActions(self)
         self.links = LinkActions(self)
+        self.examples_menu = examples_menu(self)
         menus.build_menus(self)
         self._connect()
         window_settings.restore_settings(self)

@@ -18,6 +18,7 @@ def build_menus(window: MainWindow) -> None:
     for a in (files.new_action, files.open_action):
         file_menu.addAction(a)
     file_menu.addMenu(files.recent_menu)
+    file_menu.addMenu(window.examples_menu)
     file_menu.addAction(window.links.open_action)
     file_menu.addAction(window.links.copy_action)
     file_menu.addSeparator()
