@@ -76,6 +76,10 @@ def test_trainer_batches_equal_the_reference_steps(experiment):
     trainer = Trainer(spec)
     trainer.load_weights(random_weights(trainer.network, weight_seed))
     reference = ReferenceNetwork.from_state(trainer.network.state_dict(), spec.network.activations, trainer.head)
+    # The metrics' own fused loss formulas (the compiled epoch) against the reference's loss
+    for loss, x, t in ((trainer.train_loss, trainer.x_train, trainer.t_train),
+                       (trainer.test_loss, trainer.x_test, trainer.t_test)):
+        assert loss == pytest.approx(reference.loss(x[:, :-1], t), rel=RELATIVE, abs=0.0)
     state = trainer.optimizer.get_state()
     rows = min(spec.training.batch_size, len(trainer.x_train))
     for k in range(min(steps, math.ceil(len(trainer.x_train) / rows))):
