@@ -9,6 +9,7 @@ a tolerance below the rounding of the terms that made it.
 from __future__ import annotations
 
 import math
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from builders import make_spec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from playground.core import epoch_pieces as pieces
 from playground.core.activations import ACTIVATIONS
 from playground.core.losses import output_head
 from playground.core.network import Network
@@ -73,7 +75,24 @@ def random_weights(net: Network, seed: int, scale: float = 1.0) -> dict[str, np.
 @given(experiments())
 def test_trainer_batches_equal_the_reference_steps(experiment):
     spec, steps, weight_seed = experiment
-    trainer = Trainer(spec)
+    check_trainer_steps(Trainer(spec), steps, weight_seed)
+
+
+@settings(max_examples=40)
+@given(experiments(), st.sampled_from([1, 400]), st.sampled_from([1, pieces.MANY_BATCHES]))
+def test_pieced_and_staged_epochs_equal_the_reference_steps(experiment, piece_work, many_batches):
+    """The big-epoch layouts (batches split by rows, one call list shared by a batch size), forced on
+    small experiments by making a piece of work tiny."""
+    spec, steps, weight_seed = experiment
+    with mock.patch.object(pieces, "PIECE_WORK", piece_work), mock.patch.object(pieces, "MANY_BATCHES", many_batches):
+        trainer = Trainer(spec)
+        assert trainer._pieces is not None  # the pieced epoch is the engine under test
+        check_trainer_steps(trainer, steps, weight_seed)
+
+
+def check_trainer_steps(trainer: Trainer, steps: int, weight_seed: int) -> None:
+    """Up to ``steps`` of the trainer's mini-batches, each against the reference's step on the same rows."""
+    spec = trainer.spec
     trainer.load_weights(random_weights(trainer.network, weight_seed))
     reference = ReferenceNetwork.from_state(trainer.network.state_dict(), spec.network.activations, trainer.head)
     # The metrics' own fused loss formulas (the compiled epoch) against the reference's loss
