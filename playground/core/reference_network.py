@@ -26,6 +26,7 @@ optimizers from ``optimizers``: every formula is defined once, there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,7 +117,7 @@ class ReferenceNetwork:
     head: OutputHead
 
     @classmethod
-    def from_state(cls, state: dict[str, Array], hidden_activations: tuple[str, ...] | list[str],
+    def from_state(cls, state: dict[str, Array], hidden_activations: Sequence[str],
                    head: OutputHead) -> ReferenceNetwork:
         """From weights named like ``Network.state_dict``: ``layers.{i}.weight`` (out, in), ``layers.{i}.bias``."""
         names = [*hidden_activations, head.activation]
