@@ -22,8 +22,9 @@ import numpy as np
 Array = np.ndarray
 LEAKY_SLOPE = 0.01
 ELU_ALPHA = 1.0
-_GELU_C = math.sqrt(2.0 / math.pi)
-_GELU_K = 0.044715
+#: GELU's tanh approximation ½z(1 + tanh(c·(z + k·z³))): c = √(2/π), k = 0.044715.
+GELU_C = math.sqrt(2.0 / math.pi)
+GELU_K = 0.044715
 
 
 @dataclass(frozen=True)
@@ -171,10 +172,10 @@ def _swish_g(d_a: Array, z: Array, a: Array, out: Array, tmp: Array) -> Array:
 def _gelu_inner(z: Array, out: Array) -> Array:
     """tanh(c·(z + k·z³)) into ``out``."""
     np.multiply(z, z, out=out)
-    out *= _GELU_K
+    out *= GELU_K
     out += 1.0
     out *= z
-    out *= _GELU_C
+    out *= GELU_C
     return np.tanh(out, out=out)
 
 
@@ -191,9 +192,9 @@ def _gelu_g(d_a: Array, z: Array, a: Array, out: Array, tmp: Array) -> Array:
     # f = ½z(1+t), t = tanh(u), u = c(z + k z³):  f' = ½(1+t) + ½z(1−t²)·c(1 + 3k z²)
     t = _gelu_inner(z, tmp)
     du = np.multiply(z, z)
-    du *= 3.0 * _GELU_K
+    du *= 3.0 * GELU_K
     du += 1.0
-    du *= _GELU_C
+    du *= GELU_C
     one_minus_t2 = np.multiply(t, t)
     np.subtract(1.0, one_minus_t2, out=one_minus_t2)
     du *= one_minus_t2

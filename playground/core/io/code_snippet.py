@@ -12,6 +12,7 @@ import json
 
 import numpy as np
 
+from playground.core.activations import ELU_ALPHA, GELU_C, GELU_K, LEAKY_SLOPE
 from playground.core.io.weights import WeightFile
 
 _NUMPY_FEATURES = {
@@ -20,23 +21,23 @@ _NUMPY_FEATURES = {
 }
 _TORCH_FEATURES = {k: v.replace("np.", "torch.") for k, v in _NUMPY_FEATURES.items()}
 
-# Written like playground.core.activations computes them (GELU: the tanh approximation).
+# Written like playground.core.activations computes them, with its constants (GELU: the tanh approximation).
 _NUMPY_ACTIVATIONS = {
     "linear": "lambda z: z",
     "relu": "lambda z: np.maximum(z, 0.0)",
-    "leaky_relu": "lambda z: np.where(z > 0, z, 0.01 * z)",
-    "elu": "lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0.0)))",
+    "leaky_relu": f"lambda z: np.where(z > 0, z, {LEAKY_SLOPE!r} * z)",
+    "elu": f"lambda z: np.where(z > 0, z, {ELU_ALPHA!r} * np.expm1(np.minimum(z, 0.0)))",
     "tanh": "np.tanh",
     "sigmoid": "lambda z: 0.5 * (1.0 + np.tanh(0.5 * z))",
     "softplus": "lambda z: np.logaddexp(0.0, z)",
     "swish": "lambda z: z * 0.5 * (1.0 + np.tanh(0.5 * z))",
-    "gelu": "lambda z: 0.5 * z * (1.0 + np.tanh(0.7978845608028654 * z * (1.0 + 0.044715 * z * z)))",
+    "gelu": f"lambda z: 0.5 * z * (1.0 + np.tanh({GELU_C!r} * z * (1.0 + {GELU_K!r} * z * z)))",
     "softmax": ("lambda z: (lambda e: e / e.sum(axis=1, keepdims=True))"
                 "(np.exp(z - z.max(axis=1, keepdims=True)))"),
 }
 _TORCH_MODULES = {
-    "linear": "nn.Identity()", "relu": "nn.ReLU()", "leaky_relu": "nn.LeakyReLU(0.01)",
-    "elu": "nn.ELU(alpha=1.0)", "tanh": "nn.Tanh()", "sigmoid": "nn.Sigmoid()",
+    "linear": "nn.Identity()", "relu": "nn.ReLU()", "leaky_relu": f"nn.LeakyReLU({LEAKY_SLOPE!r})",
+    "elu": f"nn.ELU(alpha={ELU_ALPHA!r})", "tanh": "nn.Tanh()", "sigmoid": "nn.Sigmoid()",
     "softplus": "nn.Softplus()", "swish": "nn.SiLU()", "gelu": 'nn.GELU(approximate="tanh")',
     "softmax": "nn.Softmax(dim=1)",
 }

@@ -24,7 +24,6 @@ onnxruntime since 1.13 and by Netron.
 from __future__ import annotations
 
 import json
-import math
 import os
 from typing import Any
 
@@ -32,7 +31,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from playground.core.activations import ELU_ALPHA, LEAKY_SLOPE
+from playground.core.activations import ELU_ALPHA, GELU_C, GELU_K, LEAKY_SLOPE
 from playground.core.io.atomic import atomic_write, describe_os_error
 from playground.core.io.weight_checks import WeightWriteError
 from playground.core.io.weights import WeightFile
@@ -42,8 +41,6 @@ OPSET = 17
 IR_VERSION = 8
 INPUT_NAME = "points"
 OUTPUT_NAME = "output"
-_GELU_C = math.sqrt(2.0 / math.pi)
-_GELU_K = 0.044715
 
 
 class _Builder:
@@ -121,10 +118,10 @@ def _activation(b: _Builder, name: str, z: str, out: str) -> str:
     if name == "gelu":
         # Same operation order as activations._gelu_f: ½·z·(1 + tanh(c·z·(1 + k·z²)))
         t = b.node("Mul", [z, z], f"{out}/z2")
-        t = b.node("Mul", [t, b.scalar(_GELU_K)], f"{out}/kz2")
+        t = b.node("Mul", [t, b.scalar(GELU_K)], f"{out}/kz2")
         t = b.node("Add", [t, b.scalar(1.0)], f"{out}/1_kz2")
         t = b.node("Mul", [t, z], f"{out}/z_kz3")
-        t = b.node("Mul", [t, b.scalar(_GELU_C)], f"{out}/u")
+        t = b.node("Mul", [t, b.scalar(GELU_C)], f"{out}/u")
         t = b.node("Tanh", [t], f"{out}/tanh_u")
         t = b.node("Add", [t, b.scalar(1.0)], f"{out}/1_tanh_u")
         t = b.node("Mul", [t, z], f"{out}/z_1_tanh_u")

@@ -21,16 +21,13 @@ Every problem raises :class:`WeightFileError` with one line naming the file.
 from __future__ import annotations
 
 import json
-import math
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from playground.core.activations import ELU_ALPHA, LEAKY_SLOPE
 from playground.core.features import expand_features
 from playground.core.io import json_text
 from playground.core.io.atomic import atomic_write, atomic_write_text, describe_os_error
@@ -45,6 +42,7 @@ from playground.core.io.weight_checks import (
     checked_state,
     expected_shapes,
 )
+from playground.core.reference_network import Layer
 from playground.core.spec import ExperimentSpec
 
 FORMAT_NAME = "neural-network-playground weights"
@@ -170,41 +168,13 @@ def predict(wf: WeightFile, points: np.ndarray) -> np.ndarray:
     pts = np.asarray(points, dtype=np.float64)
     if pts.ndim != 2 or pts.shape[1] != 2:
         raise ValueError(f"points must have shape (n, 2), got {pts.shape}")
+    # The reference network's layers: the same activation table as the engine, so a file predicts
+    # exactly what the app computed.
+    names = [*wf.metadata["activations"], wf.metadata["output_activation"]]
     a = expand_features(pts, wf.features)
-    acts = wf.metadata["activations"]
-    for i in range(wf.n_layers):
-        z = a @ wf.weight(i).T + wf.bias(i)
-        name = acts[i] if i < len(acts) else wf.metadata["output_activation"]
-        a = NUMPY_ACTIVATIONS[name](z)
+    for i, name in enumerate(names):
+        _, a = Layer(wf.weight(i), wf.bias(i), name).forward(a)
     return a
-
-
-_GELU_C = math.sqrt(2.0 / math.pi)
-_GELU_K = 0.044715
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # exact and overflow-free
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-#: The activations written out plainly (independent of the engine's in-place versions).
-NUMPY_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "linear": lambda z: z,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "leaky_relu": lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
-    "elu": lambda z: np.where(z > 0, z, ELU_ALPHA * np.expm1(np.minimum(z, 0.0))),
-    "tanh": np.tanh,
-    "sigmoid": _sigmoid,
-    "softplus": lambda z: np.logaddexp(0.0, z),
-    "swish": lambda z: z * _sigmoid(z),
-    "gelu": lambda z: 0.5 * z * (1.0 + np.tanh(_GELU_C * z * (1.0 + _GELU_K * z * z))),
-    "softmax": _softmax,
-}
 
 
 # --------------------------------------------------------------------------- writing

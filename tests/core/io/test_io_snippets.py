@@ -7,11 +7,13 @@ import json
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
 from io_test_helpers import ALL_FEATURES, app_forward, make_trainer, randomize_weights
 
+from playground.core.activations import ACTIVATIONS
 from playground.core.io.code_snippet import numpy_snippet, pytorch_snippet
 from playground.core.io.weights import weight_file_from_trainer
 
@@ -31,7 +33,7 @@ def test_numpy_snippet_runs_alone_and_predicts_like_the_app():
 
 
 @pytest.mark.parametrize("kind", ["mse_binary", "bce_k3", "regression"])
-@pytest.mark.parametrize("activation", ["linear", "relu", "elu", "tanh", "sigmoid", "softplus", "swish"])
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_numpy_snippet_every_activation_and_output(kind, activation):
     trainer = make_trainer(kind, (3,), activation, ("x1", "x2", "x1_sq", "cos_x1"))
     randomize_weights(trainer, scale=1.5)
@@ -39,6 +41,19 @@ def test_numpy_snippet_every_activation_and_output(kind, activation):
     exec(compile(numpy_snippet(weight_file_from_trainer(trainer)), "<snippet>", "exec"), namespace)
     np.testing.assert_allclose(namespace["predict"](POINTS), app_forward(trainer, np.array(POINTS)),
                                rtol=0, atol=1e-12)
+
+
+CONSTANT_SPELLINGS = ("0.044715", "0.7978845608", "sqrt(2.0 / math.pi)", "LeakyReLU(0.01)", "0.01 * z")
+
+
+def test_activation_constants_are_written_only_in_the_activation_table():
+    """The weight-file forward pass, the ONNX exporter and the code snippets take GELU's constants,
+    the leaky slope and ELU's alpha from ``activations.py``: none spells them out again."""
+    core = Path(__file__).resolve().parents[3] / "playground" / "core"
+    found = [f"{path.relative_to(core)}: {spelling}" for path in sorted(core.rglob("*.py"))
+             if path.name != "activations.py"
+             for spelling in CONSTANT_SPELLINGS if spelling in path.read_text(encoding="utf-8")]
+    assert found == []
 
 
 def test_numpy_snippet_with_no_hidden_layer_runs_as_a_script():

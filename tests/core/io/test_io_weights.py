@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -19,6 +20,8 @@ from io_test_helpers import (
     randomize_weights,
 )
 
+from playground.core.activations import ACTIVATIONS
+from playground.core.features import expand_features
 from playground.core.io import atomic, weights
 from playground.core.io.weights import (
     WeightFile,
@@ -56,6 +59,23 @@ def test_predict_matches_the_app_for_every_activation(activation):
     randomize_weights(trainer, scale=1.5)
     np.testing.assert_allclose(predict(weight_file_from_trainer(trainer), POINTS),
                                app_forward(trainer, POINTS), rtol=0, atol=1e-12)
+
+
+def test_predict_takes_its_activations_from_the_engine_table(monkeypatch):
+    """The file's forward pass has no activation formulas of its own: change the table and it follows."""
+    trainer = make_trainer("regression", (3,), "softplus")
+    randomize_weights(trainer)
+    wf = weight_file_from_trainer(trainer)
+    before = predict(wf, POINTS)
+
+    def doubled(z: np.ndarray, out: np.ndarray) -> np.ndarray:
+        return np.multiply(np.logaddexp(0.0, z), 2.0, out=out)
+
+    monkeypatch.setitem(ACTIVATIONS, "softplus", dataclasses.replace(ACTIVATIONS["softplus"], forward=doubled))
+    hidden = 2.0 * np.logaddexp(0.0, expand_features(POINTS, wf.features) @ wf.weight(0).T + wf.bias(0))
+    want = hidden @ wf.weight(1).T + wf.bias(1)
+    assert not np.allclose(want, before)
+    np.testing.assert_allclose(predict(wf, POINTS), want, rtol=1e-13, atol=1e-13)
 
 
 def test_metadata_says_everything_needed():
