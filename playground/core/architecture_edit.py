@@ -31,11 +31,15 @@ fresh optimizer from these weights.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from playground.core.initializers import INITIALIZERS
 from playground.core.spec import FEATURES, ExperimentSpec, NetworkSpec, SpecError
+
+if TYPE_CHECKING:
+    from playground.core.trainer import Trainer
 
 
 @dataclass(frozen=True)
@@ -267,3 +271,23 @@ def carry_weights(spec: ExperimentSpec, state: dict[str, np.ndarray], edit: Edit
         out[f"layers.{j}.weight"] = w
         out[f"layers.{j}.bias"] = b
     return out
+
+
+def edited_trainer(trainer: Trainer, edit: Edit, rng: np.random.Generator) -> Trainer:
+    """A new run of the edited architecture on ``trainer``'s points, starting from the weights
+    :func:`carry_weights` gives (drawn from ``rng``) with a fresh optimizer, at epoch 0, with the
+    switched-off neurons that remain switched off. ``trainer`` itself is not changed.
+
+    Raises :class:`SpecError` for an edit that does not fit, ``TrainerError`` for an edited
+    network these points cannot train (the work budget).
+    """
+    from playground.core.trainer import Trainer
+    from playground.core.weight_edits import set_switched_off
+
+    spec = apply_edit(trainer.spec, edit)
+    weights = carry_weights(trainer.spec, trainer.network.state_dict(), edit, rng)
+    new = Trainer(spec, dataset=trainer.dataset, dtype=trainer.dtype)
+    if spec.network.switched_off:
+        set_switched_off(new, spec.network.switched_off)
+    new.load_weights(weights)
+    return new

@@ -167,6 +167,14 @@ class Network:
             out[f"layers.{i}.bias"] = blk[:, -1].copy()
         return out
 
+    def effective_state_dict(self) -> dict[str, np.ndarray]:
+        """:meth:`state_dict` with the switched-off neurons' outgoing weights at 0: the same
+        function without masks, for whatever uses the weights alone (exported files)."""
+        out = self.state_dict()
+        for layer, k in self.switched_off:
+            out[f"layers.{layer + 1}.weight"][:, k] = 0.0
+        return out
+
     def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
         """Set every weight and bias; ``ValueError`` names the first missing or misshapen entry."""
         for i, blk in enumerate(self.blocks):

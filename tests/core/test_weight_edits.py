@@ -7,7 +7,9 @@ import pytest
 from builders import make_spec
 from test_gradients import make_case, numeric_gradient
 
+from playground.core.architecture_edit import AddNeuron, edited_trainer
 from playground.core.features import expand_features
+from playground.core.io.weights import predict, weight_file_from_trainer
 from playground.core.network import Network
 from playground.core.spec import SpecError
 from playground.core.trainer import Trainer
@@ -147,3 +149,31 @@ def test_a_typed_weight_that_does_not_fit_is_named_and_nothing_changes(args, wor
         set_weight(t, *args)
     assert words in str(err.value)
     assert np.array_equal(t.network.params, before)
+
+
+def test_an_exported_weight_file_computes_what_the_network_with_switched_off_neurons_does():
+    t = Trainer(make_spec(hidden=(3, 4)))
+    t.train(2)
+    set_switched_off(t, OFF)
+    kept = [w.copy() for w in t.network.weights]
+    x = t.dataset.x_test
+    np.testing.assert_allclose(predict(weight_file_from_trainer(t), x),
+                               t.network.forward(expand_features(x, t.spec.features)), rtol=0, atol=1e-12)
+    assert all(np.array_equal(a, b) for a, b in zip(t.network.weights, kept, strict=True))  # the trainer's are kept
+
+
+def test_an_architecture_edit_starts_a_new_run_from_the_carried_weights_on_the_same_points():
+    t = Trainer(make_spec(hidden=(3, 4), optimizer="adam"))
+    t.train(3)
+    set_switched_off(t, [(1, 2)])
+    before = t.network.params.copy()
+    x = expand_features(t.dataset.x_test, t.spec.features)
+    new = edited_trainer(t, AddNeuron(1, 0), np.random.default_rng(4))
+    assert new.spec.network.hidden == (3, 5) and new.dataset is t.dataset
+    assert new.spec.network.switched_off == ((1, 3),) and new.network.switched_off == ((1, 3),)
+    assert (new.epoch, len(new.history)) == (0, 0)
+    assert all(not v.any() for v in new.optimizer.state.values())  # a fresh optimizer
+    np.testing.assert_allclose(new.network.forward(x), t.network.forward(x), rtol=0, atol=1e-12)
+    assert np.array_equal(t.network.params, before) and t.epoch == 3  # the old run is untouched
+    new.train(2)
+    assert new.epoch == 2
