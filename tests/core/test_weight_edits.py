@@ -177,3 +177,15 @@ def test_an_architecture_edit_starts_a_new_run_from_the_carried_weights_on_the_s
     assert np.array_equal(t.network.params, before) and t.epoch == 3  # the old run is untouched
     new.train(2)
     assert new.epoch == 2
+
+
+def test_a_big_epoch_stopped_between_its_pieces_takes_the_switch_and_goes_on():
+    t = Trainer(make_spec(hidden=(128, 128), batch=250))  # about 17,000 parameters: an epoch in pieces
+    assert t._pieces is not None
+    asked = []
+    assert not t.step_epoch(lambda: asked.append(1) and False)  # stopped after its first piece
+    set_switched_off(t, [(0, 5), (1, 127)])
+    frozen, before = t.network.frozen(), t.network.params.copy()
+    assert t.epoch == 1  # the stopped epoch was finished first: its batch had run
+    t.train(2)
+    assert t.epoch == 3 and np.array_equal(t.network.params[frozen], before[frozen])
