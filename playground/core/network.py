@@ -74,7 +74,8 @@ class Network:
         self.n_params = int(self.offsets[-1])
         self.params = np.zeros(self.n_params, dtype=self.dtype)
         self.blocks = self.block_views(self.params)
-        # 1 for weights, 0 for biases: regularisation and weight decay touch weights only.
+        # 1 for weights, 0 for biases (and for switched-off neurons' weights, see set_switched_off):
+        # regularisation and weight decay touch these only.
         mask = np.zeros(self.n_params, dtype=self.dtype)
         for blk in self.block_views(mask):
             blk[:, :-1] = 1.0

@@ -87,11 +87,13 @@ def test_switching_a_neuron_on_again_brings_it_back_with_its_weights():
     t.train(2)
     x = t.dataset.x_test
     weights = [w.copy() for w in t.network.weights]
+    weight_mask = t.network.weight_mask.copy()
     loss_on = t.test_loss
     set_switched_off(t, OFF)
     assert t.test_loss != loss_on  # the metrics are those of the network without them, at once
     set_switched_off(t, [])
     assert t.spec.network.switched_off == () and t.test_loss == loss_on
+    assert np.array_equal(t.network.weight_mask, weight_mask) and not t.network.frozen().any()
     assert all(np.array_equal(a, b) for a, b in zip(t.network.weights, weights, strict=True))
     np.testing.assert_allclose(t.network.forward(expand_features(x, t.spec.features)),
                                plain_forward(t, weights, x), rtol=0, atol=1e-12)
@@ -189,3 +191,11 @@ def test_a_big_epoch_stopped_between_its_pieces_takes_the_switch_and_goes_on():
     assert t.epoch == 1  # the stopped epoch was finished first: its batch had run
     t.train(2)
     assert t.epoch == 3 and np.array_equal(t.network.params[frozen], before[frozen])
+
+
+def test_the_network_refuses_a_neuron_it_does_not_have():
+    net = Trainer(make_spec(hidden=(3, 4))).network
+    for pair in [(2, 0), (1, 4), (-1, 0)]:
+        with pytest.raises(ValueError, match=rf"there is no hidden neuron {pair[1]} in hidden layer {pair[0]}"):
+            net.set_switched_off([pair])
+    assert net.switched_off == () and net.neuron_masks == [None, None]
