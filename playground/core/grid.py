@@ -63,6 +63,7 @@ class GridEvaluator:
         self.resolution = resolution
         self.mirror = Network(network.sizes, [a.name for a in network.hidden_activations], network.head,
                               dtype=np.float32)
+        self.mirror.set_switched_off(network.switched_off)  # a new evaluator when they change
         rows = resolution * resolution
         self.workspace = self.mirror.workspace(rows)
         pts = grid_points(self.domain, resolution)

@@ -74,11 +74,16 @@ class Network:
         self.n_params = int(self.offsets[-1])
         self.params = np.zeros(self.n_params, dtype=self.dtype)
         self.blocks = self.block_views(self.params)
-        # 1 for weights, 0 for biases: regularisation and weight decay touch weights only.
+        # 1 for weights, 0 for biases (and for switched-off neurons' weights, see set_switched_off):
+        # regularisation and weight decay touch these only.
         mask = np.zeros(self.n_params, dtype=self.dtype)
         for blk in self.block_views(mask):
             blk[:, :-1] = 1.0
         self.weight_mask = mask
+        #: Switched-off hidden neurons (layer, neuron), and per hidden layer its (n, 1) mask of
+        #: 1 (on) and 0 (off), None when all its neurons are on (see set_switched_off).
+        self.switched_off: tuple[tuple[int, int], ...] = ()
+        self.neuron_masks: list[np.ndarray | None] = [None] * (self.n_layers - 1)
         self._workspaces: dict[int, Workspace] = {}
 
     # ---- views
@@ -102,6 +107,47 @@ class Network:
     def activation_names(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.hidden_activations) + (self.head.activation,)
 
+    # ---- switched-off neurons
+
+    def set_switched_off(self, neurons: Sequence[tuple[int, int]]) -> None:
+        """Switch hidden neurons (layer, neuron) off, all others on.
+
+        A switched-off neuron's output is held at exactly 0 (its activations are multiplied by
+        its layer's mask, and so is its δ, the derivative of that product), so it contributes
+        nothing to the output, and the loss gives its incoming weights, bias and outgoing
+        weights a gradient of exactly 0. Those are also taken out of ``weight_mask`` (changed
+        in place: optimizers hold it), so that no regulariser or weight decay moves them;
+        :meth:`frozen` says which they are. The weights themselves are kept.
+
+        Passes bound before (``Workspace.forward_calls``/``backward_calls``) keep the masks
+        they were bound with: bind them again.
+        """
+        pairs = tuple(sorted({(int(layer), int(k)) for layer, k in neurons}))
+        masks: list[np.ndarray | None] = [None] * (self.n_layers - 1)
+        for layer, k in pairs:
+            if not 0 <= layer < self.n_layers - 1 or not 0 <= k < self.sizes[layer + 1]:
+                raise ValueError(f"there is no hidden neuron {k} in hidden layer {layer} of a network "
+                                 f"of layer sizes {self.sizes}")
+            mask = masks[layer]
+            if mask is None:
+                mask = masks[layer] = np.ones((self.sizes[layer + 1], 1), dtype=self.dtype)
+            mask[k] = 0.0
+        self.switched_off, self.neuron_masks = pairs, masks
+        frozen = self.frozen()
+        for blk, off in zip(self.block_views(self.weight_mask), self.block_views(frozen), strict=True):
+            blk[:, :-1] = ~off[:, :-1]
+            blk[:, -1] = 0.0
+
+    def frozen(self) -> np.ndarray:
+        """(n_params,) bool, laid out like ``params``: True for the parameters of switched-off
+        neurons (incoming weights, bias, and their column of the next layer's weight)."""
+        frozen = np.zeros(self.n_params, dtype=bool)
+        blocks = self.block_views(frozen)
+        for layer, k in self.switched_off:
+            blocks[layer][k, :] = True
+            blocks[layer + 1][:, k] = True
+        return frozen
+
     # ---- parameters
 
     def initialize(self, method: str, rng: np.random.Generator) -> None:
@@ -120,6 +166,14 @@ class Network:
         for i, blk in enumerate(self.blocks):
             out[f"layers.{i}.weight"] = blk[:, :-1].copy()
             out[f"layers.{i}.bias"] = blk[:, -1].copy()
+        return out
+
+    def effective_state_dict(self) -> dict[str, np.ndarray]:
+        """:meth:`state_dict` with the switched-off neurons' outgoing weights at 0: the same
+        function without masks, for whatever uses the weights alone (exported files)."""
+        out = self.state_dict()
+        for layer, k in self.switched_off:
+            out[f"layers.{layer + 1}.weight"][:, k] = 0.0
         return out
 
     def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
@@ -256,6 +310,8 @@ class Workspace:
             calls.append(partial(_dot, blk, prev, self.z[i]))
             if i < net.n_layers - 1:
                 calls += net.hidden_activations[i].forward_calls(self.z[i], self.acts[i])
+                if net.neuron_masks[i] is not None:  # switched-off neurons output exactly 0
+                    calls.append(partial(np.multiply, self.acts[i], net.neuron_masks[i], self.acts[i]))
                 prev = self.acts_ext[i]
             else:
                 calls += net.head.activation_calls(self.z[i], self.acts[i])
@@ -297,6 +353,8 @@ class Workspace:
                 else:
                     calls += net.hidden_activations[i - 1].grad_calls(
                         self.d_act[i - 1], self.z[i - 1], self.acts[i - 1], delta[i - 1], self.hidden_tmp[i - 1])
+                if net.neuron_masks[i - 1] is not None:  # a = m ⊙ f(z), so δ = (Pᵀδ_next) ⊙ f'(z) ⊙ m
+                    calls.append(partial(np.multiply, delta[i - 1], net.neuron_masks[i - 1], delta[i - 1]))
         return calls
 
     def _batched_activation(self) -> str | None:

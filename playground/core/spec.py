@@ -205,6 +205,9 @@ class NetworkSpec:
     hidden: tuple[int, ...] = (4, 2)
     activations: tuple[str, ...] = ("tanh", "tanh")
     init: str = "playground"
+    #: Hidden neurons switched off, as (hidden layer, neuron) pairs in ascending order: their
+    #: output is held at 0 and their weights are kept (see ``network.Network.set_switched_off``).
+    switched_off: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
@@ -221,6 +224,25 @@ class NetworkSpec:
         for i, a in enumerate(self.activations):
             _check_choice(f"network.activations[{i}]", a, ACTIVATIONS)
         _check_choice("network.init", self.init, INITIALIZERS)
+        self._check_switched_off()
+
+    def _check_switched_off(self) -> None:
+        """Each entry a [layer, neuron] pair inside the hidden layers; kept sorted and distinct so
+        that equal choices give equal specs."""
+        pairs = self.switched_off
+        if not isinstance(pairs, (list, tuple)):
+            raise _fail("network.switched_off", "must be a list of [layer, neuron] pairs", pairs)
+        out = set()
+        for k, pair in enumerate(pairs):
+            path = f"network.switched_off[{k}]"
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                raise _fail(path, "must be a [layer, neuron] pair", pair)
+            if not self.hidden:
+                raise _fail(path, "there are no hidden layers", list(pair))
+            _check_int(f"{path}[0] (layer)", pair[0], 0, len(self.hidden) - 1)
+            _check_int(f"{path}[1] (neuron)", pair[1], 0, self.hidden[pair[0]] - 1)
+            out.add((pair[0], pair[1]))
+        object.__setattr__(self, "switched_off", tuple(sorted(out)))
 
     @classmethod
     def uniform(cls, hidden: tuple[int, ...], activation: str = "tanh", init: str = "playground") -> NetworkSpec:
@@ -328,8 +350,12 @@ class ExperimentSpec:
     # ---- JSON
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able dict (tuples become lists)."""
-        return json.loads(json.dumps(dataclasses.asdict(self)))
+        """Plain JSON-able dict (tuples become lists). ``network.switched_off`` is left out when
+        empty, so that an experiment without switched-off neurons is written as before."""
+        d = json.loads(json.dumps(dataclasses.asdict(self)))
+        if not self.network.switched_off:
+            del d["network"]["switched_off"]
+        return d
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, sort_keys=True)

@@ -25,7 +25,8 @@ def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool = True,
     for that within the work budget; None when ``keep_going()`` said stop."""
     n = picture_resolution(trainer.network.n_params, resolution, min(resolution, MIN_RESOLUTION))
     g = trainer._grid
-    if g is None or g.resolution != n or g.source is not trainer.network:
+    if g is None or g.resolution != n or g.source is not trainer.network \
+            or g.mirror.switched_off != trainer.network.switched_off:
         g = trainer._grid = GridEvaluator(trainer.network, trainer.spec.features, trainer.dataset.domain(), n)
     return g.evaluate(with_neurons, keep_going)
 

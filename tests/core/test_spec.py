@@ -97,3 +97,30 @@ def test_features_are_kept_in_canonical_order():
 def test_not_json_is_a_spec_error():
     with pytest.raises(SpecError, match="not valid JSON"):
         ExperimentSpec.from_json("{nope")
+
+
+def test_switched_off_neurons_round_trip_sorted_and_are_left_out_of_the_file_when_none():
+    spec = ExperimentSpec(network=NetworkSpec((4, 3), ("tanh", "relu"), switched_off=((1, 2), (0, 3), (1, 2))))
+    assert spec.network.switched_off == ((0, 3), (1, 2))
+    d = json.loads(spec.to_json())
+    assert d["network"]["switched_off"] == [[0, 3], [1, 2]]
+    assert ExperimentSpec.from_json(spec.to_json()) == spec
+    # none switched off: written as before, and a file written before (no such field) opens with none
+    plain = ExperimentSpec().to_dict()
+    assert "switched_off" not in plain["network"]
+    assert ExperimentSpec.from_dict(plain).network.switched_off == ()
+
+
+@pytest.mark.parametrize("off,words", [
+    ([[2, 0]], "network.switched_off[0][0] (layer): must be from 0 to 1, got 2"),
+    ([[0, 0], [1, 3]], "network.switched_off[1][1] (neuron): must be from 0 to 2, got 3"),
+    ([[0]], "network.switched_off[0]: must be a [layer, neuron] pair"),
+    ([[0, 1.5]], "whole number"),
+    ("0,1", "network.switched_off: must be a list"),
+])
+def test_invalid_switched_off_neurons_are_named(off, words):
+    d = ExperimentSpec(network=NetworkSpec((4, 3), ("tanh", "tanh"))).to_dict()
+    d["network"]["switched_off"] = off
+    with pytest.raises(SpecError) as err:
+        ExperimentSpec.from_dict(d)
+    assert words in str(err.value)

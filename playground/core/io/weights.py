@@ -135,7 +135,7 @@ def weight_file_from_trainer(trainer: Any) -> WeightFile:
         "output": output_meaning(head.activation, head.loss, int(trainer.dataset.classes)),
         "spec": spec.to_dict(),
     }
-    return WeightFile(net.state_dict(), meta)
+    return WeightFile(net.effective_state_dict(), meta)  # switched-off neurons: outgoing weights 0
 
 
 def output_meaning(activation: str, loss: str, classes: int) -> str:
