@@ -282,12 +282,9 @@ def edited_trainer(trainer: Trainer, edit: Edit, rng: np.random.Generator) -> Tr
     network these points cannot train (the work budget).
     """
     from playground.core.trainer import Trainer
-    from playground.core.weight_edits import set_switched_off
 
     spec = apply_edit(trainer.spec, edit)
     weights = carry_weights(trainer.spec, trainer.network.state_dict(), edit, rng)
-    new = Trainer(spec, dataset=trainer.dataset, dtype=trainer.dtype)
-    if spec.network.switched_off:
-        set_switched_off(new, spec.network.switched_off)
+    new = Trainer(spec, dataset=trainer.dataset, dtype=trainer.dtype)  # switched-off neurons included
     new.load_weights(weights)
     return new

@@ -100,6 +100,7 @@ class Trainer:
         n_in = len(spec.features)
         self.network = Network((n_in, *spec.network.hidden, head.n_outputs), spec.network.activations, head,
                                dtype=self.dtype)
+        self.network.set_switched_off(spec.network.switched_off)  # before the optimizer takes weight_mask
         self.grad = np.zeros_like(self.network.params)
         self.grad_blocks = self.network.block_views(self.grad)
         self._backup = np.empty_like(self.network.params)

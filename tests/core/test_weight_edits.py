@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from builders import make_spec
@@ -199,3 +201,15 @@ def test_the_network_refuses_a_neuron_it_does_not_have():
         with pytest.raises(ValueError, match=rf"there is no hidden neuron {pair[1]} in hidden layer {pair[0]}"):
             net.set_switched_off([pair])
     assert net.switched_off == () and net.neuron_masks == [None, None]
+
+
+def test_a_trainer_built_from_a_spec_with_switched_off_neurons_has_them_off():
+    """As a saved experiment reopens: the spec's switched-off neurons are off from the first epoch."""
+    spec = make_spec(hidden=(3, 4), shuffle=False)
+    spec = spec.replace(network=dataclasses.replace(spec.network, switched_off=OFF))
+    t = Trainer(spec)
+    assert t.network.switched_off == spec.network.switched_off
+    frozen = t.network.frozen()
+    before = t.network.params[frozen].copy()
+    t.train(3)
+    assert frozen.any() and np.array_equal(t.network.params[frozen], before)
