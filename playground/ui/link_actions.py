@@ -3,7 +3,8 @@
 Opening a link starts the experiment it describes exactly where the page starts: its points and
 initial weights from the page's own generator with the link's seed, in float64, at epoch 0, with
 the page's show-test-data and discretize settings. Copying writes the link of the experiment shown,
-or says which settings the page cannot show. A link dropped onto the window opens like the action.
+or says which settings the page cannot show. A link dropped onto the window, or pasted onto it
+(Ctrl+V anywhere but in a text field, which keeps its own paste), opens like the action.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction, QDropEvent, QGuiApplication
+from PySide6.QtGui import QAction, QDropEvent, QGuiApplication, QKeySequence
 
 from playground.core.tfpg_data import page_start
 from playground.core.tfpg_link import PAGE_URL, LinkError, link_spec, parse_link, write_link
@@ -33,9 +34,16 @@ class LinkActions(QObject):
         self.copy_action = QAction("Copy as TensorFlow Playground lin&k", window)
         self.copy_action.setObjectName("copy_link")
         self.copy_action.setStatusTip("Copy a link that opens this experiment's settings on TensorFlow Playground")
-        for action in (self.open_action, self.copy_action):
+        self.paste_action = QAction("Paste &TensorFlow Playground link", window)
+        self.paste_action.setObjectName("paste_link")
+        # A text field with the focus takes Ctrl+V itself (Qt's shortcut override), so this fires
+        # only when the paste is meant for the window.
+        self.paste_action.setShortcut(QKeySequence.StandardKey.Paste)
+        self.paste_action.setStatusTip("Open the TensorFlow Playground link on the clipboard")
+        for action in (self.open_action, self.paste_action, self.copy_action):
             action.setToolTip(action.statusTip())
         self.open_action.triggered.connect(lambda: self.open_link())
+        self.paste_action.triggered.connect(self.paste_link)
         self.copy_action.triggered.connect(self.copy_link)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
@@ -82,6 +90,14 @@ class LinkActions(QObject):
         w.status.note("; ".join(["Opened the TensorFlow Playground link (seed " + spec.data.page_seed + ")",
                                  *state.notes]))
         return True
+
+    def paste_link(self) -> bool:
+        """Open the link on the clipboard; anything else on it gets a note and changes nothing."""
+        text = QGuiApplication.clipboard().text().strip()
+        if not text.startswith(PAGE_URL):
+            self.window.status.note(f"The clipboard holds no TensorFlow Playground link ({PAGE_URL}#…)")
+            return False
+        return self.open_link(text)
 
     def copy_link(self) -> bool:
         """Put the shown experiment's link on the clipboard, or say what the page cannot show."""

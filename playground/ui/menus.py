@@ -20,6 +20,7 @@ def build_menus(window: MainWindow) -> None:
     file_menu.addMenu(files.recent_menu)
     file_menu.addMenu(window.examples_menu)
     file_menu.addAction(window.links.open_action)
+    file_menu.addAction(window.links.paste_action)
     file_menu.addAction(window.links.copy_action)
     file_menu.addSeparator()
     for a in (files.save_action, files.save_as_action):
@@ -56,7 +57,7 @@ def build_menus(window: MainWindow) -> None:
 def shortcut_actions(window: MainWindow) -> tuple[QAction, ...]:
     """Every action with a keyboard shortcut, in the order the listing shows them."""
     return (window.play_action, window.step_action, window.step_batch_action, window.reset_action,
-            *window.files.actions, window.shortcuts_action, window.quit_action)
+            *window.files.actions, window.links.paste_action, window.shortcuts_action, window.quit_action)
 
 
 def shortcuts_text(window: MainWindow) -> str:

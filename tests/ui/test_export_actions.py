@@ -245,7 +245,8 @@ def test_file_menu_reads_well(win):
     assert w.menuBar().actions()[0].text() == "&File"
     texts = [a.text() for a in menu.actions()]
     assert texts == ["&New", "&Open…", "Open &Recent", "&Examples", "Open TensorFlow Playground &link…",
-                     "Copy as TensorFlow Playground lin&k", "", "&Save", "Save &As…", "", "Import &data…",
+                     "Paste &TensorFlow Playground link", "Copy as TensorFlow Playground lin&k", "",
+                     "&Save", "Save &As…", "", "Import &data…",
                      "&Export data…", "", "&Import weights…", "Export &weights…", "Copy as &code", "",
                      "Export &picture", "Export loss &history as CSV…", "", "Quit"]
     pictures = [a.text() for a in w.exports.picture_menu.actions()]

@@ -6,6 +6,8 @@ import numpy as np
 from file_helpers import weights_of
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit
 from tfpg_fixtures import page_links
 from window_helpers import wait_snapshot
 
@@ -80,3 +82,34 @@ def test_other_drops_are_left_alone(win):
     drop = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
                       Qt.KeyboardModifier.NoModifier)
     assert not w.links.eventFilter(w, drop)
+
+
+def test_ctrl_v_on_the_window_opens_the_link_on_the_clipboard(qtbot, win):
+    w, dialogs = win
+    dialogs.change_answers.append("discard")
+    QGuiApplication.clipboard().setText(PAGE_URL + "#" + SPIRAL["link"])
+    w.activateWindow()
+    w.setFocus()
+    QTest.keyClick(w, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    wait_snapshot(qtbot, w, lambda s: s.generation == w.controller.generation and s.epoch == 0)
+    assert w.spec.data.page_seed == "0.6" and dialogs.errors == []
+
+
+def test_ctrl_v_in_a_text_field_pastes_there_and_opens_nothing(qtbot, win):
+    w, _ = win
+    before = w.spec
+    QGuiApplication.clipboard().setText(PAGE_URL + "#" + SPIRAL["link"])
+    field = QLineEdit(w)
+    field.show()
+    field.setFocus()
+    QTest.keyClick(field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert field.text() == PAGE_URL + "#" + SPIRAL["link"] and w.spec == before
+
+
+def test_pasting_something_else_says_so_and_changes_nothing(win):
+    w, dialogs = win
+    before = w.spec
+    QGuiApplication.clipboard().setText("hello")
+    w.links.paste_action.trigger()
+    assert w.spec == before and dialogs.errors == []
+    assert "no TensorFlow Playground link" in w.status.currentMessage()
