@@ -6,7 +6,7 @@ several times faster) through a mirror network whose buffers are reused
 between calls, so a 100 × 100 grid of a 6 × 8 network takes about a millisecond.
 A big network's grid runs in pieces of cells (see ``epoch_pieces``), and whoever
 asked may stop it between them; its resolution is kept within the work budget
-by the caller (``spec.picture_resolution``).
+by the caller (``spec_limits.picture_resolution``).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A picture costs parameters × grid cells, like an epoch costs parameters × rows,
 so it is kept within the same work budget by a coarser grid
-(``spec.picture_resolution``: a picture scales down, it is never refused), and
+(``spec_limits.picture_resolution``: a picture scales down, it is never refused), and
 a big one runs in pieces that ``keep_going`` may stop between.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from playground.core.epoch_pieces import KeepGoing
 from playground.core.grid import MIN_RESOLUTION, GridEvaluator
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
-from playground.core.spec import picture_resolution
+from playground.core.spec_limits import picture_resolution
 
 if TYPE_CHECKING:
     from playground.core.trainer import Trainer

@@ -6,7 +6,8 @@ import math
 
 from playground.core.dataset import Dataset
 from playground.core.losses import output_head
-from playground.core.spec import ExperimentSpec, check_work, n_parameters
+from playground.core.spec import ExperimentSpec
+from playground.core.spec_limits import check_work, n_parameters
 
 
 class TrainerError(ValueError):

@@ -8,15 +8,14 @@ import pytest
 from playground.core import epoch_pieces
 from playground.core.spec import (
     MAX_POINTS,
-    MAX_WORK,
     DataSpec,
     ExperimentSpec,
     NetworkSpec,
     OptimizerSpec,
     SpecError,
     TrainingSpec,
-    picture_resolution,
 )
+from playground.core.spec_limits import MAX_WORK, picture_resolution
 from playground.core.trainer import Trainer
 
 

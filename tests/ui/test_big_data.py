@@ -130,7 +130,8 @@ def test_closing_the_window_in_the_middle_of_a_huge_epoch_takes_under_a_second(q
     """16 × 256 neurons with the points the work budget allows, batch size 1, Adam: an epoch
     takes tens of seconds; closing (what Ctrl-C in the terminal does) joins the training
     thread within a second (it froze the window 32 s, then Qt aborted the app)."""
-    from playground.core.spec import MAX_WORK, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+    from playground.core.spec import ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+    from playground.core.spec_limits import MAX_WORK
     from playground.ui.training import live_worker_threads
 
     spec = ExperimentSpec(network=NetworkSpec.uniform((256,) * 16, "tanh"),

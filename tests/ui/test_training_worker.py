@@ -235,7 +235,8 @@ def test_shutdown_while_training_stops_the_thread(qtbot):
 def _largest(hidden: tuple[int, ...], points: int | None = None) -> ExperimentSpec:
     """``hidden`` with as many points as the work budget allows (or ``points``), batch size 1, Adam
     (the costliest update): an epoch takes tens of seconds."""
-    from playground.core.spec import MAX_POINTS, MAX_WORK
+    from playground.core.spec import MAX_POINTS
+    from playground.core.spec_limits import MAX_WORK
     spec = ExperimentSpec(data=DataSpec(name="spiral", points=8), network=NetworkSpec.uniform(hidden, "tanh"),
                           training=TrainingSpec(optimizer=OptimizerSpec("adam"), batch_size=1))
     most = min(MAX_POINTS, MAX_WORK // spec.n_parameters)
