@@ -41,3 +41,15 @@ def easy_spec(hidden: tuple[int, ...] = (4,), lr: float = 0.03, points: int = 20
 def diverging_spec() -> ExperimentSpec:
     """A linear 8 × 8 network on the plane at learning rate 10: the loss overflows within a few epochs."""
     return make_spec("plane", (8, 8), "linear", lr=10.0)
+
+
+def largest_spec(hidden: tuple[int, ...] = (256,) * 16, points: int | None = None) -> ExperimentSpec:
+    """``hidden`` tanh layers with as many spiral points as the work budget allows (or ``points``),
+    batch size 1 and Adam (the costliest update): an epoch takes tens of seconds."""
+    from playground.core.spec import MAX_POINTS
+    from playground.core.spec_limits import MAX_WORK
+
+    spec = ExperimentSpec(data=DataSpec(name="spiral", points=8), network=NetworkSpec.uniform(hidden, "tanh"),
+                          training=TrainingSpec(optimizer=OptimizerSpec("adam"), batch_size=1))
+    most = min(MAX_POINTS, MAX_WORK // spec.n_parameters)
+    return spec.replace(data=DataSpec(name="spiral", points=points or most))

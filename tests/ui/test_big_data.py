@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from builders import largest_spec
 from PySide6.QtCore import QTimer
 from window_helpers import make_window, wait_snapshot
 
@@ -130,13 +131,9 @@ def test_closing_the_window_in_the_middle_of_a_huge_epoch_takes_under_a_second(q
     """16 × 256 neurons with the points the work budget allows, batch size 1, Adam: an epoch
     takes tens of seconds; closing (what Ctrl-C in the terminal does) joins the training
     thread within a second (it froze the window 32 s, then Qt aborted the app)."""
-    from playground.core.spec import ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
-    from playground.core.spec_limits import MAX_WORK
     from playground.ui.training import live_worker_threads
 
-    spec = ExperimentSpec(network=NetworkSpec.uniform((256,) * 16, "tanh"),
-                          training=TrainingSpec(optimizer=OptimizerSpec("adam"), batch_size=1))
-    spec = spec.replace(data=DataSpec(name="spiral", points=MAX_WORK // spec.n_parameters))
+    spec = largest_spec()
     w = make_window(qtbot, tmp_path, spec)
     w.controller.play()
     qtbot.waitUntil(lambda: w.controller.running, timeout=5000)

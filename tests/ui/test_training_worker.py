@@ -6,10 +6,10 @@ import time
 
 import numpy as np
 import pytest
-from builders import diverging_spec, make_spec
+from builders import diverging_spec, largest_spec, make_spec
 from window_helpers import trained_epochs
 
-from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
+from playground.core.spec import ExperimentSpec, OptimizerSpec, TrainingSpec
 from playground.ui.training import TrainingController, live_worker_threads
 from playground.ui.training_worker import SNAPSHOT_INTERVAL
 
@@ -232,17 +232,6 @@ def test_shutdown_while_training_stops_the_thread(qtbot):
 # ---------------------------------------------------------------- the largest allowed settings
 
 
-def _largest(hidden: tuple[int, ...], points: int | None = None) -> ExperimentSpec:
-    """``hidden`` with as many points as the work budget allows (or ``points``), batch size 1, Adam
-    (the costliest update): an epoch takes tens of seconds."""
-    from playground.core.spec import MAX_POINTS
-    from playground.core.spec_limits import MAX_WORK
-    spec = ExperimentSpec(data=DataSpec(name="spiral", points=8), network=NetworkSpec.uniform(hidden, "tanh"),
-                          training=TrainingSpec(optimizer=OptimizerSpec("adam"), batch_size=1))
-    most = min(MAX_POINTS, MAX_WORK // spec.n_parameters)
-    return spec.replace(data=DataSpec(name="spiral", points=points or most))
-
-
 def _within(qtbot, seconds: float, action, signal) -> float:
     """Seconds from ``action()`` to ``signal`` (a UI-side relay), failing past ``seconds``."""
     t0 = time.perf_counter()
@@ -260,7 +249,7 @@ def test_pause_save_and_close_answer_within_a_second_in_the_middle_of_a_huge_epo
     less than a second (generous: a piece of work is tens of milliseconds) and save does not
     wait for the epoch to end."""
     from playground.core.spec import MAX_POINTS
-    spec = _largest(hidden)
+    spec = largest_spec(hidden)
     if hidden == (48,) * 8:
         assert spec.data.points == MAX_POINTS
     ctl = TrainingController(auto_acknowledge=True)
@@ -297,7 +286,7 @@ def test_a_load_still_queued_when_closing_is_skipped(qtbot):
     worker.snapshot_made.connect(lambda snap, eps: made.append(snap))
     worker.interrupts.stop.set()
     t0 = time.perf_counter()
-    worker.load(_largest((48,) * 8), None, None, "float64", 1)
+    worker.load(largest_spec((48,) * 8), None, None, "float64", 1)
     assert time.perf_counter() - t0 < 0.5 and worker._trainer is None and not made
     worker.interrupts.stop.clear()
     worker.load(_spec(), None, None, "float64", 1)  # without the flag it builds as before
