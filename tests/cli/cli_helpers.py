@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import pty
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,3 +40,21 @@ def without_timing(result: dict[str, Any]) -> dict[str, Any]:
 def clean_env(*drop: str) -> dict[str, str]:
     """This process's environment without the named variables."""
     return {k: v for k, v in os.environ.items() if k not in drop}
+
+
+@contextlib.contextmanager
+def playground_on_a_terminal(*args: str, cwd: Path) -> Iterator[tuple[subprocess.Popen, int]]:
+    """``python -m playground ARGS`` with its stderr on a pseudo-terminal (so it shows its progress
+    line); yields the process and the terminal's reading end, and kills and closes both on leaving."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "playground", *args], cwd=cwd,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    try:
+        yield proc, master
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        os.close(master)

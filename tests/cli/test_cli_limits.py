@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from cli_helpers import Run
+from cli_helpers import Run, playground_on_a_terminal
 
 
 def test_a_network_and_points_over_the_work_budget_exit_2_saying_what_to_reduce(run: Run, tmp_path: Path) -> None:
@@ -30,22 +31,14 @@ def test_ctrl_c_in_the_middle_of_a_huge_epoch_stops_within_seconds(tmp_path: Pat
     """16 × 256 neurons with the points the work budget allows, batch size 1, Adam: one epoch
     takes tens of seconds, yet Ctrl-C stops it between two pieces and the run exits 130
     with its weights exported (the bound is generous; it used to wait for the epoch)."""
-    import os
-    import pty
     import select
     import signal
-    import subprocess
-    import sys
     import time
 
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "playground", "train", "--dataset", "spiral", "--points", "2000",
-                             "--layers", ",".join(["256"] * 16), "--batch-size", "1", "--optimizer", "adam",
-                             "--epochs", "1", "--export", "w.npz"],
-                            cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
-    os.close(slave)
-    out = b""
-    try:
+    args = ("train", "--dataset", "spiral", "--points", "2000", "--layers", ",".join(["256"] * 16),
+            "--batch-size", "1", "--optimizer", "adam", "--epochs", "1", "--export", "w.npz")
+    with playground_on_a_terminal(*args, cwd=tmp_path) as (proc, master):
+        out = b""
         start = time.monotonic()
         while b"epochs/s" not in out and time.monotonic() - start < 60:  # the first progress line: training
             if select.select([master], [], [], 1.0)[0]:
@@ -55,12 +48,6 @@ def test_ctrl_c_in_the_middle_of_a_huge_epoch_stops_within_seconds(tmp_path: Pat
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
         took = time.monotonic() - sent
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-        os.close(master)
     assert proc.returncode == 130
     assert took < 10, f"Ctrl-C took {took:.1f} s"
     assert (tmp_path / "w.npz").is_file()

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import pty
 import re
 import select
 import signal
-import subprocess
 import sys
 import time
 import types
@@ -15,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_helpers import Run, clean_env, json_result, without_timing
+from cli_helpers import Run, clean_env, json_result, playground_on_a_terminal, without_timing
 
 import playground
 import playground.cli as cli
@@ -121,14 +119,10 @@ def test_gui_launcher_passes_file_and_play(monkeypatch: pytest.MonkeyPatch, tmp_
 
 def test_ctrl_c_stops_cleanly_and_still_exports(tmp_path: Path) -> None:
     """On a terminal the progress line appears; Ctrl-C stops on a whole epoch, exports, exits 130."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "playground", "train", "--dataset", "spiral",
-                             "--epochs", "100000000", "--export", "w.npz"],
-                            cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
-    os.close(slave)
-    out = b""
-    start = time.monotonic()
-    try:
+    with playground_on_a_terminal("train", "--dataset", "spiral", "--epochs", "100000000", "--export", "w.npz",
+                                  cwd=tmp_path) as (proc, master):
+        out = b""
+        start = time.monotonic()
         while out.count(b"\r") < 4 and time.monotonic() - start < 30:  # a few progress updates
             if select.select([master], [], [], 1.0)[0]:
                 out += os.read(master, 4096)
@@ -143,12 +137,6 @@ def test_ctrl_c_stops_cleanly_and_still_exports(tmp_path: Path) -> None:
             if not chunk:
                 break
             out += chunk
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-        os.close(master)
     text = out.decode()
     assert proc.returncode == 130, text
     assert "epochs/s" in text and "train loss" in text and "Traceback" not in text
