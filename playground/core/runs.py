@@ -1,0 +1,81 @@
+"""A finished (or interrupted) training run kept for comparison: what the Runs panel lists.
+
+Whatever starts a new run (Reset, a new architecture, new data, an opened file)
+keeps the previous one as a :class:`Run`. A run is an immutable value made from
+the last snapshot of its run, so the UI can build it without asking the worker,
+and it may be shared between threads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.core.dataset import Dataset
+from playground.core.snapshot import History, Snapshot, frozen_copy
+from playground.core.spec import ExperimentSpec
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    """One run: its experiment, its points, its loss history and its final weights.
+
+    Attributes
+    ----------
+    name : shown in the Runs panel and the loss chart's legend (renamable)
+    spec : the experiment it trained
+    dataset : the points it trained on
+    history : its per-epoch metrics (possibly thinned, as snapshots carry them)
+    weights : ``layers.{i}.weight`` (out, in) and ``layers.{i}.bias`` (out,), read-only copies
+    epoch, batches : how far it trained
+    train_loss, test_loss : at the end
+    train_accuracy, test_accuracy : at the end (None for regression)
+    pinned : kept when old runs are dropped
+    """
+
+    name: str
+    spec: ExperimentSpec
+    dataset: Dataset
+    history: History
+    weights: dict[str, np.ndarray]
+    epoch: int
+    batches: int
+    train_loss: float
+    test_loss: float
+    train_accuracy: float | None
+    test_accuracy: float | None
+    pinned: bool = False
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot, name: str) -> Run:
+        """The run a snapshot shows, at the snapshot's moment."""
+        weights: dict[str, np.ndarray] = {}
+        for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases, strict=True)):
+            weights[f"layers.{i}.weight"] = frozen_copy(w)
+            weights[f"layers.{i}.bias"] = frozen_copy(b)
+        return cls(name=name, spec=snapshot.spec, dataset=snapshot.dataset, history=snapshot.history,
+                   weights=weights, epoch=int(snapshot.epoch), batches=int(snapshot.batches),
+                   train_loss=float(snapshot.train_loss), test_loss=float(snapshot.test_loss),
+                   train_accuracy=snapshot.train_accuracy, test_accuracy=snapshot.test_accuracy)
+
+    def renamed(self, name: str) -> Run:
+        return dataclasses.replace(self, name=name)
+
+    def with_pinned(self, pinned: bool) -> Run:
+        return dataclasses.replace(self, pinned=pinned)
+
+
+def spec_summary(spec: ExperimentSpec) -> str:
+    """One line that tells runs apart: data, features, layers, activation, optimizer, rate, batch."""
+    hidden = "×".join(str(n) for n in spec.network.hidden) or "no hidden layer"
+    acts = sorted(set(spec.network.activations)) if spec.network.hidden else []
+    t = spec.training
+    parts = [spec.data.name, f"{len(spec.features)} features", hidden]
+    if acts:
+        parts.append("/".join(acts))
+    parts += [f"{t.optimizer.name} {t.optimizer.learning_rate:g}", f"batch {t.batch_size}"]
+    if t.regularization and t.regularization != "none":
+        parts.append(f"{t.regularization} {t.regularization_rate:g}")
+    return ", ".join(parts)
