@@ -9,13 +9,18 @@ and it may be shared between threads.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from playground.core.dataset import Dataset
 from playground.core.snapshot import History, Snapshot, frozen_copy
 from playground.core.spec import ExperimentSpec
+
+#: Each run made in this process gets the next number: it tells runs apart across renames (which
+#: make a new value) and picks the run's colour.
+_keys = itertools.count()
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,6 +38,7 @@ class Run:
     train_loss, test_loss : at the end
     train_accuracy, test_accuracy : at the end (None for regression)
     pinned : kept when old runs are dropped
+    key : a number unique in this process, kept by :meth:`renamed` and :meth:`with_pinned`
     """
 
     name: str
@@ -47,6 +53,7 @@ class Run:
     train_accuracy: float | None
     test_accuracy: float | None
     pinned: bool = False
+    key: int = field(default_factory=lambda: next(_keys))
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot, name: str) -> Run:
