@@ -34,6 +34,8 @@ from playground.ui.export_actions import ExportActions
 from playground.ui.file_actions import APP_TITLE, ProjectFiles
 from playground.ui.link_actions import LinkActions
 from playground.ui.paint_watcher import PaintWatcher
+from playground.ui.runs_list import RunsList
+from playground.ui.runs_ui import RunsUi
 from playground.ui.training import TrainingController
 from playground.ui.widgets.boundary_view import BoundaryView
 from playground.ui.widgets.gradient_flow import GradientFlowView
@@ -136,6 +138,8 @@ class MainWindow(QMainWindow):
         self.links = LinkActions(self)
         self.examples_menu = examples_menu(self)
         menus.build_menus(self)
+        self.runs = RunsList(self)  # runs: the session will own this list
+        self.runs_ui = RunsUi(self)  # the Runs dock, loss-chart overlays and the Runs menu
         self._connect()
         window_settings.restore_settings(self)
         self.controller.load(self.spec, self._dataset, state, dtype)
@@ -224,6 +228,7 @@ class MainWindow(QMainWindow):
         """Pause and start ``spec`` afresh: points from ``dataset`` (generated when None), weights and
         history from ``state`` (``Trainer.get_state``; not to be used afterwards) or new ones."""
         self.controller.pause()
+        self.runs_ui.keep_current()  # runs: a new run starts; the session will do this
         self.spec, self._dataset = spec, dataset
         self._dtype = dtype or self._dtype
         self.experiment.show_spec(spec)
@@ -242,6 +247,7 @@ class MainWindow(QMainWindow):
         else:
             self._dataset = None if old.data != spec.data else self._dataset
             self.banner.hide()
+            self.runs_ui.keep_current()  # runs: a new run starts; the session will do this
             self.controller.load(spec, self._dataset, dtype=self._dtype)
             self.status.note(f"Rebuilt: {reason} — weights re-initialised")
 
@@ -287,6 +293,7 @@ class MainWindow(QMainWindow):
 
     def _on_reset(self) -> None:
         self.banner.hide()
+        self.runs_ui.keep_current()  # runs: a new run starts; the session will do this
         self.controller.reset()
         self.status.note("Reset: new random weights, epoch 0")
 

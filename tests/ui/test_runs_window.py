@@ -1,0 +1,49 @@
+"""Runs in the real window: what starts a new run keeps the old one; compare overlays it; restore brings it back."""
+
+from __future__ import annotations
+
+import numpy as np
+from file_helpers import step_to
+from PySide6.QtCore import Qt
+from window_helpers import settle, wait_snapshot
+
+from playground.ui.widgets.runs_panel import COMPARE
+
+
+def test_reset_and_a_new_architecture_keep_the_run_so_far(qtbot, win):
+    w, _ = win
+    assert len(w.runs) == 0
+    w.reset_action.trigger()  # nothing trained yet: nothing to keep
+    wait_snapshot(qtbot, w, lambda s: s.epoch == 0)
+    assert len(w.runs) == 0
+    trained = step_to(qtbot, w, 2)
+    w.reset_action.trigger()
+    assert len(w.runs) == 1 and w.runs[0].name == "Run 1" and w.runs[0].epoch == 2
+    np.testing.assert_array_equal(w.runs[0].weights["layers.0.weight"], trained.weights[0])
+    wait_snapshot(qtbot, w, lambda s: s.epoch == 0)
+    step_to(qtbot, w, 1)
+    w.set_spec(w.spec.replace(network=w.spec.network.__class__.uniform((2, 2), "tanh")), "architecture changed")
+    assert [r.epoch for r in w.runs.runs] == [2, 1]
+    w.reset_action.trigger()  # the new architecture has not trained: not kept
+    assert len(w.runs) == 2
+    assert w.runs_ui.panel.table.rowCount() == 2
+
+
+def test_compare_overlays_a_run_and_restore_brings_it_back(qtbot, win):
+    w, _ = win
+    step_to(qtbot, w, 3)
+    w.reset_action.trigger()
+    wait_snapshot(qtbot, w, lambda s: s.epoch == 0)
+    run = w.runs[0]
+    w.runs_ui.panel.table.item(0, COMPARE).setCheckState(Qt.CheckState.Checked)
+    assert len(w.runs_ui.overlays.curves) == 1 and "Run&nbsp;1" in w.loss_plot.legend.text()
+    assert len(w.runs_ui.strip.tiles) == 1
+    step_to(qtbot, w, 1)
+    w.runs.request_restore(0)
+    s = wait_snapshot(qtbot, w, lambda s: s.epoch == 3)
+    np.testing.assert_array_equal(s.weights[-1], run.weights[f"layers.{len(s.weights) - 1}.weight"])
+    np.testing.assert_array_equal(s.history.test_loss, run.history.test_loss)
+    assert [r.epoch for r in w.runs.runs] == [3, 1]  # the run it replaced is kept
+    w.reset_action.trigger()  # the restored run, untouched, is not kept twice
+    assert len(w.runs) == 2
+    settle(qtbot, w)
