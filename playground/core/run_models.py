@@ -10,24 +10,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from playground.core.dataset import Dataset
 from playground.core.grid import MIN_RESOLUTION, GridEvaluator
 from playground.core.losses import output_head
 from playground.core.network import Network
 from playground.core.optimizers import make_optimizer
 from playground.core.runs import Run
 from playground.core.snapshot import GridOutput
+from playground.core.spec import ExperimentSpec
 from playground.core.spec_limits import picture_resolution
 
 #: Cells a side of a run's small boundary picture: coarse, it is drawn at about 120 px.
 STRIP_RESOLUTION = 40
 
 
-def run_network(run: Run) -> Network:
-    """A float64 network of the run's architecture holding its final weights (checked: names, shapes, finite)."""
-    spec, data = run.spec, run.dataset
+def network_for(spec: ExperimentSpec, data: Dataset) -> Network:
+    """A float64 network of ``spec``'s architecture for ``data`` (its weights zero); ``ValueError`` when
+    the loss does not fit the data."""
     head = output_head(data.problem, spec.training.loss, data.classes)
     net = Network((len(spec.features), *spec.network.hidden, head.n_outputs), spec.network.activations, head)
     net.set_switched_off(spec.network.switched_off)
+    return net
+
+
+def run_network(run: Run) -> Network:
+    """A float64 network of the run's architecture holding its final weights (checked: names, shapes, finite)."""
+    net = network_for(run.spec, run.dataset)
     net.load_state_dict(dict(run.weights))
     return net
 
@@ -44,10 +52,7 @@ def run_boundary(run: Run, resolution: int = STRIP_RESOLUTION) -> GridOutput:
 
 def picture_cost(run: Run, resolution: int = STRIP_RESOLUTION) -> int:
     """About how many multiply-adds :func:`run_boundary` takes (parameters × cells)."""
-    spec, data = run.spec, run.dataset
-    head = output_head(data.problem, spec.training.loss, data.classes)
-    sizes = (len(spec.features), *spec.network.hidden, head.n_outputs)
-    params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    params = network_for(run.spec, run.dataset).n_params
     n = picture_resolution(params, resolution, MIN_RESOLUTION)
     return params * n * n
 

@@ -75,6 +75,7 @@ class RunsUi(QObject):
         self.runs.dropped.connect(lambda n: window.status.note(
             f"Runs: the {n} oldest unpinned run{'s' if n > 1 else ''} made room for new ones (pin runs to keep them)"))
         window.controller.snapshot_ready.connect(self._on_snapshot)
+        self.runs.changed.connect(window.files.mark_modified)  # renames, pins and deletions are saved
 
     def _action(self, text: str, name: str, keys: str, tip: str) -> QAction:
         action = QAction(text, self.window)

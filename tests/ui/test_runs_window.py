@@ -7,7 +7,9 @@ from file_helpers import step_to
 from PySide6.QtCore import Qt
 from window_helpers import settle, wait_snapshot
 
-from playground.ui.widgets.runs_panel import COMPARE
+from playground.core.io.project import SUFFIX
+from playground.ui.dialogs import DISCARD, PROJECT_FILTER
+from playground.ui.widgets.runs_panel import COMPARE, NAME
 
 
 def test_reset_and_a_new_architecture_keep_the_run_so_far(qtbot, win):
@@ -47,3 +49,22 @@ def test_compare_overlays_a_run_and_restore_brings_it_back(qtbot, win):
     w.reset_action.trigger()  # the restored run, untouched, is not kept twice
     assert len(w.runs) == 2
     settle(qtbot, w)
+
+
+def test_runs_are_saved_in_the_experiment_file_and_reopen_into_the_panel(qtbot, tmp_path, win):
+    w, dialogs = win
+    step_to(qtbot, w, 2)
+    w.reset_action.trigger()
+    w.runs.rename(0, "baseline")
+    w.runs.set_pinned(0, True)
+    assert w.isWindowModified()
+    dialogs.save_answers.append((str(tmp_path / "with runs"), PROJECT_FILTER))
+    assert w.files.save() and not dialogs.errors
+    saved = tmp_path / f"with runs{SUFFIX}"
+    w.runs.remove(0)
+    assert len(w.runs) == 0 and w.isWindowModified()  # deleting a run is a change to save
+    dialogs.change_answers.append(DISCARD)
+    assert w.files.open(str(saved))
+    assert [(r.name, r.pinned, r.epoch) for r in w.runs.runs] == [("baseline", True, 2)]
+    assert w.runs_ui.panel.table.item(0, NAME).text() == "baseline"
+    assert not w.isWindowModified()
