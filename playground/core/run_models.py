@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from playground.core.dataset import Dataset
 from playground.core.grid import MIN_RESOLUTION, GridEvaluator
 from playground.core.losses import output_head
@@ -57,18 +59,21 @@ def picture_cost(run: Run, resolution: int = STRIP_RESOLUTION) -> int:
     return params * n * n
 
 
+def start_state(spec: ExperimentSpec, data: Dataset, weights: dict[str, np.ndarray]) -> dict[str, Any]:
+    """A ``Trainer.set_state`` state at epoch 0 from ``weights`` (``layers.{i}.weight``/``bias``, checked
+    to fit ``spec``: ``ValueError`` otherwise) with a fresh optimizer: a run that starts from them."""
+    net = network_for(spec, data)
+    net.load_state_dict(dict(weights))
+    return {"weights": net.state_dict(), "epoch": 0, "batches": 0,
+            "optimizer": make_optimizer(spec.training.optimizer, net.weight_mask).get_state()}
+
+
 def restore_state(run: Run) -> dict[str, Any]:
     """A ``Trainer.set_state`` state that continues the run: its final weights, epoch, update count
     and (thinned) history; a fresh optimizer, as after any edit that swaps the weights."""
-    net = run_network(run)
     h = run.history
     history = {"every": 1, "epochs": h.epochs.copy(), "train_loss": h.train_loss.copy(),
                "test_loss": h.test_loss.copy(), "train_accuracy": h.train_accuracy.copy(),
                "test_accuracy": h.test_accuracy.copy(), "grad_norms": h.grad_norms.copy()}
-    return {
-        "weights": net.state_dict(),
-        "optimizer": make_optimizer(run.spec.training.optimizer, net.weight_mask).get_state(),
-        "epoch": run.epoch,
-        "batches": run.batches,
-        "history": history,
-    }
+    return {**start_state(run.spec, run.dataset, run.weights), "epoch": run.epoch, "batches": run.batches,
+            "history": history}

@@ -55,9 +55,10 @@ class RunsUi(QObject):
         window.weights_dock.raise_()
         #: (generation, epoch, batches) of a state already in the list: not kept a second time.
         self._kept: tuple[int, int, int] | None = None
+        self.last_kept: Run | None = None  # the run that mark belongs to (None after a restore)
         #: The generation whose first snapshot was seen, and its initial weights (None when it did not
         #: start at epoch 0, e.g. an opened file).
-        self._start_generation = -1
+        self.start_generation = -1
         self.start_weights: dict[str, np.ndarray] | None = None
 
         self.keep_action = self._action("Keep current run", "keep_run", "Ctrl+K",
@@ -113,7 +114,7 @@ class RunsUi(QObject):
         if mark == self._kept:
             return None
         self._kept = mark
-        run = Run.from_snapshot(s, self.runs.next_name()).with_pinned(pinned)
+        run = self.last_kept = Run.from_snapshot(s, self.runs.next_name()).with_pinned(pinned)
         self.runs.add(run)
         return run
 
@@ -141,6 +142,7 @@ class RunsUi(QObject):
         w.load_experiment(run.spec, run.dataset, state)
         w.files.mark_modified()
         self._kept = (w.controller.generation, run.epoch, run.batches)  # it is in the list already
+        self.last_kept = run
         w.status.note(f"Restored \u201c{run.name}\u201d at epoch {run.epoch:,}; the run it replaced is in Runs")
 
     # ------------------------------------------------------------------ comparing
@@ -150,8 +152,8 @@ class RunsUi(QObject):
         self.strip.show_runs(runs)
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
-        if snapshot.generation != self._start_generation:
-            self._start_generation = snapshot.generation
+        if snapshot.generation != self.start_generation:
+            self.start_generation = snapshot.generation
             fresh = snapshot.epoch == 0 and snapshot.batches == 0
             self.start_weights = Run.from_snapshot(snapshot, "").weights if fresh else None
 

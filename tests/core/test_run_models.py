@@ -1,8 +1,9 @@
 """A kept run rebuilt from its weights: the boundary it drew, and a state that continues it exactly."""
 
 import numpy as np
+import pytest
 
-from playground.core.run_models import picture_cost, restore_state, run_boundary, run_network
+from playground.core.run_models import picture_cost, restore_state, run_boundary, run_network, start_state
 from playground.core.runs import Run
 from playground.core.trainer import Trainer
 from tests.builders import easy_spec, make_trainer
@@ -42,3 +43,17 @@ def test_run_keys_survive_renaming_and_tell_runs_apart():
     a, b = _run(trainer, "a"), _run(trainer, "b")
     assert a.key != b.key
     assert a.renamed("c").key == a.key and a.with_pinned(True).key == a.key
+
+
+def test_a_start_state_trains_like_a_trainer_drawn_with_those_weights():
+    first = Trainer(easy_spec())
+    start = first.network.state_dict()
+    faster = first.spec.replace(training=first.spec.training.__class__(
+        loss=first.spec.training.loss, optimizer=first.spec.training.optimizer.__class__("sgd", 0.3),
+        batch_size=first.spec.training.batch_size))
+    copy = Trainer(faster, first.dataset)
+    copy.set_state(start_state(faster, first.dataset, start))
+    assert copy.epoch == 0 and len(copy.history) == 0
+    np.testing.assert_array_equal(copy.network.params, first.network.params)
+    with pytest.raises(ValueError):
+        start_state(easy_spec(hidden=(5,)), first.dataset, start)

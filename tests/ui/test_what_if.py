@@ -1,0 +1,62 @@
+""""What if…": one setting changed, the first run kept and overlaid, the copy from the same initial weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from builders import easy_spec
+from file_helpers import step_to
+from window_helpers import settle
+
+from playground.ui import what_if
+from playground.ui.what_if import WhatIfDialog, what_if_spec
+
+
+def test_what_if_spec_changes_one_setting_and_refuses_bad_or_unchanged_values():
+    spec = easy_spec()
+    assert what_if_spec(spec, "learning_rate", "0.3").training.optimizer.learning_rate == 0.3
+    assert what_if_spec(spec, "optimizer", "adam").training.optimizer.name == "adam"
+    assert what_if_spec(spec, "batch_size", "32").training.batch_size == 32
+    assert what_if_spec(spec, "activation", "relu").network.activations == ("relu",)
+    assert what_if_spec(spec, "activation", "relu").replace(network=spec.network) == spec
+    for setting, value, message in (("learning_rate", "fast", "not a number"),
+                                    ("batch_size", "0", "batch_size"),
+                                    ("learning_rate", "0.03", "already 0.03")):
+        with pytest.raises(ValueError, match=message):
+            what_if_spec(spec, setting, value)
+
+
+def test_the_dialog_offers_another_value_than_the_current_one(qtbot):
+    dialog = WhatIfDialog(easy_spec())
+    qtbot.addWidget(dialog)
+    key, value = dialog.change()
+    assert key == "learning_rate" and value != "0.03" and dialog.current.text() == "0.03"
+    dialog.setting.setCurrentIndex(dialog.setting.findData("optimizer"))
+    assert dialog.change() == ("optimizer", "momentum") and not dialog.value.isEditable()
+    assert "same initial weights" in what_if.DESIGN_TEXT
+
+
+def test_what_if_keeps_the_first_run_and_trains_a_copy_from_the_same_start(qtbot, win, monkeypatch):
+    w, _ = win
+    start = {k: v.copy() for k, v in w.runs_ui.start_weights.items()}  # the first snapshot's, at epoch 0
+    w.runs_ui.what_if_action.trigger()  # untrained: nothing to compare yet
+    assert len(w.runs) == 0 and "train the current run first" in w.status.currentMessage()
+    step_to(qtbot, w, 3)
+    monkeypatch.setattr(what_if, "ask_change", lambda window: ("learning_rate", "0.3"))
+    loads = []
+    original = w.controller.load
+    monkeypatch.setattr(w.controller, "load", lambda *a, **k: loads.append(a) or original(*a, **k))
+    w.runs_ui.what_if_action.trigger()
+    (spec, _dataset, state, _dtype), = loads
+    assert spec.training.optimizer.learning_rate == 0.3 and w.spec == spec
+    assert state["epoch"] == 0
+    for key, value in start.items():
+        np.testing.assert_array_equal(state["weights"][key], value)
+    first = w.runs[0]
+    assert len(w.runs) == 1 and first.pinned and first.epoch == 3
+    assert w.runs_ui.panel.compared() == (first,) and len(w.runs_ui.overlays.curves) == 1
+    assert "same initial weights" in w.banner.text
+    qtbot.waitUntil(lambda: w.controller.running, timeout=2000)  # the copy trains at once
+    w.play_action.trigger()
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=2000)
+    settle(qtbot, w)
