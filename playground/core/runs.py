@@ -58,12 +58,8 @@ class Run:
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot, name: str) -> Run:
         """The run a snapshot shows, at the snapshot's moment."""
-        weights: dict[str, np.ndarray] = {}
-        for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases, strict=True)):
-            weights[f"layers.{i}.weight"] = frozen_copy(w)
-            weights[f"layers.{i}.bias"] = frozen_copy(b)
         return cls(name=name, spec=snapshot.spec, dataset=snapshot.dataset, history=snapshot.history,
-                   weights=weights, epoch=int(snapshot.epoch), batches=int(snapshot.batches),
+                   weights=snapshot_weights(snapshot), epoch=int(snapshot.epoch), batches=int(snapshot.batches),
                    train_loss=float(snapshot.train_loss), test_loss=float(snapshot.test_loss),
                    train_accuracy=snapshot.train_accuracy, test_accuracy=snapshot.test_accuracy)
 
@@ -72,6 +68,15 @@ class Run:
 
     def with_pinned(self, pinned: bool) -> Run:
         return dataclasses.replace(self, pinned=pinned)
+
+
+def snapshot_weights(snapshot: Snapshot) -> dict[str, np.ndarray]:
+    """The snapshot's weights by name: ``layers.{i}.weight`` (out, in), ``layers.{i}.bias`` (out,), read-only."""
+    weights: dict[str, np.ndarray] = {}
+    for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases, strict=True)):
+        weights[f"layers.{i}.weight"] = frozen_copy(w)
+        weights[f"layers.{i}.bias"] = frozen_copy(b)
+    return weights
 
 
 def spec_summary(spec: ExperimentSpec) -> str:

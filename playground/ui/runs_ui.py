@@ -21,7 +21,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QSplitter
 
 from playground.core.run_models import restore_state
-from playground.core.runs import Run
+from playground.core.runs import Run, snapshot_weights
 from playground.core.snapshot import Snapshot
 from playground.ui.widgets.run_overlays import RunOverlays
 from playground.ui.widgets.run_strip import RunStrip
@@ -45,6 +45,7 @@ class RunsUi(QObject):
         box.addWidget(self.panel)
         box.addWidget(self.strip)
         box.setStretchFactor(0, 1)
+        box.setStretchFactor(1, 0)
         box.setChildrenCollapsible(False)
         self.dock = QDockWidget("Runs", window)
         self.dock.setObjectName("runs_dock")
@@ -155,7 +156,7 @@ class RunsUi(QObject):
         if snapshot.generation != self.start_generation:
             self.start_generation = snapshot.generation
             fresh = snapshot.epoch == 0 and snapshot.batches == 0
-            self.start_weights = Run.from_snapshot(snapshot, "").weights if fresh else None
+            self.start_weights = snapshot_weights(snapshot) if fresh else None
 
     def what_if(self) -> None:
         from playground.ui.what_if import run_what_if

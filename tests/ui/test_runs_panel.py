@@ -18,7 +18,7 @@ from playground.ui.widgets.loss_plot import LossPlot
 from playground.ui.widgets.run_colors import run_color
 from playground.ui.widgets.run_overlays import RunOverlays
 from playground.ui.widgets.run_strip import RunStrip
-from playground.ui.widgets.runs_panel import COMPARE, EMPTY_TEXT, NAME, PIN, RunsPanel
+from playground.ui.widgets.runs_panel import COMPARE, EMPTY_TEXT, NAME, PIN, RunsPanel, distinct_summaries
 
 
 def _run(epochs: int, name: str) -> Run:
@@ -126,3 +126,12 @@ def test_the_strip_shows_each_runs_final_boundary_with_its_name(qtbot, two_runs,
     third = _run(1, "third")
     strip.show_runs((*two_runs, third))
     assert calls == [((third,),)] and len(strip.tiles) == 3
+
+
+def test_the_summary_column_shows_what_sets_runs_apart():
+    full = ["spiral, 4 features, 8×8, tanh, sgd 0.03, batch 10", "spiral, 4 features, 8×8, tanh, sgd 0.1, batch 10",
+            "spiral, 4 features, 8×8, tanh, sgd 0.1, batch 32"]
+    assert distinct_summaries(full) == ["sgd 0.03, batch 10", "sgd 0.1, batch 10", "sgd 0.1, batch 32"]
+    assert distinct_summaries(full[:1]) == full[:1]
+    assert distinct_summaries([full[0], "xor, 2 features, no hidden layer, sgd 0.03, batch 10"]) == \
+        [full[0], "xor, 2 features, no hidden layer, sgd 0.03, batch 10"]  # not part by part: all of it

@@ -23,7 +23,7 @@ from playground.ui.widgets.loss_plot import format_value
 from playground.ui.widgets.run_colors import run_color
 
 #: Side of a picture on screen, pixels.
-TILE_PX = 112
+TILE_PX = 80
 #: Pictures that cost more multiply-adds than this together are made off the UI thread
 #: (about 10 ms of numpy at a few GFLOP/s).
 INLINE_WORK = 20_000_000

@@ -38,8 +38,20 @@ _TIPS = {
     COMPARE: "Overlay this run's loss curves on the loss chart and show its boundary below",
     PIN: "Pinned runs are never dropped when old runs make room for new ones",
     NAME: "The run's name, shown in the loss chart's legend; click a selected name or press F2 to rename",
-    SUMMARY: "Data, features, hidden layers, activation, optimizer, learning rate and batch size",
+    SUMMARY: "What sets the run apart from the others listed (hover a run for its whole experiment)",
 }
+
+
+def distinct_summaries(summaries: list[str]) -> list[str]:
+    """Each summary without the parts every run shares, so that what tells runs apart shows in a
+    narrow column (all of it when fewer than two runs, or when nothing differs part by part)."""
+    parts = [text.split(", ") for text in summaries]
+    if len(parts) < 2 or len({len(p) for p in parts}) != 1:
+        return list(summaries)
+    differ = [i for i in range(len(parts[0])) if len({p[i] for p in parts}) > 1]
+    if not differ:
+        return list(summaries)
+    return [", ".join(p[i] for i in differ) for p in parts]
 
 
 def _swatch(color: str) -> QIcon:
@@ -65,6 +77,9 @@ class RunsPanel(QWidget):
         for col, tip in _TIPS.items():
             self.table.horizontalHeaderItem(col).setToolTip(tip)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)  # one line a run: long summaries are elided (the tooltip has all)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
+        self.table.setMinimumHeight(4 * (self.fontMetrics().lineSpacing() + 8))  # the header and three runs
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
@@ -171,8 +186,9 @@ class RunsPanel(QWidget):
         self._filling = True
         try:
             self.table.setRowCount(len(runs))
-            for row, run in enumerate(runs):
-                self._fill_row(row, run)
+            full = [spec_summary(run.spec) for run in runs]
+            for row, (run, short) in enumerate(zip(runs, distinct_summaries(full), strict=True)):
+                self._fill_row(row, run, short, full[row])
         finally:
             self._filling = False
         if selected is not None and selected < len(runs):
@@ -182,7 +198,7 @@ class RunsPanel(QWidget):
         self._update_buttons()
         self.compared_changed.emit(self.compared())
 
-    def _fill_row(self, row: int, run: Run) -> None:
+    def _fill_row(self, row: int, run: Run, summary: str, full_summary: str) -> None:
         def cell(col: int, text: str, editable: bool = False, check: bool | None = None) -> QTableWidgetItem:
             # Items are updated in place, never replaced: this may run inside an item's own signal.
             item = self.table.item(row, col)
@@ -207,8 +223,7 @@ class RunsPanel(QWidget):
         compare.setIcon(_swatch(run_color(run)))
         cell(PIN, "", check=run.pinned)
         cell(NAME, run.name, editable=True)
-        summary = spec_summary(run.spec)
-        cell(SUMMARY, summary).setToolTip(summary)
+        cell(SUMMARY, summary).setToolTip(full_summary)
         cell(4, f"{run.epoch:,}")
         cell(5, format_value(run.train_loss))
         cell(6, format_value(run.test_loss))
