@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QSplitter
 
 from playground.core.run_models import restore_state
@@ -62,11 +61,12 @@ class RunsUi(QObject):
         self.start_generation = -1
         self.start_weights: dict[str, np.ndarray] | None = None
 
-        self.keep_action = self._action("Keep current run", "keep_run", "Ctrl+K",
-                                        "Add the current run, as it is now, to the Runs panel")
-        self.what_if_action = self._action("What if…", "what_if", "Ctrl+Shift+W",
-                                           "Train a copy of the current experiment with one setting changed, "
-                                           "from the same start, after the first; both curves are overlaid")
+        # The window's own action factory: shortcut, tooltip naming it, status tip, window-wide.
+        self.keep_action = window._action("Keep current run", "keep_run", ["Ctrl+K"],
+                                          "Add the current run, as it is now, to the Runs panel")
+        self.what_if_action = window._action("What if…", "what_if", ["Ctrl+Shift+W"],
+                                             "Train a copy of the current experiment with one setting changed, "
+                                             "from the same start, after the first; both curves are overlaid")
         self.keep_action.triggered.connect(self._on_keep_triggered)
         self.what_if_action.triggered.connect(self.what_if)
         self.menu = self._menu()
@@ -78,15 +78,6 @@ class RunsUi(QObject):
             f"Runs: the {n} oldest unpinned run{'s' if n > 1 else ''} made room for new ones (pin runs to keep them)"))
         window.controller.snapshot_ready.connect(self._on_snapshot)
         self.runs.changed.connect(window.files.mark_modified)  # renames, pins and deletions are saved
-
-    def _action(self, text: str, name: str, keys: str, tip: str) -> QAction:
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        action.setShortcut(QKeySequence(keys))
-        action.setToolTip(f"{tip} ({keys})")
-        action.setStatusTip(tip)
-        self.window.addAction(action)
-        return action
 
     def _menu(self) -> QMenu:
         bar = self.window.menuBar()

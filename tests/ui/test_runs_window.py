@@ -68,3 +68,17 @@ def test_runs_are_saved_in_the_experiment_file_and_reopen_into_the_panel(qtbot, 
     assert [(r.name, r.pinned, r.epoch) for r in w.runs.runs] == [("baseline", True, 2)]
     assert w.runs_ui.panel.table.item(0, NAME).text() == "baseline"
     assert not w.isWindowModified()
+
+
+def test_the_runs_menu_and_keep_current_run(qtbot, win):
+    w, _ = win
+    titles = [a.text() for a in w.menuBar().actions()]
+    assert titles.index("&Runs") == titles.index("&Help") - 1
+    menu = w.runs_ui.menu
+    assert [a.text() for a in menu.actions() if a.text()] == ["Runs", "Keep current run", "What if…"]
+    assert all(a.toolTip() for a in menu.actions() if a.text())
+    assert "Ctrl+K" in w.shortcuts_text() and "Ctrl+Shift+W" in w.shortcuts_text()
+    step_to(qtbot, w, 1)
+    w.runs_ui.keep_action.trigger()
+    w.runs_ui.keep_action.trigger()  # the same state twice: kept once
+    assert len(w.runs) == 1 and "already" in w.status.currentMessage()
