@@ -117,9 +117,12 @@ class RunsUi(QObject):
                                 "or has not started)")
 
     def add_opened(self, runs: tuple[Run, ...]) -> None:
-        """Add an opened file's runs after the ones already listed."""
+        """Add an opened file's runs after the ones already listed (a name in use gets a number)."""
         for run in runs:
-            self.runs.add(run)
+            name, n = run.name, 2
+            while name in self.runs.names():
+                name, n = f"{run.name} ({n})", n + 1
+            self.runs.add(run.renamed(name))
 
     # ------------------------------------------------------------------ restoring
 

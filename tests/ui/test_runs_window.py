@@ -68,6 +68,10 @@ def test_runs_are_saved_in_the_experiment_file_and_reopen_into_the_panel(qtbot, 
     assert [(r.name, r.pinned, r.epoch) for r in w.runs.runs] == [("baseline", True, 2)]
     assert w.runs_ui.panel.table.item(0, NAME).text() == "baseline"
     assert not w.isWindowModified()
+    step_to(qtbot, w, 3)
+    dialogs.change_answers.append(DISCARD)
+    assert w.files.open(str(saved))  # again: the run so far is kept, the file's run is added beside it
+    assert [(r.name, r.epoch) for r in w.runs.runs] == [("baseline", 2), ("Run 2", 3), ("baseline (2)", 2)]
 
 
 def test_the_runs_menu_and_keep_current_run(qtbot, win):
