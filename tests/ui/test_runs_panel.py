@@ -48,7 +48,7 @@ def test_the_empty_panel_says_what_will_appear(panel, two_runs):
     assert not panel.empty.isVisible() and panel.table.rowCount() == 1
     assert panel.table.item(0, NAME).text() == "short"
     assert panel.table.item(0, 4).text() == "3"
-    assert panel.restore_button.toolTip() and panel.table.item(0, COMPARE).toolTip()
+    assert panel.restore_button.toolTip() and all(panel.table.item(0, c).toolTip() for c in range(9))
 
 
 def test_rename_pin_compare_delete_and_restore_from_the_table(qtbot, panel, two_runs):
@@ -68,6 +68,9 @@ def test_rename_pin_compare_delete_and_restore_from_the_table(qtbot, panel, two_
     assert restore.args[0].key == two_runs[1].key
     panel.table.selectRow(0)
     panel.table.setFocus()
+    with qtbot.waitSignal(panel.runs.restore_requested) as restore:
+        qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert restore.args[0].name == "baseline"
     qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
     assert [r.name for r in panel.runs.runs] == ["renamed"]
     panel.table.item(0, NAME).setText("  ")  # an empty name is refused, the old one shown again

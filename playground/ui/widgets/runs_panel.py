@@ -39,6 +39,11 @@ _TIPS = {
     PIN: "Pinned runs are never dropped when old runs make room for new ones",
     NAME: "The run's name, shown in the loss chart's legend; click a selected name or press F2 to rename",
     SUMMARY: "What sets the run apart from the others listed (hover a run for its whole experiment)",
+    4: "Epochs the run trained",
+    5: "Loss on the training points at the end of the run",
+    6: "Loss on the test points at the end of the run",
+    7: "Accuracy on the training points at the end of the run",
+    8: "Accuracy on the test points at the end of the run",
 }
 
 
@@ -213,8 +218,7 @@ class RunsPanel(QWidget):
                 flags |= Qt.ItemFlag.ItemIsUserCheckable
                 item.setCheckState(Qt.CheckState.Checked if check else Qt.CheckState.Unchecked)
             item.setFlags(flags)
-            if col in _TIPS:
-                item.setToolTip(_TIPS[col])
+            item.setToolTip(_TIPS[col])
             if col > SUMMARY:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return item
@@ -256,3 +260,32 @@ class RunsPanel(QWidget):
                 self.runs.rename(row, item.text())
             else:  # an empty name: put the old one back
                 self._on_runs_changed()
+
+
+def _preview() -> int:
+    """The panel with three sample runs (learning rates 0.01, 0.03 and 0.1)."""
+    import dataclasses
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from playground.core.trainer import Trainer
+    from playground.ui.widgets.preview import sample_spec
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    runs = RunsList()
+    for i, lr in enumerate((0.01, 0.03, 0.1)):
+        spec = sample_spec()
+        training = dataclasses.replace(spec.training,
+                                       optimizer=dataclasses.replace(spec.training.optimizer, learning_rate=lr))
+        trainer = Trainer(spec.replace(training=training))
+        trainer.train(200)
+        runs.add(Run.from_snapshot(trainer.snapshot(grid_resolution=None), f"Run {i + 1}"))
+    panel = RunsPanel(runs)
+    panel.resize(800, 300)
+    panel.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(_preview())
