@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from builders import easy_spec
 from file_helpers import step_to
-from window_helpers import settle
+from window_helpers import settle, wait_snapshot
 
 from playground.ui import what_if
 from playground.ui.what_if import WhatIfDialog, what_if_spec
@@ -57,6 +57,17 @@ def test_what_if_keeps_the_first_run_and_trains_a_copy_from_the_same_start(qtbot
     assert w.runs_ui.panel.compared() == (first,) and len(w.runs_ui.overlays.curves) == 1
     assert "same initial weights" in w.banner.text
     qtbot.waitUntil(lambda: w.controller.running, timeout=2000)  # the copy trains at once
+    wait_snapshot(qtbot, w, lambda s: s.epoch >= 1)
+    w.play_action.trigger()
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=2000)
+    settle(qtbot, w)
+    # A run whose start is not known (opened mid-run): the copy starts from new weights, and says so.
+    w.runs_ui.start_weights = None
+    monkeypatch.setattr(what_if, "ask_change", lambda window: ("batch_size", "32"))
+    w.runs_ui.what_if_action.trigger()
+    assert loads[-1][2] is None and "from new weights" in w.banner.text
+    assert [r.pinned for r in w.runs.runs] == [True, True] and len(w.runs_ui.overlays.curves) == 2
+    qtbot.waitUntil(lambda: w.controller.running, timeout=2000)
     w.play_action.trigger()
     qtbot.waitUntil(lambda: not w.controller.running, timeout=2000)
     settle(qtbot, w)
