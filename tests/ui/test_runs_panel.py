@@ -97,7 +97,8 @@ def test_overlays_draw_each_runs_curves_in_its_colour_with_its_name_in_the_legen
     legend = plot.legend.text()
     assert "short" in legend and "long&amp;nbsp;&lt;b&gt;" not in legend and "long&nbsp;&lt;b&gt;" in legend
     x_range = plot.plot.getPlotItem().viewRange()[0]
-    assert x_range[1] >= 12  # the longer kept run fits on the chart beside the 2-epoch live run
+    # The longer kept run fits on the chart beside the 2-epoch live run, and is not taken for training speed.
+    assert 12 <= x_range[1] <= 25
     plot.set_log_scale(True)
     assert test.opts["logMode"][1] and train.opts["logMode"][1]
     overlays.show_runs(())

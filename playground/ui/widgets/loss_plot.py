@@ -205,14 +205,17 @@ class LossPlot(QWidget):
         h = self._history
         if h is None:
             return
+        last = float(h.epochs[-1]) if len(h.epochs) else 0.0
         shown = (h, *self._overlays)
-        last = max((float(x.epochs[-1]) for x in shown if len(x.epochs)), default=0.0)
+        # Overlaid runs widen the axis to their end, but only the live run's epochs pace it.
+        kept = max((nice_ceiling(float(x.epochs[-1])) for x in self._overlays if len(x.epochs)), default=0.0)
         y = loss_range(np.concatenate([c for x in shown for c in (x.train_loss, x.test_loss)]), self._log)
         ticks = (y, self._log)
         if ticks != self._ticks:  # whole decades in one style on the log axis; pyqtgraph's own otherwise
             self._ticks = ticks
             self.plot.getAxis("left").setTicks([decade_ticks(*y), []] if self._log else None)
-        set_range_if_changed(self.plot.getPlotItem(), x=padded(0.0, self._epoch_axis.update(last)), y=padded(*y))
+        set_range_if_changed(self.plot.getPlotItem(), x=padded(0.0, max(self._epoch_axis.update(last), kept)),
+                             y=padded(*y))
         acc = 100.0 * np.concatenate([h.train_accuracy, h.test_accuracy])
         acc = acc[np.isfinite(acc)]
         if acc.size:
