@@ -71,7 +71,7 @@ class RunStrip(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.empty)
         layout.addWidget(self.scroll)
-        self.setMinimumHeight(TILE_PX + 2 * self.fontMetrics().lineSpacing() + 24)
+        self.setMinimumHeight(TILE_PX + self.fontMetrics().lineSpacing() + 18)  # a tile and its name
         self.setToolTip("The final decision boundary of each compared run, computed from its final weights")
         self._show_empty(True)
 
