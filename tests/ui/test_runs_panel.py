@@ -101,6 +101,8 @@ def test_overlays_draw_each_runs_curves_in_its_colour_with_its_name_in_the_legen
     assert 12 <= x_range[1] <= 25
     plot.set_log_scale(True)
     assert test.opts["logMode"][1] and train.opts["logMode"][1]
+    overlays.show_runs(two_runs[:1])  # added while the axis is logarithmic
+    assert all(c.opts["logMode"][1] for c in overlays.curves[0])
     overlays.show_runs(())
     assert overlays.curves == [] and "short" not in plot.legend.text()
     assert len(plot.plot.getPlotItem().listDataItems()) == before  # only the live items left
