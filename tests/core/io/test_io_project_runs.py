@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from io_test_helpers import make_trainer
+from io_test_helpers import damage, document_paths, json_values, make_trainer
 
 from playground.core.io import project, project_runs
 from playground.core.io.project import (
@@ -151,23 +151,6 @@ def test_runs_in_an_older_format_are_not_read(experiment):
     assert loads_project_with_runs(json.dumps(doc))[1] == ()
 
 
-def _paths(node, prefix=()):
-    yield prefix
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _paths(v, (*prefix, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node[:4]):
-            yield from _paths(v, (*prefix, i))
-
-
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
-    max_leaves=10,
-)
-
-
 @pytest.fixture(scope="module")
 def text_with_runs(experiment) -> str:
     return dumps_project_with_runs(*experiment)[0]
@@ -178,14 +161,8 @@ def text_with_runs(experiment) -> str:
 @given(data=st.data(), delete=st.booleans())
 def test_any_damaged_run_value_raises_only_project_error(text_with_runs, data, delete):
     doc = json.loads(text_with_runs)
-    path = data.draw(st.sampled_from([p for p in _paths(doc["runs"], ("runs",)) if len(p) > 1]))
-    node = doc
-    for key in path[:-1]:
-        node = node[key]
-    if delete and isinstance(node, dict):
-        del node[path[-1]]
-    else:
-        node[path[-1]] = data.draw(_JSON)
+    path = data.draw(st.sampled_from([p for p in document_paths(doc["runs"], ("runs",)) if len(p) > 1]))
+    damage(doc, path, data.draw(json_values), delete)
     try:
         loads_project_with_runs(json.dumps(doc), "fuzz.playground.json")
     except ProjectError as exc:
