@@ -73,6 +73,8 @@ class RunsUi(QObject):
 
         self.panel.compared_changed.connect(self._on_compared_changed)
         self.panel.what_if_requested.connect(self.what_if)
+        self.strip.run_clicked.connect(self.panel.select)
+        self.strip.run_double_clicked.connect(self._on_tile_double_clicked)
         self.runs.restore_requested.connect(self.restore)
         self.runs.dropped.connect(lambda n: window.status.note(
             f"Runs: the {n} oldest unpinned run{'s' if n > 1 else ''} made room for new ones (pin runs to keep them)"))
@@ -139,6 +141,10 @@ class RunsUi(QObject):
         self._kept = (w.controller.generation, run.epoch, run.batches)  # it is in the list already
         self.last_kept = run
         w.status.note(f"Restored \u201c{run.name}\u201d at epoch {run.epoch:,}; the run it replaced is in Runs")
+
+    def _on_tile_double_clicked(self, run: Run) -> None:
+        self.panel.select(run)
+        self.panel.restore_selected()
 
     # ------------------------------------------------------------------ comparing
 

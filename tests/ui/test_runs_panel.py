@@ -132,6 +132,19 @@ def test_the_strip_shows_each_runs_final_boundary_with_its_name(qtbot, two_runs,
     third = _run(1, "third")
     strip.show_runs((*two_runs, third))
     assert calls == [((third,),)] and len(strip.tiles) == 3
+    with qtbot.waitSignal(strip.run_clicked) as clicked:
+        qtbot.mouseClick(strip.tiles[1], Qt.MouseButton.LeftButton)
+    assert clicked.args[0] is two_runs[1]
+    with qtbot.waitSignal(strip.run_double_clicked) as double:
+        qtbot.mouseDClick(strip.tiles[2], Qt.MouseButton.LeftButton)
+    assert double.args[0] is third
+
+
+def test_a_tile_click_selects_its_run_in_the_panel(panel, two_runs):
+    for r in two_runs:
+        panel.runs.add(r)
+    panel.select(two_runs[1].renamed("other name"))
+    assert panel.selected_row() == 1
 
 
 def test_the_summary_column_shows_what_sets_runs_apart():

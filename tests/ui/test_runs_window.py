@@ -41,7 +41,8 @@ def test_compare_overlays_a_run_and_restore_brings_it_back(qtbot, win):
     assert len(w.runs_ui.overlays.curves) == 1 and "Run&nbsp;1" in w.loss_plot.legend.text()
     assert len(w.runs_ui.strip.tiles) == 1
     step_to(qtbot, w, 1)
-    w.runs.request_restore(0)
+    w.runs_ui.dock.raise_()
+    qtbot.mouseDClick(w.runs_ui.strip.tiles[0], Qt.MouseButton.LeftButton)  # restores that run
     s = wait_snapshot(qtbot, w, lambda s: s.epoch == 3)
     np.testing.assert_array_equal(s.weights[-1], run.weights[f"layers.{len(s.weights) - 1}.weight"])
     np.testing.assert_array_equal(s.history.test_loss, run.history.test_loss)

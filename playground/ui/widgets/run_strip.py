@@ -10,8 +10,8 @@ short-lived thread (``background.run_in_background``) while the window paints.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from playground.core.run_models import picture_cost, run_boundary
@@ -42,8 +42,25 @@ def grid_image(grid: GridOutput, classes: int) -> QImage:
     return QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()  # owns its pixels
 
 
+class _Tile(QWidget):
+    """One run's picture and name; a click selects the run, a double-click restores it."""
+
+    def __init__(self, run: Run, strip: RunStrip) -> None:
+        super().__init__()
+        self.run, self._strip = run, strip
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self._strip.run_clicked.emit(self.run)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self._strip.run_double_clicked.emit(self.run)
+
+
 class RunStrip(QWidget):
     """A horizontal row of small boundary pictures, one per run given to :meth:`show_runs`."""
+
+    run_clicked = Signal(object)  # Run
+    run_double_clicked = Signal(object)  # Run
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,7 +132,7 @@ class RunStrip(QWidget):
         self.scroll.setVisible(not on)
 
     def _tile(self, run: Run) -> QWidget:
-        tile = QWidget()
+        tile = _Tile(run, self)
         tile.setObjectName("run_tile")
         lay = QVBoxLayout(tile)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -133,7 +150,7 @@ class RunStrip(QWidget):
         name.setText(name.fontMetrics().elidedText(run.name, Qt.TextElideMode.ElideRight, TILE_PX + 4))
         name.setObjectName("run_tile_name")
         tile.setToolTip(f"{run.name}: {spec_summary(run.spec)}; epoch {run.epoch:,}, "
-                        f"test loss {format_value(run.test_loss)}")
+                        f"test loss {format_value(run.test_loss)}. Click to select it, double-click to restore it.")
         lay.addWidget(picture)
         lay.addWidget(name)
         return tile

@@ -157,6 +157,12 @@ class RunsPanel(QWidget):
         (self._compared.add if on else self._compared.discard)(run.key)
         self._on_runs_changed()
 
+    def select(self, run: Run) -> None:
+        """Select ``run``'s row (by key: the same run after renaming)."""
+        row = next((i for i, r in enumerate(self.runs.runs) if r.key == run.key), None)
+        if row is not None:
+            self.table.selectRow(row)
+
     def selected_row(self) -> int | None:
         rows = {i.row() for i in self.table.selectedIndexes()}
         return min(rows) if rows else None
