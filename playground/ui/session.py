@@ -52,6 +52,7 @@ class Session(QObject):
     spec : the experiment
     dataset : its points when they are not generated from ``spec.data`` (a file's, a CSV's)
     dtype : the trainer's float type, ``"float64"`` or ``"float32"``
+    auto_acknowledge : passed to the controller (for use without views that paint)
     """
 
     spec_changed = Signal(object, str)  # ExperimentSpec, what changed ("" when a file or link was opened)
@@ -61,7 +62,7 @@ class Session(QObject):
     edited = Signal()  # an edit, an undo or a redo changed the experiment
 
     def __init__(self, spec: ExperimentSpec, dataset: Dataset | None = None, dtype: str = "float64",
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, auto_acknowledge: bool = False) -> None:
         super().__init__(parent)
         self._spec = spec
         self._dataset = dataset
@@ -69,7 +70,7 @@ class Session(QObject):
         self._archived: Snapshot | None = None
         self._draws = 0  # architecture edits so far: seeds the weights they draw
         self._told_trimmed = False
-        self.controller = TrainingController(self)
+        self.controller = TrainingController(self, auto_acknowledge)
         self.undo_stack = BoundedUndoStack(self)
         self.undo_stack.trimmed.connect(self._on_trimmed)
         self.runs = RunsList(self)
