@@ -27,6 +27,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from playground.core.checkpoint import Checkpoint
 from playground.core.dataset import Dataset
 from playground.core.spec import TrainingSpec
+from playground.ui.widgets.optimizer_settings import OPTIMIZER_SETTINGS
 
 if TYPE_CHECKING:
     from playground.ui.session import Session
@@ -68,9 +69,8 @@ def _key(name: str) -> int:
 
 _OPTIMIZER_FIELDS = ("learning_rate", "name", "momentum", "beta1", "beta2", "rho", "epsilon", "weight_decay")
 _TRAINING_FIELDS = ("batch_size", "regularization", "regularization_rate", "shuffle")
-_LABELS = {"learning_rate": "learning rate", "name": "optimizer", "beta1": "β₁", "beta2": "β₂", "rho": "ρ",
-           "epsilon": "ε", "weight_decay": "weight decay", "batch_size": "batch size",
-           "regularization_rate": "regularization rate"}
+_LABELS = {"learning_rate": "learning rate", "name": "optimizer", "batch_size": "batch size",
+           "regularization_rate": "regularization rate", **{s.field: s.label for s in OPTIMIZER_SETTINGS}}
 
 
 def changed_fields(old: TrainingSpec, new: TrainingSpec) -> list[tuple[str, object, object]]:
