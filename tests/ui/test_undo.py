@@ -35,6 +35,8 @@ def test_the_edit_menu_undoes_and_redoes_with_the_step_named(qtbot, window):
     _pick_rate(window, 0.3)
     assert window.undo_action.text() == "Undo learning rate 0.03 → 0.3"
     assert window.undo_action.toolTip() and window.redo_action.toolTip() and window.undo_history_action.toolTip()
+    listing = window.shortcuts_text()
+    assert "Ctrl+Z:  Undo the last edit" in listing and "Ctrl+Shift+Z or Ctrl+Y:  Redo" in listing
     _focus(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.spec.training.optimizer.learning_rate == 0.03
