@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 from builders import easy_spec
+from window_helpers import wait_snapshot as wait  # works on anything with a controller
 
 from playground.core.architecture_edit import AddNeuron, RemoveLayer, ToggleFeature, carry_weights
 from playground.core.checkpoint import Checkpoint
@@ -23,18 +24,6 @@ def session(qtbot):
     wait(qtbot, s, lambda snap: True)
     yield s
     s.controller.shutdown()
-
-
-def wait(qtbot, s: Session, cond, timeout: int = 5000):
-    """The latest snapshot of the current run once it satisfies ``cond``."""
-    c = s.controller
-
-    def ok() -> bool:
-        snap = c.last_snapshot
-        return snap is not None and snap.generation == c.generation and cond(snap)
-
-    qtbot.waitUntil(ok, timeout=timeout)
-    return c.last_snapshot
 
 
 def state(s: Session) -> Checkpoint:
