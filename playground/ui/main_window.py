@@ -37,6 +37,7 @@ from playground.ui.widgets.gradient_flow import GradientFlowView
 from playground.ui.widgets.loss_plot import LossPlot
 from playground.ui.widgets.network_view import NetworkView
 from playground.ui.widgets.plot_style import DrawTurns
+from playground.ui.widgets.snapshot_view import SnapshotView
 from playground.ui.widgets.transport import TransportBar
 from playground.ui.widgets.weights_view import WeightsView
 from playground.ui.window_parts import Banner, StatusBar, boundary_panel, experiment_dock, loss_panel
@@ -86,7 +87,8 @@ class MainWindow(QMainWindow):
         self.weights_view = WeightsView()
         self.gradient_view = GradientFlowView()
         self._stale_views: set[QWidget] = set()  # hidden views that missed snapshots
-        self.views = (self.boundary, self.network_view, self.loss_plot, self.weights_view, self.gradient_view)
+        self.views: tuple[SnapshotView, ...] = (self.boundary, self.network_view, self.loss_plot, self.weights_view,
+                                                self.gradient_view)
         turns = DrawTurns()  # the secondary views draw in different frames, never all in one
         for throttle in (self.loss_plot.throttle, self.weights_view.throttle, self.gradient_view.throttle,
                          self.network_view.link_throttle):

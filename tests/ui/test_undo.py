@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from window_helpers import make_window, settle, wait_snapshot
 
 from playground.ui.main_window import MainWindow
+from playground.ui.widgets.snapshot_view import SnapshotView
 
 
 @pytest.fixture
@@ -64,6 +65,11 @@ def test_panel_edits_are_undone_and_the_panels_follow(qtbot, window):
     wait_snapshot(qtbot, window, lambda s: s.layer_sizes == (2, 4, 1))
     assert not features["sin_x1"].isChecked()
     assert window.status.currentMessage() == "Undone: +input sin(X₁)"
+
+
+def test_every_live_view_is_a_snapshot_view(window):
+    assert all(isinstance(view, SnapshotView) for view in window.views)
+    assert not isinstance(window.experiment.network, SnapshotView)
 
 
 def test_reset_says_what_it_did_keeps_the_run_and_can_be_undone(qtbot, window):
