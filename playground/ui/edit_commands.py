@@ -106,7 +106,7 @@ class TrainingStep(Step):
             self.text = "training settings"
 
     def redo(self) -> None:
-        self.session._apply_training(self.new, self.text)
+        self.session._apply_training(self.new, f"{self.text}: applies now, weights kept")
 
     def undo(self) -> None:
         self.session._apply_training(self.old, f"Undone: {self.text}")
@@ -156,7 +156,7 @@ class WeightStep(Step):
         self.text = f"{what} = {self.new:g}"
 
     def redo(self) -> None:
-        old = self.session._apply_weight(*self.where, self.new, self.text)
+        old = self.session._apply_weight(*self.where, self.new, f"{self.text}: the run goes on")
         if self.old is None:
             self.old = old
 
@@ -183,7 +183,7 @@ class SwitchStep(Step):
         self.session, self.old, self.new, self.text = session, old, new, text
 
     def redo(self) -> None:
-        self.session._apply_switched_off(self.new, self.text)
+        self.session._apply_switched_off(self.new, f"{self.text}: weights kept, the run goes on")
 
     def undo(self) -> None:
         self.session._apply_switched_off(self.old, f"Undone: {self.text}")
@@ -212,7 +212,8 @@ class RunStep(Step):
             self.session._apply_checkpoint(self.after, self.custom[1], self.note)
 
     def undo(self) -> None:
-        self.session._apply_checkpoint(self.before, self.custom[0], f"Undone: {self.text}")
+        self.session._apply_checkpoint(self.before, self.custom[0],
+                                       f"Undone: {self.text} (the run before it is back, as it was)")
 
 
 # ---------------------------------------------------------------------- Qt side

@@ -198,7 +198,7 @@ class Session(QObject):
         """Type a weight in: weight layer ``layer``, from unit ``inp`` (None: the bias) to unit ``out``.
         The run goes on with it. False (with a message) when it does not fit."""
         step = WeightStep(self, layer, out, inp, value)
-        old = self._apply_weight(layer, out, inp, value, step.text)
+        old = self._apply_weight(layer, out, inp, value, f"{step.text}: the run goes on")
         if old is None:
             return False
         step.old = old
@@ -312,7 +312,7 @@ class Session(QObject):
 
     def _apply_training(self, training: TrainingSpec, note: str) -> None:
         self.controller.set_training(training)
-        self._set_spec(self._spec.replace(training=training), f"{note}: applies now, weights kept")
+        self._set_spec(self._spec.replace(training=training), note)
 
     def _apply_checkpoint(self, checkpoint: Checkpoint, dataset: Dataset | None, note: str) -> None:
         """A new run from ``checkpoint`` (``dataset``: the points when not generated)."""
@@ -344,7 +344,7 @@ class Session(QObject):
         except WorkerRequestError as exc:
             self.message.emit(f"Not applied: {exc}")
             return None
-        self.message.emit(f"{note}: the run goes on")
+        self.message.emit(note)
         self.edited.emit()
         return float(old)  # type: ignore[arg-type]
 
@@ -355,5 +355,5 @@ class Session(QObject):
             self.message.emit(f"Not applied: {exc}")
             return
         network = dataclasses.replace(self._spec.network, switched_off=pairs)
-        self._set_spec(self._spec.replace(network=network), f"{note}: weights kept, the run goes on")
+        self._set_spec(self._spec.replace(network=network), note)
 

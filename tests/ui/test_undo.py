@@ -64,7 +64,7 @@ def test_panel_edits_are_undone_and_the_panels_follow(qtbot, window):
     window.undo_action.trigger()
     wait_snapshot(qtbot, window, lambda s: s.layer_sizes == (2, 4, 1))
     assert not features["sin_x1"].isChecked()
-    assert window.status.currentMessage() == "Undone: +input sin(X₁)"
+    assert window.status.currentMessage() == "Undone: +input sin(X₁) (the run before it is back, as it was)"
 
 
 def test_every_live_view_is_a_snapshot_view(window):
