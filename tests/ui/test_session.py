@@ -250,3 +250,16 @@ def test_the_history_is_bounded_by_steps_and_by_memory_and_says_so_once(qtbot, s
     session.apply_architecture_edit(AddNeuron(0))
     assert stack.count() == 1 and stack.nbytes > 1  # the newest step always stays undoable
     assert sum("Undo history is full" in m for m in messages) == 1
+
+
+def test_an_edit_arriving_while_another_waits_for_the_worker_comes_after_it(qtbot, session):
+    """A fetch turns the event loop: a timer's edit there must not slip in before the edit under way."""
+    from PySide6.QtCore import QTimer
+
+    from playground.ui.edit_commands import RunStep, TrainingStep
+
+    QTimer.singleShot(0, lambda: session.set_training(lr(session, 0.2)))
+    assert session.apply_architecture_edit(AddNeuron(0))
+    qtbot.waitUntil(lambda: session.undo_stack.count() == 2, timeout=2000)
+    assert [type(s) for s in session.undo_stack.steps()] == [RunStep, TrainingStep]
+    assert session.spec.network.hidden == (5, 3) and session.spec.training.optimizer.learning_rate == 0.2
