@@ -95,3 +95,22 @@ def test_the_undo_history_lists_every_step_and_goes_back_to_one(qtbot, window):
     window.undo_view.setCurrentIndex(model.index(0, 0))  # back to the start: both undone
     assert window.spec.training.batch_size == 10 and window.spec.training.optimizer.learning_rate == 0.03
     settle(qtbot, window)
+
+
+def test_data_and_loss_from_the_panels_are_undone(qtbot, window):
+    from playground.ui.widgets.data_panel import PICKER_DATASETS
+
+    window.step_action.trigger()
+    wait_snapshot(qtbot, window, lambda s: s.epoch == 1)
+    window.experiment.data.picker.button(PICKER_DATASETS.index("xor")).click()
+    wait_snapshot(qtbot, window, lambda s: s.spec.data.name == "xor" and s.epoch == 0)
+    assert len(window.session.runs) == 1
+    loss = window.experiment.training.loss
+    loss.setCurrentIndex(loss.findData("bce"))
+    wait_snapshot(qtbot, window, lambda s: s.spec.training.loss == "bce")
+    assert window.undo_action.text() == "Undo loss mse → bce"
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    s = wait_snapshot(qtbot, window, lambda s: s.spec.data.name == "gauss")
+    assert s.epoch == 1 and s.spec.training.loss == "mse"
+    assert window.experiment.data.data.name == "gauss" and loss.currentData() == "mse"
