@@ -155,6 +155,11 @@ class Session(QObject):
             else:
                 self.undo_stack.push_step(TrainingStep(self, old.training, spec.training))
             return
+        switched = dataclasses.replace(old.network, switched_off=spec.network.switched_off)
+        if old.replace(network=switched) == spec:
+            self.undo_stack.push_step(SwitchStep(self, old.network.switched_off, spec.network.switched_off,
+                                                 "neurons switched off or on"))
+            return
         same_rest = old.replace(network=spec.network, features=spec.features) == spec
         if same_rest and spec.network.init == old.network.init:
             self._push_resize(spec.network, spec.features)

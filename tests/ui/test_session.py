@@ -263,3 +263,15 @@ def test_an_edit_arriving_while_another_waits_for_the_worker_comes_after_it(qtbo
     qtbot.waitUntil(lambda: session.undo_stack.count() == 2, timeout=2000)
     assert [type(s) for s in session.undo_stack.steps()] == [RunStep, TrainingStep]
     assert session.spec.network.hidden == (5, 3) and session.spec.training.optimizer.learning_rate == 0.2
+
+
+def test_set_spec_with_other_switched_off_neurons_switches_them_on_the_same_run(qtbot, session):
+    train(qtbot, session, 1)
+    before = state(session)
+    network = dataclasses.replace(session.spec.network, switched_off=((0, 0), (1, 1)))
+    session.set_spec(session.spec.replace(network=network), "switches")
+    got = state(session)
+    assert got.spec.network.switched_off == ((0, 0), (1, 1)) and got.state["epoch"] == 1
+    np.testing.assert_array_equal(got.weights["layers.0.weight"], before.weights["layers.0.weight"])
+    session.undo_stack.undo()
+    assert state(session).spec.network.switched_off == ()
