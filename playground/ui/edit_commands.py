@@ -17,11 +17,12 @@ reuses the weights the edit first drew.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from playground.core.checkpoint import Checkpoint
@@ -217,6 +218,22 @@ class RunStep(Step):
 
 
 # ---------------------------------------------------------------------- Qt side
+
+def one_edit_at_a_time(method: Callable) -> Callable:
+    """A session edit that runs later when it arrives while another one waits for the worker: a
+    fetch turns the event loop (timers, queued signals), and an edit started there would land in
+    the middle of the one under way, and on the undo stack before it."""
+
+    @functools.wraps(method)
+    def edit(self: Session, *args: object, **kwargs: object) -> object:
+        if self._fetching:
+            QTimer.singleShot(0, self, lambda: edit(self, *args, **kwargs))
+            return False
+        return method(self, *args, **kwargs)
+
+    return edit
+
+
 
 class StepCommand(QUndoCommand):
     """A :class:`Step` on a ``QUndoStack``. ``applied``: the step was already applied, the push

@@ -21,11 +21,9 @@ trained at all: an untrained run has nothing to compare).
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from playground.core.architecture_edit import Edit, apply_edit, carry_weights
 from playground.core.checkpoint import Checkpoint, carry_resized, weights_only, with_dataset, with_fresh_optimizer
@@ -40,25 +38,11 @@ from playground.ui.edit_commands import (
     SwitchStep,
     TrainingStep,
     WeightStep,
+    one_edit_at_a_time,
 )
 from playground.ui.edit_text import KEPT, describe_edit, describe_resize
 from playground.ui.runs_list import RunsList
 from playground.ui.training import TrainingController, WorkerRequestError
-
-
-def _one_edit_at_a_time(method: Callable) -> Callable:
-    """Run an edit later when it arrives while another waits for the worker: a fetch turns the
-    event loop (timers, queued signals), and an edit started there would land in the middle of
-    the one under way, and on the undo stack before it."""
-
-    @functools.wraps(method)
-    def edit(self: Session, *args: object, **kwargs: object) -> object:
-        if self._fetching:
-            QTimer.singleShot(0, self, lambda: edit(self, *args, **kwargs))
-            return False
-        return method(self, *args, **kwargs)
-
-    return edit
 
 
 class Session(QObject):
@@ -87,7 +71,7 @@ class Session(QObject):
         self._archived: Snapshot | None = None
         self._draws = 0  # architecture edits so far: seeds the weights they draw
         self._told_trimmed = False
-        self._fetching = False  # waiting for the worker's answer (see _one_edit_at_a_time)
+        self._fetching = False  # waiting for the worker's answer (see one_edit_at_a_time)
         self.controller = TrainingController(self, auto_acknowledge)
         self.undo_stack = BoundedUndoStack(self)
         self.undo_stack.trimmed.connect(self._on_trimmed)
@@ -120,7 +104,7 @@ class Session(QObject):
         """Train the session's experiment, from ``state`` (``Trainer.get_state``) or new weights."""
         self.controller.load(self._spec, self._dataset, state, self._dtype)
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def load_experiment(self, spec: ExperimentSpec, dataset: Dataset | None = None, state: dict | None = None,
                         dtype: str | None = None) -> None:
         """Pause and make ``spec`` the experiment (an opened file or link): a new run, the current one
@@ -141,7 +125,7 @@ class Session(QObject):
 
     # ------------------------------------------------------------------ edits (undoable)
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def set_spec(self, spec: ExperimentSpec, reason: str) -> None:
         """Make ``spec`` the experiment by the edit table: training settings live, a loss on the
         same run, a network or inputs keeping the weights that remain, anything else a new run
@@ -167,7 +151,7 @@ class Session(QObject):
         dataset = self._dataset if spec.data == old.data else None
         self._push_new_run(Checkpoint(spec, dataset), dataset, reason, f"{reason}: new random weights, new run")
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def try_spec(self, reason: str, **changes: object) -> None:
         """:meth:`set_spec` of the spec with ``changes``; an invalid one is refused with a message."""
         try:
@@ -178,7 +162,7 @@ class Session(QObject):
             return
         self.set_spec(spec, reason)
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def set_data(self, data: DataSpec) -> None:
         """New data settings (a side panel's): a new run from new weights (a regression keeps mse)."""
         training, reason = self._spec.training, f"data changed ({data.name})"
@@ -187,22 +171,22 @@ class Session(QObject):
             reason += "; loss set to mean squared error, the only regression loss"
         self.try_spec(reason, data=data, training=training)
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def set_training(self, training: TrainingSpec) -> None:
         """New training settings (a side panel's)."""
         self.try_spec("loss changed" if training.loss != self._spec.training.loss else "training settings",
                       training=training)
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def set_network(self, network: NetworkSpec) -> None:
         """A network as the side panel sets it (layers and neurons added or removed at the end)."""
         self.try_spec("architecture changed", network=network)
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def set_features(self, features: tuple[str, ...]) -> None:
         self.try_spec("input features changed", features=features)
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def apply_architecture_edit(self, edit: Edit) -> bool:
         """An architecture edit (``core.architecture_edit``): the weights of every neuron and link that
         remains are kept, a new run starts from them. False (with a message) when it does not fit."""
@@ -225,7 +209,7 @@ class Session(QObject):
                                           (self._dataset, self._dataset)))
         return True
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def set_weight(self, layer: int, out: int, inp: int | None, value: float) -> bool:
         """Type a weight in: weight layer ``layer``, from unit ``inp`` (None: the bias) to unit ``out``.
         The run goes on with it. False (with a message) when it does not fit."""
@@ -237,7 +221,7 @@ class Session(QObject):
         self.undo_stack.push_step(step, applied=True)
         return True
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def set_neuron_switched_off(self, layer: int, index: int, off: bool) -> None:
         """Switch neuron ``index`` of hidden layer ``layer`` off (its output held at 0) or on again."""
         old = self._spec.network.switched_off
@@ -253,7 +237,7 @@ class Session(QObject):
         text = f"neuron {index + 1} of layer {layer + 1} switched {'off' if off else 'on'}"
         self.undo_stack.push_step(SwitchStep(self, old, new, text))
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def set_dataset(self, dataset: Dataset, description: str) -> None:
         """New points (painted, erased): weights and optimizer kept, the run continues."""
         old = self._dataset
@@ -261,7 +245,7 @@ class Session(QObject):
             self, description, f"{description}: weights kept, training goes on",
             lambda cp: with_dataset(cp, dataset), lambda cp: with_dataset(cp, old), (old, dataset)))
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def reset(self) -> None:
         """New random weights from the seed, epoch 0: a new run."""
         before = self._checkpoint()
@@ -270,7 +254,7 @@ class Session(QObject):
         self.undo_stack.push_step(RunStep(self, "Reset", "Reset: new random weights", before, None,
                                           (self._dataset, self._dataset)))
 
-    @_one_edit_at_a_time
+    @one_edit_at_a_time
     def restore_run(self, run: Run) -> None:
         """Make a kept run the experiment: its spec, points and final weights, a fresh optimizer."""
         after = weights_only(run.spec, run.dataset, run.weights)
