@@ -273,7 +273,7 @@ class ProjectFiles(QObject):
             return False
         self.busy = True  # waiting for the worker and the disk: a window-system close must not start a second save
         try:
-            payload = self.window.controller.fetch("project", self.window.runs.runs)
+            payload = self.window.controller.fetch("project", self.window.session.runs.runs)
             # hundreds of megabytes, flushed to disk: off the UI thread
             run_in_background(atomic_write_text, path, payload.text)
         except WorkerRequestError as exc:

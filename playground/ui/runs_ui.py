@@ -1,10 +1,9 @@
 """The window's run comparison: the Runs dock (panel and boundary strip), loss-chart overlays, the Runs menu.
 
-The window keeps its runs in ``window.runs`` (a :class:`RunsList`). Whatever
-starts a new run calls :meth:`RunsUi.keep_current` first, which adds the run
-so far (made from the last snapshot) unless it is untrained or already kept.
-Restoring a run loads it as the current experiment (its final weights, epoch
-and history, a fresh optimizer); the run it replaces is kept in turn.
+The runs are the session's (``session.runs``, a :class:`RunsList`): the session
+keeps the run so far whenever something starts a new run, and restores a run
+when the list asks (an undoable edit). This module shows them, compares them,
+keeps the current run on request ("Keep current run") and adds an opened file's.
 
 The first snapshot of every run that starts from scratch (epoch 0) holds its
 initial weights; they are kept here, so that "What if…" can train a copy of
@@ -19,7 +18,6 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QMenu, QSplitter
 
-from playground.core.run_models import restore_state
 from playground.core.runs import Run, snapshot_weights
 from playground.core.snapshot import Snapshot
 from playground.ui.widgets.run_overlays import RunOverlays
@@ -31,12 +29,13 @@ if TYPE_CHECKING:
 
 
 class RunsUi(QObject):
-    """Builds the Runs dock and menu into ``window`` and keeps, compares and restores its runs."""
+    """Builds the Runs dock and menu into ``window``; shows, compares and keeps the session's runs."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.runs = window.runs
+        self.session = window.session
+        self.runs = window.session.runs
         self.panel = RunsPanel(self.runs)
         self.strip = RunStrip()
         self.overlays = RunOverlays(window.loss_plot)
@@ -53,9 +52,6 @@ class RunsUi(QObject):
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         window.tabifyDockWidget(window.gradient_dock, self.dock)
         window.weights_dock.raise_()
-        #: (generation, epoch, batches) of a state already in the list: not kept a second time.
-        self._kept: tuple[int, int, int] | None = None
-        self.last_kept: Run | None = None  # the run that mark belongs to (None after a restore)
         #: The generation whose first snapshot was seen, and its initial weights (None when it did not
         #: start at epoch 0, e.g. an opened file).
         self.start_generation = -1
@@ -75,7 +71,6 @@ class RunsUi(QObject):
         self.panel.what_if_requested.connect(self.what_if)
         self.strip.run_clicked.connect(self.panel.select)
         self.strip.run_double_clicked.connect(self._on_tile_double_clicked)
-        self.runs.restore_requested.connect(self.restore)
         self.runs.dropped.connect(lambda n: window.status.note(
             f"Runs: the {n} oldest unpinned run{'s' if n > 1 else ''} made room for new ones (pin runs to keep them)"))
         window.controller.snapshot_ready.connect(self._on_snapshot)
@@ -99,24 +94,23 @@ class RunsUi(QObject):
     # ------------------------------------------------------------------ keeping
 
     def keep_current(self, pinned: bool = False) -> Run | None:
-        """Add the run so far to the list (None when untrained, not shown yet or already kept)."""
-        c = self.window.controller
-        s = c.last_snapshot
-        if s is None or s.generation != c.generation or (s.epoch == 0 and s.batches == 0):
+        """The current run kept in the list (added now, or kept already when nothing changed since),
+        pinned when asked; None when it has not trained or was deleted from the list since."""
+        run = self.session.keep_current_run()
+        index = None if run is None else next((i for i, r in enumerate(self.runs.runs) if r.key == run.key), None)
+        if index is None:
             return None
-        mark = (s.generation, s.epoch, s.batches)
-        if mark == self._kept:
-            return None
-        self._kept = mark
-        run = self.last_kept = Run.from_snapshot(s, self.runs.next_name()).with_pinned(pinned)
-        self.runs.add(run)
-        return run
+        if pinned:
+            self.runs.set_pinned(index, True)
+        return self.runs[index]
 
     def _on_keep_triggered(self) -> None:
+        before = len(self.runs)
         run = self.keep_current()
-        self.window.status.note(f"Kept the current run as \u201c{run.name}\u201d in Runs" if run is not None
-                                else "Nothing new to keep: train first (the run so far is already in Runs, "
-                                "or has not started)")
+        if run is not None and len(self.runs) > before:
+            self.window.status.note(f"Kept the current run as \u201c{run.name}\u201d in Runs")
+        else:
+            self.window.status.note("Nothing new to keep: the run so far is already in Runs, or has not trained")
 
     def add_opened(self, runs: tuple[Run, ...]) -> None:
         """Add an opened file's runs after the ones already listed (a name in use gets a number)."""
@@ -126,27 +120,11 @@ class RunsUi(QObject):
                 name, n = f"{run.name} ({n})", n + 1
             self.runs.add(run.renamed(name))
 
-    # ------------------------------------------------------------------ restoring
-
-    def restore(self, run: Run) -> None:
-        """Make ``run`` the current experiment (its final weights, epoch and history); the current run is kept."""
-        w = self.window
-        try:
-            state = restore_state(run)
-        except (ValueError, KeyError) as exc:  # weights that do not fit: say so, change nothing
-            w.status.note(f"Cannot restore \u201c{run.name}\u201d: {exc}")
-            return
-        w.load_experiment(run.spec, run.dataset, state)
-        w.files.mark_modified()
-        self._kept = (w.controller.generation, run.epoch, run.batches)  # it is in the list already
-        self.last_kept = run
-        w.status.note(f"Restored \u201c{run.name}\u201d at epoch {run.epoch:,}; the run it replaced is in Runs")
+    # ------------------------------------------------------------------ comparing
 
     def _on_tile_double_clicked(self, run: Run) -> None:
         self.panel.select(run)
         self.panel.restore_selected()
-
-    # ------------------------------------------------------------------ comparing
 
     def _on_compared_changed(self, runs: tuple[Run, ...]) -> None:
         self.overlays.show_runs(runs)

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.core.activations import ACTIVATIONS
+from playground.core.checkpoint import Checkpoint, weights_only
 from playground.core.optimizers import OPTIMIZER_LABELS
-from playground.core.run_models import start_state
 from playground.core.spec import LEARNING_RATE_STEPS, MAX_POINTS, ExperimentSpec, SpecError
 from playground.ui.widgets.form_helpers import format_number, parse_positive
 
@@ -148,10 +148,11 @@ def ask_change(window: MainWindow) -> tuple[str, str] | None:
 
 
 def run_what_if(window: MainWindow, runs_ui: RunsUi) -> None:
-    """Keep the current run (pinned, compared) and train a copy with one change from the same start."""
-    c = window.controller
-    s = c.last_snapshot
-    if s is None or s.generation != c.generation or (s.epoch == 0 and s.batches == 0):
+    """Keep the current run (pinned, compared) and train a copy with one change from the same start,
+    as one undoable step of the session."""
+    session = window.session
+    s = session.last_snapshot
+    if s is None or s.generation != session.controller.generation or s.batches == 0:
         window.status.note("What if…: train the current run first, then compare a copy with one change")
         return
     start = runs_ui.start_weights if runs_ui.start_generation == s.generation else None
@@ -159,25 +160,21 @@ def run_what_if(window: MainWindow, runs_ui: RunsUi) -> None:
     if answer is None:
         return
     try:
-        spec = what_if_spec(window.spec, *answer)
-        state = None if start is None else start_state(spec, s.dataset, start)
+        spec = what_if_spec(session.spec, *answer)
     except ValueError as exc:
         window.status.note(f"What if… not started: {exc}")
         return
-    first = runs_ui.keep_current(pinned=True) or runs_ui.last_kept
+    first = runs_ui.keep_current(pinned=True)
     if first is not None:
-        index = next((i for i, r in enumerate(window.runs.runs) if r.key == first.key), None)
-        if index is not None:
-            window.runs.set_pinned(index, True)
-            runs_ui.panel.set_compared(window.runs[index], True)
-            first = window.runs[index]
-    window.load_experiment(spec, s.dataset, state)
-    window.files.mark_modified()
+        runs_ui.panel.set_compared(first, True)
     setting, value = answer
-    name = f"\u201c{first.name}\u201d" if first is not None else "the first run"
-    how = "from the same initial weights" if state is not None else \
+    text = f"what if {SETTINGS[setting].lower()} were {value}"
+    how = "from the same initial weights" if start is not None else \
         "from new weights (the first run's start is not known: it was opened mid-run)"
+    checkpoint = Checkpoint(spec, session.dataset) if start is None else weights_only(spec, session.dataset, start)
+    session.start_run(checkpoint, session.dataset, text, f"What if…: {text}, trained {how}")
+    name = f"\u201c{first.name}\u201d" if first is not None else "The first run"
     window.banner.show_message(
         f"What if {SETTINGS[setting].lower()} were {value}? {name} is kept, pinned and overlaid; "
         f"the copy trains now {how}, after the first.", error=False)
-    c.play()
+    session.controller.play()

@@ -40,20 +40,20 @@ def test_what_if_keeps_the_first_run_and_trains_a_copy_from_the_same_start(qtbot
     w, _ = win
     start = {k: v.copy() for k, v in w.runs_ui.start_weights.items()}  # the first snapshot's, at epoch 0
     w.runs_ui.what_if_action.trigger()  # untrained: nothing to compare yet
-    assert len(w.runs) == 0 and "train the current run first" in w.status.currentMessage()
+    assert len(w.session.runs) == 0 and "train the current run first" in w.status.currentMessage()
     step_to(qtbot, w, 3)
     monkeypatch.setattr(what_if, "ask_change", lambda window: ("learning_rate", "0.3"))
-    loads = []
-    original = w.controller.load
-    monkeypatch.setattr(w.controller, "load", lambda *a, **k: loads.append(a) or original(*a, **k))
+    starts = []  # the checkpoints the copies start from
+    original = w.controller.restore
+    monkeypatch.setattr(w.controller, "restore", lambda cp, *a: starts.append(cp) or original(cp, *a))
     w.runs_ui.what_if_action.trigger()
-    (spec, _dataset, state, _dtype), = loads
-    assert spec.training.optimizer.learning_rate == 0.3 and w.spec == spec
-    assert state["epoch"] == 0
+    (copy,) = starts
+    assert copy.spec.training.optimizer.learning_rate == 0.3 and w.spec == copy.spec
+    assert copy.state.get("epoch", 0) == 0 and not copy.state.get("history")
     for key, value in start.items():
-        np.testing.assert_array_equal(state["weights"][key], value)
-    first = w.runs[0]
-    assert len(w.runs) == 1 and first.pinned and first.epoch == 3
+        np.testing.assert_array_equal(copy.weights[key], value)
+    first = w.session.runs[0]
+    assert len(w.session.runs) == 1 and first.pinned and first.epoch == 3
     assert w.runs_ui.panel.compared() == (first,) and len(w.runs_ui.overlays.curves) == 1
     assert "same initial weights" in w.banner.text
     qtbot.waitUntil(lambda: w.controller.running, timeout=2000)  # the copy trains at once
@@ -61,12 +61,21 @@ def test_what_if_keeps_the_first_run_and_trains_a_copy_from_the_same_start(qtbot
     w.play_action.trigger()
     qtbot.waitUntil(lambda: not w.controller.running, timeout=2000)
     settle(qtbot, w)
+    w.undo_action.trigger()  # "What if…" is one undoable step: the first run comes back
+    wait_snapshot(qtbot, w, lambda s: s.spec == first.spec and s.epoch == 3)
+    w.redo_action.trigger()
+    wait_snapshot(qtbot, w, lambda s: s.spec == copy.spec and s.epoch == 0)
+    step_to(qtbot, w, 1)
     # A run whose start is not known (opened mid-run): the copy starts from new weights, and says so.
     w.runs_ui.start_weights = None
     monkeypatch.setattr(what_if, "ask_change", lambda window: ("batch_size", "32"))
     w.runs_ui.what_if_action.trigger()
-    assert loads[-1][2] is None and "from new weights" in w.banner.text
-    assert [r.pinned for r in w.runs.runs] == [True, True] and len(w.runs_ui.overlays.curves) == 2
+    assert starts[-1].state is None and "from new weights" in w.banner.text
+    # Undo and redo kept the runs they replaced too; the first run and the one kept for this
+    # "What if…" are pinned and compared.
+    runs = w.session.runs.runs
+    assert runs[0].pinned and runs[-1].pinned and runs[-1].spec == copy.spec and runs[-1].epoch == 1
+    assert len(w.runs_ui.overlays.curves) == 2
     qtbot.waitUntil(lambda: w.controller.running, timeout=2000)
     w.play_action.trigger()
     qtbot.waitUntil(lambda: not w.controller.running, timeout=2000)
