@@ -47,6 +47,9 @@ MAX_HIDDEN_LAYERS = 16
 MAX_NEURONS = 256
 MAX_CLASSES = 8
 MAX_POINTS = 100_000
+#: The most noise a dataset takes (a fraction): TensorFlow Playground's sliders stop at 0.5, but its
+#: links may ask up to 0.8.
+MAX_NOISE = 0.8
 #: TensorFlow Playground's learning-rate steps, offered by the UI beside free entry.
 LEARNING_RATE_STEPS = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
@@ -125,7 +128,7 @@ class DataSpec:
         _check_choice("data.name", self.name, DATASETS)
         if self.points is not None:
             _check_int("data.points", self.points, 4, MAX_POINTS)
-        _check_number("data.noise", self.noise, 0.0, 0.5)
+        _check_number("data.noise", self.noise, 0.0, MAX_NOISE)
         _check_number("data.train_ratio", self.train_ratio, 0.1, 0.9)
         _check_int("data.classes", self.classes, 2, MAX_CLASSES)
         _check_int("data.seed", self.seed, 0, 2**63 - 1)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from playground.core.spec import (
+    MAX_NOISE,
     PAGE_DATASETS,
     DataSpec,
     ExperimentSpec,
@@ -48,7 +49,7 @@ PAGE_INPUTS = {"x": "x1", "y": "x2", "xSquared": "x1_sq", "ySquared": "x2_sq", "
 #: What the page's controls allow, beyond which it cannot show an experiment.
 PAGE_MAX_HIDDEN_LAYERS = 6
 PAGE_MAX_NEURONS = 8
-PAGE_MAX_NOISE = 50  # percent; this app's data.noise stops at 0.5 too
+PAGE_MAX_NOISE = round(MAX_NOISE * 100)  # percent: the page takes a link's noise up to 80 (its slider stops at 50)
 
 
 @dataclass(frozen=True)

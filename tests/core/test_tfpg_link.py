@@ -100,7 +100,7 @@ def test_a_link_without_a_seed_gets_a_fresh_one_reported():
     ("learningRate=-1", "learningRate: must be > 0 and <= 100, got -1"),
     ("learningRate=fast", "learningRate: must be a number, got 'fast'"),
     ("regularizationRate=-0.1", "regularizationRate: must be >= 0 and <= 10, got -0.1"),
-    ("noise=80", "noise: must be from 0 to 50, got 80"),
+    ("noise=81", "noise: must be from 0 to 80, got 81"),
     ("noise=NaN", "noise: must be a finite number"),
     ("percTrainData=95", "percTrainData: must be from 10 to 90, got 95"),
     ("batchSize=0", "batchSize: must be a whole number >= 1, got 0"),

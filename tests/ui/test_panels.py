@@ -37,6 +37,15 @@ def test_data_panel_edits_the_data_spec(qtbot):
     assert len(seen) == n and panel.picker.button(PICKER_DATASETS.index("circle")).isChecked()
 
 
+def test_the_noise_slider_reaches_a_links_noise_beyond_50(qtbot):
+    panel = DataPanel(DataSpec(name="gauss"))
+    qtbot.addWidget(panel)
+    assert panel.noise.maximum() == 50
+    panel.set_data(DataSpec(name="gauss", noise=0.8, page_seed="0.8"))  # as a link with noise=80 opens
+    assert panel.noise.maximum() == 80 and panel.noise.value() == 80 and panel.noise_label.text() == "80 %"
+    panel.set_data(DataSpec(name="gauss", noise=0.2))
+    assert panel.noise.maximum() == 50 and panel.noise.value() == 20
+
 def test_imported_points_leave_no_dataset_thumbnail_selected(qtbot):
     """After a CSV import no generator's picture may look chosen; picking one again applies it."""
     panel = DataPanel(DataSpec(name="spiral"))

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.datasets import DATASET_DESCRIPTIONS, GENERATORS, MULTICLASS_DATASETS, make_dataset
-from playground.core.spec import MAX_CLASSES, MAX_POINTS, DataSpec, SpecError, default_points
+from playground.core.spec import MAX_CLASSES, MAX_NOISE, MAX_POINTS, DataSpec, SpecError, default_points
 from playground.ui import palette
 
 THUMB_SIZE = 52
+SLIDER_MAX_NOISE = 50  # percent, as on TensorFlow Playground
 #: Datasets offered by the picker: every generator (``custom`` needs a file).
 PICKER_DATASETS = tuple(GENERATORS)
 _PREVIEW_CLASSES = 3
@@ -105,9 +106,10 @@ class DataPanel(QWidget):
                                                                 else v))
 
         self.noise = QSlider(Qt.Orientation.Horizontal)
-        self.noise.setRange(0, 50)
+        self.noise.setRange(0, SLIDER_MAX_NOISE)
         self.noise.setTracking(False)  # rebuild when released, not on every pixel of a drag
-        self.noise.setToolTip("How much random jitter is added to the points (0 to 50 %).")
+        self.noise.setToolTip(f"How much random jitter is added to the points (0 to {SLIDER_MAX_NOISE} %; "
+                              f"a TensorFlow Playground link may set up to {round(MAX_NOISE * 100)} %).")
         self.noise_label = QLabel()
         self.noise_label.setMinimumWidth(34)
         self.noise.sliderMoved.connect(lambda v: self.noise_label.setText(f"{v} %"))
@@ -172,6 +174,8 @@ class DataPanel(QWidget):
             self.picker.checkedButton().setChecked(False)
             self.picker.setExclusive(True)
         self.points.setValue(data.n_points)
+        # As on TensorFlow Playground, the slider reaches further only for noise a link set beyond it.
+        self.noise.setMaximum(max(SLIDER_MAX_NOISE, round(data.noise * 100)))
         self.noise.setValue(round(data.noise * 100))
         self.noise_label.setText(f"{self.noise.value()} %")
         self.ratio.setValue(round(data.train_ratio * 100))

@@ -31,6 +31,11 @@ const LINKS = [
   "activation=tanh&batchSize=10&dataset=xor&learningRate=0.03&noise=0&networkShape=1,1,1,1,1,1&seed=hello&percTrainData=90&x=true&y=true&cosX=true&cosY=true&sinY=true&sinY_hide=true&tutorial=dp-neurons&hideText=true&collectStats=true&foo=bar&problem=classification",
   "activation=relu&batchSize=25&regDataset=reg-gauss&learningRate=0.1&regularization=L1&regularizationRate=0.003&noise=0&networkShape=5&seed=0.4242&percTrainData=10&x=true&y=true&problem=regression",
   "activation=tanh&batchSize=15&dataset=spiral&learningRate=0.03&noise=0&networkShape=4,2&seed=0.6&percTrainData=20&x=true&y=true&sinX=true&sinY=true&problem=classification",
+  // The page's two quirks together: 250 training rows in batches of 13 (3 carried), and an L1 rate that kills links.
+  "activation=tanh&batchSize=13&dataset=circle&learningRate=0.1&regularization=L1&regularizationRate=0.03&noise=15&networkShape=4,3&seed=0.2468&percTrainData=50&x=true&y=true&xSquared=true&ySquared=true&problem=classification",
+  "activation=tanh&batchSize=7&regDataset=reg-plane&learningRate=0.01&regularization=L2&regularizationRate=0.003&noise=10&networkShape=3&seed=0.1357&percTrainData=50&x=true&y=true&problem=regression",
+  // Noise above the slider's 50: the page takes up to 80 from a link.
+  "activation=tanh&batchSize=10&dataset=gauss&learningRate=0.03&noise=80&networkShape=2&seed=0.8&percTrainData=50&x=true&y=true&problem=classification",
 ];
 
 // The page's INPUTS table, in its order (src/playground.ts).
