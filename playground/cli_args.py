@@ -232,7 +232,7 @@ def build_spec(a: argparse.Namespace, dataset: Any = None, base: Any = None) -> 
                             shuffle=False if a.no_shuffle else d.training.shuffle)
     features = tuple(_split_list(a.features)) if a.features is not None else d.features
     return ExperimentSpec(data=data, features=features, network=network, training=training,
-                          seed=pick(a.seed, d.seed))
+                          seed=pick(a.seed, d.seed), source_link=d.source_link)
 
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from playground.core.spec import (
+    MAX_LINK_CHARS,
     MAX_NOISE,
     PAGE_DATASETS,
     DataSpec,
@@ -257,6 +258,13 @@ def open_link(link: str) -> tuple[ExperimentSpec, list[str]]:
     """Parse ``link`` into its experiment and the notes to show (ignored keys, a fresh seed)."""
     state = parse_link(link)
     return link_spec(state), state.notes
+
+
+def with_source(spec: ExperimentSpec, link: str) -> ExperimentSpec:
+    """``spec`` recording ``link`` as where it came from (saved with it; left out when it is not a
+    one-line text of at most ``MAX_LINK_CHARS``)."""
+    link = link.strip()
+    return spec.replace(source_link=link) if 0 < len(link) <= MAX_LINK_CHARS and link.isprintable() else spec
 
 
 # --------------------------------------------------------------------------- writing

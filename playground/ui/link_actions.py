@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QDropEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QLabel
 
 from playground.core.tfpg_data import page_start
-from playground.core.tfpg_link import PAGE_URL, LinkError, link_spec, parse_link, write_link
+from playground.core.tfpg_link import PAGE_URL, LinkError, link_spec, parse_link, with_source, write_link
 
 if TYPE_CHECKING:
     from playground.ui.main_window import MainWindow
@@ -47,6 +48,24 @@ class LinkActions(QObject):
         self.copy_action.triggered.connect(self.copy_link)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
+        # Where the experiment came from: shown while it is one opened from a link (or saved from one).
+        self.origin = QLabel("From a TensorFlow Playground link")
+        self.origin.setObjectName("link_origin")
+        self.origin.setVisible(False)
+        window.status.insertPermanentWidget(0, self.origin)
+
+    def show_origin(self) -> None:
+        """Show the link the window's experiment came from (its tooltip holds the whole link), if any."""
+        link = self.window.spec.source_link
+        self.origin.setVisible(link is not None)
+        self.origin.setToolTip("" if link is None else f"This experiment was opened from the TensorFlow "
+                               f"Playground link\n{link}\n(saved with it; File > Copy as TensorFlow "
+                               f"Playground link writes its current settings)")
+
+    @staticmethod
+    def origin_note(link: str | None) -> str:
+        """What a status note adds about an experiment from ``link`` (empty for none)."""
+        return "" if link is None else f", opened from the TensorFlow Playground link {link}"
 
     @staticmethod
     def dropped_link(event: QDropEvent) -> str | None:
@@ -76,7 +95,7 @@ class LinkActions(QObject):
                 return False
         try:
             state = parse_link(link)
-            spec = link_spec(state)
+            spec = with_source(link_spec(state), link)
         except LinkError as exc:
             w.dialogs.error("Cannot open the link", str(exc))
             return False

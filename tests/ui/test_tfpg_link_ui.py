@@ -113,3 +113,21 @@ def test_pasting_something_else_says_so_and_changes_nothing(win):
     w.links.paste_action.trigger()
     assert w.spec == before and dialogs.errors == []
     assert "no TensorFlow Playground link" in w.status.currentMessage()
+
+
+def test_a_saved_link_experiment_keeps_its_link(qtbot, tmp_path, win):
+    w, dialogs = win
+    assert not w.links.origin.isVisibleTo(w)
+    link = PAGE_URL + "#" + SPIRAL["link"]
+    _open(qtbot, w, dialogs, link)
+    assert w.spec.source_link == link
+    assert w.links.origin.isVisibleTo(w) and link in w.links.origin.toolTip()
+    w._try_spec("test", training=w.spec.training.__class__(loss="mse", batch_size=5, shuffle=False))
+    assert w.spec.source_link == link  # an edit keeps where the experiment came from
+    dialogs.save_answers.append((str(tmp_path / "from_link"), "Experiments (*.playground.json)"))
+    assert w.files.save_as()
+    dialogs.change_answers.append("discard")
+    assert w.files.new() and not w.links.origin.isVisibleTo(w)
+    assert w.files.open(str(tmp_path / "from_link.playground.json"))
+    assert w.spec.source_link == link and w.links.origin.isVisibleTo(w)
+    assert f"opened from the TensorFlow Playground link {link}" in w.status.currentMessage()
