@@ -45,6 +45,7 @@ from playground.core.optimizers import Optimizer, make_optimizer, regularization
 from playground.core.page_quirks import PageMode, end_epoch, is_page_mode
 from playground.core.snapshot import GridOutput, Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
+from playground.core.tfpg_data import page_reset_weights
 from playground.core.trainer_pictures import evaluate_grid, snapshot
 from playground.core.training_errors import TrainerError, TrainingDiverged, check_trainable, divergence_message
 
@@ -126,12 +127,15 @@ class Trainer:
         self.history = MetricHistory(self.network.n_layers)
 
     def reset_weights(self, fresh: bool = True) -> None:
-        """Draw new initial weights (``fresh``: a new draw, as TensorFlow Playground's reset),
-        clear the optimizer, the epoch counter and the history."""
+        """Draw new initial weights (``fresh``: a new draw, as TensorFlow Playground's reset; a link
+        experiment draws the page's own), clear the optimizer, the epoch counter and the history."""
         if fresh:
             self.init_count += 1
         rng = np.random.default_rng([self._spec.seed, 0, self.init_count])
         self.network.initialize(self._spec.network.init, rng)
+        page_weights = page_reset_weights(self._spec, self.init_count) if self.page is not None else None
+        if page_weights is not None:  # a link experiment: the weights the page's Reset would draw
+            self.network.load_state_dict(page_weights)
         self.optimizer: Optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
         self.epoch = 0
         self.batches = 0

@@ -128,3 +128,28 @@ def test_pieced_and_batch_by_batch_epochs_follow_the_page_too(monkeypatch):
     pieced.train(20)
     losses = fixture["losses"]["train"][20]
     assert abs(by_batch.train_loss - losses) < 1e-9 and abs(pieced.train_loss - losses) < 1e-9
+
+
+@pytest.mark.parametrize("name", ["circle-0.12345", BOTH_QUIRKS, "circle-0.00001"])  # the last has initZero
+def test_a_link_experiment_starts_and_resets_with_the_pages_weights(name):
+    fixture = _fixture(name)
+    spec, _ = open_link(fixture["link"])
+    trainer = Trainer(spec)  # no weights loaded: the trainer draws the page's own
+    for expected in [fixture["weights"], *fixture["resets"]]:
+        state = trainer.network.state_dict()
+        for key, value in expected.items():
+            assert np.array_equal(state[key], np.array(value).reshape(state[key].shape)), key
+        trainer.train(3)
+        trainer.reset_weights()  # the page's Reset: the next network from its stream
+    assert trainer.epoch == 0 and trainer.init_count == 3
+
+
+def test_reset_continues_the_pages_stream_after_reopening():
+    fixture = _fixture(BOTH_QUIRKS)
+    trainer = _link_trainer(fixture)
+    trainer.reset_weights()
+    reopened = loads_project(dumps_project(trainer))
+    reopened.reset_weights()
+    state = reopened.network.state_dict()
+    for key, value in fixture["resets"][1].items():
+        assert np.array_equal(state[key], np.array(value).reshape(state[key].shape)), key

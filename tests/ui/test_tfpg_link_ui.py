@@ -131,3 +131,13 @@ def test_a_saved_link_experiment_keeps_its_link(qtbot, tmp_path, win):
     assert w.files.open(str(tmp_path / "from_link.playground.json"))
     assert w.spec.source_link == link and w.links.origin.isVisibleTo(w)
     assert f"opened from the TensorFlow Playground link {link}" in w.status.currentMessage()
+
+
+def test_reset_draws_the_weights_the_pages_reset_draws(qtbot, win):
+    w, dialogs = win
+    _open(qtbot, w, dialogs, SPIRAL["link"])
+    w.reset_action.trigger()
+    wait_snapshot(qtbot, w, lambda s: s.generation == w.controller.generation and s.epoch == 0)
+    weights = weights_of(w)
+    for name, expected in SPIRAL["resets"][0].items():
+        assert np.array_equal(weights[name], np.array(expected).reshape(weights[name].shape)), name

@@ -73,13 +73,18 @@ function fixture(hash) {
   // reset(true)
   const shape = [inputIds.length].concat(state.networkShape).concat([1]);
   const outputActivation = regression ? nn.Activations.LINEAR : nn.Activations.TANH;
-  const network = nn.buildNetwork(shape, state.activation, outputActivation,
+  const build = () => nn.buildNetwork(shape, state.activation, outputActivation,
       state.regularization, inputIds, state.initZero);
-  const weights = {};
-  for (let l = 1; l < network.length; l++) {
-    weights[`layers.${l - 1}.weight`] = network[l].map(node => node.inputLinks.map(link => link.weight));
-    weights[`layers.${l - 1}.bias`] = network[l].map(node => node.bias);
-  }
+  const weightsOf = net => {
+    const weights = {};
+    for (let l = 1; l < net.length; l++) {
+      weights[`layers.${l - 1}.weight`] = net[l].map(node => node.inputLinks.map(link => link.weight));
+      weights[`layers.${l - 1}.bias`] = net[l].map(node => node.bias);
+    }
+    return weights;
+  };
+  const network = build();
+  const weights = weightsOf(network);
   const getLoss = points => {
     let loss = 0;
     points.forEach(p => {
@@ -99,6 +104,9 @@ function fixture(hash) {
     losses.train.push(getLoss(trainData));
     losses.test.push(getLoss(testData));
   }
+  // Two presses of the page's Reset button: reset() builds a new network from the same stream
+  // (training draws no random numbers).
+  const resets = [build(), build()].map(weightsOf);
   // The link the page writes back for this state (state.serialize()).
   state.serialize();
   return {
@@ -110,6 +118,7 @@ function fixture(hash) {
     labels: data.map(p => p.label),
     split_index: splitIndex,
     weights,
+    resets,
     losses,
   };
 }
