@@ -141,3 +141,24 @@ def test_reset_draws_the_weights_the_pages_reset_draws(qtbot, win):
     weights = weights_of(w)
     for name, expected in SPIRAL["resets"][0].items():
         assert np.array_equal(weights[name], np.array(expected).reshape(weights[name].shape)), name
+
+
+def test_opening_a_saved_link_experiment_at_start_says_where_it_came_from(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from playground.core.io.project import save_project
+    from playground.core.tfpg_link import open_link, with_source
+    from playground.core.trainer import Trainer
+    from playground.ui.app import open_window
+
+    for scope in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(scope, QSettings.Scope.UserScope, str(tmp_path))
+    link = PAGE_URL + "#" + CIRCLE["link"]
+    path = tmp_path / "linked.playground.json"
+    save_project(path, Trainer(with_source(open_link(link)[0], link)))
+    w, note = open_window(str(path))
+    try:
+        assert note == f"Opened linked.playground.json at epoch 0, opened from the TensorFlow Playground link {link}"
+        assert w.links.origin.isVisibleTo(w) and link in w.links.origin.toolTip()
+    finally:
+        w.close()

@@ -8,6 +8,7 @@ exploding one. Each plot has its own range, symmetric about zero, so every shape
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 # isort: split
@@ -27,6 +28,13 @@ _EXPLANATION = (
 #: Redraws a second at most while training.
 MAX_FPS = 4
 BINS = 31  # odd: one bin is centred on 0
+_TOP = 1.35  # the plots' height: the tallest bar reaches 1, the scale labels hang below the top
+
+
+def _small_font() -> QFont:
+    font = QFont()
+    font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+    return font
 
 
 def symmetric_histogram(values: np.ndarray, bins: int = BINS) -> tuple[np.ndarray, np.ndarray]:
@@ -61,7 +69,7 @@ class GradientHistogramsView(QWidget):
             style_plot(plot, grid=False)
             plot.setLabel("left", what, color=TEXT)
             plot.getAxis("left").setStyle(showValues=False)
-            plot.setYRange(0.0, 1.25, padding=0)  # room above the bars for the scale labels
+            plot.setYRange(0.0, _TOP, padding=0)  # room above the bars for the scale labels
             self.plots.append(plot)
         #: Per row (weights, gradients), per layer: its curve, scale label, last counts and scale m.
         self.curves: list[list[pg.PlotDataItem]] = [[], []]
@@ -95,10 +103,13 @@ class GradientHistogramsView(QWidget):
         names = layer_names(n)
         for row, plot in enumerate(self.plots):
             for color in layer_colors(n):
-                brush = pg.mkBrush(pg.mkColor(color).lighter(130))
+                fill = pg.mkColor(color)
+                fill.setAlpha(150)  # see-through, so the output layer's black reads as a grey fill too
+                brush = pg.mkBrush(fill)
                 self.curves[row].append(plot.plot(stepMode="center", fillLevel=0, brush=brush,
                                                   pen=pg.mkPen(color, width=1)))
                 label = pg.TextItem(color=TEXT, anchor=(0.5, 0.0))
+                label.setFont(_small_font())
                 plot.addItem(label)
                 self.scale_labels[row].append(label)
             plot.getAxis("bottom").setTicks([[(i + 0.5, name if row else "") for i, name in enumerate(names)], []])
@@ -119,7 +130,7 @@ class GradientHistogramsView(QWidget):
                 # slot i: [−m, m] -> [i + 0.05, i + 0.95]; counts -> [0, 1]
                 self.curves[row][i].setData(i + 0.5 + 0.45 * edges / m, counts / top)
                 self.scale_labels[row][i].setText(f"±{m:.2g}" if counts.any() else "")
-                self.scale_labels[row][i].setPos(i + 0.5, 1.22)
+                self.scale_labels[row][i].setPos(i + 0.5, _TOP)
                 self.counts[row].append(counts)
                 self.scales[row].append(m)
         self.badges.show_history(snapshot.history)
