@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel
 
-from playground.core.tfpg_data import page_start
+from playground.core.snapshot import Snapshot
+from playground.core.tfpg_data import page_reset_weights, page_start
 from playground.core.tfpg_link import PAGE_URL, LinkError, link_spec, parse_link, with_source, write_link
 
 if TYPE_CHECKING:
@@ -118,6 +120,15 @@ class LinkActions(QObject):
             return False
         return self.open_link(text)
 
+    @staticmethod
+    def _shows_page_weights(snapshot: Snapshot) -> bool:
+        """True when ``snapshot`` holds the weights the page draws first for its experiment's link."""
+        page = page_reset_weights(snapshot.spec, 0)
+        if page is None or len(page) != 2 * len(snapshot.weights):
+            return False
+        return all(np.array_equal(page[f"layers.{i}.weight"], w) and np.array_equal(page[f"layers.{i}.bias"], b)
+                   for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases, strict=True)))
+
     def copy_link(self) -> bool:
         """Put the shown experiment's link on the clipboard, or say what the page cannot show."""
         w = self.window
@@ -129,6 +140,8 @@ class LinkActions(QObject):
         snapshot = w.controller.last_snapshot
         if snapshot is not None and snapshot.epoch > 0:
             notes.append("the page starts again from epoch 0")
+        elif snapshot is not None and w.spec.data.page_seed is not None and not self._shows_page_weights(snapshot):
+            notes.append("the page starts from its own initial weights for this seed, not the ones shown")
         QGuiApplication.clipboard().setText(link)
         w.status.note("; ".join(["Copied the TensorFlow Playground link", *notes]))
         return True

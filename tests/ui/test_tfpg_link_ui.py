@@ -50,7 +50,12 @@ def test_copy_gives_the_link_the_page_wrote(qtbot, win):
     _open(qtbot, w, dialogs, CIRCLE["link"])
     w.links.copy_action.trigger()
     assert QGuiApplication.clipboard().text() == PAGE_URL + "#" + CIRCLE["page_link"]
-    assert "Copied the TensorFlow Playground link" in w.status.currentMessage()
+    assert w.status.currentMessage() == "Copied the TensorFlow Playground link"  # exactly what the page opens
+    w.reset_action.trigger()  # the page's next weights: its link opens with the first ones
+    wait_snapshot(qtbot, w, lambda s: s.generation == w.controller.generation and s.epoch == 0)
+    w.links.copy_action.trigger()
+    assert QGuiApplication.clipboard().text() == PAGE_URL + "#" + CIRCLE["page_link"]
+    assert "its own initial weights for this seed, not the ones shown" in w.status.currentMessage()
 
 
 def test_copy_names_what_the_page_cannot_show(qtbot, win):
