@@ -57,3 +57,14 @@ def test_an_8_layer_sigmoid_stack_vanishes_and_a_relu_stack_does_not(seed):
     sigmoid = gradient_warnings(_deep_stack("sigmoid", seed).history.column("grad_norms"))
     assert {w.kind for w in sigmoid} == {"vanishing"} and 0 in {w.layer for w in sigmoid}
     assert gradient_warnings(_deep_stack("relu", seed).history.column("grad_norms")) == []
+
+
+def test_snapshots_carry_the_last_epochs_norms_unthinned(monkeypatch):
+    from playground.core import trainer as trainer_module
+
+    monkeypatch.setattr(trainer_module, "HISTORY_POINTS_IN_SNAPSHOT", 10)  # the history view is thinned
+    trainer = _deep_stack("relu", 0)
+    trainer.train(15)
+    s = trainer.snapshot(grid_resolution=None)
+    assert len(s.history.epochs) <= 11
+    assert np.array_equal(s.recent_grad_norms, trainer.history.column("grad_norms")[-WINDOW:])

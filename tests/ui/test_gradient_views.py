@@ -56,10 +56,15 @@ def test_the_badges_show_in_both_views(qtbot, snapshots):
     s = snapshots["binary"]
     m = len(s.history.epochs)
     norms = np.tile([5e3, 1.0, 1.0], (m, 1))
-    view.show_snapshot(dataclasses.replace(s, history=dataclasses.replace(s.history, grad_norms=frozen_copy(norms))))
+    view.show_snapshot(dataclasses.replace(s, recent_grad_norms=frozen_copy(norms)))
     view.throttle.flush()
     assert [(b.layer, b.kind) for b in view.badges.warnings] == [(0, "exploding")]
     assert "lower learning rate" in view.badges.text()
+    # without them (a snapshot from elsewhere): the history's last rows
+    view.show_snapshot(dataclasses.replace(s, recent_grad_norms=None,
+                                           history=dataclasses.replace(s.history, grad_norms=frozen_copy(norms))))
+    view.throttle.flush()
+    assert [(b.layer, b.kind) for b in view.badges.warnings] == [(0, "exploding")]
 
 
 def test_the_window_has_the_histograms_beside_the_gradient_flow(qtbot, win):

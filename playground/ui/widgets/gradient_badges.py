@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from playground.core.gradient_health import WINDOW, LayerWarning, gradient_warnings, layer_name
-from playground.core.snapshot import History
+from playground.core.snapshot import Snapshot
 
 #: Badge colours: vanishing in blue-grey (fading), exploding and overflow in vermillion.
 BADGE_COLORS = {"vanishing": "#3d6a8a", "exploding": "#c0392b", "not finite": "#c0392b"}
@@ -40,10 +40,14 @@ class GradientBadges(QLabel):
         self.setToolTip("")
         self.setVisible(False)
 
-    def show_history(self, history: History) -> None:
-        """Badges for ``history``'s last epochs (none, hidden, while all layers are fine)."""
-        g = np.asarray(history.grad_norms, dtype=float)
-        warnings = gradient_warnings(g.reshape(len(history.epochs), -1)) if len(history.epochs) else []
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Badges for the last epochs of ``snapshot`` (none, hidden, while all layers are fine)."""
+        g = snapshot.recent_grad_norms
+        if g is None:  # a snapshot made without them: its (possibly thinned) history's last rows
+            h = snapshot.history
+            g = np.asarray(h.grad_norms, dtype=float).reshape(len(h.epochs), -1)
+        g = np.asarray(g, dtype=float)
+        warnings = gradient_warnings(g) if len(g) else []
         if warnings == self.warnings:
             return  # the same badges: no re-layout
         if not warnings:

@@ -185,7 +185,7 @@ class GradientFlowView(QWidget):
             c.setData(x[rows], lines[:, i])
         self._update_ranges(x, g)
         self._set_bars(np.asarray(snapshot.grad_norms, dtype=float))
-        self.badges.show_history(h)
+        self.badges.show_snapshot(snapshot)
         self._latest = self._summary(np.asarray(snapshot.grad_norms, dtype=float))
         if not self.hover_line.isVisible():
             self.header.setText(self._latest)

@@ -133,7 +133,7 @@ class GradientHistogramsView(QWidget):
                 self.scale_labels[row][i].setPos(i + 0.5, _TOP)
                 self.counts[row].append(counts)
                 self.scales[row].append(m)
-        self.badges.show_history(snapshot.history)
+        self.badges.show_snapshot(snapshot)
         where = "gradients of the last mini-batch" if stepped else "no gradients yet"
         self.header.setText(f"epoch {snapshot.epoch:,}: weights above, {where} below (± the range of each)")
 
