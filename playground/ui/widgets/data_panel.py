@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
@@ -22,7 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.datasets import DATASET_DESCRIPTIONS, GENERATORS, MULTICLASS_DATASETS, make_dataset
-from playground.core.spec import MAX_CLASSES, MAX_NOISE, MAX_POINTS, DataSpec, SpecError, default_points
+from playground.core.spec import (
+    MAX_CLASSES,
+    MAX_NOISE,
+    MAX_POINTS,
+    PAGE_DATASETS,
+    DataSpec,
+    SpecError,
+    default_points,
+)
 from playground.ui import palette
 
 THUMB_SIZE = 52
@@ -193,6 +202,8 @@ class DataPanel(QWidget):
         problem = data.problem_type
         kind = f"{data.classes} classes" if problem == "classification" else "real-valued target"
         source = "" if generated else " (loaded points; pick a dataset above to generate new ones)"
+        if data.page_seed is not None:
+            source = f" (TensorFlow Playground's points, its seed {html.escape(data.page_seed)})"
         self.title.setText(f"<b>{dataset_title(data.name)}</b> — {problem}, {kind}{source}")
 
     # ------------------------------------------------------------------ changes
@@ -214,6 +225,11 @@ class DataPanel(QWidget):
             self._change(classes=value)
 
     def _change(self, **changes: object) -> None:
+        if self._data.page_seed is not None and ("points" in changes or "seed" in changes
+                                                 or changes.get("name", "circle") not in PAGE_DATASETS):
+            # Points the page's generator does not make (another dataset or size, a new seed): this
+            # app's generator draws them, with the seed shown.
+            changes["page_seed"] = None
         try:
             data = dataclasses.replace(self._data, **changes)
         except SpecError:  # the widgets' ranges keep values valid; restore the view if not
