@@ -9,7 +9,8 @@ index ``i`` within the epoch, with the mean over the rows added up since the las
   so has ``r + b`` rows (its mean is over all of them). No update happens in between, so that is
   one batch of ``r + b`` rows at the current weights: :class:`PageBatches` lays each epoch out as
   the carried rows then the epoch's order, in batches of ``[r + b, b, …, b]``, and keeps the rows
-  the epoch leaves over for the next one.
+  the epoch leaves over for the next one. (A batch larger than the training set is the whole set,
+  as everywhere in this app: the page would never update then.)
 - **L1 kills links.** With L1 the page takes the data step ``w₁ = w − lr·g``, then the L1 step
   ``w₂ = w₁ − lr·ρ·sign(w)``; when that step takes the weight across 0 (``w₁·w₂ < 0``) it sets it
   to 0 and the link is dead: it is never updated again, until the network is rebuilt (a reset).
