@@ -24,7 +24,7 @@ from playground.core.spec import (
     OptimizerSpec,
     TrainingSpec,
 )
-from playground.ui import menus, undo_menu, window_settings
+from playground.ui import gradient_views, menus, undo_menu, window_settings
 from playground.ui.app_icon import examples_menu
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.weights_dock)
         self.splitDockWidget(self.loss_dock, self.weights_dock, Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.weights_dock, self.gradient_dock)
+        self.histograms_view = gradient_views.install(self)
         self.weights_dock.raise_()
         self.resizeDocks([self.loss_dock], [280], Qt.Orientation.Vertical)
         self.resizeDocks([self.experiment.dock], [330], Qt.Orientation.Horizontal)
