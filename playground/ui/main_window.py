@@ -31,6 +31,7 @@ from playground.ui.export_actions import ExportActions
 from playground.ui.file_actions import APP_TITLE, ProjectFiles
 from playground.ui.link_actions import LinkActions
 from playground.ui.paint_watcher import PaintWatcher
+from playground.ui.runs_ui import RunsUi
 from playground.ui.session import Session
 from playground.ui.widgets.boundary_view import BoundaryView
 from playground.ui.widgets.gradient_flow import GradientFlowView
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.examples_menu = examples_menu(self)
         menus.build_menus(self)
         undo_menu.install(self)
+        self.runs_ui = RunsUi(self)  # the Runs dock, loss-chart overlays and the Runs menu
         self._connect()
         window_settings.restore_settings(self)
         self.session.start(state)

@@ -59,7 +59,7 @@ def shortcut_actions(window: MainWindow) -> tuple[QAction, ...]:
     """Every action with a keyboard shortcut, in the order the listing shows them."""
     return (window.play_action, window.step_action, window.step_batch_action, window.reset_action,
             *window.files.actions, window.links.paste_action, window.undo_action, window.redo_action,
-            window.shortcuts_action, window.quit_action)
+            window.runs_ui.keep_action, window.runs_ui.what_if_action, window.shortcuts_action, window.quit_action)
 
 
 def shortcuts_text(window: MainWindow) -> str:

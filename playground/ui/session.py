@@ -69,6 +69,7 @@ class Session(QObject):
         self._dataset = dataset
         self._dtype = dtype
         self._archived: Snapshot | None = None
+        self._archived_run: Run | None = None  # the run made of that snapshot
         self._draws = 0  # architecture edits so far: seeds the weights they draw
         self._told_trimmed = False
         self._fetching = False  # waiting for the worker's answer (see one_edit_at_a_time)
@@ -254,6 +255,17 @@ class Session(QObject):
         self.undo_stack.push_step(RunStep(self, "Reset", "Reset: new random weights", before, None,
                                           (self._dataset, self._dataset)))
 
+    def keep_current_run(self) -> Run | None:
+        """Keep the current run in :attr:`runs` now, as it was last shown (the run kept already when
+        nothing changed since); None when it has not trained."""
+        return self._archive()
+
+    @one_edit_at_a_time
+    def start_run(self, checkpoint: Checkpoint, dataset: Dataset | None, text: str, note: str) -> None:
+        """A new run from ``checkpoint`` (``dataset``: its points when not generated), as an undoable
+        step named ``text``; the current run goes to :attr:`runs`. "What if…" starts its copy so."""
+        self._push_new_run(checkpoint, dataset, text, note)
+
     @one_edit_at_a_time
     def restore_run(self, run: Run) -> None:
         """Make a kept run the experiment: its spec, points and final weights, a fresh optimizer."""
@@ -314,13 +326,18 @@ class Session(QObject):
         self._draws += 1
         return np.random.default_rng([self._spec.seed, 7, self._draws])
 
-    def _archive(self) -> None:
-        """Keep the current run in :attr:`runs` before it is replaced (once, and only if it trained)."""
+    def _archive(self) -> Run | None:
+        """Keep the current run in :attr:`runs` before it is replaced (once, and only if it trained);
+        the run kept (now or before), or None."""
         snap = self.controller.last_snapshot
-        if snap is None or snap.batches == 0 or snap is self._archived:
-            return
+        if snap is None or snap.batches == 0:
+            return None
+        if snap is self._archived:
+            return self._archived_run
         self._archived = snap
-        self.runs.add(Run.from_snapshot(snap, self.runs.next_name()))
+        self._archived_run = run = Run.from_snapshot(snap, self.runs.next_name())
+        self.runs.add(run)
+        return run
 
     def _on_trimmed(self, dropped: int) -> None:
         if not self._told_trimmed:

@@ -10,8 +10,9 @@ read-only array copies), so they may cross threads. No Qt here.
 Kinds
 -----
 ``project``
-    :class:`ProjectPayload`: the experiment file's text (``dumps_project``), with
-    the epoch and update count it was made at.
+    :class:`ProjectPayload`: the experiment file's text (``dumps_project_with_runs``), with
+    the epoch and update count it was made at; argument: the kept runs to store (a tuple of
+    immutable :class:`~playground.core.runs.Run`, the UI's), or None.
 ``weights``
     a :class:`~playground.core.io.weights.WeightFile` of the current weights.
 ``history``
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.core.checkpoint import take_checkpoint
-from playground.core.io.project import ProjectError, dumps_project
+from playground.core.io.project import ProjectError, dumps_project_with_runs
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
 from playground.core.spec import SpecError
 from playground.core.trainer import Trainer
@@ -57,15 +58,18 @@ class ProjectPayload:
     ----------
     text : the whole ``.playground.json`` file
     epoch, batches : the trainer's position when it was made (marks the saved state)
+    runs_left_out : kept runs not stored, to stay within the file's size limits
     """
 
     text: str
     epoch: int
     batches: int
+    runs_left_out: int = 0
 
 
-def _project(trainer: Trainer, _argument: Any) -> ProjectPayload:
-    return ProjectPayload(dumps_project(trainer), int(trainer.epoch), int(trainer.batches))
+def _project(trainer: Trainer, argument: Any) -> ProjectPayload:
+    text, left_out = dumps_project_with_runs(trainer, tuple(argument or ()))
+    return ProjectPayload(text, int(trainer.epoch), int(trainer.batches), left_out)
 
 
 def _load_weights(trainer: Trainer, argument: Any) -> None:
