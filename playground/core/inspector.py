@@ -27,6 +27,7 @@ from playground.core.dataset import frozen_copy
 from playground.core.features import expand_features
 from playground.core.grid import grid_points
 from playground.core.reference_network import ReferenceNetwork, flatten, step, unflatten
+from playground.core.snapshot import GridOutput
 
 if TYPE_CHECKING:
     from playground.core.trainer import Trainer
@@ -287,11 +288,11 @@ def apply_step(trainer: Trainer, inspection: Inspection) -> None:
     trainer._check_finite()
 
 
-def boundary_before_after(inspection: Inspection, trainer_features: tuple[str, ...], head: Any,
-                          domain: tuple[float, float, float, float], resolution: int) -> tuple[Array, Array]:
-    """The decision boundary's scores (N, N) before and after the inspected update (``GridOutput.output``'s scale
-    and layout), from the old and the new weights."""
-    x = expand_features(grid_points(domain, resolution), trainer_features)
+def boundary_before_after(inspection: Inspection, features: tuple[str, ...], head: Any,
+                          domain: tuple[float, float, float, float], resolution: int) -> tuple[GridOutput, GridOutput]:
+    """The decision boundary before and after the inspected update, as the boundary view draws it
+    (``GridOutput`` without neuron images), from the old and the new weights on ``features``."""
+    x = expand_features(grid_points(domain, resolution), features)
     pictures = []
     for weights, biases in ((inspection.update.old_w, inspection.update.old_b),
                             (inspection.update.new_w, inspection.update.new_b)):
@@ -300,7 +301,10 @@ def boundary_before_after(inspection: Inspection, trainer_features: tuple[str, .
             state[f"layers.{i}.weight"], state[f"layers.{i}.bias"] = w, b
         network = ReferenceNetwork.from_state(state, inspection.activations[:-1], head)
         with np.errstate(all="ignore"):
-            pictures.append(frozen_copy(head.score(network.predict(x)).reshape(resolution, resolution)))
+            o = network.predict(x)
+        shape = (resolution, resolution)
+        predicted = frozen_copy(head.predict(o).reshape(shape)) if head.is_classification else None
+        pictures.append(GridOutput(domain, resolution, frozen_copy(head.score(o).reshape(shape)), predicted, ()))
     return pictures[0], pictures[1]
 
 

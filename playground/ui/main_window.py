@@ -27,7 +27,7 @@ from playground.core.spec import (
     SpecError,
     TrainingSpec,
 )
-from playground.ui import menus, window_settings
+from playground.ui import inspector, menus, window_settings
 from playground.ui.app_icon import examples_menu
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.examples_menu = examples_menu(self)
         menus.build_menus(self)
         self._connect()
+        self.inspector = inspector.install(self)  # after _connect: its Step batch slot runs after the window's
         window_settings.restore_settings(self)
         self.controller.load(self.spec, self._dataset, state, dtype)
         state = state or {}

@@ -19,6 +19,13 @@ Kinds
 ``load_weights``
     argument ``(WeightFile, source)``: start from these weights (checked to fit
     the network); answers ``None``. Changes the trainer (see :data:`CHANGING`).
+``inspect``
+    argument: training rows (one example), or ``None`` for the next mini-batch; answers an
+    :class:`~playground.ui.inspector_requests.InspectorAnswer` (the update previewed on a copy).
+``apply_step``
+    argument: that answer's ``Inspection``; performs exactly that update (changes the trainer).
+``last_batch``
+    ``(k, n_batches, rows)`` of the mini-batch run last, or ``None``.
 """
 
 from __future__ import annotations
@@ -30,9 +37,10 @@ from typing import Any
 from playground.core.io.project import ProjectError, dumps_project
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
 from playground.core.trainer import Trainer
+from playground.ui import inspector_requests
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights"})
+CHANGING = frozenset({"load_weights", "apply_step"})
 
 
 class RequestError(Exception):
@@ -70,6 +78,7 @@ HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "weights": lambda trainer, _argument: weight_file_from_trainer(trainer),
     "history": lambda trainer, _argument: trainer.history.view(),
     "load_weights": _load_weights,
+    **inspector_requests.HANDLERS,
 }
 
 
@@ -83,6 +92,8 @@ def answer(trainer: Trainer | None, kind: str, argument: Any) -> Any:
         return HANDLERS[kind](trainer, argument)
     except RequestError:
         raise
+    except inspector_requests.ANSWERED_ERRORS as exc:
+        raise RequestError(str(exc)) from None
     except (ProjectError, WeightFileError) as exc:
         raise RequestError(str(exc)) from None
     except Exception as exc:  # the thread must survive anything; the user reads what it was

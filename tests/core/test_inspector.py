@@ -194,7 +194,9 @@ def test_boundary_after_the_step_is_the_new_weights_picture():
     domain = trainer.dataset.domain()
     before, after = boundary_before_after(insp, trainer.spec.features, trainer.head, domain, 20)
     grid = trainer.evaluate_grid(20, with_neurons=False)
-    np.testing.assert_allclose(before, grid.output, atol=1e-5)  # the picture is float32
+    np.testing.assert_allclose(before.output, grid.output, atol=1e-5)  # the picture is float32
     apply_step(trainer, insp)
-    np.testing.assert_allclose(after, trainer.evaluate_grid(20, with_neurons=False).output, atol=1e-5)
-    assert not np.array_equal(before, after)
+    after_grid = trainer.evaluate_grid(20, with_neurons=False)
+    np.testing.assert_allclose(after.output, after_grid.output, atol=1e-5)
+    np.testing.assert_array_equal(after.predicted, after_grid.predicted)
+    assert not np.array_equal(before.output, after.output)
