@@ -26,6 +26,8 @@ Kinds
     argument: that answer's ``Inspection``; performs exactly that update (changes the trainer).
 ``last_batch``
     ``(k, n_batches, rows)`` of the mini-batch run last, or ``None``.
+``surface_job``, ``surface_rows``
+    the loss surface's plane and grid pieces (see :mod:`~playground.ui.surface_requests`).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from typing import Any
 from playground.core.io.project import ProjectError, dumps_project
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
 from playground.core.trainer import Trainer
-from playground.ui import inspector_requests
+from playground.ui import inspector_requests, surface_requests
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
 CHANGING = frozenset({"load_weights", "apply_step"})
@@ -79,6 +81,7 @@ HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "history": lambda trainer, _argument: trainer.history.view(),
     "load_weights": _load_weights,
     **inspector_requests.HANDLERS,
+    **surface_requests.HANDLERS,
 }
 
 

@@ -1,0 +1,76 @@
+"""Several optimizers from the same start on the same problem, their paths on one shared loss surface.
+
+Each run is the experiment with only the optimizer changed: the same initial weights (they depend
+on the seed and initialiser only), the same points and batches. The plane is the top two principal
+components of the runs' joined weight paths, through the common start, so every path is seen on it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.core.dataset import Dataset, frozen_copy
+from playground.core.loss_surface import Plane, SurfaceJob, axes_for, evaluate_rows, pca_plane, resolution_for
+from playground.core.spec import ExperimentSpec
+from playground.core.trainer import Trainer, TrainingDiverged
+
+#: The optimizers compared by default: plain SGD, momentum and Adam.
+DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
+
+
+@dataclass(frozen=True, eq=False)
+class Race:
+    """The shared plane, each run's path (m, 2) and final training loss, and the loss on the grid (R, R)."""
+
+    plane: Plane
+    paths: dict[str, np.ndarray]
+    final_loss: dict[str, float]
+    job: SurfaceJob
+    grid: np.ndarray
+
+
+def flat_weights(trainer: Trainer) -> np.ndarray:
+    """The trainer's weights as one vector laid out as ``reference_network.flatten``."""
+    return np.asarray(trainer.network.params, dtype=np.float64).copy()
+
+
+def run_path(spec: ExperimentSpec, dataset: Dataset | None, epochs: int) -> tuple[np.ndarray, float, Trainer]:
+    """Train ``spec`` for ``epochs``, recording the weights at the start and after every epoch: (epochs + 1, P)."""
+    trainer = Trainer(spec, dataset)
+    path = [flat_weights(trainer)]
+    for _ in range(epochs):
+        try:
+            trainer.step_epoch()
+        except TrainingDiverged:
+            break  # the path so far shows the jump; the loss is reported as infinite
+        path.append(flat_weights(trainer))
+    loss = trainer.train_loss if trainer.divergence is None else float("inf")
+    return np.array(path), loss, trainer
+
+
+def race(spec: ExperimentSpec, dataset: Dataset | None = None, optimizers: Sequence[str] = DEFAULT_OPTIMIZERS,
+         epochs: int = 60, resolution: int | None = None) -> Race:
+    """Run ``spec`` once per optimizer (its learning rate kept) and lay the paths on one shared plane."""
+    paths, losses, trainer = {}, {}, None
+    for name in optimizers:
+        training = dataclasses.replace(spec.training,
+                                       optimizer=dataclasses.replace(spec.training.optimizer, name=name))
+        path, loss, trainer = run_path(spec.replace(training=training), dataset, epochs)
+        paths[name], losses[name] = path, loss
+    assert trainer is not None, "no optimizer to run"
+    start = next(iter(paths.values()))[0]
+    plane = pca_plane(np.concatenate(list(paths.values())), start)
+    projected = {name: frozen_copy(plane.project(p)) for name, p in paths.items()}
+    x, t = trainer.x_train[:, :-1], trainer.t_train
+    net = trainer.network
+    n = resolution or resolution_for(net.n_params, len(x))
+    alphas, betas = axes_for(np.concatenate(list(projected.values())), n)
+    shapes = tuple((net.sizes[i + 1], net.sizes[i]) for i in range(net.n_layers))
+    job = SurfaceJob(plane, alphas, betas, shapes, (*spec.network.activations, trainer.head.activation))
+    grid = evaluate_rows(job, x, t, trainer.head, 0, n)
+    return Race(plane, projected, losses, job, frozen_copy(grid))
+
