@@ -27,7 +27,7 @@ from playground.core.spec import (
     SpecError,
     TrainingSpec,
 )
-from playground.ui import inspector, loss_surface, menus, window_settings
+from playground.ui import inspector, lessons, loss_surface, menus, window_settings
 from playground.ui.app_icon import examples_menu
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.inspector = inspector.install(self)  # after _connect: its Step batch slot runs after the window's
         self.loss_surface = loss_surface.install(self)
+        self.lessons = lessons.install(self)
         window_settings.restore_settings(self)
         self.controller.load(self.spec, self._dataset, state, dtype)
         state = state or {}
