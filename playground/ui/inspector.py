@@ -50,6 +50,7 @@ class Inspector(QObject):
         self.marks.setZValue(20)
         window.boundary.plot.addItem(self.marks)
         self._row = -1  # the last inspected single example
+        self._generation = -1
 
         p = self.panel
         p.next_example_requested.connect(self.inspect_next_example)
@@ -100,6 +101,7 @@ class Inspector(QObject):
             w.status.note(f"Inspector: {exc}")
             return False
         assert isinstance(answer, InspectorAnswer)
+        self._generation = w.controller.generation  # a reset or another experiment makes it stale
         self.panel.show_answer(answer)
         self.panel.select(None)
         self._draw_marks()
@@ -152,11 +154,9 @@ class Inspector(QObject):
             return
         if last is None:
             return
-        k, n, rows = last
-        s = self.window.controller.last_snapshot
-        if s is not None:
-            self.marks.setData(pos=np.asarray(s.dataset.x_train[rows]))
-        self.window.status.note(f"Step batch: ran mini-batch {k} of {n} ({len(rows)} points, ringed on the map)")
+        k, n, points = last
+        self.marks.setData(pos=np.asarray(points))
+        self.window.status.note(f"Step batch: ran mini-batch {k} of {n} ({len(points)} points, ringed on the map)")
 
     def _on_running_changed(self, running: bool) -> None:
         if running:
@@ -165,7 +165,8 @@ class Inspector(QObject):
 
     def _on_snapshot(self, snapshot) -> None:
         insp = self.panel.inspection
-        if insp is not None and snapshot.batches != insp.batches:  # another update ran: the marks are old
+        if insp is not None and (snapshot.batches != insp.batches or snapshot.generation != self._generation):
+            # another update ran, or another run started: the marks are old
             self.panel.set_stale("The run moved on: pick a point or press Next example to inspect again.")
             self._draw_marks()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from playground.core.dataset import Dataset
+from playground.core.dataset import Dataset, frozen_copy
 from playground.core.inspector import (
     InspectError,
     Inspection,
@@ -54,8 +54,17 @@ def _apply(trainer: Trainer, argument: Any) -> None:
     apply_step(trainer, argument)
 
 
+def _last_batch(trainer: Trainer) -> tuple[int, int, np.ndarray] | None:
+    """(k, n_batches, points (b, 2)) of the mini-batch run last: the points from the worker's own data."""
+    last = last_batch(trainer)
+    if last is None:
+        return None
+    k, n, rows = last
+    return k, n, frozen_copy(trainer.dataset.x_train[rows])
+
+
 HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "inspect": _inspect,
     "apply_step": _apply,
-    "last_batch": lambda trainer, _argument: last_batch(trainer),
+    "last_batch": lambda trainer, _argument: _last_batch(trainer),
 }

@@ -109,6 +109,12 @@ class LossSurface(QObject):
         key = (s.generation, tuple(s.layer_sizes))
         if key != self._path_key:
             self._path_key, self.path, self._stride, self._seen = key, [], 1, 0
+            if self.setup is not None:  # another run: its surface is made again on demand (or when following)
+                self.setup, self._pending, self.done = None, None, False
+                self._timer.stop()
+                self.view.header.setText("A new run started: press Refresh to draw the loss surface around it.")
+                if self.follow_box.isChecked():
+                    self._follow.start()
         self._seen += 1
         if self._seen % self._stride:
             return
@@ -182,7 +188,8 @@ class LossSurface(QObject):
         self._timer.start(int(pause * 1000))
 
     def _on_follow(self) -> None:
-        if self.follow_box.isChecked() and self.window.controller.running and self.dock.isVisible():
+        if self.follow_box.isChecked() and self.dock.isVisible() and (self.window.controller.running
+                                                                      or self.setup is None):
             self.refresh()
         elif self.follow_box.isChecked():
             self._follow.start()

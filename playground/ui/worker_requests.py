@@ -25,7 +25,7 @@ Kinds
 ``apply_step``
     argument: that answer's ``Inspection``; performs exactly that update (changes the trainer).
 ``last_batch``
-    ``(k, n_batches, rows)`` of the mini-batch run last, or ``None``.
+    ``(k, n_batches, points)`` of the mini-batch run last (its points (b, 2)), or ``None``.
 ``surface_job``, ``surface_rows``
     the loss surface's plane and grid pieces (see :mod:`~playground.ui.surface_requests`).
 """
