@@ -38,8 +38,8 @@ def neuron_equations(insp: Inspection, layer: int, neuron: int, row: int = 0) ->
     a = float(insp.a[layer][row, neuron])
     name = insp.activations[layer]
     last = layer == insp.n_layers - 1
-    where = "output" if last else f"hidden layer {layer + 1}"
-    lines = [f"Neuron {neuron + 1} of the {where}"
+    where = "the output layer" if last else f"hidden layer {layer + 1}"
+    lines = [f"Neuron {neuron + 1} of {where}"
              + (f", example {row + 1} of {insp.n_rows} in the batch" if insp.n_rows > 1 else "")]
     inputs = "x" if layer == 0 else "a"
     terms = _sum(list(zip(w.tolist(), a_in.tolist(), strict=True)))

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 #: The outline around the view a lesson points at stays this long.
 HIGHLIGHT_MS = 2500
 HIGHLIGHT_COLOR = "#f57c00"
+#: The lesson dock's height when a lesson opens (the inspector or loss surface below it gets the rest).
+LESSON_HEIGHT = 380
 _VIEW_NAMES = {"network": "the network diagram", "boundary": "the decision boundary", "loss": "the loss plot",
                "weights": "the weights", "gradient": "the gradient flow", "inspector": "the backprop inspector",
                "loss_surface": "the loss surface"}
@@ -91,7 +93,7 @@ class Lessons(QObject):
         self.question = QLabel()
         self.question.setWordWrap(True)
         self.question.setTextFormat(Qt.TextFormat.RichText)
-        self.variants_row = QHBoxLayout()
+        self.variants_row = QVBoxLayout()  # one under another: the dock stays narrow
         self.variant_buttons: list[QPushButton] = []
         self.show_button = QPushButton("Show me")
         self.show_button.setToolTip("Bring the view this lesson is about forward and outline it")
@@ -103,7 +105,7 @@ class Lessons(QObject):
         self.next_button.setToolTip("Open the lesson after this one")
         self.next_button.clicked.connect(lambda: self.open(self._index() + 1))
         nav = QHBoxLayout()
-        for b in (self.previous_button, self.show_button, self.next_button):
+        for b in (self.previous_button, self.next_button):
             nav.addWidget(b)
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -111,10 +113,12 @@ class Lessons(QObject):
         layout.addWidget(self.body)
         layout.addWidget(self.question)
         layout.addLayout(self.variants_row)
+        layout.addWidget(self.show_button)
         layout.addStretch(1)
         layout.addLayout(nav)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the text wraps instead
         scroll.setWidget(content)
         self.dock = QDockWidget("Lesson", window)
         self.dock.setObjectName("lesson_dock")
@@ -137,6 +141,7 @@ class Lessons(QObject):
         self._show_text(self.lesson)
         self.dock.show()
         self.dock.raise_()
+        w.resizeDocks([self.dock], [LESSON_HEIGHT], Qt.Orientation.Vertical)  # the view below keeps room
         self.load_variant(variant)
         return True
 
@@ -168,9 +173,12 @@ class Lessons(QObject):
         target = {"network": w.network_view, "boundary": w.boundary_box, "loss": w.loss_dock,
                   "weights": w.weights_dock, "gradient": w.gradient_dock, "inspector": w.inspector.dock,
                   "loss_surface": w.loss_surface.dock}[self.lesson.view]
-        if isinstance(target, QDockWidget):
+        if target is w.loss_surface.dock:
+            w.loss_surface.bring_up()
+        elif isinstance(target, QDockWidget):
             target.show()
             target.raise_()
+        if isinstance(target, QDockWidget):
             target = target.widget()
         self.outline = Outline(target)
         return target

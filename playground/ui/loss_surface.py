@@ -38,6 +38,8 @@ PIECE_SECONDS = 0.04
 IDLE_FACTOR = 9
 #: "Follow training": a new surface this many milliseconds after the last one was finished.
 FOLLOW_MS = 3000
+#: The dock's width when it is brought up (pixels).
+DOCK_WIDTH = 440
 #: Epochs each optimizer runs in a comparison.
 RACE_EPOCHS = 60
 
@@ -50,8 +52,8 @@ class LossSurface(QObject):
         self.window = window
         self.view = LossSurfaceView()
         self.plane_box = QComboBox()
-        self.plane_box.addItem("Principal components of the path", "pca")
-        self.plane_box.addItem("Two random directions", "random")
+        self.plane_box.addItem("PCA of the path", "pca")
+        self.plane_box.addItem("Random directions", "random")
         self.plane_box.setToolTip("The plane of weight space shown: the two directions the run moved most in "
                                   "(its path lies nearly in it), or two random filter-normalised directions")
         self.refresh_button = QPushButton("Refresh")
@@ -66,11 +68,14 @@ class LossSurface(QObject):
         for w in (self.plane_box, self.refresh_button, self.follow_box):
             controls.addWidget(w)
         controls.addStretch(1)
-        controls.addWidget(self.compare_button)
+        compare = QHBoxLayout()  # a row of its own: the dock stays narrow enough to sit beside the views
+        compare.addWidget(self.compare_button)
+        compare.addStretch(1)
         panel = QWidget()
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(controls)
+        layout.addLayout(compare)
         layout.addWidget(self.view, 1)
         self.dock = QDockWidget("Loss surface", window)
         self.dock.setObjectName("loss_surface_dock")
@@ -102,6 +107,13 @@ class LossSurface(QObject):
         window.controller.snapshot_ready.connect(self._on_snapshot)
         window.controller.request_answered.connect(self._on_answer)
         self.dock.visibilityChanged.connect(lambda visible: visible and self.setup is None and self.refresh())
+
+    def bring_up(self) -> None:
+        """Show the dock, in front of its tab, at a width that leaves the central views room."""
+        self.dock.show()
+        self.dock.raise_()
+        if self.dock.width() > DOCK_WIDTH * 1.2:
+            self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
 
     # ------------------------------------------------------------------ the run's path
 
@@ -148,10 +160,10 @@ class LossSurface(QObject):
         self.view.set_axes(job.alphas, job.betas)
         self._draw_path(setup.path)
         plane = job.plane
-        what = (f"principal components ({100 * plane.explained[0]:.0f} % and {100 * plane.explained[1]:.0f} % of "
-                "the path's movement)" if plane.kind == "pca" else "two random filter-normalised directions")
-        self.view.header.setText(f"Training loss (log colour, dark = low) on the plane of {what} through the "
-                                 f"current weights (loss {setup.train_loss:.4g}); grid {job.resolution}².")
+        what = (f"PCA plane ({100 * plane.explained[0]:.0f} % + {100 * plane.explained[1]:.0f} % of the path)"
+                if plane.kind == "pca" else "random plane")
+        self.view.header.setText(f"Training loss on a {what} through the current weights (loss "
+                                 f"{setup.train_loss:.3g}); dark = low, grid {job.resolution}².")
         self._ask_next()
         return True
 
@@ -206,8 +218,7 @@ class LossSurface(QObject):
         if s is None:
             return False
         w.controller.pause()
-        self.dock.show()
-        self.dock.raise_()
+        self.bring_up()
         self.follow_box.setChecked(False)
         self._timer.stop()
         self.setup, self._pending = None, None
@@ -221,9 +232,8 @@ class LossSurface(QObject):
         self.view.set_grid(result.job.alphas, result.job.betas, result.grid)
         self.view.set_paths({f"{OPTIMIZER_LABELS[name]} (loss {result.final_loss[name]:.3g})": path
                              for name, path in result.paths.items()})
-        self.view.header.setText(f"SGD, momentum and Adam from the same start, {RACE_EPOCHS} epochs at learning "
-                                 f"rate {s.spec.training.optimizer.learning_rate:g}, on the plane of their joined "
-                                 "paths' principal components.")
+        self.view.header.setText(f"SGD, momentum and Adam from one start, {RACE_EPOCHS} epochs at learning rate "
+                                 f"{s.spec.training.optimizer.learning_rate:g}, on the PCA plane of their paths.")
         w.status.note("Loss surface: " + ", ".join(f"{OPTIMIZER_LABELS[n]} loss {v:.3g}"
                                                    for n, v in result.final_loss.items()))
         return True

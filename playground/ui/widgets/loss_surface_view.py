@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 # isort: split
@@ -30,9 +31,10 @@ class LossSurfaceView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.header = header_label(_HINT, lines=2)
+        self.header = header_label(_HINT, lines=3)
         self.legend = legend_label([])
         self.plot = pg.PlotWidget(background="w")
+        self.plot.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)  # no blocky 41² grid
         item = self.plot.getPlotItem()
         style_plot(item, grid=False)
         item.setLabel("bottom", "α (first direction)")
