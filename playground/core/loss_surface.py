@@ -21,12 +21,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from playground.core.dataset import frozen_copy
 from playground.core.losses import OutputHead
 from playground.core.reference_network import activate, flatten
+
+if TYPE_CHECKING:
+    from playground.core.network import Network
+    from playground.core.trainer import Trainer
 
 Array = np.ndarray
 #: The grid's resolution for a 6 × 8 network on TensorFlow Playground's data (work ≈ REFERENCE_WORK);
@@ -170,3 +175,18 @@ def evaluate_rows(job: SurfaceJob, x: Array, t: Array, head: OutputHead, start: 
             out[lo:lo + BATCH_POINTS] = losses_at(thetas[lo:lo + BATCH_POINTS], x, t, job.shapes, job.activations,
                                                   head)
     return out.reshape(len(betas), len(alphas))
+
+
+def layer_shapes(network: Network) -> tuple[tuple[int, int], ...]:
+    """(out, in) of each weight layer of ``network``."""
+    return tuple((network.sizes[i + 1], network.sizes[i]) for i in range(network.n_layers))
+
+
+def trainer_job(trainer: Trainer, plane: Plane, path: Array | None, resolution: int | None = None) -> SurfaceJob:
+    """The grid on ``plane`` for ``trainer``'s network, wide enough for the projected ``path`` (m, 2); its
+    resolution from the network's size unless given."""
+    net = trainer.network
+    n = resolution or resolution_for(net.n_params, trainer.dataset.n_train)
+    alphas, betas = axes_for(path, n)
+    return SurfaceJob(plane, frozen_copy(alphas), frozen_copy(betas), layer_shapes(net),
+                      (*trainer.spec.network.activations, trainer.head.activation))

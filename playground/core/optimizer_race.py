@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.core.dataset import Dataset, frozen_copy
-from playground.core.loss_surface import Plane, SurfaceJob, axes_for, evaluate_rows, pca_plane, resolution_for
+from playground.core.loss_surface import Plane, SurfaceJob, evaluate_rows, pca_plane, trainer_job
 from playground.core.spec import ExperimentSpec
 from playground.core.trainer import Trainer, TrainingDiverged
 
@@ -65,12 +65,7 @@ def race(spec: ExperimentSpec, dataset: Dataset | None = None, optimizers: Seque
     start = next(iter(paths.values()))[0]
     plane = pca_plane(np.concatenate(list(paths.values())), start)
     projected = {name: frozen_copy(plane.project(p)) for name, p in paths.items()}
-    x, t = trainer.x_train[:, :-1], trainer.t_train
-    net = trainer.network
-    n = resolution or resolution_for(net.n_params, len(x))
-    alphas, betas = axes_for(np.concatenate(list(projected.values())), n)
-    shapes = tuple((net.sizes[i + 1], net.sizes[i]) for i in range(net.n_layers))
-    job = SurfaceJob(plane, alphas, betas, shapes, (*spec.network.activations, trainer.head.activation))
-    grid = evaluate_rows(job, x, t, trainer.head, 0, n)
+    job = trainer_job(trainer, plane, np.concatenate(list(projected.values())), resolution)
+    grid = evaluate_rows(job, trainer.x_train[:, :-1], trainer.t_train, trainer.head, 0, job.resolution)
     return Race(plane, projected, losses, job, frozen_copy(grid))
 

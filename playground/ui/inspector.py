@@ -23,6 +23,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 from playground.core.inspector_text import stage_column, stage_links, stage_notes
 from playground.ui.inspector_requests import InspectorAnswer
 from playground.ui.training import WorkerRequestError
+from playground.ui.view_menu import add_dock_toggle
 from playground.ui.widgets.inspector_panel import InspectorPanel
 
 if TYPE_CHECKING:
@@ -191,7 +192,5 @@ class Inspector(QObject):
 def install(window: MainWindow) -> Inspector:
     """Add the backprop inspector to ``window`` (its dock's toggle goes in the View menu)."""
     inspector = Inspector(window)
-    for action in window.menuBar().actions():
-        if action.menu() is not None and action.text().replace("&", "") == "View":
-            action.menu().insertAction(action.menu().actions()[0], inspector.dock.toggleViewAction())
+    add_dock_toggle(window, inspector.dock)
     return inspector

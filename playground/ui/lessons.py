@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from playground.core.lessons import Lesson, LessonError, load_lessons
 from playground.resources_path import ResourcesMissing, resource
+from playground.ui.view_menu import add_dock_toggle
 
 if TYPE_CHECKING:
     from playground.ui.main_window import MainWindow
@@ -218,7 +219,5 @@ def install(window: MainWindow, folder: Path | None = None) -> Lessons:
         bar.addMenu(lessons.menu)
     window.splitDockWidget(lessons.dock, window.inspector.dock, Qt.Orientation.Vertical)
     window.tabifyDockWidget(window.inspector.dock, window.loss_surface.dock)
-    for action in bar.actions():
-        if action.menu() is not None and action.text().replace("&", "") == "View":
-            action.menu().insertAction(action.menu().actions()[0], lessons.dock.toggleViewAction())
+    add_dock_toggle(window, lessons.dock)
     return lessons

@@ -23,6 +23,7 @@ from playground.core.reference_network import flatten
 from playground.ui.background import run_in_background
 from playground.ui.surface_requests import SurfaceSetup
 from playground.ui.training import WorkerRequestError
+from playground.ui.view_menu import add_dock_toggle
 from playground.ui.widgets.loss_surface_view import LossSurfaceView
 
 if TYPE_CHECKING:
@@ -242,7 +243,5 @@ class LossSurface(QObject):
 def install(window: MainWindow) -> LossSurface:
     """Add the loss surface dock to ``window`` (its toggle goes in the View menu)."""
     surface = LossSurface(window)
-    for action in window.menuBar().actions():
-        if action.menu() is not None and action.text().replace("&", "") == "View":
-            action.menu().insertAction(action.menu().actions()[0], surface.dock.toggleViewAction())
+    add_dock_toggle(window, surface.dock)
     return surface

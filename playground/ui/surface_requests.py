@@ -18,7 +18,7 @@ import numpy as np
 
 from playground.core.dataset import frozen_copy
 from playground.core.inspector import InspectError
-from playground.core.loss_surface import SurfaceJob, axes_for, evaluate_rows, pca_plane, random_plane, resolution_for
+from playground.core.loss_surface import SurfaceJob, evaluate_rows, layer_shapes, pca_plane, random_plane, trainer_job
 from playground.core.trainer import Trainer
 
 #: Beyond this many parameters a surface says nothing a learner can read, and a principal
@@ -52,11 +52,7 @@ def _job(trainer: Trainer, argument: Any) -> SurfaceSetup:
     path = np.vstack([path, here])
     plane = pca_plane(path, here) if kind == "pca" and len(path) > 2 else random_plane(weights, biases)
     projected = plane.project(path)
-    resolution = resolution_for(net.n_params, trainer.dataset.n_train)
-    alphas, betas = axes_for(projected, resolution)
-    shapes = tuple((net.sizes[i + 1], net.sizes[i]) for i in range(net.n_layers))
-    job = SurfaceJob(plane, frozen_copy(alphas), frozen_copy(betas), shapes,
-                     (*trainer.spec.network.activations, trainer.head.activation))
+    job = trainer_job(trainer, plane, projected)
     return SurfaceSetup(job, frozen_copy(projected), float(trainer.train_loss), int(trainer.batches))
 
 
@@ -64,7 +60,7 @@ def _rows(trainer: Trainer, argument: Any) -> tuple[int, np.ndarray, float]:
     """(start, losses (rows, R), seconds it took) for grid rows start…stop."""
     job, start, stop = argument
     net = trainer.network
-    if tuple((net.sizes[i + 1], net.sizes[i]) for i in range(net.n_layers)) != job.shapes:
+    if layer_shapes(net) != job.shapes:
         raise InspectError("loss surface: the network changed; the surface is made again")
     began = time.perf_counter()
     rows = evaluate_rows(job, trainer.x_train[:, :-1], trainer.t_train, trainer.head, start, stop)

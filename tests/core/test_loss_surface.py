@@ -9,21 +9,19 @@ from builders import make_trainer
 
 from playground.core.loss_surface import (
     MAX_RESOLUTION,
-    SurfaceJob,
     axes_for,
     evaluate_rows,
     pca_plane,
     random_plane,
     resolution_for,
+    trainer_job,
 )
 from playground.core.reference_network import ReferenceNetwork, unflatten
 
 
-def job_for(trainer, plane, resolution=5, half_width=1.0):
-    alphas, betas = axes_for(None, resolution, half_width)
-    net = trainer.network
-    shapes = tuple((net.sizes[i + 1], net.sizes[i]) for i in range(net.n_layers))
-    return SurfaceJob(plane, alphas, betas, shapes, (*trainer.spec.network.activations, trainer.head.activation))
+def job_for(trainer, plane, resolution=5):
+    """A grid of α, β in −1, −0.5, 0, 0.5, 1 (resolution 5) on ``plane``."""
+    return trainer_job(trainer, plane, None, resolution)
 
 
 def weights_of(trainer):
