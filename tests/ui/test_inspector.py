@@ -94,3 +94,21 @@ def test_step_batch_says_which_batch_it_ran_and_a_click_picks_a_point(qtbot, win
     x, y = s.dataset.x_train[7]
     assert w.inspector.pick_at(x + 0.01, y, 0.05) == 7
     assert w.inspector.pick_at(100.0, 100.0, 0.05) is None
+
+
+def test_next_example_play_slowly_and_training_on_make_it_stale(qtbot, window):
+    w = window
+    panel = w.inspector.panel
+    panel.next_example_button.click()
+    assert panel.inspection.rows.tolist() == [0]
+    panel.next_example_button.click()
+    assert panel.inspection.rows.tolist() == [1]
+    panel._timer.setInterval(5)  # play slowly, fast
+    panel.play_button.click()
+    last = len(panel.stage_list) - 1
+    qtbot.waitUntil(lambda: panel.stage == last and not panel.play_button.isChecked())
+    assert panel.previews.isVisibleTo(panel) and w.network_view.marks.link_values is not None
+    w.play_action.trigger()
+    qtbot.waitUntil(lambda: panel.inspection is None)
+    assert w.network_view.marks.column is None and w.network_view.marks.link_values is None
+    assert "Training went on" in panel.summary.text() or "moved on" in panel.summary.text()
