@@ -79,8 +79,8 @@ def test_principal_components_hold_a_path_in_a_plane():
 
 
 def test_resolution_adapts_to_the_network():
-    assert resolution_for(121, 250) == MAX_RESOLUTION
-    assert resolution_for(150, 250) == MAX_RESOLUTION
+    assert resolution_for(121, 250) == MAX_RESOLUTION  # 2 × 8
+    assert resolution_for(409, 250) == MAX_RESOLUTION  # 6 × 8
     assert resolution_for(20_000, 250) < 20
     assert resolution_for(10**8, 10**4) >= 11
 
