@@ -39,6 +39,8 @@ Array = np.ndarray
 MAX_RESOLUTION = 41
 MIN_RESOLUTION = 11
 REFERENCE_WORK = 410 * 250  # parameters × training rows of 6 × 8 tanh layers on 4 features, 250 points
+#: At most this many parameters × training rows for one grid point's loss (more rows: a fixed sample).
+MAX_POINT_WORK = 1_000_000
 #: Grid points evaluated together: big enough that numpy's per-call cost is shared, small enough for cache.
 BATCH_POINTS = 64
 
@@ -151,13 +153,16 @@ def losses_at(thetas: Array, x: Array, t: Array, shapes: Sequence[tuple[int, int
 class SurfaceJob:
     """What a grid needs: the plane, its α (R,) and β (R,) values, and the network's layout.
 
-    ``shapes`` are the weight layers' (out, in); ``activations`` each layer's (the output's last)."""
+    ``shapes`` are the weight layers' (out, in); ``activations`` each layer's (the output's last);
+    ``rows`` the training rows the loss is taken over (None: all of them; a big network on many
+    points uses a fixed sample, so that one grid point costs at most :data:`MAX_POINT_WORK`)."""
 
     plane: Plane
     alphas: Array
     betas: Array
     shapes: tuple[tuple[int, int], ...]
     activations: tuple[str, ...]
+    rows: Array | None = None
 
     @property
     def resolution(self) -> int:
@@ -165,7 +170,10 @@ class SurfaceJob:
 
 
 def evaluate_rows(job: SurfaceJob, x: Array, t: Array, head: OutputHead, start: int, stop: int) -> Array:
-    """The loss on grid rows ``start``…``stop`` (β index) × every α: (stop − start, R)."""
+    """The loss on grid rows ``start``…``stop`` (β index) × every α: (stop − start, R), over the training
+    inputs ``x`` (n, in) and targets ``t`` (n, k) (the job's sample of them, if it has one)."""
+    if job.rows is not None:
+        x, t = x[job.rows], t[job.rows]
     alphas, betas = job.alphas, job.betas[start:stop]
     aa, bb = np.meshgrid(alphas, betas)
     thetas = (job.plane.origin + aa.reshape(-1, 1) * job.plane.d1 + bb.reshape(-1, 1) * job.plane.d2)
@@ -184,9 +192,14 @@ def layer_shapes(network: Network) -> tuple[tuple[int, int], ...]:
 
 def trainer_job(trainer: Trainer, plane: Plane, path: Array | None, resolution: int | None = None) -> SurfaceJob:
     """The grid on ``plane`` for ``trainer``'s network, wide enough for the projected ``path`` (m, 2); its
-    resolution from the network's size unless given."""
+    resolution from the network's size unless given; the loss over a fixed sample of the training
+    points when all of them would cost more than :data:`MAX_POINT_WORK` a grid point."""
     net = trainer.network
-    n = resolution or resolution_for(net.n_params, trainer.dataset.n_train)
-    alphas, betas = axes_for(path, n)
+    n = trainer.dataset.n_train
+    most = max(64, MAX_POINT_WORK // max(net.n_params, 1))
+    rows = frozen_copy(np.sort(np.random.default_rng(0).choice(n, most, replace=False))) if n > most else None
+    count = n if rows is None else len(rows)
+    size = resolution or resolution_for(net.n_params, count)
+    alphas, betas = axes_for(path, size)
     return SurfaceJob(plane, frozen_copy(alphas), frozen_copy(betas), layer_shapes(net),
-                      (*trainer.spec.network.activations, trainer.head.activation))
+                      (*trainer.spec.network.activations, trainer.head.activation), rows)

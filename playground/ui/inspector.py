@@ -50,6 +50,8 @@ class Inspector(QObject):
         self.marks = pg.ScatterPlotItem(size=16, pen=pg.mkPen("#1a1a1a", width=2.5), brush=None, pxMode=True)
         self.marks.setZValue(20)
         window.boundary.plot.addItem(self.marks)
+        window.boundary.setToolTip(window.boundary.toolTip() + " Click a training point to follow its update in "
+                                   "the backprop inspector.")
         self._row = -1  # the last inspected single example
         self._generation = -1
 
@@ -160,9 +162,10 @@ class Inspector(QObject):
         self.window.status.note(f"Step batch: ran mini-batch {k} of {n} ({len(points)} points, ringed on the map)")
 
     def _on_running_changed(self, running: bool) -> None:
-        if running:
+        if running:  # the inspection and Step batch's rings belong to the paused run
             self.panel.set_stale("Training went on: pick a point or press Next example to inspect again.")
             self._draw_marks()
+            self.marks.clear()
 
     def _on_snapshot(self, snapshot) -> None:
         insp = self.panel.inspection

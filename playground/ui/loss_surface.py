@@ -163,7 +163,8 @@ class LossSurface(QObject):
         plane = job.plane
         what = (f"PCA plane ({100 * plane.explained[0]:.0f} % + {100 * plane.explained[1]:.0f} % of the path)"
                 if plane.kind == "pca" else "random plane")
-        self.view.header.setText(f"Training loss on a {what} through the current weights (loss "
+        over = "" if job.rows is None else f" over a sample of {len(job.rows):,} training points"
+        self.view.header.setText(f"Training loss{over} on a {what} through the current weights (loss "
                                  f"{setup.train_loss:.3g}); dark = low, grid {job.resolution}².")
         self._ask_next()
         return True

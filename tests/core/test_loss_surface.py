@@ -105,3 +105,19 @@ def test_a_race_starts_every_optimizer_at_the_same_point_on_one_plane():
     assert result.grid.shape == (9, 9) and np.isfinite(result.grid).all()
     trainer = make_trainer("gauss", (3,), lr=0.03, points=60)
     assert result.final_loss["sgd"] == pytest.approx((trainer.train(6), trainer.train_loss)[1], rel=1e-12)
+
+
+def test_a_big_experiment_takes_the_loss_over_a_fixed_sample(monkeypatch):
+    from playground.core import loss_surface
+    trainer = make_trainer("circle", (6,), points=400)
+    weights = weights_of(trainer)
+    plane = random_plane(*weights)
+    assert trainer_job(trainer, plane, None).rows is None  # small: every training point
+    monkeypatch.setattr(loss_surface, "MAX_POINT_WORK", 64 * trainer.network.n_params)
+    job = trainer_job(trainer, plane, None, 3)
+    assert job.rows is not None and len(job.rows) == 64 and len(set(job.rows.tolist())) == 64
+    x, t = trainer.x_train[:, :-1], trainer.t_train
+    grid = evaluate_rows(job, x, t, trainer.head, 0, 3)
+    direct = ReferenceNetwork.from_state(trainer.network.state_dict(), trainer.spec.network.activations,
+                                         trainer.head).loss(x[job.rows], t[job.rows])
+    assert grid[1, 1] == pytest.approx(direct, rel=1e-12)
