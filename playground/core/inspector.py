@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from playground.core.trainer import Trainer
 
 Array = np.ndarray
+#: At most this many rows × parameters in one inspection (a forward and backward pass the UI waits on).
+MAX_INSPECT_WORK = 20_000_000
 #: The stages of one update, in the order the inspector steps through them.
 STAGES = ("forward", "error", "backward", "update")
 
@@ -201,6 +203,9 @@ def inspect(trainer: Trainer, rows: Array | list[int], batch: tuple[int, int] | 
     n_train = trainer.dataset.n_train
     if len(rows) == 0 or rows.min() < 0 or rows.max() >= n_train:
         raise InspectError(f"inspector: the examples must be training points 0 to {n_train - 1}")
+    if len(rows) * trainer.network.n_params > MAX_INSPECT_WORK:
+        raise InspectError(f"inspector: {len(rows):,} examples are too many to follow at once in this network; "
+                           "inspect one example, or use a smaller batch size")
     if trainer.spec.network.switched_off:
         raise InspectError("inspector: switch every neuron on to follow an update (the textbook network has them all)")
     spec = trainer.spec

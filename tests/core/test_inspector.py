@@ -147,10 +147,15 @@ def test_a_stale_inspection_is_refused():
     np.testing.assert_array_equal(trainer.network.params, params)
 
 
-def test_rows_outside_the_training_set_are_refused():
+def test_rows_outside_the_training_set_and_too_big_a_batch_are_refused(monkeypatch):
+    from playground.core import inspector
     trainer = trained(*CASES[0])
     with pytest.raises(InspectError, match="training points"):
         inspect(trainer, [trainer.dataset.n_train])
+    monkeypatch.setattr(inspector, "MAX_INSPECT_WORK", 3 * trainer.network.n_params)
+    inspect(trainer, [0, 1, 2])
+    with pytest.raises(InspectError, match="too many to follow"):
+        inspect(trainer, [0, 1, 2, 3])
 
 
 def test_equations_carry_this_examples_numbers():
