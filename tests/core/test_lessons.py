@@ -49,6 +49,20 @@ def test_vanishing_gradients_sigmoid_first_layer_is_100_times_weaker_than_relu()
     assert first_layer[sigmoid.label] * 100 <= first_layer[relu.label], first_layer
 
 
+def test_learning_rate_3_jumps_across_the_valley_where_0_03_walks_down():
+    """The learning-rate lesson: at 3 the training loss goes up again and again; at 0.03 it only falls."""
+    rises = {}
+    for variant in BY_TITLE["Gradient descent and the learning rate"].variants[1:]:
+        trainer = Trainer(variant.spec)
+        losses = []
+        for _ in range(40):
+            trainer.train(1)
+            losses.append(trainer.train_loss)
+        rises[variant.label] = int(np.sum(np.diff(losses) > 0))
+    assert rises == {"learning rate 0.03": 0, "learning rate 3": rises["learning rate 3"]}
+    assert rises["learning rate 3"] >= 5, rises
+
+
 def test_optimizers_adam_reaches_a_lower_loss_than_sgd_in_the_same_epochs():
     spec = BY_TITLE["Optimizers"].spec
     losses = {}
