@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QMenu
 from window_helpers import make_window, wait_snapshot
 
 from playground.ui import lessons as lessons_module
@@ -25,6 +26,9 @@ def test_the_lessons_menu_opens_a_lesson_beside_its_experiment(qtbot, window):
     w = window
     titles = [a.text() for a in w.menuBar().actions()]
     assert titles.index("&Lessons") == titles.index("&Help") - 1
+    view = next(m for m in w.menuBar().findChildren(QMenu) if m.title() == "&View")
+    assert [a.text() for a in view.actions()[:3]] == ["Lesson", "Loss surface", "Backprop inspector"]
+    assert w.file_menu.actions()[0].text() == "&New"  # the other menus are untouched
     actions = w.lessons.menu.actions()
     assert len(actions) == 10 and actions[6].text() == "7. Vanishing gradients"
     actions[6].trigger()
