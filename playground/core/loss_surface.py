@@ -118,18 +118,24 @@ def resolution_for(n_params: int, n_rows: int) -> int:
 
 
 def axes_for(path: Array | None, resolution: int, half_width: float = 1.0) -> tuple[Array, Array]:
-    """The grid's α and β values (resolution,): ±``half_width`` around 0, widened to hold the projected
-    ``path`` (m, 2) with a margin, so that the path is always on the map."""
-    lo = np.array([-half_width, -half_width])
+    """The grid's α and β values (resolution,): at least ±``half_width``, widened to hold the projected
+    ``path`` (m, 2) with a margin, so that the path is always on the map. Evenly spaced with 0 on the
+    grid (the current weights are a grid point)."""
+    lo = np.array([-half_width, -half_width], dtype=float)
     hi = -lo
     if path is not None and len(path):
         finite = np.asarray(path)[np.isfinite(path).all(axis=1)]
         if len(finite):
             p_lo, p_hi = finite.min(axis=0), finite.max(axis=0)
             span = np.maximum(p_hi - p_lo, 1e-3)
-            lo, hi = p_lo - 0.35 * span, p_hi + 0.35 * span
-            lo, hi = np.minimum(lo, -0.05 * span), np.maximum(hi, 0.05 * span)  # the origin stays inside
-    return np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+            lo = np.minimum(lo, np.minimum(p_lo - 0.35 * span, -0.05 * span))  # the origin stays inside
+            hi = np.maximum(hi, np.maximum(p_hi + 0.35 * span, 0.05 * span))
+    hi, lo = np.maximum(hi, 1e-6), np.minimum(lo, -1e-6)
+    axes = []
+    for a, b in zip(lo, hi, strict=True):
+        step = (b - a) / max(resolution - 2, 1)  # one step to spare, so the snapped range still holds [a, b]
+        axes.append(step * (np.arange(resolution) + np.floor(a / step)))  # whole multiples of step: 0 is one
+    return axes[0], axes[1]
 
 
 def losses_at(thetas: Array, x: Array, t: Array, shapes: Sequence[tuple[int, int]], activations: Sequence[str],
@@ -190,9 +196,11 @@ def layer_shapes(network: Network) -> tuple[tuple[int, int], ...]:
     return tuple((network.sizes[i + 1], network.sizes[i]) for i in range(network.n_layers))
 
 
-def trainer_job(trainer: Trainer, plane: Plane, path: Array | None, resolution: int | None = None) -> SurfaceJob:
+def trainer_job(trainer: Trainer, plane: Plane, path: Array | None, resolution: int | None = None,
+                half_width: float = 1.0) -> SurfaceJob:
     """The grid on ``plane`` for ``trainer``'s network, wide enough for the projected ``path`` (m, 2); its
-    resolution from the network's size unless given; the loss over a fixed sample of the training
+    resolution from the network's size unless given; at least ±``half_width`` (see :func:`axes_for`);
+    the loss over a fixed sample of the training
     points when all of them would cost more than :data:`MAX_POINT_WORK` a grid point."""
     net = trainer.network
     n = trainer.dataset.n_train
@@ -200,6 +208,6 @@ def trainer_job(trainer: Trainer, plane: Plane, path: Array | None, resolution: 
     rows = frozen_copy(np.sort(np.random.default_rng(0).choice(n, most, replace=False))) if n > most else None
     count = n if rows is None else len(rows)
     size = resolution or resolution_for(net.n_params, count)
-    alphas, betas = axes_for(path, size)
+    alphas, betas = axes_for(path, size, half_width)
     return SurfaceJob(plane, frozen_copy(alphas), frozen_copy(betas), layer_shapes(net),
                       (*trainer.spec.network.activations, trainer.head.activation), rows)

@@ -65,7 +65,7 @@ def race(spec: ExperimentSpec, dataset: Dataset | None = None, optimizers: Seque
     start = next(iter(paths.values()))[0]
     plane = pca_plane(np.concatenate(list(paths.values())), start)
     projected = {name: frozen_copy(plane.project(p)) for name, p in paths.items()}
-    job = trainer_job(trainer, plane, np.concatenate(list(projected.values())), resolution)
+    job = trainer_job(trainer, plane, np.concatenate(list(projected.values())), resolution, half_width=0.0)
     grid = evaluate_rows(job, trainer.x_train[:, :-1], trainer.t_train, trainer.head, 0, job.resolution)
     return Race(plane, projected, losses, job, frozen_copy(grid))
 

@@ -52,7 +52,8 @@ def _job(trainer: Trainer, argument: Any) -> SurfaceSetup:
     path = np.vstack([path, here])
     plane = pca_plane(path, here) if kind == "pca" and len(path) > 2 else random_plane(weights, biases)
     projected = plane.project(path)
-    job = trainer_job(trainer, plane, projected)
+    # a random plane shows at least a weight's size each way; a path's plane fits the path
+    job = trainer_job(trainer, plane, projected, half_width=1.0 if plane.kind == "random" else 0.0)
     return SurfaceSetup(job, frozen_copy(projected), float(trainer.train_loss), int(trainer.batches))
 
 

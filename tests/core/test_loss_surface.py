@@ -20,7 +20,7 @@ from playground.core.reference_network import ReferenceNetwork, unflatten
 
 
 def job_for(trainer, plane, resolution=5):
-    """A grid of α, β in −1, −0.5, 0, 0.5, 1 (resolution 5) on ``plane``."""
+    """A 5 × 5 grid on ``plane`` covering ±1, with (0, 0) at its centre."""
     return trainer_job(trainer, plane, None, resolution)
 
 
@@ -35,7 +35,8 @@ def test_the_origin_is_the_training_loss_and_a_direction_is_a_direct_evaluation(
     trainer = make_trainer("circle", (4, 3), activation, loss=loss, points=80)
     trainer.train(3)
     plane = random_plane(*weights_of(trainer), seed=1)
-    job = job_for(trainer, plane)  # α, β in −1, −0.5, 0, 0.5, 1
+    job = job_for(trainer, plane)
+    assert job.alphas[2] == 0.0 and job.betas[2] == 0.0
     x, t = trainer.x_train[:, :-1], trainer.t_train
     grid = evaluate_rows(job, x, t, trainer.head, 0, 5)
     assert grid[2, 2] == pytest.approx(trainer.train_loss, rel=1e-10)
@@ -85,10 +86,15 @@ def test_resolution_adapts_to_the_network():
     assert resolution_for(10**8, 10**4) >= 11
 
 
-def test_the_axes_hold_the_path():
+def test_the_axes_hold_the_path_with_the_origin_on_the_grid():
     path = np.array([[0.0, 0.0], [2.0, -1.0], [5.0, 0.5]])
-    alphas, betas = axes_for(path, 21)
+    alphas, betas = axes_for(path, 21, half_width=0.0)
     assert alphas[0] < 0.0 and alphas[-1] > 5.0 and betas[0] < -1.0 and betas[-1] > 0.5
+    assert 0.0 in alphas and 0.0 in betas
+    np.testing.assert_allclose(np.diff(alphas), alphas[1] - alphas[0])
+    assert alphas[-1] < 12.0  # fitted to the path, not symmetric about it
+    alphas, betas = axes_for(path * 0.01, 21)  # a small path on a random plane: still ±1 at least
+    assert alphas[0] <= -1.0 and alphas[-1] >= 1.0 and 0.0 in betas
 
 
 def test_a_race_starts_every_optimizer_at_the_same_point_on_one_plane():

@@ -4,6 +4,7 @@ path is drawn on it, and the optimizer comparison draws three paths from one sta
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from builders import easy_spec
 from window_helpers import make_window
 
@@ -35,6 +36,11 @@ def test_the_surface_is_the_cores_grid_and_shows_the_path(qtbot, tmp_path, monke
         np.testing.assert_allclose(setup.path[-1], 0.0, atol=1e-9)  # the current weights are the origin
         assert setup.train_loss == trainer.train_loss
         assert list(surface.view.paths) == ["this run"]
+        surface.plane_box.setCurrentIndex(surface.plane_box.findData("random"))  # asks for a new surface
+        qtbot.waitUntil(lambda: surface.setup.job.plane.kind == "random" and surface.done, timeout=10_000)
+        job = surface.setup.job  # (0, 0), a grid point, is the current weights
+        i, j = int(np.flatnonzero(job.betas == 0.0)[0]), int(np.flatnonzero(job.alphas == 0.0)[0])
+        assert surface.view.grid[i, j] == pytest.approx(trainer.train_loss, rel=1e-10)
         # the comparison: three paths from one start on a shared plane
         assert surface.compare()
         assert len(surface.view.paths) == 3
