@@ -34,6 +34,7 @@ def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool = True,
 def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None = 100, with_neurons: bool = True,
              keep_going: KeepGoing | None = None) -> Snapshot | None:
     """An immutable picture of ``trainer``'s state (copies only); None when stopped."""
+    from playground.core.gradient_health import WINDOW
     from playground.core.trainer import HISTORY_POINTS_IN_SNAPSHOT
 
     net = trainer.network
@@ -60,4 +61,5 @@ def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None 
         output_activation=trainer.head.activation,
         layer_sizes=net.sizes,
         gradients=tuple(frozen_copy(g) for g in trainer.weight_gradients()),
+        recent_grad_norms=frozen_copy(trainer.history.column("grad_norms")[-WINDOW:]),
     )

@@ -28,6 +28,13 @@ Kinds
     ``(k, n_batches, points)`` of the mini-batch run last (its points (b, 2)), or ``None``.
 ``surface_job``, ``surface_rows``
     the loss surface's plane and grid pieces (see :mod:`~playground.ui.surface_requests`).
+``checkpoint``
+    a :class:`~playground.core.checkpoint.Checkpoint` of the whole state (what undo restores).
+``set_weight``
+    argument ``(layer, out, inp, value)`` (``inp`` None: the bias): answers the value it replaced.
+``set_switched_off``
+    argument: the (hidden layer, neuron) pairs to switch off, every other on; answers the
+    pairs that were off before.
 """
 
 from __future__ import annotations
@@ -36,13 +43,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from playground.core.checkpoint import take_checkpoint
 from playground.core.io.project import ProjectError, dumps_project
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
+from playground.core.spec import SpecError
 from playground.core.trainer import Trainer
+from playground.core.weight_edits import set_switched_off, set_weight
 from playground.ui import inspector_requests, surface_requests
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights", "apply_step"})
+CHANGING = frozenset({"load_weights", "set_weight", "set_switched_off", "apply_step"})
 
 
 class RequestError(Exception):
@@ -75,11 +85,34 @@ def _load_weights(trainer: Trainer, argument: Any) -> None:
     load_weights_into(trainer, wf, str(source))
 
 
+def _set_weight(trainer: Trainer, argument: Any) -> float:
+    layer, out, inp, value = argument
+    block = trainer.network.blocks[layer] if 0 <= layer < trainer.network.n_layers else None
+    old = float(block[out, -1 if inp is None else inp]) if block is not None and 0 <= out < len(block) else 0.0
+    try:
+        set_weight(trainer, layer, out, inp, value)
+    except ValueError as exc:
+        raise RequestError(str(exc)) from None
+    return old
+
+
+def _set_switched_off(trainer: Trainer, argument: Any) -> tuple[tuple[int, int], ...]:
+    old = trainer.spec.network.switched_off
+    try:
+        set_switched_off(trainer, argument)
+    except (ValueError, SpecError) as exc:
+        raise RequestError(str(exc)) from None
+    return old
+
+
 HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "project": _project,
     "weights": lambda trainer, _argument: weight_file_from_trainer(trainer),
     "history": lambda trainer, _argument: trainer.history.view(),
     "load_weights": _load_weights,
+    "checkpoint": lambda trainer, _argument: take_checkpoint(trainer),
+    "set_weight": _set_weight,
+    "set_switched_off": _set_switched_off,
     **inspector_requests.HANDLERS,
     **surface_requests.HANDLERS,
 }
