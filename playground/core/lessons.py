@@ -27,7 +27,8 @@ SUFFIX = ".lesson.json"
 #: The views a lesson can point at (the app brings the view forward and highlights it).
 VIEWS = ("network", "boundary", "loss", "weights", "gradient", "inspector", "loss_surface")
 #: What the app does after loading a lesson's experiment: nothing, open the inspector on an example,
-#: draw the loss surface, or race the optimizers on it.
+#: draw the loss surface as it trains, or race the variants (without variants: SGD, momentum and Adam)
+#: from one start on one shared loss surface.
 ACTIONS = ("", "inspect", "surface", "race")
 MAX_BYTES = 100_000
 

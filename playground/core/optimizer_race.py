@@ -1,8 +1,9 @@
-"""Several optimizers from the same start on the same problem, their paths on one shared loss surface.
+"""Several runs from the same start on the same problem, their paths on one shared loss surface.
 
-Each run is the experiment with only the optimizer changed: the same initial weights (they depend
-on the seed and initialiser only), the same points and batches. The plane is the top two principal
-components of the runs' joined weight paths, through the common start, so every path is seen on it.
+Each run is the experiment with one setting changed (the optimizer, the learning rate): the same
+initial weights (they depend on the seed and initialiser only), the same points and batches. The
+plane is the top two principal components of the runs' joined weight paths, through the common
+start, so every path is seen on it.
 """
 
 from __future__ import annotations
@@ -54,18 +55,30 @@ def run_path(spec: ExperimentSpec, dataset: Dataset | None, epochs: int) -> tupl
 
 def race(spec: ExperimentSpec, dataset: Dataset | None = None, optimizers: Sequence[str] = DEFAULT_OPTIMIZERS,
          epochs: int = 60, resolution: int | None = None) -> Race:
-    """Run ``spec`` once per optimizer (its learning rate kept) and lay the paths on one shared plane."""
+    """Run ``spec`` once per optimizer (its learning rate kept) and lay the paths on one shared plane;
+    the paths are named by the optimizers."""
+    runs = {name: spec.replace(training=dataclasses.replace(
+        spec.training, optimizer=dataclasses.replace(spec.training.optimizer, name=name))) for name in optimizers}
+    return race_runs(runs, dataset, epochs, resolution)
+
+
+def race_runs(runs: dict[str, ExperimentSpec], dataset: Dataset | None = None, epochs: int = 60,
+              resolution: int | None = None) -> Race:
+    """Train each named experiment (the same network and seed, so the same start: e.g. one per learning
+    rate or optimizer) and lay their paths on one shared plane through the common start.
+
+    Raises ``ValueError`` when the experiments do not start from the same weights."""
     paths, losses, trainer = {}, {}, None
-    for name in optimizers:
-        training = dataclasses.replace(spec.training,
-                                       optimizer=dataclasses.replace(spec.training.optimizer, name=name))
-        path, loss, trainer = run_path(spec.replace(training=training), dataset, epochs)
-        paths[name], losses[name] = path, loss
-    assert trainer is not None, "no optimizer to run"
-    start = next(iter(paths.values()))[0]
-    plane = pca_plane(np.concatenate(list(paths.values())), start)
-    projected = {name: frozen_copy(plane.project(p)) for name, p in paths.items()}
+    for label, spec in runs.items():
+        path, loss, trainer = run_path(spec, dataset, epochs)
+        paths[label], losses[label] = path, loss
+    if trainer is None:
+        raise ValueError("a race needs at least one run")
+    starts = [p[0] for p in paths.values()]
+    if any(s.shape != starts[0].shape or not np.array_equal(s, starts[0]) for s in starts):
+        raise ValueError("the runs of a race must start from the same weights (same network, seed and initialiser)")
+    plane = pca_plane(np.concatenate(list(paths.values())), starts[0])
+    projected = {label: frozen_copy(plane.project(p)) for label, p in paths.items()}
     job = trainer_job(trainer, plane, np.concatenate(list(projected.values())), resolution, half_width=0.0)
     grid = evaluate_rows(job, trainer.x_train[:, :-1], trainer.t_train, trainer.head, 0, job.resolution)
     return Race(plane, projected, losses, job, frozen_copy(grid))
-

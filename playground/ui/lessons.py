@@ -163,6 +163,8 @@ class Lessons(QObject):
             w.inspector.inspect_rows([0])
         elif lesson.action == "surface":
             w.loss_surface.follow_box.setChecked(True)
+        elif lesson.action == "race" and len(lesson.variants) > 1:  # the variants side by side
+            w.loss_surface.compare({v.label: v.spec for v in lesson.variants})
         elif lesson.action == "race":
             w.loss_surface.compare()
 

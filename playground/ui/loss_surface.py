@@ -11,13 +11,14 @@ draws their paths on one shared plane.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from playground.core.optimizer_race import DEFAULT_OPTIMIZERS, race
+from playground.core.optimizer_race import DEFAULT_OPTIMIZERS, race_runs
 from playground.core.optimizers import OPTIMIZER_LABELS
 from playground.core.reference_network import flatten
 from playground.ui.background import run_in_background
@@ -28,6 +29,7 @@ from playground.ui.widgets.loss_surface_view import LossSurfaceView
 
 if TYPE_CHECKING:
     from playground.core.snapshot import Snapshot
+    from playground.core.spec import ExperimentSpec
     from playground.ui.main_window import MainWindow
 
 #: Every path point costs P floats: the path keeps at most this many floats (and 400 points).
@@ -213,31 +215,37 @@ class LossSurface(QObject):
 
     # ------------------------------------------------------------------ comparing optimizers
 
-    def compare(self) -> bool:
-        """SGD, momentum and Adam from the same start on one shared plane (on a background thread)."""
+    def compare(self, runs: dict[str, ExperimentSpec] | None = None) -> bool:
+        """Named experiments from the same start (default: the current one with SGD, momentum and Adam)
+        trained on a background thread, their paths on one shared plane."""
         w = self.window
         s = w.controller.last_snapshot
         if s is None:
             return False
+        if runs is None:
+            training = s.spec.training
+            runs = {OPTIMIZER_LABELS[name]: s.spec.replace(training=dataclasses.replace(
+                training, optimizer=dataclasses.replace(training.optimizer, name=name)))
+                for name in DEFAULT_OPTIMIZERS}
         w.controller.pause()
         self.bring_up()
         self.follow_box.setChecked(False)
         self._timer.stop()
         self.setup, self._pending = None, None
-        w.status.note(f"Loss surface: training SGD, momentum and Adam for {RACE_EPOCHS} epochs each…")
+        names = ", ".join(runs)
+        w.status.note(f"Loss surface: training {names} for {RACE_EPOCHS} epochs each…")
         try:
-            result = run_in_background(race, s.spec, s.dataset, DEFAULT_OPTIMIZERS, RACE_EPOCHS)
+            result = run_in_background(race_runs, runs, s.dataset, RACE_EPOCHS)
         except Exception as exc:  # the user reads what failed; the app goes on
             w.status.note(f"Loss surface: the comparison failed: {type(exc).__name__}: {exc}")
             return False
         self.race = result
         self.view.set_grid(result.job.alphas, result.job.betas, result.grid)
-        self.view.set_paths({f"{OPTIMIZER_LABELS[name]} (loss {result.final_loss[name]:.3g})": path
-                             for name, path in result.paths.items()})
-        self.view.header.setText(f"SGD, momentum and Adam from one start, {RACE_EPOCHS} epochs at learning rate "
-                                 f"{s.spec.training.optimizer.learning_rate:g}, on the PCA plane of their paths.")
-        w.status.note("Loss surface: " + ", ".join(f"{OPTIMIZER_LABELS[n]} loss {v:.3g}"
-                                                   for n, v in result.final_loss.items()))
+        self.view.set_paths({f"{label} (loss {result.final_loss[label]:.3g})": path
+                             for label, path in result.paths.items()})
+        self.view.header.setText(f"{names}: from one start, {RACE_EPOCHS} epochs each, on the PCA plane of "
+                                 "their paths.")
+        w.status.note("Loss surface: " + ", ".join(f"{label} loss {v:.3g}" for label, v in result.final_loss.items()))
         return True
 
 

@@ -28,6 +28,7 @@ def test_the_lessons_cover_the_course():
     assert rates == [0.003, 0.03, 3.0]
     assert BY_TITLE["The backward pass"].view == "inspector" and BY_TITLE["The backward pass"].action == "inspect"
     assert BY_TITLE["Optimizers"].action == "race"
+    assert BY_TITLE["Gradient descent and the learning rate"].action == "race"  # the three rates side by side
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.name)

@@ -127,3 +127,15 @@ def test_a_big_experiment_takes_the_loss_over_a_fixed_sample(monkeypatch):
     direct = ReferenceNetwork.from_state(trainer.network.state_dict(), trainer.spec.network.activations,
                                          trainer.head).loss(x[job.rows], t[job.rows])
     assert grid[1, 1] == pytest.approx(direct, rel=1e-12)
+
+
+def test_a_race_of_learning_rates_and_runs_that_do_not_share_a_start():
+    from builders import make_spec
+
+    from playground.core.optimizer_race import race_runs
+    runs = {f"lr {lr:g}": make_spec("circle", (3,), lr=lr, points=60) for lr in (0.003, 3.0)}
+    result = race_runs(runs, epochs=5, resolution=7)
+    lengths = {label: float(np.abs(np.diff(p, axis=0)).sum()) for label, p in result.paths.items()}
+    assert lengths["lr 3"] > 50 * lengths["lr 0.003"]  # the big steps cross the map, the small ones creep
+    with pytest.raises(ValueError, match="same weights"):
+        race_runs({"a": make_spec("circle", (3,), seed=0), "b": make_spec("circle", (3,), seed=1)}, epochs=1)

@@ -43,10 +43,15 @@ def test_the_lessons_menu_opens_a_lesson_beside_its_experiment(qtbot, window):
     wait_snapshot(qtbot, w, lambda s: s.spec.network.activations == ("relu",) * 8)
 
 
-def test_the_backward_pass_lesson_opens_the_inspector_on_an_example(qtbot, window):
+def test_the_backward_pass_lesson_opens_the_inspector_and_the_learning_rates_race(qtbot, window, monkeypatch):
+    from playground.ui import loss_surface
+    monkeypatch.setattr(loss_surface, "RACE_EPOCHS", 3)
     w = window
     assert w.lessons.open(2)
     assert w.inspector.dock.isVisible()
     insp = w.inspector.panel.inspection
     assert insp is not None and insp.rows.tolist() == [0] and insp.batches == 0
     assert w.lessons.next_button.isEnabled() and w.lessons.previous_button.isEnabled()
+    assert w.lessons.open(3)  # gradient descent and the learning rate: its three rates side by side
+    assert list(w.loss_surface.race.paths) == ["learning rate 0.003", "learning rate 0.03", "learning rate 3"]
+    assert len(w.loss_surface.view.paths) == 3 and w.loss_surface.dock.isVisible()
