@@ -24,7 +24,7 @@ from playground.core.spec import (
     OptimizerSpec,
     TrainingSpec,
 )
-from playground.ui import gradient_views, menus, undo_menu, window_settings
+from playground.ui import gradient_views, inspector, lessons, loss_surface, menus, undo_menu, window_settings
 from playground.ui.app_icon import examples_menu
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
         undo_menu.install(self)
         self.runs_ui = RunsUi(self)  # the Runs dock, loss-chart overlays and the Runs menu
         self._connect()
+        self.inspector = inspector.install(self)  # after _connect: its Step batch slot runs after the window's
+        self.loss_surface = loss_surface.install(self)
+        self.lessons = lessons.install(self)
         window_settings.restore_settings(self)
         self.session.start(state)
         state = state or {}

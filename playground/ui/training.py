@@ -76,6 +76,7 @@ class TrainingController(QObject):
     failed = Signal(str)
     stopped = Signal(str)
     reply_ready = Signal()  # an answer to a fetch arrived (fetch waits on it)
+    request_answered = Signal(int, object, str)  # id, answer, error ("" if none): replies to send_request
 
     _load_requested = Signal(object, object, object, str, int)
     _play_requested = Signal()
@@ -104,6 +105,7 @@ class TrainingController(QObject):
         self._next_request = 0
         self._waiting: set[int] = set()
         self._replies: dict[int, tuple[object, str]] = {}
+        self._unawaited: set[int] = set()  # send_request ids: answered through request_answered
         self._thread = QThread()
         self._thread.setObjectName("training-worker")
         self._interrupts = Interrupts()  # polled by the worker between pieces of work
@@ -244,6 +246,16 @@ class TrainingController(QObject):
             raise WorkerRequestError(error)
         return result
 
+    def send_request(self, kind: str, argument: object = None) -> int:
+        """Ask the worker for ``kind`` without waiting; the answer comes as ``request_answered`` with the
+        returned id (nothing comes after a shutdown). For work done in pieces while the UI stays free."""
+        if self._closed:
+            raise WorkerRequestError("the training thread has stopped")
+        self._next_request += 1
+        self._unawaited.add(self._next_request)
+        self._request_requested.emit(self._next_request, kind, argument)
+        return self._next_request
+
     def shutdown(self, timeout: float = 1.0) -> bool:
         """Stop training and join the thread; True when it ended within ``timeout`` seconds."""
         if self._closed:
@@ -305,3 +317,6 @@ class TrainingController(QObject):
         if request_id in self._waiting:
             self._replies[request_id] = (result, error)
             self.reply_ready.emit()
+        elif request_id in self._unawaited and not self._closed:
+            self._unawaited.discard(request_id)
+            self.request_answered.emit(request_id, result, error)

@@ -20,6 +20,15 @@ Kinds
 ``load_weights``
     argument ``(WeightFile, source)``: start from these weights (checked to fit
     the network); answers ``None``. Changes the trainer (see :data:`CHANGING`).
+``inspect``
+    argument: training rows (one example), or ``None`` for the next mini-batch; answers an
+    :class:`~playground.ui.inspector_requests.InspectorAnswer` (the update previewed on a copy).
+``apply_step``
+    argument: that answer's ``Inspection``; performs exactly that update (changes the trainer).
+``last_batch``
+    ``(k, n_batches, points)`` of the mini-batch run last (its points (b, 2)), or ``None``.
+``surface_job``, ``surface_rows``
+    the loss surface's plane and grid pieces (see :mod:`~playground.ui.surface_requests`).
 ``checkpoint``
     a :class:`~playground.core.checkpoint.Checkpoint` of the whole state (what undo restores).
 ``set_weight``
@@ -41,9 +50,10 @@ from playground.core.io.weights import WeightFile, WeightFileError, load_weights
 from playground.core.spec import SpecError
 from playground.core.trainer import Trainer
 from playground.core.weight_edits import set_switched_off, set_weight
+from playground.ui import inspector_requests, surface_requests
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights", "set_weight", "set_switched_off"})
+CHANGING = frozenset({"load_weights", "set_weight", "set_switched_off", "apply_step"})
 
 
 class RequestError(Exception):
@@ -107,6 +117,8 @@ HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "checkpoint": lambda trainer, _argument: take_checkpoint(trainer),
     "set_weight": _set_weight,
     "set_switched_off": _set_switched_off,
+    **inspector_requests.HANDLERS,
+    **surface_requests.HANDLERS,
 }
 
 
@@ -120,6 +132,8 @@ def answer(trainer: Trainer | None, kind: str, argument: Any) -> Any:
         return HANDLERS[kind](trainer, argument)
     except RequestError:
         raise
+    except inspector_requests.ANSWERED_ERRORS as exc:
+        raise RequestError(str(exc)) from None
     except (ProjectError, WeightFileError) as exc:
         raise RequestError(str(exc)) from None
     except Exception as exc:  # the thread must survive anything; the user reads what it was

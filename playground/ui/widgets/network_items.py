@@ -312,6 +312,12 @@ class DiagramView(QGraphicsView):
     resized = Signal()
     hovered = Signal(QPointF)  # scene position under the mouse
     left = Signal()
+    pressed = Signal(QPointF)  # scene position of a left click
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().mousePressEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.pressed.emit(self.mapToScene(event.position().toPoint()))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -49,6 +49,7 @@ from playground.ui.widgets.network_items import (
     link_looks,
     thumbnail_rgba,
 )
+from playground.ui.widgets.network_marks import NetworkMarks
 from playground.ui.widgets.plot_style import Throttle, header_label
 
 _HINT = "hover a neuron or a link"
@@ -62,8 +63,11 @@ _GRADIENT_TIP = ("Links sized by how strongly the loss pulls on each weight (|�
 class NetworkView(QWidget):
     """TensorFlow-Playground-style diagram of the network, updated live from snapshots."""
 
+    neuron_clicked = Signal(int, int)  # diagram column (0: the inputs), neuron
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.marks = NetworkMarks(self)  # the backprop inspector's lit layer, notes and link values
         self.scene = QGraphicsScene(self)
         self.view = DiagramView(self.scene)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -77,6 +81,7 @@ class NetworkView(QWidget):
         self.view.resized.connect(self._on_resized)
         self.view.hovered.connect(self._on_hovered)
         self.view.left.connect(self._on_left)
+        self.view.pressed.connect(self._on_pressed)
         # The read-out has the whole width and two lines: a link's (a named input, w and ∂L/∂w)
         # fits there at any dock width, and no control covers its end.
         self.header = header_label(_HINT, lines=2)
@@ -241,6 +246,7 @@ class NetworkView(QWidget):
                    for src, dst in pairwise(self.neurons)]
         self.links.set_geometry(self.scene.sceneRect(), anchors)
         self._render_links()
+        self.marks.place()
 
     # ------------------------------------------------------------------ per frame
 
@@ -259,9 +265,20 @@ class NetworkView(QWidget):
             for c, g in enumerate(norms):
                 self.grad_labels[c + 1].setText(f"‖∇W‖ {g:.2g}")
                 self._place_grad_label(c + 1)
-        levels, positive, uniform = link_looks(s, gradient)
+        levels, positive, uniform = self.marks.link_looks() or link_looks(s, gradient)
         if self.links.set_links(levels, positive, uniform):
             self.link_throttle(True)
+
+    def refresh_links(self) -> None:
+        """Redraw the links from the last snapshot (the inspector's link values changed)."""
+        if self._snapshot is not None:
+            self._update_links(self._snapshot)
+            self._render_links()
+
+    def _on_pressed(self, pos: QPointF) -> None:
+        hit = self._neuron_at(pos)
+        if hit is not None:
+            self.neuron_clicked.emit(*hit)
 
     def _render_links(self) -> None:
         """Redraw the link image now (a held throttled redraw is then not needed)."""
