@@ -166,6 +166,7 @@ def main() -> int:
     configure_interpreter()
     app = make_application([])
     w = MainWindow(bench_spec(), settings=QSettings(ini, QSettings.Format.IniFormat))
+    w.transport.set_speed(0.0)  # measured flat out, whatever the app's first start or settings choose
     collector = collect_garbage_on_this_thread()  # as the app does
     w.resize(1600, 1000)
     show_every_view(w)

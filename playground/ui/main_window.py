@@ -27,11 +27,12 @@ from playground.core.spec import (
     SpecError,
     TrainingSpec,
 )
-from playground.ui import menus, window_settings
+from playground.ui import menus, preferences, window_settings
 from playground.ui.app_icon import examples_menu
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
 from playground.ui.file_actions import APP_TITLE, ProjectFiles
+from playground.ui.frame_cap import FrameCap
 from playground.ui.link_actions import LinkActions
 from playground.ui.paint_watcher import PaintWatcher
 from playground.ui.training import TrainingController
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self._ack_timer.setInterval(ACK_FALLBACK_MS)
         self._ack_timer.timeout.connect(self._acknowledge)
         self._paint_watcher = PaintWatcher(self, self._acknowledge)
+        self.frame_cap = FrameCap(self.controller.acknowledge, self)
 
         self.boundary = BoundaryView()
         self.network_view = NetworkView()
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
         self.links = LinkActions(self)
         self.examples_menu = examples_menu(self)
         menus.build_menus(self)
+        self.preferences = preferences.install(self)
         self._connect()
         window_settings.restore_settings(self)
         self.controller.load(self.spec, self._dataset, state, dtype)
@@ -335,7 +338,7 @@ class MainWindow(QMainWindow):
             self._ack_pending = False
             self._ack_timer.stop()
             self._paint_watcher.disarm()
-            self.controller.acknowledge()
+            self.frame_cap.acknowledge()
 
     def _on_running_changed(self, running: bool) -> None:
         self.play_action.setText("Pause" if running else "Play")
