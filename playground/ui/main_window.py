@@ -29,6 +29,7 @@ from playground.core.spec import (
 )
 from playground.ui import menus, preferences, window_settings
 from playground.ui.app_icon import examples_menu
+from playground.ui.crash_recovery import Recovery
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
 from playground.ui.file_actions import APP_TITLE, ProjectFiles
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self._dtype = dtype
         self.settings = settings if settings is not None else QSettings()
         self.dialogs = dialogs if dialogs is not None else Dialogs(self)
+        self.recovery: Recovery | None = None  # the crash-recovery file, given by the app (crash_recovery.install)
         self.controller = TrainingController(self)
         self._ack_pending = False
         self._ack_timer = QTimer(self)
@@ -226,6 +228,7 @@ class MainWindow(QMainWindow):
                         dtype: str | None = None) -> None:
         """Pause and start ``spec`` afresh: points from ``dataset`` (generated when None), weights and
         history from ``state`` (``Trainer.get_state``; not to be used afterwards) or new ones."""
+        self.keep_for_recovery()
         self.controller.pause()
         self.spec, self._dataset = spec, dataset
         self._dtype = dtype or self._dtype
@@ -243,6 +246,7 @@ class MainWindow(QMainWindow):
             self.controller.set_training(spec.training)
             self.status.note(f"{reason}: applies now, weights kept")
         else:
+            self.keep_for_recovery()
             self._dataset = None if old.data != spec.data else self._dataset
             self.banner.hide()
             self.controller.load(spec, self._dataset, dtype=self._dtype)
@@ -275,6 +279,11 @@ class MainWindow(QMainWindow):
         what = "loss changed" if training.loss != old.loss else describe_training_change(old, training)
         self._try_spec(what, training=training)
 
+    def keep_for_recovery(self) -> None:
+        """Before an action that drops the trained state: write it to the recovery file (if there is one)."""
+        if self.recovery is not None:
+            self.recovery.save_if_trained()
+
     # ------------------------------------------------------------------ transport
 
     def _on_play_triggered(self) -> None:
@@ -289,6 +298,7 @@ class MainWindow(QMainWindow):
         self.controller.step_batch()
 
     def _on_reset(self) -> None:
+        self.keep_for_recovery()
         self.banner.hide()
         self.controller.reset()
         self.status.note("Reset: new random weights, epoch 0")
