@@ -27,7 +27,7 @@ from playground.core.spec import (
     SpecError,
     TrainingSpec,
 )
-from playground.ui import help_pages, menus, preferences, window_settings
+from playground.ui import callouts, help_pages, menus, preferences, window_settings
 from playground.ui.app_icon import examples_menu
 from playground.ui.crash_recovery import Recovery
 from playground.ui.dialogs import Dialogs
@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         menus.build_menus(self)
         self.preferences = preferences.install(self)
         self.help_pages = help_pages.install(self)
+        self.tips = callouts.install(self)
         self._connect()
         window_settings.restore_settings(self)
         self.controller.load(self.spec, self._dataset, state, dtype)

@@ -12,7 +12,7 @@ from playground.ui import help_pages
 def test_the_help_menu_lists_how_to_use_shortcuts_and_about(win):
     w, _ = win
     names = [a.objectName() for a in w.help_menu.actions() if not a.isSeparator()]
-    assert names == ["how_to_use", "shortcuts", "about"]
+    assert names == ["how_to_use", "shortcuts", "show_tips", "about"]
     listing = w.shortcuts_text()
     assert "Shift+F1" in listing and "Ctrl+," in listing
 

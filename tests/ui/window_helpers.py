@@ -6,6 +6,7 @@ from builders import easy_spec
 from PySide6.QtCore import QSettings, QtMsgType
 
 from playground.core.spec import ExperimentSpec
+from playground.ui.callouts import SEEN_KEY
 from playground.ui.main_window import MainWindow
 from playground.ui.training import TrainingController
 from playground.ui.window_settings import SPEED_KEY
@@ -19,10 +20,12 @@ __all__ = ["easy_spec", "make_window", "wait_snapshot", "trained_epochs", "settl
 
 def settings_at(path) -> QSettings:
     """Settings at ``path`` (an INI file) in which a window trains at Max speed unless the file says
-    otherwise: a first start of the app trains at a watchable pace, tests set the speed they need."""
+    otherwise, with no first-start tips over the views: a first start of the app trains at a
+    watchable pace and shows its tips, tests set what they need."""
     settings = QSettings(str(path), QSettings.Format.IniFormat)
-    if not settings.contains(SPEED_KEY):
-        settings.setValue(SPEED_KEY, 0.0)
+    for key, value in ((SPEED_KEY, 0.0), (SEEN_KEY, True)):
+        if not settings.contains(key):
+            settings.setValue(key, value)
     return settings
 
 
