@@ -146,11 +146,13 @@ class Tips(QObject):
         return None if p is None else p + QPoint(8, 0)
 
     def _link_anchor(self) -> QPoint | None:
-        a = self._neuron_view_point(0, right=True)
-        b = self._neuron_view_point(1, right=False)
-        if a is None or b is None:
+        """Below the inputs, where the first layer's links fan out (the inputs stay readable)."""
+        view = self.window.network_view
+        if not view.neurons or not view.neurons[0]:
             return None
-        return QPoint((a.x() + b.x()) // 2 - WIDTH // 2, b.y() + 60)
+        rect = view.neurons[0][-1].rect
+        p = view.view.mapFromScene(rect.bottomLeft())
+        return _in_window(self.window, view.view.viewport(), p) + QPoint(-40, 24)
 
     def visible(self) -> list[str]:
         return [c.name for c in self.callouts if c.isVisible()]

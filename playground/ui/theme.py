@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QGraphicsSimpleTe
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.ui import palette
+from playground.ui.widgets.loss_plot import TRAIN_CURVE
 from playground.ui.widgets.network_items import LinkLayer
 from playground.ui.widgets.plot_style import AXIS, TEXT
 
@@ -43,9 +44,9 @@ class Theme:
         return self.ink[ROLES.index(role)]
 
 
-LIGHT = Theme("light", ("#ffffff", TEXT, AXIS, palette.TRAIN_LOSS, palette.TEST_LOSS, palette.ACCENT, "#999999"),
+LIGHT = Theme("light", ("#ffffff", TEXT, AXIS, TRAIN_CURVE, palette.TEST_LOSS, palette.ACCENT, "#999999"),
               window="", base="", window_text="")  # light: the platform's own palette
-DARK = Theme("dark", ("#202226", "#dadce0", "#8a8f98", "#a0a4aa", "#f1f3f4", "#8ab4f8", "#777b82"),
+DARK = Theme("dark", ("#202226", "#dadce0", "#8a8f98", "#7c8088", "#f1f3f4", "#8ab4f8", "#777b82"),
              window="#2b2d31", base="#1e1f22", window_text="#e8eaed")
 THEMES = {t.name: t for t in (LIGHT, DARK)}
 

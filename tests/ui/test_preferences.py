@@ -11,9 +11,12 @@ from file_helpers import close_quietly
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
+
+# isort: split
+import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 from window_helpers import easy_spec, settings_at, wait_snapshot
 
-from playground.ui import preferences, theme
+from playground.ui import palette, preferences, theme
 from playground.ui.frame_cap import FrameCap
 from playground.ui.main_window import MainWindow
 from playground.ui.settings_migration import VERSION, VERSION_KEY
@@ -49,7 +52,8 @@ def _ink(w: MainWindow) -> dict[str, str]:
             "boundary background": w.boundary.plot.backgroundBrush().color().name(),
             "axis text": axis.textPen().color().name(),
             "diagram background": w.network_view.view.backgroundBrush().color().name(),
-            "diagram links": w.network_view.links.background.name()}
+            "diagram links": w.network_view.links.background.name(),
+            "test curve": pg.mkPen(w.loss_plot.test_curve.opts["pen"]).color().name()}
 
 
 def test_switching_the_theme_changes_the_plot_colours_and_back(qtbot, tmp_path):
@@ -58,12 +62,12 @@ def test_switching_the_theme_changes_the_plot_colours_and_back(qtbot, tmp_path):
         light = _ink(w)
         assert light == {"loss background": "#ffffff", "boundary background": "#ffffff",
                          "axis text": theme.LIGHT.color("text"), "diagram background": "#ffffff",
-                         "diagram links": "#ffffff"}
+                         "diagram links": "#ffffff", "test curve": palette.TEST_LOSS}
         _choose(w.preferences.show_dialog(), theme="dark")
         dark = _ink(w)
         bg = theme.DARK.color("background")
         assert dark == {"loss background": bg, "boundary background": bg, "axis text": theme.DARK.color("text"),
-                        "diagram background": bg, "diagram links": bg}
+                        "diagram background": bg, "diagram links": bg, "test curve": theme.DARK.color("test_loss")}
         assert QApplication.instance().palette().color(QPalette.ColorRole.Window).name() == theme.DARK.window
         assert theme.DARK.color("text") in w.boundary.header.styleSheet()
         assert preferences.read(w.settings).theme == "dark"  # remembered
