@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, Q
 
 from playground import __version__
 from playground.ui import crash_recovery
+from playground.ui.file_actions import APP_TITLE
 
 if TYPE_CHECKING:
     from playground.ui.main_window import MainWindow
@@ -62,7 +63,7 @@ def _widget(window: MainWindow, name: str) -> QWidget:
 
 def how_to_use_html(window: MainWindow, document: QTextDocument) -> str:
     """The page's HTML; each section's picture is added to ``document`` as ``app:<name>``."""
-    parts = [f"<h2>How to use {html.escape(window.windowTitle().replace('[*]', '').strip(' —-'))}</h2>",
+    parts = [f"<h2>How to use {APP_TITLE}</h2>",
              "<p>Pick a data set, press <b>Play</b> and watch the network learn to separate the colours. "
              "Then change one thing at a time and see what it does.</p>",
              f"<h3>Training</h3><p>{TRANSPORT_TEXT}</p>"]
