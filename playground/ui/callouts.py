@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from playground.ui import palette
+from playground.ui.named_action import named_action
 
 if TYPE_CHECKING:
     from playground.ui.main_window import MainWindow
@@ -121,11 +122,8 @@ class Tips(QObject):
         ]
         for c in self.callouts:
             c.button.clicked.connect(self._on_dismissed)
-        self.action = QAction("Show the tips", window)
-        self.action.setObjectName("show_tips")
-        self.action.setToolTip("Show the notes that explain the diagram and the output again")
-        self.action.setStatusTip("Show the notes that explain the diagram and the output again")
-        self.action.triggered.connect(self.show)
+        self.action = named_action(window, "Show the tips", "show_tips", "Show the notes that explain the diagram "
+                                   "and the output again", self.show)
         for watched in (window, view.view):
             watched.installEventFilter(self)
         # The diagram is (re)built from snapshots: its neurons move then (a cheap check when they do not).

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtCore import QObject, Qt, QUrl
-from PySide6.QtGui import QAction, QKeySequence, QTextDocument
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from playground import __version__
 from playground.ui import crash_recovery
 from playground.ui.file_actions import APP_TITLE
+from playground.ui.named_action import named_action
 
 if TYPE_CHECKING:
     from playground.ui.main_window import MainWindow
@@ -139,18 +140,10 @@ class HelpActions(QObject):
         super().__init__(window)
         self.window = window
         self.page: QDialog | None = None
-        self.how_to_action = QAction("How to use", window)
-        self.how_to_action.setObjectName("how_to_use")
-        self.how_to_action.setShortcut(QKeySequence("Shift+F1"))
-        self.how_to_action.setToolTip("What each panel and view shows, with pictures (Shift+F1)")
-        self.how_to_action.setStatusTip("What each panel and view shows")
-        self.how_to_action.triggered.connect(self.show_how_to_use)
-        self.about_action = QAction("About", window)
-        self.about_action.setObjectName("about")
-        self.about_action.setToolTip("Version, and the files the app writes")
-        self.about_action.setStatusTip("Version, and the files the app writes")
-        self.about_action.triggered.connect(self.show_about)
-        window.addAction(self.how_to_action)
+        self.how_to_action = named_action(window, "How to use", "how_to_use", "What each panel and view shows, "
+                                          "with pictures", self.show_how_to_use, "Shift+F1")
+        self.about_action = named_action(window, "About", "about", "Version, and the files the app writes",
+                                         self.show_about)
         menu = window.help_menu
         menu.insertAction(menu.actions()[0] if menu.actions() else None, self.how_to_action)
         menu.addSeparator()

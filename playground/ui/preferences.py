@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.ui import theme
 from playground.ui.frame_cap import FRAME_RATES
+from playground.ui.named_action import named_action
 from playground.ui.widgets.transport import SPEEDS, WATCH_SPEED, speed_label
 from playground.ui.window_parts import GRID_CHOICES
 
@@ -135,13 +136,8 @@ class PreferencesActions(QObject):
         super().__init__(window)
         self.window = window
         self.dialog: PreferencesDialog | None = None
-        self.action = QAction("Preferences…", window)
-        self.action.setObjectName("preferences")
-        self.action.setShortcut(QKeySequence("Ctrl+,"))
-        self.action.setToolTip("Theme, speed and resolution at start, frame-rate cap (Ctrl+,)")
-        self.action.setStatusTip("Theme, speed and resolution at start, frame-rate cap")
-        self.action.triggered.connect(self.show_dialog)
-        window.addAction(self.action)
+        self.action = named_action(window, "Preferences…", "preferences", "Theme, speed and resolution at start, "
+                                   "frame-rate cap", self.show_dialog, "Ctrl+,")
         hints = QGuiApplication.styleHints()
         if hints is not None:
             hints.colorSchemeChanged.connect(self._on_color_scheme_changed)
