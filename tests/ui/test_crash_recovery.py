@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 
 import numpy as np
 from file_helpers import FakeDialogs, close_quietly, file_window, step_to, weights_of
 from PySide6.QtWidgets import QApplication
-from window_helpers import wait_snapshot
+from window_helpers import easy_spec, wait_snapshot
 
-from playground.core.io.project import load_project
+from playground.core.io.project import load_project, save_project
 from playground.ui import crash_recovery
 from playground.ui.crash_recovery import AUTOSAVE_MINUTES, CrashDialog, Recovery
 
@@ -153,3 +154,47 @@ def test_no_data_folder_falls_back_to_a_temporary_one(monkeypatch):
 
     monkeypatch.setattr(QStandardPaths, "writableLocation", lambda *_: "")  # a system that names none
     assert crash_recovery.data_folder().name == "neural-network-playground"
+
+
+def test_the_app_offers_the_recovery_file_at_start_and_a_clean_exit_removes_it(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings, QTimer
+
+    from playground.core.trainer import Trainer
+    from playground.ui.app import make_application, run
+    from playground.ui.dialogs import Dialogs
+    from playground.ui.main_window import MainWindow
+
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    make_application()  # the app's names, which name its data folder
+    trainer = Trainer(easy_spec(hidden=(3,)))
+    trainer.train(5)
+    path = crash_recovery.recovery_path()
+    path.parent.mkdir(parents=True)
+    save_project(path, trainer)
+    asked: list[str] = []
+    monkeypatch.setattr(Dialogs, "ask_restore", lambda self, text: asked.append(text) or True)
+    seen: list[int] = []
+    deadline = time.monotonic() + 60  # only keeps a window that is never restored from running forever
+
+    def close_when_restored() -> None:
+        for w in QApplication.topLevelWidgets():
+            s = w.controller.last_snapshot if isinstance(w, MainWindow) and w.isVisible() else None
+            if s is not None and (s.epoch == 5 or time.monotonic() > deadline):
+                seen.append(s.epoch)
+                w.close()
+
+    timer = QTimer()
+    timer.timeout.connect(close_when_restored)
+    timer.start(50)
+    interval = sys.getswitchinterval()
+    hooks = (sys.excepthook, threading.excepthook)
+    try:
+        assert run() == 0
+    finally:
+        timer.stop()
+        sys.setswitchinterval(interval)
+    assert asked and str(path) in asked[0] and seen == [5]
+    assert not path.exists()  # a clean exit: nothing left to recover
+    assert (sys.excepthook, threading.excepthook) == hooks  # the app's hooks are gone with it

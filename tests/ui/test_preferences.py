@@ -162,3 +162,20 @@ def test_settings_written_by_version_1_load(qtbot, tmp_path):
         assert preferences.read(settings) == preferences.Prefs()
     finally:
         close_quietly(w, None)
+
+
+def test_follow_the_system_switches_when_the_desktop_does(qtbot, tmp_path, monkeypatch):
+    w = _window(qtbot, settings_at(tmp_path / "s.ini"))  # the theme preference defaults to "system"
+    try:
+        scheme = {"now": theme.LIGHT}
+        monkeypatch.setattr(theme, "resolve",
+                            lambda choice: scheme["now"] if choice == "system" else theme.THEMES[choice])
+        scheme["now"] = theme.DARK  # the desktop turned dark
+        w.preferences._on_color_scheme_changed()
+        assert _ink(w)["loss background"] == theme.DARK.color("background")
+        preferences.write(w.settings, preferences.Prefs(theme="light"))  # a fixed choice ignores the desktop
+        w.preferences.apply(preferences.read(w.settings))
+        w.preferences._on_color_scheme_changed()
+        assert _ink(w)["loss background"] == "#ffffff"
+    finally:
+        close_quietly(w, None)
