@@ -151,6 +151,10 @@ def restyle(root: QWidget) -> None:
         if view.scene() is not None:
             for item in view.scene().items():
                 _restyle_item(item, swaps, background)
+    for widget in [root, *root.findChildren(QWidget)]:
+        restyled = getattr(widget, "restyled", None)
+        if callable(restyled):  # a view whose colours are computed from the theme's: it recomputes them
+            restyled()
 
 
 def _restyle_item(item, swaps: dict[str, str], background: QColor) -> None:

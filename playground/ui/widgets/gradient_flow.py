@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.core.snapshot import History, Snapshot
-from playground.ui import palette
+from playground.ui import palette, theme
 from playground.ui.widgets.plot_style import (
     TEXT,
     EpochAxis,
@@ -87,8 +87,9 @@ def layer_names(n_layers: int) -> list[str]:
 
 
 def layer_colors(n_layers: int) -> list[str]:
-    """A ramp from dark (first layer, near the inputs) through blue to orange (output)."""
-    cmap = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[palette.ACCENT, palette.POSITIVE, palette.NEGATIVE])
+    """A ramp from the theme's accent (first layer, near the inputs) through blue to orange (output)."""
+    cmap = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[theme.current().color("accent"), palette.POSITIVE,
+                                                   palette.NEGATIVE])
     ts = np.linspace(0.0, 1.0, n_layers) if n_layers > 1 else np.array([1.0])
     return [cmap.map(float(t), mode="qcolor").name() for t in ts]
 
@@ -234,6 +235,16 @@ class GradientFlowView(QWidget):
         labels = ["out" if i == n - 1 else str(i + 1) for i in range(n)]
         self.bars_plot.getAxis("bottom").setTicks([list(enumerate(labels)), []])
         self.bars_plot.setXRange(-0.6, n - 0.4, padding=0)
+
+    def restyled(self) -> None:
+        """The theme changed: the layers' colours again, from its accent."""
+        if not self.curves:  # not built yet: built in the new colours
+            return
+        colors = layer_colors(len(self.curves))
+        for curve, color in zip(self.curves, colors, strict=True):
+            curve.setPen(pg.mkPen(color, width=1))
+        set_legend(self.legend, list(zip(layer_names(len(colors)), colors, strict=True)))
+        self._brushes = [pg.mkBrush(c) for c in colors]
 
     def _set_bars(self, norms: np.ndarray) -> None:
         """Bars from far below the view up to each norm, in log10 units (the axis is in log mode)."""
