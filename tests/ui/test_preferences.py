@@ -183,3 +183,14 @@ def test_follow_the_system_switches_when_the_desktop_does(qtbot, tmp_path, monke
         assert _ink(w)["loss background"] == "#ffffff"
     finally:
         close_quietly(w, None)
+
+
+def test_migration_marks_old_files_and_leaves_newer_ones_alone(tmp_path):
+    from playground.ui.settings_migration import migrate
+
+    s = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    s.setValue(VERSION_KEY, "garbled")  # a hand-edited file: read as the oldest version
+    assert migrate(s) == 1 and int(s.value(VERSION_KEY)) == VERSION
+    assert migrate(s) == VERSION  # already current: nothing to do
+    s.setValue(VERSION_KEY, VERSION + 1)  # written by a newer app
+    assert migrate(s) == VERSION + 1 and int(s.value(VERSION_KEY)) == VERSION + 1
