@@ -157,6 +157,12 @@ def restyle(root: QWidget) -> None:
             restyled()
 
 
+def restyle_new(root: QWidget) -> None:
+    """Restyle items just built (in the light ink every view is built in): nothing to do in the light theme."""
+    if _current is not LIGHT:
+        restyle(root)
+
+
 def _restyle_item(item, swaps: dict[str, str], background: QColor) -> None:
     if isinstance(item, pg.AxisItem):
         pen, text_pen = _restyle_pen(item.pen(), swaps), _restyle_pen(item.textPen(), swaps)

@@ -206,7 +206,7 @@ class NetworkView(QWidget):
         self.scene.addItem(self._zoom_frame)
         self.scene.addItem(self._zoom)
         self._hide_zoom()
-        theme.restyle(self.view)  # the new titles and frame in the active theme's ink
+        theme.restyle_new(self.view)  # the new titles and frame in the active theme's ink
         self._layout()
 
     def _layout(self) -> None:

@@ -238,7 +238,7 @@ class WeightsView(QWidget):
         for name in ("left", "right", "top", "bottom"):
             self.colorbar.getAxis(name).setTextPen(pg.mkPen(TEXT))
         self.canvas.ci.layout.setColumnFixedWidth(1, 64)
-        theme.restyle(self.canvas)  # the new plots in the active theme's ink
+        theme.restyle_new(self.canvas)  # the new plots in the active theme's ink
 
     def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
                         features: tuple[str, ...]) -> None:
