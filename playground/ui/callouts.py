@@ -110,7 +110,6 @@ class Tips(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        view = window.network_view
         self.callouts = [
             Callout(window, "neuron", "This is the output of one neuron over the whole plane — hover it to "
                     "see it larger.", lambda: self._neuron_anchor()),
@@ -124,10 +123,7 @@ class Tips(QObject):
             c.button.clicked.connect(self._on_dismissed)
         self.action = named_action(window, "Show the tips", "show_tips", "Show the notes that explain the diagram "
                                    "and the output again", self.show)
-        for watched in (window, view.view):
-            watched.installEventFilter(self)
-        # The diagram is (re)built from snapshots: its neurons move then (a cheap check when they do not).
-        window.controller.snapshot_ready.connect(self._on_snapshot)
+        self._watching = False
         if not window.settings.value(SEEN_KEY, False, type=bool):
             QTimer.singleShot(0, self.show)  # once the window is laid out
 
@@ -156,9 +152,28 @@ class Tips(QObject):
         return [c.name for c in self.callouts if c.isVisible()]
 
     def show(self) -> None:
+        self._watch(True)
         for c in self.callouts:
             c.show()
             c.place()
+
+    def _watch(self, on: bool) -> None:
+        """Follow the window's and the diagram's layout while a tip shows; not at all otherwise (every
+        event of the window would pass through Python, which holds the GIL the trainer needs)."""
+        if on == self._watching:
+            return
+        self._watching = on
+        watched = (self.window, self.window.network_view.view)
+        signal = self.window.controller.snapshot_ready
+        if on:
+            for w in watched:
+                w.installEventFilter(self)
+            # The diagram is (re)built from snapshots: its neurons move then.
+            signal.connect(self._on_snapshot)
+        else:
+            for w in watched:
+                w.removeEventFilter(self)
+            signal.disconnect(self._on_snapshot)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
@@ -178,6 +193,7 @@ class Tips(QObject):
 
     def _on_dismissed(self) -> None:
         if not self.visible():
+            self._watch(False)
             self.window.settings.setValue(SEEN_KEY, True)
 
 

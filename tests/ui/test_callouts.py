@@ -40,11 +40,12 @@ def test_a_first_start_shows_the_tips_beside_what_they_explain_once(qtbot, tmp_p
     for c in tips.callouts:
         c.button.click()
     assert tips.visible() == [] and w.settings.value(SEEN_KEY, False, type=bool)
+    assert not tips._watching  # no Python event filter on the window once the tips are gone
     close_quietly(w, None)
     w2 = _window(qtbot, path)  # not again at the next start ...
     try:
         qtbot.wait(50)  # the first start shows them on the next turn of the event loop: give it that turn
-        assert w2.tips.visible() == []
+        assert w2.tips.visible() == [] and not w2.tips._watching
         assert w2.tips.action in w2.help_menu.actions()
         w2.tips.action.trigger()  # ... but from the Help menu
         assert w2.tips.visible() == ["neuron", "links", "colours"]
