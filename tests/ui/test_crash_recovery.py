@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from window_helpers import easy_spec, wait_snapshot
 
 from playground.core.io.project import load_project, save_project
+from playground.core.spec import NetworkSpec
 from playground.ui import crash_recovery
 from playground.ui.crash_recovery import AUTOSAVE_MINUTES, CrashDialog, Recovery
 
@@ -130,6 +131,11 @@ def test_autosave_every_few_minutes_and_before_a_reset_only_when_trained(qtbot, 
     step_to(qtbot, w, 4)
     w.reset_action.trigger()  # drops the trained state: kept first
     assert load_project(recovery.path).epoch == 4
+    wait_snapshot(qtbot, w, lambda s: s.epoch == 0)
+    step_to(qtbot, w, 3)
+    w.set_spec(w.spec.replace(network=NetworkSpec.uniform((5,), "tanh")), "architecture changed")  # a rebuild
+    saved = load_project(recovery.path)
+    assert saved.epoch == 3 and saved.spec.network.hidden != (5,)  # the run before the rebuild
     recovery.discard()
     assert not recovery.path.exists() and not recovery.timer.isActive()
 
