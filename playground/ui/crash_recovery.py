@@ -3,8 +3,8 @@
 The recovery file is an ordinary experiment file (``Save``'s text, written atomically) in the
 app's data folder. It is written every :data:`AUTOSAVE_MINUTES` minutes while the run has
 changed, before an action that throws the trained state away (a rebuild, Reset, New, Open,
-importing weights),
-and first thing when an unhandled Python exception reaches the top of any thread. A clean
+importing weights), and first thing when an unhandled Python exception reaches the top of
+any thread. A clean
 exit removes it; a start that finds it offers to restore it (spec, points, weights, optimizer
 state and history), and removes it when declined. Training errors are not crashes: the
 worker pauses with a message, as before.
