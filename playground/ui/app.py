@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from playground.core.io.project import ProjectError
 from playground.resources_path import APP_ID
+from playground.ui import crash_recovery
 from playground.ui.app_icon import app_icon
 from playground.ui.file_actions import APP_TITLE, read_project
 from playground.ui.main_window import MainWindow
@@ -70,15 +71,21 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
     configure_interpreter()
     app = make_application(argv)
     window, note = open_window(project, play)
+    recovery = crash_recovery.install(window)
+    hooks = recovery.install_hooks()
     window.show()
     window.status.note(note)
+    QTimer.singleShot(0, recovery.offer_restore)  # once the window is up
     if play:
         QTimer.singleShot(0, window.controller.play)
     previous = _close_on_interrupt(window)
     collector = collect_garbage_on_this_thread()
     try:
-        return app.exec()
+        code = app.exec()
+        recovery.discard()  # a clean exit: nothing to recover
+        return code
     finally:
+        crash_recovery.Recovery.remove_hooks(hooks)
         collector.timer.stop()
         gc.unfreeze()
         gc.enable()

@@ -24,11 +24,24 @@ from playground.core.spec import (
     OptimizerSpec,
     TrainingSpec,
 )
-from playground.ui import gradient_views, inspector, lessons, loss_surface, menus, undo_menu, window_settings
+from playground.ui import (
+    callouts,
+    gradient_views,
+    help_pages,
+    inspector,
+    lessons,
+    loss_surface,
+    menus,
+    preferences,
+    undo_menu,
+    window_settings,
+)
 from playground.ui.app_icon import examples_menu
+from playground.ui.crash_recovery import Recovery
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
 from playground.ui.file_actions import APP_TITLE, ProjectFiles
+from playground.ui.frame_cap import FrameCap
 from playground.ui.link_actions import LinkActions
 from playground.ui.paint_watcher import PaintWatcher
 from playground.ui.runs_ui import RunsUi
@@ -75,12 +88,14 @@ class MainWindow(QMainWindow):
         self.undo_stack = self.session.undo_stack
         self.settings = settings if settings is not None else QSettings()
         self.dialogs = dialogs if dialogs is not None else Dialogs(self)
+        self.recovery: Recovery | None = None  # the crash-recovery file, given by the app (crash_recovery.install)
         self._ack_pending = False
         self._ack_timer = QTimer(self)
         self._ack_timer.setSingleShot(True)
         self._ack_timer.setInterval(ACK_FALLBACK_MS)
         self._ack_timer.timeout.connect(self._acknowledge)
         self._paint_watcher = PaintWatcher(self, self._acknowledge)
+        self.frame_cap = FrameCap(self.controller.acknowledge, self)
 
         self.boundary = BoundaryView()
         self.network_view = NetworkView()
@@ -137,6 +152,9 @@ class MainWindow(QMainWindow):
         menus.build_menus(self)
         undo_menu.install(self)
         self.runs_ui = RunsUi(self)  # the Runs dock, loss-chart overlays and the Runs menu
+        self.preferences = preferences.install(self)
+        self.help_pages = help_pages.install(self)
+        self.tips = callouts.install(self)
         self._connect()
         self.inspector = inspector.install(self)  # after _connect: its Step batch slot runs after the window's
         self.loss_surface = loss_surface.install(self)
@@ -235,6 +253,7 @@ class MainWindow(QMainWindow):
     def load_experiment(self, spec: ExperimentSpec, dataset: Dataset | None = None, state: dict | None = None,
                         dtype: str | None = None) -> None:
         """Pause and start ``spec`` afresh (see :meth:`Session.load_experiment`)."""
+        self.keep_for_recovery()
         self.session.load_experiment(spec, dataset, state, dtype)
 
     def set_spec(self, spec: ExperimentSpec, reason: str) -> None:
@@ -253,6 +272,11 @@ class MainWindow(QMainWindow):
     def _on_spec_changed(self, spec: ExperimentSpec, _reason: str) -> None:
         self.experiment.show_spec(spec)
 
+    def keep_for_recovery(self) -> None:
+        """Before an action that drops the trained state: write it to the recovery file (if there is one)."""
+        if self.recovery is not None:
+            self.recovery.save_if_trained()
+
     # ------------------------------------------------------------------ transport
 
     def _on_play_triggered(self) -> None:
@@ -267,6 +291,7 @@ class MainWindow(QMainWindow):
         self.controller.step_batch()
 
     def _on_reset(self) -> None:
+        self.keep_for_recovery()
         self.session.reset()
 
     # ------------------------------------------------------------------ from the worker
@@ -314,7 +339,7 @@ class MainWindow(QMainWindow):
             self._ack_pending = False
             self._ack_timer.stop()
             self._paint_watcher.disarm()
-            self.controller.acknowledge()
+            self.frame_cap.acknowledge()
 
     def _on_running_changed(self, running: bool) -> None:
         self.play_action.setText("Pause" if running else "Play")

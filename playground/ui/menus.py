@@ -49,7 +49,7 @@ def build_menus(window: MainWindow) -> None:
         view_menu.addAction(a)
     view_menu.addSeparator()
     view_menu.addAction(window.reset_layout_action)
-    help_menu = bar.addMenu("&Help")
+    help_menu = window.help_menu = bar.addMenu("&Help")
     help_menu.addAction(window.shortcuts_action)
     for menu in (file_menu, train_menu, view_menu, help_menu):
         menu.setToolTipsVisible(True)
@@ -59,7 +59,8 @@ def shortcut_actions(window: MainWindow) -> tuple[QAction, ...]:
     """Every action with a keyboard shortcut, in the order the listing shows them."""
     return (window.play_action, window.step_action, window.step_batch_action, window.reset_action,
             *window.files.actions, window.links.paste_action, window.undo_action, window.redo_action,
-            window.runs_ui.keep_action, window.runs_ui.what_if_action, window.shortcuts_action, window.quit_action)
+            window.runs_ui.keep_action, window.runs_ui.what_if_action, window.shortcuts_action, window.quit_action,
+            window.help_pages.how_to_action, window.preferences.action)
 
 
 def shortcuts_text(window: MainWindow) -> str:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.core.snapshot import History, Snapshot
+from playground.ui import theme
 from playground.ui.widgets.gradient_badges import GradientBadges
 from playground.ui.widgets.plot_style import (
     TEXT,
@@ -89,14 +90,16 @@ def layer_names(n_layers: int) -> list[str]:
 #: white), ordered so that neighbours differ by a CIELAB ΔE of at least 20 also under simulated
 #: protanopia, deuteranopia and tritanopia (tests/ui/test_gradient_views.py checks it).
 LAYER_COLORS = ("#e69f00", "#56b4e9", "#0072b2", "#cc79a7", "#d55e00", "#009e73")
-OUTPUT_COLOR = "#000000"
+OUTPUT_COLOR = "#000000"  # on a light theme; the theme's text colour on others (see ``layer_colors``)
 #: Lines of the second and third round of colours (deep networks) are dashed, then dotted.
 LAYER_LINE_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
 
 
 def layer_colors(n_layers: int) -> list[str]:
-    """One colour per weight layer: :data:`LAYER_COLORS` in turn for the hidden ones, black for the output."""
-    return [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n_layers - 1)] + [OUTPUT_COLOR]
+    """One colour per weight layer: :data:`LAYER_COLORS` in turn for the hidden ones, then the output's:
+    black, or the theme's text colour on a dark theme (where black would vanish)."""
+    output = theme.current().color("text") or OUTPUT_COLOR
+    return [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n_layers - 1)] + [output]
 
 
 def layer_line_style(layer: int, n_layers: int) -> Qt.PenStyle:
@@ -252,6 +255,16 @@ class GradientFlowView(QWidget):
         labels = ["out" if i == n - 1 else str(i + 1) for i in range(n)]
         self.bars_plot.getAxis("bottom").setTicks([list(enumerate(labels)), []])
         self.bars_plot.setXRange(-0.6, n - 0.4, padding=0)
+
+    def restyled(self) -> None:
+        """The theme changed: the output layer's colour follows the theme's text colour."""
+        if not self.curves:  # not built yet: built in the new colours
+            return
+        colors = layer_colors(len(self.curves))
+        for curve, color in zip(self.curves, colors, strict=True):
+            curve.setPen(pg.mkPen(color, width=1.5, style=curve.opts["pen"].style()))
+        set_legend(self.legend, list(zip(layer_names(len(colors)), colors, strict=True)))
+        self._brushes = [pg.mkBrush(c) for c in colors]
 
     def _set_bars(self, norms: np.ndarray) -> None:
         """Bars from far below the view up to each norm, in log10 units (the axis is in log mode)."""

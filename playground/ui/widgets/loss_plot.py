@@ -32,6 +32,8 @@ from playground.ui.widgets.plot_style import (
     style_plot,
 )
 
+#: The train curves' colour: the palette's train grey, lighter, so that the test curve stands out.
+TRAIN_CURVE = QColor(palette.TRAIN_LOSS).lighter(160).name()
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
 MAX_FPS = 10
 _AXIS_WIDTH = 52  # both plots' left axes equally wide, so their epochs line up
@@ -106,7 +108,7 @@ class LossPlot(QWidget):
         self.plot = _styled_plot("loss")
         # TensorFlow Playground's grey (train) and black (test); the grey lightened, as 1-px lines
         # of the two read alike otherwise.
-        train_color = QColor(palette.TRAIN_LOSS).lighter(160).name()
+        train_color = TRAIN_CURVE
         self.legend_entries = [("train", train_color), ("test", palette.TEST_LOSS)]
         self.legend = legend_label(self.legend_entries)
         self._overlays: tuple[History, ...] = ()  # kept runs drawn beside the live curves (``run_overlays``)

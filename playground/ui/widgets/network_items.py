@@ -225,6 +225,7 @@ class LinkLayer(QGraphicsPixmapItem):
         self.gradient = False
         self._rect = QRectF()
         self._pens: dict[tuple[int, bool, bool], QPen] = {}
+        self.background = QColor("white")  # the view's background (set by the theme)
         self.setZValue(-1)  # opaque: below every other item
 
     def set_geometry(self, rect: QRectF, anchors: list[tuple[list[QPointF], list[QPointF]]]) -> None:
@@ -280,7 +281,7 @@ class LinkLayer(QGraphicsPixmapItem):
         # Opaque on white (the view's background): painting it is then a plain copy, not a blend.
         image = QImage(w, h, QImage.Format.Format_RGB32)
         image.setDevicePixelRatio(device_pixel_ratio)
-        image.fill(Qt.GlobalColor.white)
+        image.fill(self.background)
         links = []
         for layer, lv in enumerate(self.levels):
             for j, i in np.argwhere(self.drawn(layer)):

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
+from playground.ui import theme
 from playground.ui.widgets.network_items import (
     BEZIER_X,
     BEZIER_Y,
@@ -210,6 +211,7 @@ class NetworkView(QWidget):
         self.scene.addItem(self._zoom_frame)
         self.scene.addItem(self._zoom)
         self._hide_zoom()
+        theme.restyle_new(self.view)  # the new titles and frame in the active theme's ink
         self._layout()
 
     def _layout(self) -> None:

@@ -19,7 +19,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
-from playground.ui import palette
+from playground.ui import palette, theme
 from playground.ui.widgets.plot_style import AXIS, TEXT, Throttle, header_label, nice_ceiling, style_plot
 
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
@@ -238,6 +238,7 @@ class WeightsView(QWidget):
         for name in ("left", "right", "top", "bottom"):
             self.colorbar.getAxis(name).setTextPen(pg.mkPen(TEXT))
         self.canvas.ci.layout.setColumnFixedWidth(1, 64)
+        theme.restyle_new(self.canvas)  # the new plots in the active theme's ink
 
     def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
                         features: tuple[str, ...]) -> None:
