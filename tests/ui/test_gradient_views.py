@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from window_helpers import wait_snapshot
 
 from playground.core.snapshot import Snapshot, frozen_copy
-from playground.ui.widgets.gradient_flow import LAYER_COLORS, OUTPUT_COLOR, layer_colors, layer_line_style
+from playground.ui.widgets.gradient_flow import LAYER_COLORS, layer_colors, layer_line_style, output_color
 from playground.ui.widgets.gradient_histograms import BINS, GradientHistogramsView, symmetric_histogram
 from playground.ui.widgets.preview import sample_snapshot
 
@@ -113,7 +113,7 @@ def test_consecutive_layers_differ_in_colour_also_with_colour_blindness(vision):
     colors = layer_colors(17)  # the deepest network: 16 hidden layers and the output
     pairs = list(zip(colors[:-1], colors[1:], strict=True))
     pairs += [(LAYER_COLORS[-1], LAYER_COLORS[0])]  # where the colours start again
-    pairs += [(c, OUTPUT_COLOR) for c in LAYER_COLORS]  # the output beside any hidden layer
+    pairs += [(c, output_color()) for c in LAYER_COLORS]  # the output beside any hidden layer
     worst = min(np.linalg.norm(_lab(a, CVD[vision]) - _lab(b, CVD[vision])) for a, b in pairs)
     assert worst >= 20.0  # CIELAB ΔE: 2 is just noticeable, 20 is told apart at a glance
 
@@ -122,4 +122,4 @@ def test_repeated_colours_get_another_line_style():
     n = 17
     styles = [(layer_colors(n)[i], layer_line_style(i, n)) for i in range(n - 1)]
     assert len(set(styles)) == n - 1  # no two hidden layers share colour and style
-    assert layer_colors(2) == [LAYER_COLORS[0], OUTPUT_COLOR]
+    assert layer_colors(2) == [LAYER_COLORS[0], output_color()]

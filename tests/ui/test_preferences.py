@@ -49,7 +49,7 @@ def _choose(dialog: preferences.PreferencesDialog, **choices: object) -> None:
 def _ink(w: MainWindow) -> dict[str, str]:
     axis = w.loss_plot.plot.getPlotItem().getAxis("left")
     w.bring_up_to_date(w.gradient_view)
-    return {"first layer's gradient": w.gradient_view.curves[0].opts["pen"].color().name(),
+    return {"output layer's gradient": w.gradient_view.curves[-1].opts["pen"].color().name(),
             "loss background": w.loss_plot.plot.backgroundBrush().color().name(),
             "boundary background": w.boundary.plot.backgroundBrush().color().name(),
             "axis text": axis.textPen().color().name(),
@@ -62,14 +62,14 @@ def test_switching_the_theme_changes_the_plot_colours_and_back(qtbot, tmp_path):
     w = _window(qtbot, settings_at(tmp_path / "s.ini"))
     try:
         light = _ink(w)
-        assert light == {"first layer's gradient": palette.ACCENT,
+        assert light == {"output layer's gradient": theme.LIGHT.color("text"),
                          "loss background": "#ffffff", "boundary background": "#ffffff",
                          "axis text": theme.LIGHT.color("text"), "diagram background": "#ffffff",
                          "diagram links": "#ffffff", "test curve": palette.TEST_LOSS}
         _choose(w.preferences.show_dialog(), theme="dark")
         dark = _ink(w)
         bg = theme.DARK.color("background")
-        assert dark == {"first layer's gradient": theme.DARK.color("accent"),
+        assert dark == {"output layer's gradient": theme.DARK.color("text"),
                         "loss background": bg, "boundary background": bg, "axis text": theme.DARK.color("text"),
                         "diagram background": bg, "diagram links": bg, "test curve": theme.DARK.color("test_loss")}
         assert QApplication.instance().palette().color(QPalette.ColorRole.Window).name() == theme.DARK.window

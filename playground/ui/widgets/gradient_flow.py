@@ -90,16 +90,19 @@ def layer_names(n_layers: int) -> list[str]:
 #: white), ordered so that neighbours differ by a CIELAB ΔE of at least 20 also under simulated
 #: protanopia, deuteranopia and tritanopia (tests/ui/test_gradient_views.py checks it).
 LAYER_COLORS = ("#e69f00", "#56b4e9", "#0072b2", "#cc79a7", "#d55e00", "#009e73")
-OUTPUT_COLOR = "#000000"  # on a light theme; the theme's text colour on others (see ``layer_colors``)
 #: Lines of the second and third round of colours (deep networks) are dashed, then dotted.
 LAYER_LINE_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
 
 
 def layer_colors(n_layers: int) -> list[str]:
-    """One colour per weight layer: :data:`LAYER_COLORS` in turn for the hidden ones, then the output's:
-    black, or the theme's text colour on a dark theme (where black would vanish)."""
-    output = theme.current().color("text") or OUTPUT_COLOR
-    return [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n_layers - 1)] + [output]
+    """One colour per weight layer: :data:`LAYER_COLORS` in turn for the hidden ones, then the theme's
+    text colour for the output (near-black on light, near-white on dark)."""
+    return [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n_layers - 1)] + [output_color()]
+
+
+def output_color() -> str:
+    """The output layer's line: the theme's text colour, so that it reads on any background."""
+    return theme.current().color("text")
 
 
 def layer_line_style(layer: int, n_layers: int) -> Qt.PenStyle:
