@@ -29,6 +29,7 @@ from playground.core.spec import (
 )
 from playground.ui import menus, window_settings
 from playground.ui.app_icon import examples_menu
+from playground.ui.diagram_edits import connect_diagram
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
 from playground.ui.file_actions import APP_TITLE, ProjectFiles
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         self.examples_menu = examples_menu(self)
         menus.build_menus(self)
         self._connect()
+        connect_diagram(self)
         window_settings.restore_settings(self)
         self.controller.load(self.spec, self._dataset, state, dtype)
         state = state or {}

@@ -19,6 +19,12 @@ Kinds
 ``load_weights``
     argument ``(WeightFile, source)``: start from these weights (checked to fit
     the network); answers ``None``. Changes the trainer (see :data:`CHANGING`).
+``set_weight``
+    argument ``(layer, out, inp, value)``: one weight typed in (``weight_edits.set_weight``);
+    the run goes on. Changes the trainer.
+``switch_neurons``
+    argument: the (hidden layer, neuron) pairs to hold at 0, every other one on
+    (``weight_edits.set_switched_off``); the run goes on. Changes the trainer.
 """
 
 from __future__ import annotations
@@ -30,9 +36,10 @@ from typing import Any
 from playground.core.io.project import ProjectError, dumps_project
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
 from playground.core.trainer import Trainer
+from playground.core.weight_edits import set_switched_off, set_weight
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights"})
+CHANGING = frozenset({"load_weights", "set_weight", "switch_neurons"})
 
 
 class RequestError(Exception):
@@ -70,6 +77,8 @@ HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "weights": lambda trainer, _argument: weight_file_from_trainer(trainer),
     "history": lambda trainer, _argument: trainer.history.view(),
     "load_weights": _load_weights,
+    "set_weight": lambda trainer, argument: set_weight(trainer, *argument),
+    "switch_neurons": lambda trainer, argument: set_switched_off(trainer, argument),
 }
 
 
@@ -83,7 +92,7 @@ def answer(trainer: Trainer | None, kind: str, argument: Any) -> Any:
         return HANDLERS[kind](trainer, argument)
     except RequestError:
         raise
-    except (ProjectError, WeightFileError) as exc:
+    except (ProjectError, WeightFileError, ValueError) as exc:  # SpecError is a ValueError
         raise RequestError(str(exc)) from None
     except Exception as exc:  # the thread must survive anything; the user reads what it was
         raise RequestError(f"{type(exc).__name__}: {exc}") from None

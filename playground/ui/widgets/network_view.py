@@ -21,7 +21,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,6 +37,10 @@ from PySide6.QtWidgets import (
 
 from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
+from playground.core.spec import FEATURES
+from playground.ui.widgets.diagram_editor import HEADER_HEIGHT, DiagramEditor
+from playground.ui.widgets.diagram_keys import handle_key
+from playground.ui.widgets.network_edit_items import BUTTON_HEIGHT
 from playground.ui.widgets.network_items import (
     BEZIER_X,
     BEZIER_Y,
@@ -46,12 +50,17 @@ from playground.ui.widgets.network_items import (
     Neuron,
     atlas_pixmaps,
     column_pixmaps,
+    fit_text,
     link_looks,
     thumbnail_rgba,
 )
 from playground.ui.widgets.plot_style import Throttle, header_label
 
-_HINT = "hover a neuron or a link"
+_HINT = "hover a neuron or a link · click to edit, right-click for more"
+#: The smallest column gap, neuron pitch and thumbnail (scene px): a bigger network makes the scene bigger.
+MIN_GAP = 64.0
+MIN_PITCH = 18.0
+MIN_SIZE = 12.0
 #: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
 LINK_RENDERS_PER_SECOND = 3
 _GRADIENT_TIP = ("Links sized by how strongly the loss pulls on each weight (|∂L/∂w| of the last mini-batch, "
@@ -60,7 +69,14 @@ _GRADIENT_TIP = ("Links sized by how strongly the loss pulls on each weight (|�
 
 
 class NetworkView(QWidget):
-    """TensorFlow-Playground-style diagram of the network, updated live from snapshots."""
+    """TensorFlow-Playground-style diagram of the network, updated live from snapshots.
+
+    It is also an editor (see :class:`DiagramEditor`): gestures emit requests, nothing is changed here.
+    """
+
+    edit_requested = Signal(object)  # an architecture edit (playground.core.architecture_edit)
+    weight_edit_requested = Signal(int, int, int, float)  # weight layer, out (unit), in (unit), value
+    neuron_switch_requested = Signal(int, int, bool)  # hidden layer, neuron, True: switch off
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,8 +84,8 @@ class NetworkView(QWidget):
         self.view = DiagramView(self.scene)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.zoom = 1.0
+        self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.view.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.view.setBackgroundBrush(QColor("white"))
         self.view.setFrameShape(QGraphicsView.Shape.NoFrame)
@@ -77,6 +93,10 @@ class NetworkView(QWidget):
         self.view.resized.connect(self._on_resized)
         self.view.hovered.connect(self._on_hovered)
         self.view.left.connect(self._on_left)
+        self.editor = DiagramEditor(self)
+        self.view.pressed.connect(self.editor.press)
+        self.view.key_pressed.connect(lambda key: handle_key(self.editor, key))
+        self.view.focus_changed.connect(self.editor.show_focus)
         # The read-out has the whole width and two lines: a link's (a named input, w and ∂L/∂w)
         # fits there at any dock width, and no control covers its end.
         self.header = header_label(_HINT, lines=2)
@@ -120,6 +140,7 @@ class NetworkView(QWidget):
             self._build(snapshot)
             self._key = key
         self._snapshot = snapshot
+        self.editor.update(snapshot)
         self._update_links(snapshot)
         self._update_biases(snapshot)
         self._update_thumbnails(snapshot)
@@ -130,6 +151,7 @@ class NetworkView(QWidget):
         """Remove every item."""
         self.scene.clear()
         self._reset_items()
+        self.editor.reset()
         self._snapshot = None
         self.header.setText(_HINT)
 
@@ -148,14 +170,18 @@ class NetworkView(QWidget):
         link = self._link_at(pos)
         if s is not None and link is not None:
             layer, j, i = link
-            src = self._name(0, i) if layer == 0 else f"layer {layer} neuron {i + 1}"
-            dst = "output" if layer == len(s.weights) - 1 else f"layer {layer + 1}"
             w = float(s.weights[layer][j, i])
-            text = f"weight {src} → {dst} neuron {j + 1}: w = {w:.4g}"
+            text = f"{self.link_name(layer, j, i)}: w = {w:.4g}"
             if self._show_gradients and len(s.gradients) == len(s.weights):
                 text += f", ∂L/∂w = {float(s.gradients[layer][j, i]):.3g}"
             return text
         return _HINT
+
+    def link_name(self, layer: int, j: int, i: int) -> str:
+        """"weight <from> → <to> neuron j" for the link from unit ``i`` to unit ``j`` of weight layer ``layer``."""
+        src = self._name(0, i) if layer == 0 else f"layer {layer} neuron {i + 1}"
+        dst = "output" if layer == len(self.neurons) - 2 else f"layer {layer + 1}"
+        return f"weight {src} → {dst} neuron {j + 1}"
 
     # ------------------------------------------------------------------ building
 
@@ -169,6 +195,8 @@ class NetworkView(QWidget):
         self._hovered: tuple[int, int] | None = None
         self._size = 24.0
         self._col_centres: dict[int, float] = {}
+        self.column_gap = 0.0
+        self._features: tuple[str, ...] = ()
         self._inputs_drawn: tuple | None = None
         self._zoom = QGraphicsPixmapItem()
         self._zoom_frame = QGraphicsRectItem()
@@ -183,8 +211,8 @@ class NetworkView(QWidget):
                 title = f"inputs\n{n} features"
             elif c == len(sizes) - 1:
                 title = f"output\n{s.output_activation}"
-            else:
-                title = f"layer {c}\n{n} {s.spec.network.activations[c - 1]}"
+            else:  # the activation is the editor's chip under the title
+                title = f"layer {c} · {n}"
             t = self.scene.addSimpleText(title)
             t.setBrush(QColor("#333333"))
             self.titles.append(t)
@@ -192,6 +220,7 @@ class NetworkView(QWidget):
             g.setBrush(QColor(GRADIENT_COLOR))
             g.setVisible(self._show_gradients)
             self.grad_labels.append(g)
+        self._features = s.spec.features
         for f in s.spec.features:
             t = self.scene.addSimpleText(FEATURE_LABELS.get(f, f))
             t.setBrush(QColor("#333333"))
@@ -205,33 +234,53 @@ class NetworkView(QWidget):
         self.scene.addItem(self._zoom_frame)
         self.scene.addItem(self._zoom)
         self._hide_zoom()
+        self.editor.build(s)
         self._layout()
 
     def _layout(self) -> None:
-        """Place every item for the viewport's current size (no item is created)."""
+        """Place every item for the viewport's current size (no item is created).
+
+        The scene is at least the viewport; a network too big for it at the minimum column gap and
+        neuron pitch makes the scene bigger (the view then scrolls and zooms) instead of squeezing
+        text and thumbnails into each other.
+        """
         if not self.neurons:
             return
-        vw, vh = max(self.view.viewport().width(), 200), max(self.view.viewport().height(), 150)
-        self.scene.setSceneRect(0, 0, vw, vh)
-        left, right, top, bottom = 70.0, 16.0, 40.0, 26.0
+        left, right, top, bottom = 70.0, 16.0, HEADER_HEIGHT, 2 * BUTTON_HEIGHT + 12
         ncols = len(self.neurons)
-        most = max(len(col) for col in self.neurons)
+        rows = [len(FEATURES), *(len(col) for col in self.neurons[1:])]  # every feature has a slot
+        most = max(rows)
+        vw = max(self.view.viewport().width() / self.zoom, 200, left + right + (ncols - 1) * MIN_GAP + MIN_SIZE)
+        vh = max(self.view.viewport().height() / self.zoom, 150, top + bottom + most * MIN_PITCH)
+        self.scene.setSceneRect(0, 0, vw, vh)
         pitch_y = (vh - top - bottom) / most
         gap_x = (vw - left - right) / max(ncols - 1, 1)
-        size = float(np.clip(min(pitch_y * 0.72, gap_x * 0.4), 8.0, 56.0))
+        size = float(np.clip(min(pitch_y * 0.72, gap_x * 0.4), MIN_SIZE, 56.0))
         self._size = size
         xs = [left + c * (vw - left - right - size) / max(ncols - 1, 1) for c in range(ncols)]
+        self.column_gap = (xs[1] - xs[0]) if ncols > 1 else vw
+        slots = {f: k for k, f in enumerate(FEATURES)}
+
+        def slot_rect(feature: str) -> QRectF:
+            y0 = top + (vh - top - bottom - len(FEATURES) * pitch_y) / 2 + (pitch_y - size) / 2
+            return QRectF(xs[0], y0 + slots[feature] * pitch_y, size, size)
+
         for c, col in enumerate(self.neurons):
             # A single output neuron is drawn larger: it is the network's answer.
             sz = min(size * 1.6, 80.0, vh - top - bottom) if c == ncols - 1 and len(col) == 1 else size
             x = xs[c] - (sz - size)
             y0 = top + (vh - top - bottom - len(col) * pitch_y) / 2 + (pitch_y - sz) / 2
             for j, nrn in enumerate(col):
-                nrn.place(x, y0 + j * pitch_y, sz)
+                if c == 0:
+                    r = slot_rect(self._features[j])
+                    nrn.place(r.x(), r.y(), sz)
+                else:
+                    nrn.place(x, y0 + j * pitch_y, sz)
+            self._col_centres[c] = x + sz / 2
             t = self.titles[c]
+            fit_text(t, self.column_gap - 6)
             tw = t.boundingRect().width()
             t.setPos(min(max(x + sz / 2 - tw / 2, 2.0), vw - tw - 2), 2)
-            self._col_centres[c] = x + sz / 2
             self._place_grad_label(c)
         for t, nrn in zip(self.feature_labels, self.neurons[0], strict=True):
             r = t.boundingRect()
@@ -240,6 +289,7 @@ class NetworkView(QWidget):
                     [QPointF(n.rect.left() - 1, n.rect.center().y()) for n in dst])
                    for src, dst in pairwise(self.neurons)]
         self.links.set_geometry(self.scene.sceneRect(), anchors)
+        self.editor.place(slot_rect, self._col_centres, self.column_gap, self.scene.sceneRect())
         self._render_links()
 
     # ------------------------------------------------------------------ per frame
@@ -247,6 +297,7 @@ class NetworkView(QWidget):
     def _place_grad_label(self, c: int) -> None:
         """Centre column ``c``'s gradient label under it, inside the scene."""
         t, sr = self.grad_labels[c], self.scene.sceneRect()
+        fit_text(t, self.column_gap - 6)
         w = t.boundingRect().width()
         x = min(max(self._col_centres.get(c, 0.0) - w / 2, 2.0), sr.right() - w - 2)
         t.setPos(x, sr.bottom() - t.boundingRect().height() - 4)
@@ -257,7 +308,7 @@ class NetworkView(QWidget):
         gradient = self._show_gradients and norms.size == len(s.weights)
         if gradient:
             for c, g in enumerate(norms):
-                self.grad_labels[c + 1].setText(f"‖∇W‖ {g:.2g}")
+                self.grad_labels[c + 1].setData(0, f"‖∇W‖ {g:.2g}")
                 self._place_grad_label(c + 1)
         levels, positive, uniform = link_looks(s, gradient)
         if self.links.set_links(levels, positive, uniform):
@@ -283,6 +334,7 @@ class NetworkView(QWidget):
         if key != self._inputs_drawn:  # the inputs are the same picture for a given grid: draw them once
             self._inputs_drawn = key
             self._set_column(0, column_pixmaps(s, 0, size))
+            self.editor.draw_off_features(g.domain, size)
         hidden = range(1, len(cols) - 1)
         if hidden:  # every hidden layer through the colour table in one go
             step = max(1, g.neurons[1].shape[-1] // size)  # the neuron images' own size (thumbnails)
