@@ -37,7 +37,6 @@ from playground.core.features import FEATURE_LABELS, FEATURE_TOOLTIPS, expand_fe
 from playground.core.grid import grid_points
 from playground.core.spec import FEATURES, ExperimentSpec, SpecError
 from playground.ui.widgets.link_editor import WeightEditor
-from playground.ui.widgets.network_items import atlas_pixmaps, thumbnail_rgba
 from playground.ui.widgets.network_edit_items import (
     BUTTON_HEIGHT,
     EditButton,
@@ -45,6 +44,7 @@ from playground.ui.widgets.network_edit_items import (
     focus_frame,
     switched_off_mark,
 )
+from playground.ui.widgets.network_items import atlas_pixmaps, thumbnail_rgba
 
 if TYPE_CHECKING:
     from playground.core.snapshot import Snapshot
@@ -231,6 +231,12 @@ class DiagramEditor(QObject):
         if hit is not None and hit[0] == 0 and self.spec is not None:
             return self.spec.features[hit[1]]
         return None
+
+    def feature_rect(self, feature: str) -> QRectF:
+        """Where input ``feature`` (on or off) is drawn."""
+        if feature in self.off_features:
+            return self.off_features[feature].rect
+        return self.view.neurons[0][self.spec.features.index(feature)].rect  # type: ignore[union-attr]
 
     def toggle_switch(self, layer: int, k: int) -> None:
         """Ask to switch hidden neuron ``k`` of hidden layer ``layer`` off (when on) or on (when off)."""
