@@ -36,6 +36,7 @@ from playground.core.architecture_edit import (
 from playground.core.features import FEATURE_LABELS, FEATURE_TOOLTIPS, expand_features
 from playground.core.grid import grid_points
 from playground.core.spec import FEATURES, ExperimentSpec, SpecError
+from playground.ui.widgets.diagram_layout import MAX_SHOWN
 from playground.ui.widgets.link_editor import WeightEditor
 from playground.ui.widgets.network_edit_items import (
     BUTTON_HEIGHT,
@@ -108,6 +109,7 @@ class DiagramEditor(QObject):
         self.add_layer: list[EditButton] = []
         self.off_features: dict[str, OffFeature] = {}
         self.marks: dict[tuple[int, int], object] = {}
+        self.more: dict[int, EditButton] = {}
         self.focus: tuple[int, int | None] = (0, None)  # (column, neuron or None for the whole column)
         self.frame = None
         self.weight_editor = WeightEditor(view)
@@ -119,6 +121,7 @@ class DiagramEditor(QObject):
     def reset(self) -> None:
         """Forget every item (the scene was cleared)."""
         self.columns, self.add_layer, self.off_features, self.marks = [], [], {}, {}
+        self.more: dict[int, EditButton] = {}  # column -> its "+k more" marker
         self.frame = None
 
     def build(self, s: Snapshot) -> None:
@@ -133,6 +136,12 @@ class DiagramEditor(QObject):
             b.set_disabled_reason(refusal(spec, AddLayer(k)))
             scene.addItem(b)
             self.add_layer.append(b)
+        for c, n in enumerate(s.layer_sizes[1:-1], start=1):
+            if n > MAX_SHOWN:
+                b = EditButton(f"+{n - MAX_SHOWN + 1} more", f"Show all {n} neurons of layer {c}",
+                               lambda c=c: self.view.expand(c))
+                scene.addItem(b)
+                self.more[c] = b
         for f in FEATURES:
             if f not in spec.features:
                 self.off_features[f] = OffFeature(scene, FEATURE_LABELS[f])
@@ -187,6 +196,12 @@ class DiagramEditor(QObject):
         for f, off in self.off_features.items():
             r = slot_rect(f)
             off.place(r.x(), r.y(), r.width())
+        for c, b in self.more.items():
+            shown = self.view.shown[c]
+            b.setVisible(shown < len(self.view.neurons[c]))
+            r = self.view.neurons[c][shown - 1].rect if shown else QRectF()
+            b.set_width(min(b.full_width, gap - 8))
+            b.setPos(r.center().x() - b.boundingRect().width() / 2, r.bottom() + 4)
         for (layer, k), mark in self.marks.items():
             mark.setRect(self.view.neurons[layer + 1][k].rect)  # type: ignore[attr-defined]
         self.show_focus()

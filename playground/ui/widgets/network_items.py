@@ -193,6 +193,13 @@ class Neuron:
             b = max(3.0, size * 0.2)
             self.bias.setRect(x - b - 2, y + size - b, b, b)
 
+    def set_visible(self, on: bool) -> None:
+        """Draw the neuron (``True``) or leave it out (a layer collapsed behind its "+k more" marker)."""
+        if self.frame.isVisible() != on:
+            for item in (self.frame, self.pixmap, self.bias):
+                if item is not None:
+                    item.setVisible(on)
+
     def set_pixmap(self, pm: QPixmap) -> None:
         self.pixmap.setPixmap(pm)
         scale = self.rect.width() / pm.width() if pm.width() else 1.0
@@ -225,6 +232,7 @@ class LinkLayer(QGraphicsPixmapItem):
     def __init__(self) -> None:
         super().__init__()
         self.anchors: list[tuple[list[QPointF], list[QPointF]]] = []
+        self.shown: list[int] | None = None
         self._paths: dict[tuple[int, int, int], QPainterPath] = {}
         self.levels: list[np.ndarray] = []  # (out, in) strength per link
         self.positive: list[np.ndarray] = []  # (out, in) bool: the weight's sign
@@ -233,8 +241,11 @@ class LinkLayer(QGraphicsPixmapItem):
         self._pens: dict[tuple[int, bool, bool], QPen] = {}
         self.setZValue(-1)  # opaque: below every other item
 
-    def set_geometry(self, rect: QRectF, anchors: list[tuple[list[QPointF], list[QPointF]]]) -> None:
-        """New size and link ends (after a layout); call :meth:`render` to draw them."""
+    def set_geometry(self, rect: QRectF, anchors: list[tuple[list[QPointF], list[QPointF]]],
+                     shown: list[int] | None = None) -> None:
+        """New size and link ends (after a layout); call :meth:`render` to draw them. ``shown``: the
+        first how many units of each column are drawn (links of the others are left out)."""
+        self.shown = shown
         self._rect = QRectF(rect)
         self.setPos(self._rect.topLeft())
         self.anchors = anchors
@@ -267,16 +278,25 @@ class LinkLayer(QGraphicsPixmapItem):
         return link_width(self.levels[layer])
 
     def drawn(self, layer: int) -> np.ndarray:
-        """Which links (out, in) are drawn: all, or a layer's strongest share of :data:`LINK_BUDGET`."""
-        lv = self.levels[layer]
-        total = sum(a.size for a in self.levels)
+        """Which links (out, in) are drawn: those between drawn units, all of them or a layer's
+        strongest share of :data:`LINK_BUDGET`."""
+        blocks = [lv[:self._rows(k), :self._rows(k - 1)] for k, lv in enumerate(self.levels)]
+        block, total = blocks[layer], sum(b.size for b in blocks)
+        mask = np.zeros(self.levels[layer].shape, dtype=bool)
         if total <= LINK_BUDGET:
-            return np.ones(lv.shape, dtype=bool)
-        keep = max(lv.shape[0], int(np.ceil(LINK_BUDGET * lv.size / total)))
-        order = np.argsort(lv, axis=None, kind="stable")[::-1][:keep]
-        mask = np.zeros(lv.size, dtype=bool)
-        mask[order] = True
-        return mask.reshape(lv.shape)
+            mask[:block.shape[0], :block.shape[1]] = True
+            return mask
+        keep = max(block.shape[0], int(np.ceil(LINK_BUDGET * block.size / total)))
+        order = np.argsort(block, axis=None, kind="stable")[::-1][:keep]
+        flat = np.zeros(block.size, dtype=bool)
+        flat[order] = True
+        mask[:block.shape[0], :block.shape[1]] = flat.reshape(block.shape)
+        return mask
+
+    def _rows(self, k: int) -> int | None:
+        """How many units of the column after weight layer ``k`` are drawn (None: all)."""
+        ok = self.shown is not None and len(self.shown) == len(self.levels) + 1
+        return self.shown[k + 1] if ok else None  # type: ignore[index]
 
     def render(self, device_pixel_ratio: float = 1.0) -> bool:
         """Paint every drawn link into the cached image, faint ones first; ``False`` if nothing to draw yet."""

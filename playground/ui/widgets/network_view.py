@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QHBoxLayout,
+    QLabel,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,12 +40,11 @@ from PySide6.QtWidgets import (
 from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
 from playground.core.spec import FEATURES
+from playground.ui.widgets import diagram_layout as lay
 from playground.ui.widgets.diagram_editor import HEADER_HEIGHT, DiagramEditor
 from playground.ui.widgets.diagram_keys import handle_key
-from playground.ui.widgets.network_edit_items import BUTTON_HEIGHT
+from playground.ui.widgets.network_edit_items import BUTTON_HEIGHT, small_font
 from playground.ui.widgets.network_items import (
-    BEZIER_X,
-    BEZIER_Y,
     GRADIENT_COLOR,
     DiagramView,
     LinkLayer,
@@ -57,10 +58,6 @@ from playground.ui.widgets.network_items import (
 from playground.ui.widgets.plot_style import Throttle, header_label
 
 _HINT = "hover a neuron or a link · click to edit, right-click for more"
-#: The smallest column gap, neuron pitch and thumbnail (scene px): a bigger network makes the scene bigger.
-MIN_GAP = 64.0
-MIN_PITCH = 18.0
-MIN_SIZE = 12.0
 #: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
 LINK_RENDERS_PER_SECOND = 3
 _GRADIENT_TIP = ("Links sized by how strongly the loss pulls on each weight (|∂L/∂w| of the last mini-batch, "
@@ -84,7 +81,9 @@ class NetworkView(QWidget):
         self.view = DiagramView(self.scene)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        self.zoom = 1.0
+        self.zoom, self.fitting = 1.0, True
+        self.expanded: set[int] = set()  # columns whose "+k more" marker was clicked
+        self.shown: list[int] = []  # neurons drawn per column
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.view.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.view.setBackgroundBrush(QColor("white"))
@@ -97,6 +96,7 @@ class NetworkView(QWidget):
         self.view.pressed.connect(self.editor.press)
         self.view.key_pressed.connect(lambda key: handle_key(self.editor, key))
         self.view.focus_changed.connect(self.editor.show_focus)
+        self.view.zoom_requested.connect(self.zoom_by)
         # The read-out has the whole width and two lines: a link's (a named input, w and ∂L/∂w)
         # fits there at any dock width, and no control covers its end.
         self.header = header_label(_HINT, lines=2)
@@ -105,6 +105,18 @@ class NetworkView(QWidget):
         self.gradients_box.toggled.connect(self.set_show_gradients)
         bottom = QHBoxLayout()  # under the diagram, as the output view's options are
         bottom.setContentsMargins(4, 2, 4, 2)
+        self.zoom_label = QLabel("100%")
+        self.zoom_label.setToolTip("The diagram's zoom (Ctrl+wheel on the diagram zooms; drag the scroll bars to pan)")
+        bottom.addWidget(self.zoom_label)
+        for text, tip, slot in (("−", "Zoom out (Ctrl+wheel down)", lambda: self.zoom_by(-1)),
+                                ("+", "Zoom in (Ctrl+wheel up)", lambda: self.zoom_by(1)),
+                                ("Fit", "Fit the whole network into the view", self.fit_to_view)):
+            b = QToolButton()
+            b.setText(text)
+            b.setToolTip(tip)
+            b.setAutoRaise(True)
+            b.clicked.connect(slot)
+            bottom.addWidget(b)
         bottom.addStretch(1)
         bottom.addWidget(self.gradients_box)
         layout = QVBoxLayout(self)
@@ -213,10 +225,10 @@ class NetworkView(QWidget):
                 title = f"output\n{s.output_activation}"
             else:  # the activation is the editor's chip under the title
                 title = f"layer {c} · {n}"
-            t = self.scene.addSimpleText(title)
+            t = self.scene.addSimpleText(title, small_font())
             t.setBrush(QColor("#333333"))
             self.titles.append(t)
-            g = self.scene.addSimpleText("")
+            g = self.scene.addSimpleText("", small_font())
             g.setBrush(QColor(GRADIENT_COLOR))
             g.setVisible(self._show_gradients)
             self.grad_labels.append(g)
@@ -238,49 +250,38 @@ class NetworkView(QWidget):
         self._layout()
 
     def _layout(self) -> None:
-        """Place every item for the viewport's current size (no item is created).
-
-        The scene is at least the viewport; a network too big for it at the minimum column gap and
-        neuron pitch makes the scene bigger (the view then scrolls and zooms) instead of squeezing
-        text and thumbnails into each other.
-        """
+        """Place every item for the viewport's size and the zoom (no item is created); see diagram_layout."""
         if not self.neurons:
             return
-        left, right, top, bottom = 70.0, 16.0, HEADER_HEIGHT, 2 * BUTTON_HEIGHT + 12
-        ncols = len(self.neurons)
-        rows = [len(FEATURES), *(len(col) for col in self.neurons[1:])]  # every feature has a slot
-        most = max(rows)
-        vw = max(self.view.viewport().width() / self.zoom, 200, left + right + (ncols - 1) * MIN_GAP + MIN_SIZE)
-        vh = max(self.view.viewport().height() / self.zoom, 150, top + bottom + most * MIN_PITCH)
-        self.scene.setSceneRect(0, 0, vw, vh)
-        pitch_y = (vh - top - bottom) / most
-        gap_x = (vw - left - right) / max(ncols - 1, 1)
-        size = float(np.clip(min(pitch_y * 0.72, gap_x * 0.4), MIN_SIZE, 56.0))
-        self._size = size
-        xs = [left + c * (vw - left - right - size) / max(ncols - 1, 1) for c in range(ncols)]
-        self.column_gap = (xs[1] - xs[0]) if ncols > 1 else vw
+        top, bottom = HEADER_HEIGHT, 2 * BUTTON_HEIGHT + 12
+        self.shown = lay.shown_counts([len(col) for col in self.neurons], self.expanded)
+        rows = lay.rows([len(col) for col in self.neurons], self.shown)
+        viewport = (self.view.viewport().width(), self.view.viewport().height())
+        if self.fitting:
+            self.set_zoom(lay.fit_zoom(viewport, rows, top, bottom), fit=True, layout=False)
+        g = lay.geometry(viewport, self.zoom, rows, top, bottom)
+        self.scene.setSceneRect(0, 0, g.width, g.height)
+        self._size, self.column_gap, ncols = g.size, g.gap, len(self.neurons)
         slots = {f: k for k, f in enumerate(FEATURES)}
 
         def slot_rect(feature: str) -> QRectF:
-            y0 = top + (vh - top - bottom - len(FEATURES) * pitch_y) / 2 + (pitch_y - size) / 2
-            return QRectF(xs[0], y0 + slots[feature] * pitch_y, size, size)
+            return QRectF(g.xs[0], g.column_top(len(FEATURES), g.size) + slots[feature] * g.pitch, g.size, g.size)
 
         for c, col in enumerate(self.neurons):
             # A single output neuron is drawn larger: it is the network's answer.
-            sz = min(size * 1.6, 80.0, vh - top - bottom) if c == ncols - 1 and len(col) == 1 else size
-            x = xs[c] - (sz - size)
-            y0 = top + (vh - top - bottom - len(col) * pitch_y) / 2 + (pitch_y - sz) / 2
+            sz = min(g.size * 1.6, 80.0, g.height - g.top - g.bottom) if c == ncols - 1 and len(col) == 1 else g.size
+            x = g.xs[c] - (sz - g.size)
+            y0 = g.column_top(rows[c] if c else len(col), sz)
             for j, nrn in enumerate(col):
-                if c == 0:
-                    r = slot_rect(self._features[j])
-                    nrn.place(r.x(), r.y(), sz)
-                else:
-                    nrn.place(x, y0 + j * pitch_y, sz)
+                k = slots[self._features[j]] if c == 0 else min(j, self.shown[c])  # the rest: at the marker
+                r = slot_rect(self._features[j]) if c == 0 else QRectF(x, y0 + k * g.pitch, sz, sz)
+                nrn.place(r.x(), r.y(), sz)
+                nrn.set_visible(j < self.shown[c])
             self._col_centres[c] = x + sz / 2
             t = self.titles[c]
             fit_text(t, self.column_gap - 6)
             tw = t.boundingRect().width()
-            t.setPos(min(max(x + sz / 2 - tw / 2, 2.0), vw - tw - 2), 2)
+            t.setPos(min(max(x + sz / 2 - tw / 2, 2.0), g.width - tw - 2), 2)
             self._place_grad_label(c)
         for t, nrn in zip(self.feature_labels, self.neurons[0], strict=True):
             r = t.boundingRect()
@@ -288,9 +289,36 @@ class NetworkView(QWidget):
         anchors = [([QPointF(n.rect.right() + 1, n.rect.center().y()) for n in src],
                     [QPointF(n.rect.left() - 1, n.rect.center().y()) for n in dst])
                    for src, dst in pairwise(self.neurons)]
-        self.links.set_geometry(self.scene.sceneRect(), anchors)
+        self.links.set_geometry(self.scene.sceneRect(), anchors, self.shown)
         self.editor.place(slot_rect, self._col_centres, self.column_gap, self.scene.sceneRect())
         self._render_links()
+
+    # ------------------------------------------------------------------ zoom
+
+    def set_zoom(self, zoom: float, fit: bool = False, layout: bool = True) -> None:
+        """Scale the diagram by ``zoom`` (clipped to the zoom range); ``fit``: keep fitting it to the view."""
+        self.fitting = fit
+        self.zoom = float(np.clip(zoom, *lay.ZOOM_RANGE))
+        self.view.resetTransform()
+        self.view.scale(self.zoom, self.zoom)
+        self.zoom_label.setText(f"{self.zoom:.0%}")
+        if layout:
+            self._on_resized()
+
+    def zoom_by(self, steps: int, at: QPointF | None = None) -> None:
+        """Zoom in (``steps`` > 0) or out by :data:`ZOOM_STEP` per step, keeping ``at`` under the mouse."""
+        self.set_zoom(self.zoom * lay.ZOOM_STEP ** steps)
+        if at is not None:
+            self.view.centerOn(at)
+
+    def fit_to_view(self) -> None:
+        """Show the whole diagram, and keep it fitted as the view is resized."""
+        self.set_zoom(1.0, fit=True)
+
+    def expand(self, c: int) -> None:
+        """Show every neuron of column ``c`` (its "+k more" marker was clicked)."""
+        self.expanded.add(c)
+        self._on_resized()
 
     # ------------------------------------------------------------------ per frame
 
@@ -338,12 +366,12 @@ class NetworkView(QWidget):
         hidden = range(1, len(cols) - 1)
         if hidden:  # every hidden layer through the colour table in one go
             step = max(1, g.neurons[1].shape[-1] // size)  # the neuron images' own size (thumbnails)
-            sub = np.concatenate([g.neurons[c][:, ::step, ::step] for c in hidden])
+            sub = np.concatenate([g.neurons[c][:self.shown[c], ::step, ::step] for c in hidden])
             rgba = thumbnail_rgba(sub, sub.shape[1])
             pixmaps = atlas_pixmaps(rgba)
             start = 0
             for c in hidden:
-                n = len(cols[c])
+                n = self.shown[c]
                 self._set_column(c, pixmaps[start:start + n])
                 start += n
         last = len(cols) - 1
@@ -351,7 +379,7 @@ class NetworkView(QWidget):
         self._set_column(last, column_pixmaps(s, last, out_size))
 
     def _set_column(self, c: int, pixmaps: list[QPixmap]) -> None:
-        for nrn, pm in zip(self.neurons[c], pixmaps, strict=True):
+        for nrn, pm in zip(self.neurons[c][:len(pixmaps)], pixmaps, strict=True):
             nrn.set_pixmap(pm)
 
     # ------------------------------------------------------------------ hover
@@ -369,27 +397,10 @@ class NetworkView(QWidget):
         self.header.setText(_HINT)
 
     def _neuron_at(self, pos: QPointF) -> tuple[int, int] | None:
-        for c, col in enumerate(self.neurons):
-            for j, nrn in enumerate(col):
-                if nrn.rect.adjusted(-2, -2, 2, 2).contains(pos):
-                    return c, j
-        return None
+        return lay.neuron_at(self.neurons, self.shown, pos)
 
     def _link_at(self, pos: QPointF, tolerance: float = 4.0) -> tuple[int, int, int] | None:
-        """(layer, to, from) of the link nearest ``pos`` within ``tolerance`` px, if any."""
-        for layer in range(len(self.neurons) - 1):
-            x0 = self.neurons[layer][0].rect.right() + 1
-            x1 = self.neurons[layer + 1][0].rect.left() - 1
-            if not x0 < pos.x() < x1:
-                continue
-            s = np.interp((pos.x() - x0) / (x1 - x0), BEZIER_X, BEZIER_Y)
-            ya = np.array([n.rect.center().y() for n in self.neurons[layer]])
-            yb = np.array([n.rect.center().y() for n in self.neurons[layer + 1]])
-            ys = ya[None, :] + (yb[:, None] - ya[None, :]) * s
-            d = np.abs(ys - pos.y())
-            j, i = np.unravel_index(int(np.argmin(d)), d.shape)
-            return (layer, int(j), int(i)) if d[j, i] <= tolerance else None
-        return None
+        return lay.link_at(self.neurons, self.shown, pos, tolerance)
 
     def _name(self, c: int, j: int) -> str:
         if c == 0 and self._snapshot is not None:
