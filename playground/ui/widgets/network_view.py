@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QHBoxLayout,
-    QLabel,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,10 +41,11 @@ from playground.core.spec import FEATURES
 from playground.ui.widgets import diagram_layout as lay
 from playground.ui.widgets.diagram_editor import HEADER_HEIGHT, DiagramEditor
 from playground.ui.widgets.diagram_keys import handle_key
+from playground.ui.widgets.diagram_view import DiagramView
+from playground.ui.widgets.diagram_zoom import DiagramZoom
 from playground.ui.widgets.network_edit_items import BUTTON_HEIGHT, small_font
 from playground.ui.widgets.network_items import (
     GRADIENT_COLOR,
-    DiagramView,
     LinkLayer,
     Neuron,
     atlas_pixmaps,
@@ -65,7 +64,7 @@ _GRADIENT_TIP = ("Links sized by how strongly the loss pulls on each weight (|âˆ
                  "Each layer's gradient norm is under its column.")
 
 
-class NetworkView(QWidget):
+class NetworkView(DiagramZoom, QWidget):
     """TensorFlow-Playground-style diagram of the network, updated live from snapshots.
 
     It is also an editor (see :class:`DiagramEditor`): gestures emit requests, nothing is changed here.
@@ -105,18 +104,7 @@ class NetworkView(QWidget):
         self.gradients_box.toggled.connect(self.set_show_gradients)
         bottom = QHBoxLayout()  # under the diagram, as the output view's options are
         bottom.setContentsMargins(4, 2, 4, 2)
-        self.zoom_label = QLabel("100%")
-        self.zoom_label.setToolTip("The diagram's zoom (Ctrl+wheel on the diagram zooms; drag the scroll bars to pan)")
-        bottom.addWidget(self.zoom_label)
-        for text, tip, slot in (("âˆ’", "Zoom out (Ctrl+wheel down)", lambda: self.zoom_by(-1)),
-                                ("+", "Zoom in (Ctrl+wheel up)", lambda: self.zoom_by(1)),
-                                ("Fit", "Fit the whole network into the view", self.fit_to_view)):
-            b = QToolButton()
-            b.setText(text)
-            b.setToolTip(tip)
-            b.setAutoRaise(True)
-            b.clicked.connect(slot)
-            bottom.addWidget(b)
+        self._add_zoom_controls(bottom)
         bottom.addStretch(1)
         bottom.addWidget(self.gradients_box)
         layout = QVBoxLayout(self)
@@ -278,10 +266,10 @@ class NetworkView(QWidget):
                 nrn.place(r.x(), r.y(), sz)
                 nrn.set_visible(j < self.shown[c])
             self._col_centres[c] = x + sz / 2
-            t = self.titles[c]
-            fit_text(t, self.column_gap - 6)
+        for c, t in enumerate(self.titles):
+            fit_text(t, self._room(c))
             tw = t.boundingRect().width()
-            t.setPos(min(max(x + sz / 2 - tw / 2, 2.0), g.width - tw - 2), 2)
+            t.setPos(min(max(self._col_centres[c] - tw / 2, 2.0), g.width - tw - 2), 2)
             self._place_grad_label(c)
         for t, nrn in zip(self.feature_labels, self.neurons[0], strict=True):
             r = t.boundingRect()
@@ -293,42 +281,21 @@ class NetworkView(QWidget):
         self.editor.place(slot_rect, self._col_centres, self.column_gap, self.scene.sceneRect())
         self._render_links()
 
-    # ------------------------------------------------------------------ zoom
-
-    def set_zoom(self, zoom: float, fit: bool = False, layout: bool = True) -> None:
-        """Scale the diagram by ``zoom`` (clipped to the zoom range); ``fit``: keep fitting it to the view."""
-        self.fitting = fit
-        self.zoom = float(np.clip(zoom, *lay.ZOOM_RANGE))
-        self.view.resetTransform()
-        self.view.scale(self.zoom, self.zoom)
-        self.zoom_label.setText(f"{self.zoom:.0%}")
-        if layout:
-            self._on_resized()
-
-    def zoom_by(self, steps: int, at: QPointF | None = None) -> None:
-        """Zoom in (``steps`` > 0) or out by :data:`ZOOM_STEP` per step, keeping ``at`` under the mouse."""
-        self.set_zoom(self.zoom * lay.ZOOM_STEP ** steps)
-        if at is not None:
-            self.view.centerOn(at)
-
-    def fit_to_view(self) -> None:
-        """Show the whole diagram, and keep it fitted as the view is resized."""
-        self.set_zoom(1.0, fit=True)
-
-    def expand(self, c: int) -> None:
-        """Show every neuron of column ``c`` (its "+k more" marker was clicked)."""
-        self.expanded.add(c)
-        self._on_resized()
-
     # ------------------------------------------------------------------ per frame
 
     def _place_grad_label(self, c: int) -> None:
         """Centre column ``c``'s gradient label under it, inside the scene."""
         t, sr = self.grad_labels[c], self.scene.sceneRect()
-        fit_text(t, self.column_gap - 6)
+        fit_text(t, self._room(c))
         w = t.boundingRect().width()
         x = min(max(self._col_centres.get(c, 0.0) - w / 2, 2.0), sr.right() - w - 2)
         t.setPos(x, sr.bottom() - t.boundingRect().height() - 4)
+
+    def _room(self, c: int) -> float:
+        """The width a text centred on column ``c`` may take without reaching its neighbours' texts."""
+        centres = self._col_centres
+        return min(abs(centres[c] - centres[k]) for k in (c - 1, c + 1) if k in centres) - 6 \
+            if len(centres) > 1 else self.column_gap
 
     def _update_links(self, s: Snapshot) -> None:
         """Work out every link's look; redraw the link image now or, if one was drawn just now, soon."""
