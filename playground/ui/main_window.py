@@ -27,7 +27,7 @@ from playground.core.spec import (
     SpecError,
     TrainingSpec,
 )
-from playground.ui import menus, window_settings
+from playground.ui import menus, narrow_window, window_settings
 from playground.ui.app_icon import examples_menu
 from playground.ui.diagram_edits import connect_diagram
 from playground.ui.dialogs import Dialogs
@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         menus.build_menus(self)
         self._connect()
         connect_diagram(self)
+        narrow_window.install(self)
         window_settings.restore_settings(self)
         self.controller.load(self.spec, self._dataset, state, dtype)
         state = state or {}

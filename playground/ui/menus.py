@@ -40,7 +40,7 @@ def build_menus(window: MainWindow) -> None:
     train_menu = bar.addMenu("&Training")
     for a in (window.play_action, window.step_action, window.step_batch_action, window.reset_action):
         train_menu.addAction(a)
-    view_menu = bar.addMenu("&View")
+    view_menu = window.view_menu = bar.addMenu("&View")
     for dock in (window.experiment.dock, window.loss_dock, window.weights_dock, window.gradient_dock):
         view_menu.addAction(dock.toggleViewAction())
     view_menu.addSeparator()
@@ -57,7 +57,8 @@ def build_menus(window: MainWindow) -> None:
 def shortcut_actions(window: MainWindow) -> tuple[QAction, ...]:
     """Every action with a keyboard shortcut, in the order the listing shows them."""
     return (window.play_action, window.step_action, window.step_batch_action, window.reset_action,
-            *window.files.actions, window.links.paste_action, window.shortcuts_action, window.quit_action)
+            *window.files.actions, window.links.paste_action, window.training_settings_action,
+            window.shortcuts_action, window.quit_action)
 
 
 def shortcuts_text(window: MainWindow) -> str:
