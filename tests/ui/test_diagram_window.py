@@ -57,3 +57,17 @@ def test_a_typed_weight_and_a_switched_off_neuron_reach_the_running_model(qtbot,
     click(qtbot, w, n.rect.center(), Qt.KeyboardModifier.AltModifier)
     wait_snapshot(qtbot, w, lambda s: s.spec.network.switched_off == ())
     assert nv.editor.marks == {} and w.spec.network.switched_off == ()
+
+
+def test_arrow_keys_on_the_diagram_move_its_focus_not_the_training(qtbot, win):
+    w, _ = win
+    nv = w.network_view
+    before = settle(qtbot, w)
+    nv.view.setFocus()
+    qtbot.waitUntil(nv.view.hasFocus)
+    qtbot.keyClick(nv.view, Qt.Key.Key_Right)  # elsewhere in the window Right is "Step"
+    qtbot.keyClick(nv.view, Qt.Key.Key_Plus)
+    s = wait_snapshot(qtbot, w, lambda s: s.layer_sizes == (2, 5, 1))
+    assert nv.editor.focus[0] == 1 and s.epoch == before.epoch == 0
+    w.step_action.trigger()  # the action itself still works
+    wait_snapshot(qtbot, w, lambda s: s.epoch == 1)
