@@ -119,3 +119,28 @@ def test_gradient_labels_are_elided_to_their_column(qtbot, deep):
     labels = [g for g in w.grad_labels if g.text()]
     assert len(labels) == 17 and all(g.sceneBoundingRect().width() <= w.column_gap for g in labels)
     assert overlaps(texts(w)) == []
+
+
+def test_layout_settles_at_every_size_fitted_or_zoomed(qtbot):
+    """Scroll bars coming and going must not resize and re-lay the diagram out without end."""
+    s = sample_snapshot("binary", 0, (64,) * 10, grid_resolution=10)
+    w = make_view(qtbot, s, 480, 470)
+    calls = []
+    real = w._layout
+    w._layout = lambda: (calls.append(1), real())[1]
+    for zoom in (None, 0.8):
+        if zoom is None:
+            w.fit_to_view()
+        else:
+            w.set_zoom(zoom)
+        # Fitted, the scene is exactly the viewport: scroll bars are off, so they cannot come and go.
+        fitted = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if zoom is None else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        assert w.view.verticalScrollBarPolicy() == w.view.horizontalScrollBarPolicy() == fitted
+        for width, height in ((483, 471), (480, 470), (512, 444), (600, 455), (777, 466), (450, 300)):
+            w.resize(width, height)
+            for _ in range(3):
+                QApplication.processEvents()
+            calls.clear()
+            for _ in range(5):
+                QApplication.processEvents()
+            assert calls == [], (zoom, width, height)

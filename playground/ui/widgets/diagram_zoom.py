@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QBoxLayout, QGraphicsView, QLabel, QToolButton
 
 from playground.ui.widgets import diagram_layout as lay
@@ -34,6 +34,11 @@ class DiagramZoom:
     def set_zoom(self, zoom: float, fit: bool = False, layout: bool = True) -> None:
         """Scale the diagram by ``zoom`` (clipped to the zoom range); ``fit``: keep fitting it to the view."""
         self.fitting = fit
+        # Fitted, the scene is the viewport: scroll bars coming and going would resize the viewport
+        # and refit it without end.
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fit else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self.view.setHorizontalScrollBarPolicy(policy)
+        self.view.setVerticalScrollBarPolicy(policy)
         self.zoom = float(np.clip(zoom, *lay.ZOOM_RANGE))
         self.view.resetTransform()
         self.view.scale(self.zoom, self.zoom)
