@@ -56,6 +56,9 @@ class DiagramEdits:
         view.edit_requested.connect(self.apply_edit)
         view.weight_edit_requested.connect(self.set_weight)
         view.neuron_switch_requested.connect(self.switch_neuron)
+        view.visible_neurons_changed.connect(window.controller.set_visible_neurons)
+        if view.shown:  # drawn before this connection was made
+            window.controller.set_visible_neurons(tuple(view.shown))
 
     def apply_edit(self, edit: Edit) -> None:
         """Make ``edit`` the window's new spec, or say why it cannot be."""

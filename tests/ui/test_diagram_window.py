@@ -71,3 +71,20 @@ def test_arrow_keys_on_the_diagram_move_its_focus_not_the_training(qtbot, win):
     assert nv.editor.focus[0] == 1 and s.epoch == before.epoch == 0
     w.step_action.trigger()  # the action itself still works
     wait_snapshot(qtbot, w, lambda s: s.epoch == 1)
+
+
+def test_the_worker_makes_images_of_the_drawn_neurons_only(qtbot, tmp_path):
+    from builders import easy_spec
+    from file_helpers import close_quietly, file_window
+
+    w, dialogs = file_window(qtbot, tmp_path, easy_spec((30,)))
+    try:
+        nv = w.network_view
+        s = wait_snapshot(qtbot, w, lambda s: [len(a) for a in s.grid.neurons] == [2, 23, 1])
+        assert nv.shown == [2, 23, 1] and s.layer_sizes == (2, 30, 1)
+        click(qtbot, w, nv.editor.more[1].sceneBoundingRect().center())  # paused: a new picture anyway
+        s = wait_snapshot(qtbot, w, lambda s: [len(a) for a in s.grid.neurons] == [2, 30, 1])
+        qtbot.waitUntil(lambda: all(not n.pixmap.pixmap().isNull() for n in nv.neurons[1]))
+        assert s.epoch == 0
+    finally:
+        close_quietly(w, dialogs)

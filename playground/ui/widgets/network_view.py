@@ -73,6 +73,8 @@ class NetworkView(DiagramZoom, QWidget):
     edit_requested = Signal(object)  # an architecture edit (playground.core.architecture_edit)
     weight_edit_requested = Signal(int, int, int, float)  # weight layer, out (unit), in (unit), value
     neuron_switch_requested = Signal(int, int, bool)  # hidden layer, neuron, True: switch off
+    #: per unit layer (inputs, hidden layers, outputs) how many neurons are drawn: only their images are needed
+    visible_neurons_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -242,7 +244,10 @@ class NetworkView(DiagramZoom, QWidget):
         if not self.neurons:
             return
         top, bottom = HEADER_HEIGHT, 2 * BUTTON_HEIGHT + 12
-        self.shown = lay.shown_counts([len(col) for col in self.neurons], self.expanded)
+        shown = lay.shown_counts([len(col) for col in self.neurons], self.expanded)
+        if shown != self.shown:
+            self.shown = shown
+            self.visible_neurons_changed.emit(tuple(shown))
         rows = lay.rows([len(col) for col in self.neurons], self.shown)
         viewport = (self.view.viewport().width(), self.view.viewport().height())
         if self.fitting:
@@ -333,12 +338,14 @@ class NetworkView(DiagramZoom, QWidget):
         hidden = range(1, len(cols) - 1)
         if hidden:  # every hidden layer through the colour table in one go
             step = max(1, g.neurons[1].shape[-1] // size)  # the neuron images' own size (thumbnails)
-            sub = np.concatenate([g.neurons[c][:self.shown[c], ::step, ::step] for c in hidden])
+            # Only the drawn neurons (the worker may have made images of those only).
+            counts = {c: min(self.shown[c], len(g.neurons[c])) for c in hidden}
+            sub = np.concatenate([g.neurons[c][:counts[c], ::step, ::step] for c in hidden])
             rgba = thumbnail_rgba(sub, sub.shape[1])
             pixmaps = atlas_pixmaps(rgba)
             start = 0
             for c in hidden:
-                n = self.shown[c]
+                n = counts[c]
                 self._set_column(c, pixmaps[start:start + n])
                 start += n
         last = len(cols) - 1
@@ -379,7 +386,7 @@ class NetworkView(DiagramZoom, QWidget):
         last = c == len(self.neurons) - 1
         where = self._name(c, j) if c == 0 else f"{'output' if last else f'layer {c}'} neuron {j + 1}"
         text = where
-        if s.grid is not None and len(s.grid.neurons) == len(self.neurons):
+        if s.grid is not None and len(s.grid.neurons) == len(self.neurons) and j < len(s.grid.neurons[c]):
             a = s.grid.neurons[c][j]
             text += f" · output over the plane {float(a.min()):.3g} … {float(a.max()):.3g}"
         if c > 0:
@@ -389,7 +396,8 @@ class NetworkView(DiagramZoom, QWidget):
     def _show_zoom(self, c: int, j: int) -> None:
         s = self._snapshot
         self._hovered = (c, j)
-        if s is None or s.grid is None or len(s.grid.neurons) != len(self.neurons):
+        if s is None or s.grid is None or len(s.grid.neurons) != len(self.neurons) \
+                or j >= len(s.grid.neurons[c]):  # no image made of a neuron that was not drawn
             return
         pm = column_pixmaps(s, c, 96)[j]
         side = 120.0
