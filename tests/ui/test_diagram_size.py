@@ -91,9 +91,9 @@ def test_a_wide_layer_shows_its_first_neurons_and_a_marker_that_expands(qtbot, d
     shown = MAX_SHOWN - 1
     col = w.neurons[3]
     assert len(col) == 64 and w.shown[3] == shown
-    assert [n.frame.isVisible() for n in col] == [True] * shown + [False] * (64 - shown)
+    assert [n.drawn and n.frame.isVisible() for n in col] == [True] * shown + [False] * (64 - shown)
     assert all(not n.pixmap.pixmap().isNull() for n in col[:shown])
-    assert all(n.pixmap.pixmap().isNull() for n in col[shown:])  # no thumbnail made for what is not drawn
+    assert all(n.pixmap is None for n in col[shown:])  # no items, no thumbnail for what is not drawn
     drawn = w.links.drawn(2)  # layer 2 → layer 3: only between drawn neurons
     assert drawn.any() and not drawn[shown:].any() and not drawn[:, shown:].any()
     more = w.editor.more[3]
@@ -101,7 +101,9 @@ def test_a_wide_layer_shows_its_first_neurons_and_a_marker_that_expands(qtbot, d
     assert w.hover_text_at(col[-1].rect.center()) != w.hover_text_at(col[0].rect.center())
     qtbot.mouseClick(w.view.viewport(), Qt.MouseButton.LeftButton, pos=w.view.mapFromScene(
         more.sceneBoundingRect().center()))
-    assert w.shown[3] == 64 and not more.isVisible() and all(n.frame.isVisible() for n in w.neurons[3])
+    qtbot.waitUntil(lambda: w.shown[3] == 64)
+    assert w.shown[3] == 64 and all(n.drawn and n.frame.isVisible() for n in w.neurons[3])
+    assert not w.editor.more.get(3, more).isVisible()
     tops = [n.rect.top() for n in w.neurons[3]]
     assert np.all(np.diff(tops) >= MIN_PITCH - 1e-9)  # the scene grew: the view scrolls
     w.show_snapshot(deep)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QGraphicsPixmapItem, QMenu
 
@@ -128,7 +128,8 @@ class DiagramEditor(DiagramMenus, QObject):
         for c, n in enumerate(s.layer_sizes[1:-1], start=1):
             if n > MAX_SHOWN:
                 b = EditButton(f"+{n - MAX_SHOWN + 1} more", f"Show all {n} neurons of layer {c}",
-                               lambda c=c: self.view.expand(c))
+                               # later: expanding rebuilds the items, this button among them
+                               lambda c=c: QTimer.singleShot(0, lambda: self.view.expand(c)))
                 scene.addItem(b)
                 self.more[c] = b
         for f in FEATURES:

@@ -59,5 +59,7 @@ class DiagramZoom:
     def expand(self, c: int) -> None:
         """Show every neuron of column ``c`` (its "+k more" marker was clicked)."""
         self.expanded.add(c)
-        self._on_resized()
+        self._key = None  # its neurons' items are made now
+        if self._snapshot is not None:
+            self.show_snapshot(self._snapshot)
 

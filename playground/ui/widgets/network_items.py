@@ -162,6 +162,8 @@ def column_pixmaps(s: Snapshot, c: int, size: int) -> list[QPixmap]:
 class Neuron:
     """One neuron's items: a thumbnail, its frame and (not for inputs) a bias mark."""
 
+    drawn = True
+
     def __init__(self, scene: QGraphicsScene, with_bias: bool) -> None:
         self.pixmap = QGraphicsPixmapItem()
         self.pixmap.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
@@ -216,6 +218,31 @@ class Neuron:
         color = QColor(palette.POSITIVE if value >= 0 else palette.NEGATIVE)
         color.setAlphaF(0.25 + 0.75 * strength / 8)
         self.bias.setBrush(color)
+
+
+class NeuronSlot:
+    """A neuron that is not drawn (behind its layer's "+k more" marker): no items, only a place.
+
+    A layer of 256 neurons would otherwise cost 768 graphics items that nobody sees.
+    """
+
+    pixmap = frame = bias = None
+    drawn = False
+
+    def __init__(self) -> None:
+        self.rect = QRectF()
+
+    def place(self, x: float, y: float, size: float) -> None:
+        self.rect = QRectF(x, y, size, size)
+
+    def set_visible(self, on: bool) -> None:
+        pass
+
+    def set_pixmap(self, pm: QPixmap) -> None:
+        pass
+
+    def set_bias(self, value: float) -> None:
+        pass
 
 
 class LinkLayer(QGraphicsPixmapItem):

@@ -48,6 +48,7 @@ from playground.ui.widgets.network_items import (
     GRADIENT_COLOR,
     LinkLayer,
     Neuron,
+    NeuronSlot,
     atlas_pixmaps,
     column_pixmaps,
     fit_text,
@@ -208,7 +209,9 @@ class NetworkView(DiagramZoom, QWidget):
         self._reset_items()
         sizes = s.layer_sizes
         for c, n in enumerate(sizes):
-            self.neurons.append([Neuron(self.scene, with_bias=c > 0) for _ in range(n)])
+            made = lay.shown_counts(sizes, self.expanded)[c]  # the rest are only places, made on expanding
+            self.neurons.append([Neuron(self.scene, with_bias=c > 0) if j < made else NeuronSlot()
+                                 for j in range(n)])
             if c == 0:
                 title = f"inputs\n{n} features"
             elif c == len(sizes) - 1:
@@ -321,7 +324,8 @@ class NetworkView(DiagramZoom, QWidget):
 
     def _update_biases(self, s: Snapshot) -> None:
         for c, b in enumerate(s.biases, start=1):
-            for nrn, v in zip(self.neurons[c], np.asarray(b), strict=True):
+            k = self.shown[c]
+            for nrn, v in zip(self.neurons[c][:k], np.asarray(b)[:k], strict=True):
                 nrn.set_bias(float(v))
 
     def _update_thumbnails(self, s: Snapshot) -> None:
