@@ -63,5 +63,7 @@ def shortcut_actions(window: MainWindow) -> tuple[QAction, ...]:
 
 def shortcuts_text(window: MainWindow) -> str:
     """Every action with a shortcut, one per line."""
-    return "\n".join(f"{' or '.join(k.toString() for k in a.shortcuts())}:  {a.statusTip()}"
-                     for a in shortcut_actions(window))
+    from playground.ui.widgets.diagram_keys import DIAGRAM_KEYS_TEXT
+
+    return "\n".join([*(f"{' or '.join(k.toString() for k in a.shortcuts())}:  {a.statusTip()}"
+                       for a in shortcut_actions(window)), DIAGRAM_KEYS_TEXT])

@@ -88,3 +88,9 @@ def test_the_worker_makes_images_of_the_drawn_neurons_only(qtbot, tmp_path):
         assert s.epoch == 0
     finally:
         close_quietly(w, dialogs)
+
+
+def test_the_shortcut_list_tells_the_diagram_keys(win):
+    w, _ = win
+    text = w.shortcuts_text()
+    assert "network diagram" in text and "Alt+click" in text and "Ctrl+T:  Show the training settings" in text

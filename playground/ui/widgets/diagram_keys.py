@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from playground.ui.widgets.diagram_editor import DiagramEditor
 
 _K = Qt.Key
+#: The keys in one line, for the window's list of shortcuts.
+DIAGRAM_KEYS_TEXT = ("On the network diagram (click it first): arrows move between layers and neurons, "
+                     "+ and − add and remove a neuron, Delete removes a neuron or a layer, Enter switches "
+                     "an input or a neuron, the Menu key opens its menu; Alt+click switches a neuron off; "
+                     "Ctrl+wheel zooms")
 
 
 def handle_key(editor: DiagramEditor, event: QKeyEvent | None) -> None:
