@@ -146,3 +146,27 @@ def test_layout_settles_at_every_size_fitted_or_zoomed(qtbot):
             for _ in range(5):
                 QApplication.processEvents()
             assert calls == [], (zoom, width, height)
+
+
+def test_a_middle_button_drag_pans_a_zoomed_diagram(qtbot, deep):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+
+    w = make_view(qtbot, deep, 600, 400)
+    w.set_zoom(1.5)
+    bars = w.view.horizontalScrollBar(), w.view.verticalScrollBar()
+    assert bars[0].maximum() > 0 and bars[1].maximum() > 0  # zoomed in: there is somewhere to pan to
+    before = (bars[0].value(), bars[1].value())
+    vp = w.view.viewport()
+    middle, none = Qt.MouseButton.MiddleButton, Qt.MouseButton.NoButton
+
+    def send(kind, at, button, buttons):
+        QApplication.sendEvent(vp, QMouseEvent(kind, QPointF(at), QPointF(vp.mapToGlobal(at)), button, buttons,
+                                               Qt.KeyboardModifier.NoModifier))
+
+    got = []
+    w.edit_requested.connect(got.append)
+    send(QEvent.Type.MouseButtonPress, QPoint(300, 200), middle, middle)
+    send(QEvent.Type.MouseMove, QPoint(260, 170), none, middle)
+    send(QEvent.Type.MouseButtonRelease, QPoint(260, 170), middle, none)
+    assert (bars[0].value(), bars[1].value()) == (before[0] + 40, before[1] + 30) and got == []

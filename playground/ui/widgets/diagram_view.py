@@ -49,7 +49,14 @@ class DiagramView(QGraphicsView):
         super().focusOutEvent(event)
         self.focus_changed.emit()
 
+    _pan_from: QPoint | None = None  # where a middle-button drag (a pan) was last
+
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.MiddleButton:  # drag to pan (the scroll bars move)
+            self._pan_from = event.position().toPoint()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
         super().mousePressEvent(event)  # an editing item under the mouse takes it
         if not event.isAccepted():
             self.setFocus(Qt.FocusReason.MouseFocusReason)
@@ -74,7 +81,21 @@ class DiagramView(QGraphicsView):
         super().resizeEvent(event)
         self.resized.emit()
 
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._pan_from is not None and event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = None
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._pan_from is not None:
+            at = event.position().toPoint()
+            delta, self._pan_from = at - self._pan_from, at
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
+            return
         super().mouseMoveEvent(event)
         self.hovered.emit(self.mapToScene(event.position().toPoint()))
 
