@@ -19,7 +19,8 @@ class DiagramZoom:
 
     def _add_zoom_controls(self, row: QBoxLayout) -> None:
         self.zoom_label = QLabel("100%")
-        self.zoom_label.setToolTip("The diagram's zoom (Ctrl+wheel on the diagram zooms; drag with the middle button or the scroll bars to pan)")
+        self.zoom_label.setToolTip("The diagram's zoom (Ctrl+wheel on the diagram zooms; drag with the "
+                                   "middle button or the scroll bars to pan)")
         row.addWidget(self.zoom_label)
         for text, tip, slot in (("−", "Zoom out (Ctrl+wheel down)", lambda: self.zoom_by(-1)),
                                 ("+", "Zoom in (Ctrl+wheel up)", lambda: self.zoom_by(1)),
