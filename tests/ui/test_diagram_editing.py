@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from diagram_helpers import shown_diagram
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -31,12 +32,7 @@ def snap():
 
 def make_view(qtbot, s, width: int = 800, height: int = 460) -> tuple[NetworkView, list]:
     """A shown diagram of ``s`` and the list of every request it emits, in order."""
-    w = NetworkView()
-    qtbot.addWidget(w)
-    w.resize(width, height)
-    w.show()
-    qtbot.waitExposed(w)
-    w.show_snapshot(s)
+    w = shown_diagram(qtbot, s, width, height)
     got: list = []
     w.edit_requested.connect(got.append)
     w.weight_edit_requested.connect(lambda *a: got.append(("weight", *a)))

@@ -6,6 +6,7 @@ from itertools import combinations
 
 import numpy as np
 import pytest
+from diagram_helpers import shown_diagram
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem
@@ -25,13 +26,7 @@ def deep():
 
 
 def make_view(qtbot, s, width=700, height=460) -> NetworkView:
-    w = NetworkView()
-    qtbot.addWidget(w)
-    w.resize(width, height)
-    w.show()
-    qtbot.waitExposed(w)
-    w.show_snapshot(s)
-    return w
+    return shown_diagram(qtbot, s, width, height)
 
 
 def texts(w: NetworkView) -> list:
