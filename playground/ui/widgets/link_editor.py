@@ -39,13 +39,15 @@ class WeightEditor(QFrame):
         self.field = QLineEdit()
         self.field.setToolTip("Type a new weight and press Enter (Esc: leave it as it is)")
         self.field.returnPressed.connect(self.apply)
+        self.hint = QLabel("Enter applies · Esc leaves it as it is")
+        self.hint.setStyleSheet("color: #757575")
         self.error = QLabel()
         self.error.setStyleSheet("color: #b71c1c")
         self.error.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(3)
-        for w in (self.title, self.values, self.field, self.error):
+        for w in (self.title, self.values, self.field, self.hint, self.error):
             layout.addWidget(w)
         self.link: tuple[int, int, int] = (0, 0, 0)
 
