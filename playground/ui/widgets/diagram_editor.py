@@ -99,6 +99,7 @@ class DiagramEditor(DiagramMenus, QObject):
         self.off_features: dict[str, OffFeature] = {}
         self.marks: dict[tuple[int, int], object] = {}
         self.more: dict[int, EditButton] = {}
+        self._marked: set[tuple[int, int]] | None = None
         self.focus: tuple[int, int | None] = (0, None)  # (column, neuron or None for the whole column)
         self.frame = None
         self.weight_editor = WeightEditor(view)
@@ -111,6 +112,7 @@ class DiagramEditor(DiagramMenus, QObject):
         """Forget every item (the scene was cleared)."""
         self.columns, self.add_layer, self.off_features, self.marks = [], [], {}, {}
         self.more: dict[int, EditButton] = {}  # column -> its "+k more" marker
+        self._marked: set[tuple[int, int]] | None = None  # the switched-off neurons the marks show
         self.frame = None
 
     def build(self, s: Snapshot) -> None:
@@ -143,14 +145,15 @@ class DiagramEditor(DiagramMenus, QObject):
         """Per snapshot: the switched-off marks (rebuilt only when the set changes)."""
         self.spec = s.spec
         off = set(s.spec.network.switched_off)
-        if off == set(self.marks):
+        if off == self._marked:
             return
+        self._marked = off
         for item in self.marks.values():
             self.view.scene.removeItem(item)  # type: ignore[arg-type]
         self.marks = {}
         for layer, k in sorted(off):
             col = self.view.neurons[layer + 1] if layer + 1 < len(self.view.neurons) else []
-            if k < len(col):
+            if k < len(col) and col[k].drawn:  # not one behind its layer's "+k more" marker
                 mark = switched_off_mark(col[k].rect)
                 mark.setToolTip(f"Layer {layer + 1} neuron {k + 1} is switched off: its output is held at 0")
                 self.view.scene.addItem(mark)
