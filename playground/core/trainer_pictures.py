@@ -37,6 +37,7 @@ def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None 
              with_neurons: bool | Sequence[int] = True,
              keep_going: KeepGoing | None = None) -> Snapshot | None:
     """An immutable picture of ``trainer``'s state (copies only); None when stopped."""
+    from playground.core.gradient_health import WINDOW
     from playground.core.trainer import HISTORY_POINTS_IN_SNAPSHOT
 
     net = trainer.network
@@ -63,4 +64,5 @@ def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None 
         output_activation=trainer.head.activation,
         layer_sizes=net.sizes,
         gradients=tuple(frozen_copy(g) for g in trainer.weight_gradients()),
+        recent_grad_norms=frozen_copy(trainer.history.column("grad_norms")[-WINDOW:]),
     )

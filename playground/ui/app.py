@@ -53,7 +53,8 @@ def open_window(project: str | None = None, play: bool = False) -> tuple[MainWin
     # The worker must own the trainer: it gets the spec, points and state, not the object.
     window = MainWindow(opened.spec, dataset=opened.dataset, state=opened.state, dtype=opened.dtype)
     window.files.set_current_file(project, opened.epoch, opened.batches)
-    return window, f"Opened {Path(project).name} at epoch {opened.epoch:,}"
+    return window, (f"Opened {Path(project).name} at epoch {opened.epoch:,}"
+                    + window.links.origin_note(opened.spec.source_link))
 
 
 def run(project: str | None = None, play: bool = False, argv: list[str] | None = None) -> int:

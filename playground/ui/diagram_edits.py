@@ -1,54 +1,23 @@
-"""What the network diagram's requests do to the window's experiment.
+"""What the network diagram's requests do: each becomes a step of the window's session.
 
 The diagram only asks (``edit_requested``, ``weight_edit_requested``,
-``neuron_switch_requested``); this module applies the requests: an architecture
-edit becomes the window's new spec (``set_spec``), a typed weight and a neuron
-switched off or on go to the running trainer through the worker, and the run goes
-on. A request that does not fit is refused with one line in the status bar.
+``neuron_switch_requested``); the session applies each request as an undoable step
+and says what happened (an edit that does not fit is refused with one line). The
+diagram also says how many neurons of each layer it draws, so that the worker makes
+images of those only.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
 
-from playground.core.architecture_edit import (
-    AddLayer,
-    AddNeuron,
-    Edit,
-    RemoveLayer,
-    RemoveNeuron,
-    SetActivation,
-    ToggleFeature,
-    apply_edit,
-)
-from playground.core.features import FEATURE_LABELS
-from playground.core.spec import SpecError
-from playground.ui.training import WorkerRequestError
-
 if TYPE_CHECKING:
+    from playground.core.architecture_edit import Edit
     from playground.ui.main_window import MainWindow
 
 
-def describe_edit(edit: Edit) -> str:
-    """A few words for the status bar, e.g. "neuron added to layer 2" (layers counted from 1)."""
-    if isinstance(edit, AddNeuron):
-        return f"neuron added to layer {edit.layer + 1}"
-    if isinstance(edit, RemoveNeuron):
-        return f"neuron {edit.index + 1} of layer {edit.layer + 1} removed"
-    if isinstance(edit, AddLayer):
-        return f"layer of {edit.neurons} neurons inserted at position {edit.index + 1}"
-    if isinstance(edit, RemoveLayer):
-        return f"layer {edit.index + 1} removed"
-    if isinstance(edit, ToggleFeature):
-        return f"input {FEATURE_LABELS.get(edit.feature, edit.feature)} switched"
-    if isinstance(edit, SetActivation):
-        return f"layer {edit.layer + 1}'s activation set to {edit.activation}"
-    return "architecture changed"
-
-
 class DiagramEdits:
-    """Applies the requests of ``window.network_view`` to ``window``'s experiment."""
+    """Passes the requests of ``window.network_view`` to ``window.session``."""
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
@@ -61,44 +30,19 @@ class DiagramEdits:
             window.controller.set_visible_neurons(tuple(view.shown))
 
     def apply_edit(self, edit: Edit) -> None:
-        """Make ``edit`` the window's new spec, or say why it cannot be."""
-        w = self.window
-        try:
-            spec = apply_edit(w.spec, edit)
-        except SpecError as exc:
-            w.status.note(f"Not applied: {exc}")
-            return
-        w.set_spec(spec, describe_edit(edit))
+        """An architecture edit: a new run from the weights that remain (see the session)."""
+        self.window.session.apply_architecture_edit(edit)
 
     def set_weight(self, layer: int, out: int, inp: int, value: float) -> None:
-        """Set one weight of the running network; the run goes on from there."""
-        w = self.window
-        try:
-            w.controller.fetch("set_weight", (layer, out, inp, value))
-        except WorkerRequestError as exc:
-            w.status.note(f"Weight not set: {exc}")
-            return
-        w.files.mark_modified()
-        w.status.note(f"{w.network_view.link_name(layer, out, inp)} set to {value:.6g}: the run goes on")
+        """One weight of the running network typed in; the run goes on from there."""
+        self.window.session.set_weight(layer, out, inp, value)
 
     def switch_neuron(self, layer: int, neuron: int, off: bool) -> None:
-        """Switch hidden neuron ``neuron`` of hidden layer ``layer`` off (``off``) or on again."""
-        w = self.window
-        pairs = set(w.spec.network.switched_off)
-        pairs = pairs | {(layer, neuron)} if off else pairs - {(layer, neuron)}
-        try:
-            spec = w.spec.replace(network=dataclasses.replace(w.spec.network, switched_off=tuple(sorted(pairs))))
-            w.controller.fetch("switch_neurons", spec.network.switched_off)
-        except (SpecError, WorkerRequestError) as exc:
-            w.status.note(f"Not switched: {exc}")
-            return
-        w.spec = spec
-        w.files.mark_modified()
-        state = "off (its output is held at 0)" if off else "on again"
-        w.status.note(f"Layer {layer + 1} neuron {neuron + 1} switched {state}: the run goes on")
+        """Hidden neuron ``neuron`` of hidden layer ``layer`` switched off (``off``) or on again."""
+        self.window.session.set_neuron_switched_off(layer, neuron, off)
 
 
 def connect_diagram(window: MainWindow) -> DiagramEdits:
-    """Apply the diagram's requests to ``window`` (kept as ``window.diagram_edits``)."""
+    """Pass the diagram's requests to ``window``'s session (kept as ``window.diagram_edits``)."""
     window.diagram_edits = DiagramEdits(window)  # type: ignore[attr-defined]
     return window.diagram_edits  # type: ignore[attr-defined]

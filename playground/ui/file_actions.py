@@ -155,6 +155,7 @@ class ProjectFiles(QObject):
     def _mark_clean(self, epoch: int, batches: int) -> None:
         self._clean = (self.window.controller.generation, int(epoch), int(batches))
         self.window.setWindowTitle(f"{self.display_name}[*] — {APP_TITLE}")
+        self.window.links.show_origin()
         self.window.setWindowModified(False)
 
     def mark_modified(self) -> None:
@@ -217,7 +218,8 @@ class ProjectFiles(QObject):
             return False
         self.window.load_experiment(opened.spec, opened.dataset, opened.state, opened.dtype)
         self.set_current_file(None if as_copy else path, opened.epoch, opened.batches)
-        self.window.status.note(f"Opened {Path(path).name} at epoch {opened.epoch:,}")
+        self.window.status.note(f"Opened {Path(path).name} at epoch {opened.epoch:,}"
+                                + self.window.links.origin_note(opened.spec.source_link))
         if opened.divergence is not None:  # saved right after a divergence: say so, as then
             self.window.banner.show_message(opened.divergence, error=True)
         return True

@@ -37,6 +37,7 @@ import time
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, QTimer, Signal, Slot
 
+from playground.core.checkpoint import Checkpoint
 from playground.core.dataset import Dataset
 from playground.core.snapshot import Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
@@ -90,6 +91,7 @@ class TrainingController(QObject):
     _ack_requested = Signal()
     _shutdown_requested = Signal()
     _request_requested = Signal(int, str, object)
+    _restore_requested = Signal(object, str, int)
 
     def __init__(self, parent: QObject | None = None, auto_acknowledge: bool = False) -> None:
         super().__init__(parent)
@@ -118,7 +120,7 @@ class TrainingController(QObject):
             (self._grid_resolution_requested, w.set_grid_resolution),
             (self._visible_neurons_requested, w.set_visible_neurons),
             (self._ack_requested, w.acknowledge), (self._shutdown_requested, w.shutdown),
-            (self._request_requested, w.answer_request),
+            (self._request_requested, w.answer_request), (self._restore_requested, w.restore),
         ):
             signal.connect(slot)
         w.snapshot_made.connect(self._on_snapshot_made)
@@ -140,6 +142,11 @@ class TrainingController(QObject):
         of ``Trainer.get_state``, which must not be used afterwards) in ``dtype``; drops older snapshots."""
         self.generation += 1
         self._load_requested.emit(spec, dataset, state, dtype, self.generation)
+
+    def restore(self, checkpoint: Checkpoint, dtype: str = "float64") -> None:
+        """Go on from ``checkpoint`` (see ``core.checkpoint``) in ``dtype``; drops older snapshots."""
+        self.generation += 1
+        self._restore_requested.emit(checkpoint, dtype, self.generation)
 
     def play(self) -> None:
         self._play_requested.emit()

@@ -9,10 +9,12 @@ from __future__ import annotations
 import collections
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
+from playground.core.checkpoint import Checkpoint, build_trainer
 from playground.core.dataset import Dataset
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainingDiverged
@@ -109,12 +111,24 @@ class TrainingWorker(QObject):
              generation: int) -> None:
         """Build a trainer for ``spec`` (points from ``dataset`` or generated, continuing from
         ``state`` of ``Trainer.get_state`` when given); keeps playing if playing."""
-        if self.interrupts.stop.is_set():  # closing: a big experiment would take a second to build
-            return
-        try:
+        def build() -> Trainer:
             trainer = Trainer(spec, dataset, dtype=np.dtype(dtype).type)
             if state is not None:
                 trainer.set_state(state)
+            return trainer
+
+        self._start(build, generation)
+
+    @Slot(object, str, int)
+    def restore(self, checkpoint: Checkpoint, dtype: str, generation: int) -> None:
+        """Go on from ``checkpoint`` (an undone or redone edit); keeps playing if playing."""
+        self._start(lambda: build_trainer(checkpoint, np.dtype(dtype).type), generation)
+
+    def _start(self, build: Callable[[], Trainer], generation: int) -> None:
+        if self.interrupts.stop.is_set():  # closing: a big experiment would take a second to build
+            return
+        try:
+            trainer = build()
         except Exception as exc:  # a spec the engine refuses: say so, keep the old run
             self._set_running(False)
             self.failed.emit(f"could not build this experiment: {exc}")

@@ -19,12 +19,13 @@ Kinds
 ``load_weights``
     argument ``(WeightFile, source)``: start from these weights (checked to fit
     the network); answers ``None``. Changes the trainer (see :data:`CHANGING`).
+``checkpoint``
+    a :class:`~playground.core.checkpoint.Checkpoint` of the whole state (what undo restores).
 ``set_weight``
-    argument ``(layer, out, inp, value)``: one weight typed in (``weight_edits.set_weight``);
-    the run goes on. Changes the trainer.
-``switch_neurons``
-    argument: the (hidden layer, neuron) pairs to hold at 0, every other one on
-    (``weight_edits.set_switched_off``); the run goes on. Changes the trainer.
+    argument ``(layer, out, inp, value)`` (``inp`` None: the bias): answers the value it replaced.
+``set_switched_off``
+    argument: the (hidden layer, neuron) pairs to switch off, every other on; answers the
+    pairs that were off before.
 """
 
 from __future__ import annotations
@@ -33,13 +34,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from playground.core.checkpoint import take_checkpoint
 from playground.core.io.project import ProjectError, dumps_project
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
+from playground.core.spec import SpecError
 from playground.core.trainer import Trainer
 from playground.core.weight_edits import set_switched_off, set_weight
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights", "set_weight", "switch_neurons"})
+CHANGING = frozenset({"load_weights", "set_weight", "set_switched_off"})
 
 
 class RequestError(Exception):
@@ -72,13 +75,34 @@ def _load_weights(trainer: Trainer, argument: Any) -> None:
     load_weights_into(trainer, wf, str(source))
 
 
+def _set_weight(trainer: Trainer, argument: Any) -> float:
+    layer, out, inp, value = argument
+    block = trainer.network.blocks[layer] if 0 <= layer < trainer.network.n_layers else None
+    old = float(block[out, -1 if inp is None else inp]) if block is not None and 0 <= out < len(block) else 0.0
+    try:
+        set_weight(trainer, layer, out, inp, value)
+    except ValueError as exc:
+        raise RequestError(str(exc)) from None
+    return old
+
+
+def _set_switched_off(trainer: Trainer, argument: Any) -> tuple[tuple[int, int], ...]:
+    old = trainer.spec.network.switched_off
+    try:
+        set_switched_off(trainer, argument)
+    except (ValueError, SpecError) as exc:
+        raise RequestError(str(exc)) from None
+    return old
+
+
 HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "project": _project,
     "weights": lambda trainer, _argument: weight_file_from_trainer(trainer),
     "history": lambda trainer, _argument: trainer.history.view(),
     "load_weights": _load_weights,
-    "set_weight": lambda trainer, argument: set_weight(trainer, *argument),
-    "switch_neurons": lambda trainer, argument: set_switched_off(trainer, argument),
+    "checkpoint": lambda trainer, _argument: take_checkpoint(trainer),
+    "set_weight": _set_weight,
+    "set_switched_off": _set_switched_off,
 }
 
 
@@ -92,7 +116,7 @@ def answer(trainer: Trainer | None, kind: str, argument: Any) -> Any:
         return HANDLERS[kind](trainer, argument)
     except RequestError:
         raise
-    except (ProjectError, WeightFileError, ValueError) as exc:  # SpecError is a ValueError
+    except (ProjectError, WeightFileError) as exc:
         raise RequestError(str(exc)) from None
     except Exception as exc:  # the thread must survive anything; the user reads what it was
         raise RequestError(f"{type(exc).__name__}: {exc}") from None

@@ -17,8 +17,10 @@ def click(qtbot, w, at, modifier=Qt.KeyboardModifier.NoModifier) -> None:
 def test_diagram_edits_change_the_experiment_and_the_panels_follow(qtbot, win):
     w, _ = win
     nv = w.network_view
+    before = settle(qtbot, w)
     click(qtbot, w, nv.editor.columns[0].plus.sceneBoundingRect().center())
     s = wait_snapshot(qtbot, w, lambda s: s.layer_sizes == (2, 5, 1))
+    np.testing.assert_array_equal(s.weights[0][:4], before.weights[0])  # the weights that remain are kept
     assert w.spec.network.hidden == (5,) and w.experiment.network.network.hidden == (5,)
     assert [len(c) for c in nv.neurons] == [2, 5, 1] and len(nv.editor.columns) == 1
     click(qtbot, w, nv.editor.off_features["x1x2"].rect.center())
@@ -33,6 +35,8 @@ def test_diagram_edits_change_the_experiment_and_the_panels_follow(qtbot, win):
     assert w.spec.network.hidden == (5, 2)
     nv.edit_requested.emit(RemoveLayer(1))
     wait_snapshot(qtbot, w, lambda s: s.layer_sizes == (3, 5, 1))
+    w.session.undo_stack.undo()  # a diagram edit is an undo step like any other
+    wait_snapshot(qtbot, w, lambda s: s.layer_sizes == (3, 5, 2, 1))
 
 
 def test_a_typed_weight_and_a_switched_off_neuron_reach_the_running_model(qtbot, win):

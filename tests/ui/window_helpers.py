@@ -26,7 +26,7 @@ def make_window(qtbot, tmp_path, spec: ExperimentSpec | None = None) -> MainWind
 
 
 def wait_snapshot(qtbot, w: MainWindow, cond, timeout: int = 5000):
-    """Wait for a current-generation snapshot satisfying ``cond``; return it."""
+    """Wait for a current-generation snapshot satisfying ``cond``; return it (``w``: a window or a session)."""
     c = w.controller
 
     def ok() -> bool:
