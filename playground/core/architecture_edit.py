@@ -214,6 +214,8 @@ def apply_edit(spec: ExperimentSpec, edit: Edit) -> ExperimentSpec:
 def _moved_switched_off(off: tuple[tuple[int, int], ...], mapping: UnitMap) -> tuple[tuple[int, int], ...]:
     """The switched-off (hidden layer, neuron) pairs at their positions in the edited network;
     those of removed neurons and layers are gone."""
+    if not off:  # the usual case: no map of every neuron of a big network needed
+        return ()
     where: dict[tuple[int, int], tuple[int, int]] = {}
     for new_layer, (old_layer, units) in enumerate(zip(mapping.layers, mapping.units, strict=True)):
         if old_layer is None:

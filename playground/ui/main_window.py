@@ -32,12 +32,14 @@ from playground.ui import (
     lessons,
     loss_surface,
     menus,
+    narrow_window,
     preferences,
     undo_menu,
     window_settings,
 )
 from playground.ui.app_icon import examples_menu
 from playground.ui.crash_recovery import Recovery
+from playground.ui.diagram_edits import connect_diagram
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
 from playground.ui.file_actions import APP_TITLE, ProjectFiles
@@ -159,6 +161,8 @@ class MainWindow(QMainWindow):
         self.inspector = inspector.install(self)  # after _connect: its Step batch slot runs after the window's
         self.loss_surface = loss_surface.install(self)
         self.lessons = lessons.install(self)
+        connect_diagram(self)
+        narrow_window.install(self)
         window_settings.restore_settings(self)
         self.session.start(state)
         state = state or {}

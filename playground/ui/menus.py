@@ -40,7 +40,7 @@ def build_menus(window: MainWindow) -> None:
     train_menu = bar.addMenu("&Training")
     for a in (window.play_action, window.step_action, window.step_batch_action, window.reset_action):
         train_menu.addAction(a)
-    view_menu = bar.addMenu("&View")
+    view_menu = window.view_menu = bar.addMenu("&View")
     for dock in (window.experiment.dock, window.loss_dock, window.weights_dock, window.gradient_dock,
                  window.histograms_dock):
         view_menu.addAction(dock.toggleViewAction())
@@ -59,11 +59,13 @@ def shortcut_actions(window: MainWindow) -> tuple[QAction, ...]:
     """Every action with a keyboard shortcut, in the order the listing shows them."""
     return (window.play_action, window.step_action, window.step_batch_action, window.reset_action,
             *window.files.actions, window.links.paste_action, window.undo_action, window.redo_action,
-            window.runs_ui.keep_action, window.runs_ui.what_if_action, window.shortcuts_action, window.quit_action,
-            window.help_pages.how_to_action, window.preferences.action)
+            window.runs_ui.keep_action, window.runs_ui.what_if_action, window.training_settings_action,
+            window.shortcuts_action, window.quit_action, window.help_pages.how_to_action, window.preferences.action)
 
 
 def shortcuts_text(window: MainWindow) -> str:
     """Every action with a shortcut, one per line."""
-    return "\n".join(f"{' or '.join(k.toString() for k in a.shortcuts())}:  {a.statusTip()}"
-                     for a in shortcut_actions(window))
+    from playground.ui.widgets.diagram_keys import DIAGRAM_KEYS_TEXT
+
+    return "\n".join([*(f"{' or '.join(k.toString() for k in a.shortcuts())}:  {a.statusTip()}"
+                       for a in shortcut_actions(window)), DIAGRAM_KEYS_TEXT])

@@ -88,6 +88,7 @@ class TrainingController(QObject):
     _speed_requested = Signal(float)
     _stop_conditions_requested = Signal(object, object)
     _grid_resolution_requested = Signal(int)
+    _visible_neurons_requested = Signal(object)
     _ack_requested = Signal()
     _shutdown_requested = Signal()
     _request_requested = Signal(int, str, object)
@@ -119,6 +120,7 @@ class TrainingController(QObject):
             (self._training_requested, w.set_training), (self._speed_requested, w.set_speed),
             (self._stop_conditions_requested, w.set_stop_conditions),
             (self._grid_resolution_requested, w.set_grid_resolution),
+            (self._visible_neurons_requested, w.set_visible_neurons),
             (self._ack_requested, w.acknowledge), (self._shutdown_requested, w.shutdown),
             (self._request_requested, w.answer_request), (self._restore_requested, w.restore),
         ):
@@ -197,6 +199,11 @@ class TrainingController(QObject):
         if not lo <= n <= hi:
             raise ValueError(f"grid resolution must be from {lo} to {hi}, got {n}")
         self._grid_resolution_requested.emit(int(n))
+
+    def set_visible_neurons(self, counts: tuple[int, ...] | None) -> None:
+        """Make neuron images only of the first ``counts[l]`` neurons of each unit layer (inputs,
+        hidden layers, outputs), those the diagram draws; None: of every neuron."""
+        self._visible_neurons_requested.emit(None if counts is None else tuple(int(k) for k in counts))
 
     def acknowledge(self) -> None:
         """The views have painted the last snapshot: the worker may send the next one."""

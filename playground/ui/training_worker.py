@@ -92,6 +92,7 @@ class TrainingWorker(QObject):
         self._max_epochs: int | None = None
         self._target_test_loss: float | None = None
         self._grid_resolution = 100
+        self._visible_neurons: tuple[int, ...] | None = None  # per unit layer, the first k drawn
         self._awaiting_ack = False
         self._force_pending = False
         self._dirty = False
@@ -195,6 +196,13 @@ class TrainingWorker(QObject):
     def set_stop_conditions(self, max_epochs: int | None, target_test_loss: float | None) -> None:
         self._max_epochs = max_epochs
         self._target_test_loss = target_test_loss
+
+    @Slot(object)
+    def set_visible_neurons(self, counts: tuple[int, ...] | None) -> None:
+        """Neuron images only of the first ``counts[l]`` neurons of each unit layer (None: all);
+        a new picture at once, so that neurons just shown get theirs while paused too."""
+        self._visible_neurons = counts
+        self._snapshot(force=True)
 
     @Slot(int)
     def set_grid_resolution(self, n: int) -> None:
@@ -354,7 +362,8 @@ class TrainingWorker(QObject):
             return
         try:
             with np.errstate(all="ignore"):
-                snap = self._trainer.snapshot(self._generation, self._grid_resolution, with_neurons=True,
+                neurons = self._visible_neurons if self._visible_neurons is not None else True
+                snap = self._trainer.snapshot(self._generation, self._grid_resolution, with_neurons=neurons,
                                               keep_going=self._uninterrupted)
         except Exception as exc:  # a picture that cannot be made must not kill the thread
             self._force_pending = False
