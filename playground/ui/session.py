@@ -70,6 +70,9 @@ class Session(QObject):
         self._dtype = dtype
         self._archived: Snapshot | None = None
         self._archived_run: Run | None = None  # the run made of that snapshot
+        # Updates the current run had when it began: a run that has not trained since is not kept
+        # again (undo then redo would otherwise list the same restored run twice).
+        self._run_began_at = 0
         self._draws = 0  # architecture edits so far: seeds the weights they draw
         self._told_trimmed = False
         self._fetching = False  # waiting for the worker's answer (see one_edit_at_a_time)
@@ -103,6 +106,7 @@ class Session(QObject):
 
     def start(self, state: dict | None = None) -> None:
         """Train the session's experiment, from ``state`` (``Trainer.get_state``) or new weights."""
+        self._run_began_at = int((state or {}).get("batches", 0))
         self.controller.load(self._spec, self._dataset, state, self._dtype)
 
     @one_edit_at_a_time
@@ -119,6 +123,7 @@ class Session(QObject):
         self._archive()
         self._spec, self._dataset = spec, dataset
         self._dtype = dtype or self._dtype
+        self._run_began_at = int((state or {}).get("batches", 0))
         self.undo_stack.clear()
         self.run_started.emit()
         self.spec_changed.emit(spec, "")
@@ -330,7 +335,7 @@ class Session(QObject):
         """Keep the current run in :attr:`runs` before it is replaced (once, and only if it trained);
         the run kept (now or before), or None."""
         snap = self.controller.last_snapshot
-        if snap is None or snap.batches == 0:
+        if snap is None or snap.batches == self._run_began_at:
             return None
         if snap is self._archived:
             return self._archived_run
@@ -362,12 +367,14 @@ class Session(QObject):
         """A new run from ``checkpoint`` (``dataset``: the points when not generated)."""
         self._archive()
         self._dataset = dataset
+        self._run_began_at = int((checkpoint.state or {}).get("batches", 0))
         self.controller.restore(checkpoint, self._dtype)
         self.run_started.emit()
         self._set_spec(checkpoint.spec, note)
 
     def _apply_reset(self, note: str) -> None:
         self._archive()
+        self._run_began_at = 0
         self.controller.reset()
         self.run_started.emit()
         self._set_spec(self._spec, note)

@@ -148,6 +148,19 @@ def test_reset_is_a_new_run_and_undo_brings_the_trained_one_back(qtbot, session)
     session.undo_stack.redo()
     wait(qtbot, session, lambda snap: snap.epoch == 0)
     assert_same(state(session), first_draw)  # the same new weights again
+    assert len(session.runs) == 1  # the restored run did not train again: not listed twice
+
+
+def test_a_restored_run_that_trains_on_is_kept_again(qtbot, session):
+    train(qtbot, session, 2)
+    session.reset()
+    wait(qtbot, session, lambda snap: snap.epoch == 0)
+    session.undo_stack.undo()
+    wait(qtbot, session, lambda snap: snap.epoch == 2)
+    train(qtbot, session, 1)
+    session.undo_stack.redo()
+    wait(qtbot, session, lambda snap: snap.epoch == 0)
+    assert [run.epoch for run in session.runs] == [2, 3]
 
 
 def test_new_data_settings_start_a_new_run_and_undo_restores_everything(qtbot, session):
