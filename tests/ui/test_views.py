@@ -589,7 +589,17 @@ def test_epoch_axis_starts_over_for_a_new_run_and_ignores_pauses():
     assert axis.rate == 0.0
     axis.update(60.0, now=5.1)
     assert axis.update(50_060.0, now=60.0) <= 60_000  # a file opened later: no made-up rate from the jump
-    assert axis.update(50_060.0, now=61.0) == axis.end  # paused: nothing moves
+    assert axis.update(50_060.0, now=61.0) == axis.end  # paused: nothing moves while the data fills it
+
+
+def test_epoch_axis_of_a_short_run_paused_after_a_fast_start_fits_its_data():
+    from playground.ui.widgets.plot_style import EpochAxis
+
+    axis = EpochAxis()
+    for k in range(1, 6):  # 25 epochs in 0.1 s: room ahead for hundreds more
+        axis.update(5.0 * k, now=0.02 * k)
+    assert axis.end >= 100
+    assert axis.update(25.0, now=0.2) == 25.0  # paused (the same epoch again): no empty room left
 
 
 def test_gradient_flow_decades_are_labelled_in_one_style():

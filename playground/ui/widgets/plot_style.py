@@ -104,6 +104,8 @@ class EpochAxis:
             t0, e0 = self._seen
             if last_epoch < e0:  # a new run
                 self.rate, self.end = 0.0, None
+            elif last_epoch == e0:  # no new epoch: paused (training snapshots always bring one)
+                self.rate = 0.0  # room ahead only while training: a paused short run fills its plot
             elif last_epoch > e0 and 0.0 < now - t0 <= 1.0:  # longer: a pause, or another run loaded
                 r = (last_epoch - e0) / (now - t0)
                 self.rate = r if self.rate == 0.0 else 0.7 * self.rate + 0.3 * r
