@@ -1,0 +1,124 @@
+"""A big network in the app, and how fast a diagram edit shows (a script, not a test): each figure beside its target.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_big_network.py [--seconds S]``.
+
+Offscreen, the real main window with every live view visible (as ``bench_app.py``):
+
+- 10 hidden layers × 64 tanh neurons, spiral with 1,000 points, batch 10, trained at maximum
+  speed: snapshots drawn per second (target ≥ 20), UI event-loop latency p99 (< 50 ms), and
+  the worker's epochs/s, printed beside the same figure for 6 × 8 (``bench_app.py``'s network)
+- a diagram edit while training (+1 neuron in the first hidden layer, then −1, as the
+  diagram's "+"/"−" do): time from the edit to the diagram painted with the new column,
+  median and worst of 10 (target < 100 ms), for both networks
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+from bench_app import Probe, run_until, show_every_view  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from playground.core.architecture_edit import AddNeuron, RemoveNeuron  # noqa: E402
+from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, TrainingSpec  # noqa: E402
+from playground.ui.app import collect_garbage_on_this_thread, configure_interpreter, make_application  # noqa: E402
+from playground.ui.callouts import SEEN_KEY  # noqa: E402
+from playground.ui.main_window import MainWindow  # noqa: E402
+
+EDITS = 10
+
+
+def spec(hidden: tuple[int, ...], points: int) -> ExperimentSpec:
+    return ExperimentSpec(data=DataSpec(name="spiral", points=points), network=NetworkSpec.uniform(hidden, "tanh"),
+                          training=TrainingSpec(batch_size=10))
+
+
+def live_figures(app, w: MainWindow, seconds: float) -> tuple[float, float, float]:
+    """(worker epochs/s, snapshots drawn/s, UI latency p99 ms) while training flat out."""
+    c = w.controller
+    probe = Probe(w)
+    c.play()
+    run_until(app, lambda: c.last_snapshot.epoch >= 20, 60)  # warm-up
+    probe.start()
+    t0 = time.perf_counter()
+    run_until(app, lambda: False, seconds)
+    elapsed = time.perf_counter() - t0
+    (ta, ea), (tb, eb) = probe.epochs[0], probe.epochs[-1]
+    late_ms = np.array(probe.lateness) * 1000
+    probe.timer.stop()
+    return (eb - ea) / max(tb - ta, 1e-9), probe.snapshots / elapsed, float(np.percentile(late_ms, 99))
+
+
+def edit_latencies(app, w: MainWindow) -> list[float]:
+    """Seconds from each edit (alternately +1 and −1 neuron in layer 1, while training) until the
+    diagram has drawn the new architecture and painted it."""
+    view = w.network_view
+    out = []
+    for k in range(EDITS):
+        size = w.spec.network.hidden[0]
+        edit = AddNeuron(0) if k % 2 == 0 else RemoveNeuron(0, size - 1)
+        target = size + (1 if k % 2 == 0 else -1)
+        t0 = time.perf_counter()
+        w.session.apply_architecture_edit(edit)
+        run_until(app, lambda t=target: view._snapshot is not None and view._snapshot.layer_sizes[1] == t, 10)
+        view.view.viewport().repaint()  # painted, not only built
+        out.append(time.perf_counter() - t0)
+        run_until(app, lambda: False, 0.2)  # training goes on between edits
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of each speed measurement")
+    args = parser.parse_args()
+    ini = f"/tmp/bench_big_{os.getpid()}.ini"
+    settings = QSettings(ini, QSettings.Format.IniFormat)
+    settings.setValue(SEEN_KEY, True)  # no first-start tips over the views
+    settings.sync()
+    configure_interpreter()
+    app = make_application([])
+    collector = collect_garbage_on_this_thread()
+
+    results = {}
+    for name, hidden, points in (("6 × 8, 500 points", (8,) * 6, 500), ("10 × 64, 1,000 points", (64,) * 10, 1000)):
+        w = MainWindow(spec(hidden, points), settings=QSettings(ini, QSettings.Format.IniFormat))
+        w.transport.set_speed(0.0)
+        w.resize(1600, 1000)
+        show_every_view(w)
+        run_until(app, lambda w=w: w.controller.last_snapshot is not None, 30)
+        live = live_figures(app, w, args.seconds)
+        edits = edit_latencies(app, w)
+        results[name] = (live, edits)
+        w.setWindowModified(False)  # no "save changes?" question: the benchmark closes offscreen
+        w.close()
+    collector.timer.stop()
+    os.remove(ini) if os.path.exists(ini) else None
+
+    (small_eps, small_fps, small_p99), small_edits = results["6 × 8, 500 points"]
+    (big_eps, big_fps, big_p99), big_edits = results["10 × 64, 1,000 points"]
+    rows = [
+        ("10 × 64: snapshots drawn/s", f"{big_fps:.1f}", ">= 20", big_fps >= 20),
+        ("10 × 64: UI latency p99 (ms)", f"{big_p99:.1f}", "< 50", big_p99 < 50),
+        ("10 × 64: worker epochs/s", f"{big_eps:,.1f}", "", True),
+        ("6 × 8: worker epochs/s (same run)", f"{small_eps:,.0f}", "", True),
+        ("6 × 8: snapshots drawn/s", f"{small_fps:.1f}", "", True),
+    ]
+    for name, edits in (("6 × 8", small_edits), ("10 × 64", big_edits)):
+        ms = np.array(edits) * 1000
+        rows.append((f"{name}: edit to painted, median (ms)", f"{np.median(ms):.0f}", "< 100", np.median(ms) < 100))
+        rows.append((f"{name}: edit to painted, worst (ms)", f"{ms.max():.0f}", "< 100", ms.max() < 100))
+    print(f"{'figure':<40} {'value':>10}  {'target':<8} ok")
+    for name, value, target, ok in rows:
+        print(f"{name:<40} {value:>10}  {target:<8} {'yes' if ok else 'NO'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
