@@ -39,6 +39,7 @@ from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
 from playground.core.datasets import make_dataset
 from playground.core.divergence import Divergence
+from playground.core.engines import use_engine
 from playground.core.epoch_metrics import N_SET_COLUMNS, EpochMetrics, EvaluatedPass
 from playground.core.epoch_run import EpochRun
 from playground.core.features import expand_features
@@ -66,9 +67,11 @@ class Trainer:
     spec : the experiment
     dataset : the points; by default generated from ``spec.data``
     dtype : float64 (default) or float32
+    engine : ``numpy`` (default), ``kernel`` or ``auto`` (``engines.choose``); kept for the whole run
     """
 
-    def __init__(self, spec: ExperimentSpec, dataset: Dataset | None = None, dtype: type = np.float64) -> None:
+    def __init__(self, spec: ExperimentSpec, dataset: Dataset | None = None, dtype: type = np.float64,
+                 engine: str = "numpy") -> None:
         limit_blas_threads_once()
         keep_freed_memory_once()
         self.dtype = np.dtype(dtype)
@@ -78,6 +81,7 @@ class Trainer:
         self.shuffle_rng = np.random.default_rng([spec.seed, 1])
         self.init_count = 0  # how many times weights were drawn; Reset draws fresh ones
         self._build_model()
+        use_engine(self, engine)  # sets engine (its name) and _kernel (None for numpy)
         self.reset_weights(fresh=False)
 
     # ------------------------------------------------------------------ set-up
@@ -275,6 +279,8 @@ class Trainer:
         """:meth:`step_epoch` inside the caller's ``np.errstate(all="ignore")``."""
         if self._pieces is not None:
             return pieces.advance(self, keep_going or pieces.always)
+        if self._kernel is not None:
+            return self._kernel.epochs(self, 1) > 0
         n_batches = len(self.batch_calls)
         if self.batch_index == 0:
             if self._shuffled:
@@ -301,7 +307,9 @@ class Trainer:
         if self.batch_index == 0 and not self._epoch_open:
             self._start_epoch()
         with np.errstate(all="ignore"):
-            if self._pieces is None:
+            if self._kernel is not None and self._pieces is None:
+                self._kernel.batch(self)
+            elif self._pieces is None:
                 run_calls(self.batch_calls[self.batch_index])
             elif self._pieces.run_batch(self.batch_index, keep_going or pieces.always) == self.batch_index:
                 return
@@ -348,6 +356,8 @@ class Trainer:
         epoch that ``keep_going`` stopped)."""
         if self._pieces is not None:
             return int(pieces.advance(self, keep_going or pieces.always))
+        if self._kernel is not None:
+            return self._kernel.epochs(self, most)
         if most < EPOCHS_PER_RUN or not (self._single_batch and self._forward_is_fresh and self.batch_index == 0):
             self._step_epoch()
             return 1
