@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from playground.core.divergence import Divergence
+from playground.core.engines import ENGINES, use_engine
 from playground.core.history import MetricHistory
 from playground.core.optimizers import make_optimizer
 
@@ -50,6 +51,7 @@ def get_state(trainer: Trainer) -> dict[str, Any]:
         "shuffle_rng": trainer.shuffle_rng.bit_generator.state,
         "epoch_order": trainer._order.copy() if trainer.batch_index else None,
         "history": trainer.history.to_dict(),
+        "engine": trainer.engine,  # a resumed run goes on with the engine it started with
     }
 
 
@@ -123,7 +125,12 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
         order = np.asarray(state["epoch_order"])
         if order.dtype.kind not in "iu" or not np.array_equal(np.sort(order), np.arange(trainer.dataset.n_train)):
             raise ValueError("training state's epoch_order is not a permutation of the training rows")
+    engine = state.get("engine")
+    if engine is not None and engine not in ENGINES:
+        raise ValueError(f"training state's engine must be one of {', '.join(ENGINES)}, got {str(engine)[:40]!r}")
     # --- commit
+    if engine is not None and engine != trainer.engine:
+        use_engine(trainer, engine)  # numpy when the saved engine is not available here
     np.copyto(net.params, weights)
     if state.get("shuffle_rng") is not None:
         trainer.shuffle_rng.bit_generator.state = rng.bit_generator.state

@@ -109,6 +109,7 @@ def read_state(s: dict[str, Any], trainer: Trainer, version: int) -> dict[str, A
     out["epoch_order"] = (None if order is None
                           else whole_numbers(order, "state.epoch_order", trainer.dataset.n_train, version))
     out["diverged"] = s.get("diverged")  # checked by the trainer's set_state
+    out["engine"] = s.get("engine")  # likewise; files from before engines were recorded have none
     n_layers = trainer.network.n_layers
     out["history"] = (_history_v1(s.get("history"), n_layers) if version < 2
                       else _history_v2(s.get("history"), n_layers))
