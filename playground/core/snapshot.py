@@ -89,3 +89,4 @@ class Snapshot:
     output_activation: str
     layer_sizes: tuple[int, ...]  # (n_inputs, *hidden, n_outputs)
     gradients: tuple[np.ndarray, ...] = ()  # (out, in) per layer: mean weight gradient of the last mini-batch
+    engine: str = "numpy"  # the engine training this run (core.engines)

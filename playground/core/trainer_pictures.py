@@ -60,4 +60,5 @@ def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None 
         output_activation=trainer.head.activation,
         layer_sizes=net.sizes,
         gradients=tuple(frozen_copy(g) for g in trainer.weight_gradients()),
+        engine=trainer.engine,
     )

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from playground.core.io.project import ProjectError
 from playground.resources_path import APP_ID
+from playground.ui import engine_status
 from playground.ui.app_icon import app_icon
 from playground.ui.file_actions import APP_TITLE, read_project
 from playground.ui.main_window import MainWindow
@@ -70,6 +71,7 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
     window, note = open_window(project, play)
     window.show()
     window.status.note(note)
+    warm_up = engine_status.install(window)  # the compiled engine, made ready in the background
     if play:
         QTimer.singleShot(0, window.controller.play)
     previous = _close_on_interrupt(window)
@@ -78,6 +80,7 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
         return app.exec()
     finally:
         collector.timer.stop()
+        warm_up.join()
         gc.unfreeze()
         gc.enable()
         signal.signal(signal.SIGINT, previous)

@@ -17,6 +17,7 @@ from playground.core.dataset import Dataset
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainingDiverged
 from playground.ui import worker_requests
+from playground.ui.engine_status import lower_this_thread_priority
 
 #: Seconds of training per timer slice; commands wait at most this long (plus one epoch).
 SLICE_SECONDS = 0.010
@@ -110,8 +111,10 @@ class TrainingWorker(QObject):
         ``state`` of ``Trainer.get_state`` when given); keeps playing if playing."""
         if self.interrupts.stop.is_set():  # closing: a big experiment would take a second to build
             return
+        lower_this_thread_priority()  # the UI thread wins the CPU when both want it
         try:
-            trainer = Trainer(spec, dataset, dtype=np.dtype(dtype).type)
+            # a new run: the compiled engine when it suits and is ready (a saved state keeps its own)
+            trainer = Trainer(spec, dataset, dtype=np.dtype(dtype).type, engine="auto")
             if state is not None:
                 trainer.set_state(state)
         except Exception as exc:  # a spec the engine refuses: say so, keep the old run
@@ -162,6 +165,7 @@ class TrainingWorker(QObject):
         self._rate.clear()
         self._eps = 0.0
         if self._guard(self._trainer.reset_weights):
+            worker_requests.answer(self._trainer, "adopt_engine", None)  # a new run: the kernel if ready now
             self._snapshot(force=True)
 
     @Slot(object)

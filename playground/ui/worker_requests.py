@@ -19,6 +19,9 @@ Kinds
 ``load_weights``
     argument ``(WeightFile, source)``: start from these weights (checked to fit
     the network); answers ``None``. Changes the trainer (see :data:`CHANGING`).
+``adopt_engine``
+    the compiled engine has just become ready: a run that has not trained yet takes it
+    (one that has keeps its engine); answers the run's engine name.
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from playground.core import engines
 from playground.core.io.project import ProjectError, dumps_project
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
 from playground.core.trainer import Trainer
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights"})
+CHANGING = frozenset({"load_weights", "adopt_engine"})
 
 
 class RequestError(Exception):
@@ -65,11 +69,18 @@ def _load_weights(trainer: Trainer, argument: Any) -> None:
     load_weights_into(trainer, wf, str(source))
 
 
+def _adopt_engine(trainer: Trainer, _argument: Any) -> str:
+    if trainer.batches == 0 and trainer.engine == engines.NUMPY:  # not started: no run is swapped
+        engines.use_engine(trainer, "auto")
+    return trainer.engine
+
+
 HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "project": _project,
     "weights": lambda trainer, _argument: weight_file_from_trainer(trainer),
     "history": lambda trainer, _argument: trainer.history.view(),
     "load_weights": _load_weights,
+    "adopt_engine": _adopt_engine,
 }
 
 

@@ -29,6 +29,15 @@ def no_modal_dialogs(monkeypatch):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def compiled_engine_ready():
+    """The compiled engine ready from the first test on, as in the app a moment after start, so that
+    every run's engine (``auto``: the kernel where it suits) is the same whatever ran before."""
+    from playground.core import engines
+
+    engines.prepare_kernel()
+
+
+@pytest.fixture(autouse=True, scope="session")
 def garbage_collected_between_tests_only():
     """As in the app (see ``app.run``): no automatic garbage collection, which could run in the
     middle of a paint or in the worker thread and delete Qt objects there; a collection after
