@@ -13,6 +13,8 @@ changes; when the batch is the whole training set, :meth:`Trainer.train` runs
 ``EPOCHS_PER_RUN`` epochs as one list (``epoch_run.EpochRun``). A big epoch runs
 in short pieces instead (``epoch_pieces``). The trainer knows nothing of
 threads: long runs take a ``keep_going`` callback, asked between pieces.
+With the compiled engine (``engine="kernel"``, see ``engines``) whole epochs and single
+batches run in ``kernel_epochs`` instead, on the same buffers; the engine is chosen once per run.
 
 TensorFlow Playground compatibility: with ``loss="mse"`` (tanh output, ±1
 labels), ``init="playground"``, ``optimizer="sgd"``, ``batch_size=10``,
@@ -50,6 +52,7 @@ from playground.core.network import Network, Workspace, run_calls
 from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
 from playground.core.snapshot import GridOutput, Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
+from playground.core.trainer_metrics import TrainerMetrics
 from playground.core.trainer_pictures import evaluate_grid, snapshot
 from playground.core.training_errors import TrainerError, TrainingDiverged, check_trainable, divergence_message
 
@@ -59,7 +62,7 @@ HISTORY_POINTS_IN_SNAPSHOT = 4000
 EPOCHS_PER_RUN = 16  # full-batch epochs compiled together (core/epoch_run.py)
 
 
-class Trainer:
+class Trainer(TrainerMetrics):
     """Trains one experiment.
 
     Parameters
@@ -409,27 +412,6 @@ class Trainer:
         with np.errstate(all="ignore"):
             run_calls(self.metrics_calc.calls)
         self._forward_is_fresh = self._single_batch
-
-    @property
-    def train_loss(self) -> float:
-        return self.metrics_calc.values()[0]
-
-    @property
-    def test_loss(self) -> float:
-        return self.metrics_calc.values()[1]
-
-    @property
-    def train_accuracy(self) -> float | None:
-        return self.metrics_calc.values()[2]
-
-    @property
-    def test_accuracy(self) -> float | None:
-        return self.metrics_calc.values()[3]
-
-    def metrics(self) -> dict[str, float | int | None]:
-        """The current metrics as a JSON-able dict (``None`` for accuracy in regression)."""
-        return {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss,
-                "train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy}
 
     def _restored(self) -> list[np.ndarray] | None:
         """The restored gradients while no batch has run since ``set_state``, else None."""
