@@ -13,6 +13,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
+from playground.core import engines
 from playground.core.dataset import Dataset
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainingDiverged
@@ -29,6 +30,8 @@ _MAX_IDLE = 0.030
 #: Pictures take at most about this share of the worker's time: after a picture that took t
 #: seconds the next one waits at least t / PICTURE_SHARE (a big network's picture is slow).
 PICTURE_SHARE = 0.25
+#: The most epochs the compiled engine trains between two looks at the queue and the snapshots.
+KERNEL_EPOCHS = 16
 
 
 class Interrupts:
@@ -298,7 +301,7 @@ class TrainingWorker(QObject):
                 while self._running and not self.interrupts.any():
                     if paced and now < self._next_epoch_at:
                         break
-                    finished = trainer.step_epoch(keep_going)
+                    finished = self._train_some(trainer, keep_going)
                     self._dirty = True
                     if not finished:  # goes on in the next slice
                         break
@@ -332,6 +335,16 @@ class TrainingWorker(QObject):
             self._timer.setInterval(int(wait * 1000))
         elif self._timer.interval() != 0:
             self._timer.setInterval(0)
+
+    def _train_some(self, trainer: Trainer, keep_going) -> bool:
+        """One epoch; with the compiled engine, unless a pace or a target loss needs each epoch, up
+        to KERNEL_EPOCHS (a few milliseconds): the kernel releases the GIL while it runs, and each
+        return to Python waits for the UI thread, which holds the GIL while it paints."""
+        if trainer.engine != engines.KERNEL or self._speed > 0 or self._target_test_loss is not None:
+            return trainer.step_epoch(keep_going)
+        most = KERNEL_EPOCHS if self._max_epochs is None else max(1, min(KERNEL_EPOCHS,
+                                                                         self._max_epochs - trainer.epoch))
+        return trainer.train(most, keep_going) > 0
 
     def _snapshot(self, force: bool = False) -> None:
         """Send a snapshot when one is due (throttled) or forced; never two in flight."""
