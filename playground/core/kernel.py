@@ -17,6 +17,10 @@ Every array argument has one fixed dtype and rank, so numba compiles each entry 
 
 Codes (small ints, one per table entry) are defined here and mapped from names by
 ``kernel_epochs``.
+
+Not implemented here: TensorFlow Playground's two quirks (the partial batch carried into the
+next epoch, L1 weights that die when they cross zero). ``engines.kernel_suits`` never picks the
+kernel in that mode (``data.page_seed`` set), nor for float32.
 """
 
 from __future__ import annotations
