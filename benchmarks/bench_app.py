@@ -78,6 +78,26 @@ def rss_mb() -> float:
     return float("nan")
 
 
+def thread_cpu_seconds(name_prefix: str | None) -> float:
+    """CPU seconds used so far by this process's thread whose OS name starts with ``name_prefix``
+    (Qt names a QThread's OS thread after its object name; None: the main thread), NaN when
+    there is none."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/comm") as f:
+                if name_prefix is None and int(task) != os.getpid():
+                    continue
+                if name_prefix is not None and not f.read().startswith(name_prefix):
+                    continue
+            with open(f"/proc/self/task/{task}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        except OSError:
+            continue
+    return float("nan")
+
+
 def startup_seconds(tmp_ini: str) -> float:
     """Wall time from launching a fresh interpreter to the first painted snapshot."""
     t0 = time.perf_counter()
@@ -168,6 +188,9 @@ def main() -> int:
                         help="also measure each view alone (which one costs the worker its speed)")
     parser.add_argument(cpu_paths.PATH_FLAG, action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    rerun = cpu_paths.in_own_session(__file__, sys.argv[1:])
+    if rerun is not None:
+        return rerun
     cpu_paths.print_header()
     memory_epochs = 10_000 if args.quick else 100_000
     ini = f"/tmp/bench_app_{os.getpid()}.ini"
@@ -194,11 +217,15 @@ def main() -> int:
     run_until(app, lambda: c.last_snapshot.epoch >= 200, 30)  # warm-up
     draws = count_draws(w)
     probe.start()
+    worker_cpu0, ui_cpu0 = thread_cpu_seconds("training-work"), thread_cpu_seconds(None)
     t0 = time.perf_counter()
     run_until(app, lambda: False, args.seconds)
     elapsed = time.perf_counter() - t0
+    worker_cpu = thread_cpu_seconds("training-work") - worker_cpu0
+    ui_cpu = thread_cpu_seconds(None) - ui_cpu0
     (ta, ea), (tb, eb) = probe.epochs[0], probe.epochs[-1]
     epochs_per_s = (eb - ea) / (tb - ta)
+    per_worker_cpu = (eb - ea) / worker_cpu if worker_cpu > 0 else float("nan")
     redraws_per_s = probe.snapshots / elapsed
     view_rates = {name: n[0] / elapsed for name, n in draws.items()}
     late_ms = np.array(probe.lateness) * 1000
@@ -220,6 +247,9 @@ def main() -> int:
 
     rows = [
         ("worker epochs/s (views on)", f"{epochs_per_s:,.0f}", ">= 1,000", epochs_per_s >= 1000),
+        ("  per CPU-second of the worker thread", f"{per_worker_cpu:,.0f}", "", True),
+        ("  share of a core the worker got", f"{worker_cpu / elapsed:.2f}", "", True),
+        ("  share of a core the UI thread used", f"{ui_cpu / elapsed:.2f}", "", True),
         ("snapshots drawn/s", f"{redraws_per_s:.1f}", ">= 30", redraws_per_s >= 30),
         ("UI latency p50 (ms)", f"{p50:.1f}", "", True),
         ("UI latency p99 (ms)", f"{p99:.1f}", "", True),

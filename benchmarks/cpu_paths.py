@@ -104,6 +104,21 @@ def peer_epochs_per_second(hidden: tuple[int, ...], seconds: float = 2.0) -> flo
         return None
 
 
+def in_own_session(script: str, argv: list[str]) -> int | None:
+    """Run ``script`` again as the leader of a session of its own (None: this is that run).
+
+    The app's training thread runs at nice +10. Linux weighs niceness only against the other
+    tasks of the same autogroup (one per session), so on a desktop it yields to the app's own
+    UI thread; on this shared machine, in the session of many other busy processes, it would
+    yield to all of them and the figure would measure them. A session of its own is what an
+    app started from a desktop gets.
+    """
+    if os.getsid(0) == os.getpid():
+        return None
+    sys.stdout.flush()
+    return subprocess.call([sys.executable, script, *argv], start_new_session=True)
+
+
 def rerun_on_avx2_path(script: str, argv: list[str]) -> int:
     """Run ``script`` again in a child interpreter on numpy's AVX2 path; its output goes to ours."""
     if PATH_FLAG in argv:
