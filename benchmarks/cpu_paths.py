@@ -15,6 +15,7 @@ there, its epochs/s are measured in the same run as ours, alternating.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -90,18 +91,24 @@ def peer_available() -> bool:
             and os.path.isfile(os.path.join(PG_BUILD, "nn.js")))
 
 
-def peer_epochs_per_second(hidden: tuple[int, ...], seconds: float = 2.0) -> float | None:
-    """TensorFlow Playground's engine on the same workload (median of its 5 rounds), or None."""
+def peer_epochs_per_second(hidden: tuple[int, ...], seconds: float = 2.0) -> tuple[float, float] | None:
+    """TensorFlow Playground's engine on the same workload: (epochs/s by the wall clock, the median
+    of its 5 rounds; the same scaled by its process's wall time over CPU time, what a free core
+    would give), or None when it is not there."""
     if not peer_available():
         return None
     cwd = os.path.dirname(PG_BUILD)  # where its node_modules (seedrandom) are
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     proc = subprocess.run(["node", os.path.join(PEER_BENCH, "pg_epochs.js"), ",".join(map(str, hidden)),
                            str(seconds)], cwd=cwd, env={**os.environ, "PG_BUILD": PG_BUILD},
                           capture_output=True, text=True, timeout=120)
+    wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     try:
-        return float(proc.stdout.strip())
+        rate = float(proc.stdout.strip())
     except ValueError:
         return None
+    return rate, rate * wall / cpu if cpu > 0 else float("nan")
 
 
 def in_own_session(script: str, argv: list[str]) -> int | None:
