@@ -30,9 +30,9 @@ ENGINES = (NUMPY, KERNEL)
 #: What a trainer may be asked for: an engine, or ``auto`` (the kernel when it suits and is ready).
 REQUESTS = ("auto", *ENGINES)
 #: The widest hidden layer the kernel is chosen for. Measured on the AVX2 EPYC (spiral, 250
-#: training rows, batch 10, two tanh layers, by CPU time on a loaded machine): the kernel ran
-#: 3.0 × numpy at width 8, 2.1 × at 32, about even at 48, and numpy 1.1–1.4 × the kernel at 64
-#: and 96 (``benchmarks/bench_engine.py --crossover``).
+#: training rows, batch 10, two tanh layers, by CPU time): the kernel ran 3.2–4.0 × numpy at
+#: width 8, 1.4–1.5 × at 24, 1.0–1.2 × at 32; numpy ran 1.15 × the kernel at 48 and 1.35–1.4 ×
+#: at 96 (``benchmarks/bench_engine.py --crossover``, both CPU paths).
 KERNEL_MAX_WIDTH = 32
 
 _ready = threading.Event()
