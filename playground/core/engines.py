@@ -103,6 +103,7 @@ def use_engine(trainer: Trainer, request: str) -> None:
     """Set ``trainer.engine`` (the chosen engine's name) and ``trainer._kernel`` (the kernel's
     runner, None for numpy): when a trainer is made, or restores a saved run's engine."""
     trainer.engine = choose(request, trainer.spec, trainer.dtype)
+    trainer.engine_request = request  # what a new run made from this one asks for
     trainer._kernel = None
     if trainer.engine == KERNEL:
         from playground.core.kernel_epochs import KernelEpochs

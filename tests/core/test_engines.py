@@ -13,6 +13,7 @@ from builders import diverging_spec, make_spec
 
 import playground.core
 from playground.core import engines, weight_edits
+from playground.core.architecture_edit import AddNeuron, RemoveNeuron, edited_trainer
 from playground.core.io.project import dumps_project, loads_project
 from playground.core.spec import DataSpec
 from playground.core.trainer import Trainer, TrainingDiverged
@@ -60,6 +61,18 @@ def test_a_run_never_changes_engine(ready, monkeypatch):
     with pytest.raises(TrainingDiverged):
         diverging.train(50)
     assert diverging.engine == "kernel"
+
+
+def test_an_edited_architecture_is_a_new_run_that_chooses_its_engine_afresh(ready):
+    rng = np.random.default_rng(0)
+    spec = make_spec("circle", (6,), points=60)
+    auto = Trainer(spec, engine="auto")
+    assert edited_trainer(auto, AddNeuron(0), rng).engine == "kernel"
+    wide = edited_trainer(Trainer(spec.replace(network=dataclasses.replace(
+        spec.network, hidden=(engines.KERNEL_MAX_WIDTH,))), engine="auto"), AddNeuron(0), rng)
+    assert wide.engine == "numpy"  # now too wide for the kernel
+    assert edited_trainer(wide, RemoveNeuron(0, 0), rng).engine == "kernel"  # narrow again
+    assert edited_trainer(Trainer(spec), AddNeuron(0), rng).engine == "numpy"  # asked for numpy
 
 
 def test_a_saved_run_resumes_on_its_engine_exactly(ready):
