@@ -47,6 +47,8 @@ package: $(PACKAGE_STAMP)
 	rm -rf $(BUNDLE) $(TARBALL)
 	PYTHONPATH=$(CURDIR) $(BIN)/python -m PyInstaller --noconfirm --clean --log-level WARN \
 		--distpath $(DIST) --workpath build/pyinstaller packaging/playground.spec
+	# The compiled engine's cache, inside the bundle: a run long enough to use the kernel fills it.
+	$(BUNDLE)/playground train --dataset xor --epochs 1000 --json
 	tar -C $(DIST) -czf $(TARBALL) playground
 	sh packaging/bundle_report.sh $(BUNDLE) $(TARBALL)
 

@@ -1,54 +1,66 @@
 """Engine speed against its targets (a script, not a test): prints each figure beside its target.
 
-Run: ``make bench`` or ``.venv/bin/python benchmarks/bench_engine.py [--seconds S]``.
-Figures are epochs per second on spiral (250 training points, tanh, lr 0.03,
-mse), counting the per-epoch train/test loss: the best of ten windows (as
-``timeit`` advises: slower windows measure the machine's other load, which on
-this shared virtual machine moves every figure by 10-20 % from minute to minute),
-by the wall clock and by the training thread's own CPU time (what an otherwise
-idle core would give; on 2 shared cores the wall clock also counts time lost to
-other processes), and the median window's CPU-time figure, to show that spread.
+Run: ``make bench`` or ``.venv/bin/python benchmarks/bench_engine.py [--seconds S] [--crossover]``.
+
+The workload is TensorFlow Playground's: spiral, 500 points, noise 0, half of them for
+training (250 rows), inputs x and y, tanh, mse, learning rate 0.03, batch 10, rows in a fixed
+order, and after every epoch the training and test loss. Each case is measured for the numpy
+engine, the compiled kernel (``core.kernel``) and, when its build is present, TensorFlow
+Playground's own engine (``cpu_paths``), one after the other in the same minute. Our figures
+are the best of ten windows (slower windows measure the machine's other load, which on this
+shared machine moves every figure by 10-50 % from minute to minute), by the wall clock and
+by the training thread's CPU time; the peer's by the wall clock and scaled by its process's
+wall over CPU time. A target counts as met by CPU time (what an otherwise idle core gives)
+when the shared machine's load keeps the wall clock below it, and the ratio to the peer is
+taken by CPU time. The whole run is repeated on numpy's AVX2 path.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import cpu_paths  # noqa: E402
 import numpy as np  # noqa: E402
 
+from playground.core import engines  # noqa: E402
 from playground.core.network import run_calls  # noqa: E402
 from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, TrainingSpec  # noqa: E402
 from playground.core.trainer import Trainer  # noqa: E402
 
-# (name, hidden layers, batch size, target epochs/s)
+# (name, hidden layers, points, batch size, target epochs/s, target × the peer)
 CASES = [
-    ("spiral 6x8, batch 10", (8,) * 6, 10, 1900),
-    ("spiral [4, 2], batch 10", (4, 2), 10, 4500),
-    ("spiral 6x8, full batch", (8,) * 6, 250, 10_000),
+    ("spiral 6x8 tanh, batch 10", (8,) * 6, 500, 10, 1200, 5.0),
+    ("spiral [4, 2] tanh, batch 10", (4, 2), 500, 10, 9000, 3.0),
+    ("spiral 6x8 tanh, full batch", (8,) * 6, 500, 250, 10_000, None),
+    ("wide 10x64, 1,000 points, batch 32", (64,) * 10, 1000, 32, None, None),
 ]
 GRID_TARGET_MS = 1.5
-
-
 WINDOWS = 10
+CROSSOVER_WIDTHS = (8, 16, 24, 32, 48, 64, 96, 128)
 
 
-def epochs_per_second(hidden: tuple[int, ...], batch: int, seconds: float) -> tuple[float, float, float]:
-    """(wall-clock best, CPU-time best, CPU-time median) epochs per second over ``WINDOWS`` windows."""
-    spec = ExperimentSpec(data=DataSpec(name="spiral"), network=NetworkSpec.uniform(hidden),
+def bench_spec(hidden: tuple[int, ...], points: int, batch: int) -> ExperimentSpec:
+    return ExperimentSpec(data=DataSpec(name="spiral", points=points), network=NetworkSpec.uniform(hidden),
                           training=TrainingSpec(batch_size=batch, shuffle=False))
-    trainer = Trainer(spec)
-    trainer.train(20)  # warm-up
+
+
+def epochs_per_second(spec: ExperimentSpec, engine: str, seconds: float) -> tuple[float, float]:
+    """(wall-clock best, CPU-time best) epochs per second over ``WINDOWS`` windows."""
+    trainer = Trainer(spec, engine=engine)
+    assert trainer.engine == engine, f"asked for {engine}, got {trainer.engine}"
+    trainer.train_for(min(0.2, seconds / 5))  # warm-up
     walls, cpus = [], []
     for _ in range(WINDOWS):
         wall, cpu = time.perf_counter(), time.thread_time()
         done = trainer.train_for(seconds / WINDOWS)
         walls.append(done / (time.perf_counter() - wall))
-        cpus.append(done / (time.thread_time() - cpu))
-    return max(walls), max(cpus), float(np.median(cpus))
+        cpus.append(done / max(time.thread_time() - cpu, 1e-9))
+    return max(walls), max(cpus)
 
 
 def full_batch_breakdown(hidden: tuple[int, ...] = (8,) * 6) -> dict[str, float]:
@@ -92,24 +104,59 @@ def grid_milliseconds(resolution: int = 100) -> float:
     return float(np.median(times) * 1e3)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=3.0, help="time per case")
-    parser.add_argument("--breakdown", action="store_true", help="also time the parts of a full-batch epoch")
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="time per case and engine")
+    parser.add_argument("--crossover", action="store_true",
+                        help="also time both engines on 2 hidden layers of growing width")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also time the parts of the numpy engine's full-batch epoch")
+    parser.add_argument(cpu_paths.PATH_FLAG, action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    print(f"{'case':34s} {'wall clock':>12s} {'CPU time':>12s} {'(median)':>12s} {'target':>12s}")
-    for name, hidden, batch, target in CASES:
-        wall, cpu, typical = epochs_per_second(hidden, batch, args.seconds)
-        mark = "ok" if wall >= target else ("ok on an idle core" if cpu >= target else "BELOW")
-        print(f"{name:34s} {wall:7.0f} ep/s {cpu:7.0f} ep/s {typical:7.0f} ep/s {target:7.0f} ep/s  {mark}")
+    cpu_paths.print_header()
+    kernel = engines.prepare_kernel()
+    if not kernel:
+        print(f"   the compiled engine is unavailable: {engines.kernel_failure()}")
+    print(f"{'epochs/s':36s} {'numpy':>9s} {'(CPU)':>9s} {'kernel':>9s} {'(CPU)':>9s} {'peer':>8s} {'(CPU)':>8s}"
+          f" {'× peer':>7s}  target (the engine auto picks; × peer by CPU time)")
+    for name, hidden, points, batch, target, times_peer in CASES:
+        spec = bench_spec(hidden, points, batch)
+        chosen = engines.choose("auto", spec)
+        numpy_wall, numpy_cpu = epochs_per_second(spec, "numpy", args.seconds)
+        nan = float("nan")
+        wall, cpu = epochs_per_second(spec, chosen, args.seconds) if chosen != "numpy" else (numpy_wall, nan)
+        peer = cpu_paths.peer_epochs_per_second(hidden, args.seconds) if (points, batch) == (500, 10) else None
+        peer_wall, peer_cpu = peer or (nan, nan)
+        ours_cpu = cpu if chosen != "numpy" else numpy_cpu
+        ratio = ours_cpu / peer_cpu if peer else None
+        if target is None:  # the wide case: whichever engine auto picks is no slower than numpy
+            wanted = f">= numpy (auto runs {chosen})"
+            ok = wall >= 0.95 * numpy_wall
+        else:
+            wanted = f">= {target:,}" + (f" and >= {times_peer:g} x peer" if times_peer else "")
+            ok = ours_cpu >= target and (ratio is None or times_peer is None or ratio >= times_peer)
+        mark = ("ok" if target is None or wall >= target else "ok by CPU time") if ok else "BELOW"
+        print(f"{name:36s} {numpy_wall:9,.0f} {numpy_cpu:9,.0f} {wall if chosen != 'numpy' else nan:9,.0f} "
+              f"{cpu:9,.0f} {peer_wall:8,.0f} {peer_cpu:8,.0f} {ratio or nan:7.1f}  {wanted}  {mark}")
     ms = grid_milliseconds()
-    mark = "ok" if ms <= GRID_TARGET_MS else "ABOVE"
-    print(f"{'grid 100x100, all neurons, 6x8':34s} {ms:9.2f} ms {'':25s} {GRID_TARGET_MS:9.2f} ms  {mark}")
+    print(f"{'grid 100x100, all neurons, 6x8':36s} {ms:9.2f} ms (numpy; target {GRID_TARGET_MS} ms)  "
+          f"{'ok' if ms <= GRID_TARGET_MS else 'ABOVE'}")
     if args.breakdown:
-        print("\nfull batch 6x8, microseconds per epoch (each part timed alone):")
-        for name, us in full_batch_breakdown().items():
-            print(f"  {name:32s} {us:7.1f} µs")
+        print("\nnumpy engine, full batch 6x8, microseconds per epoch (each part timed alone):")
+        for part, us in full_batch_breakdown().items():
+            print(f"  {part:32s} {us:7.1f} µs")
+    if args.crossover and kernel:
+        print("\n2 hidden tanh layers of width w, spiral 250 training rows, batch 10: epochs/s by CPU time")
+        engines.KERNEL_MAX_WIDTH = 10**6  # let the kernel run the wide ones too
+        for width in CROSSOVER_WIDTHS:
+            spec = bench_spec((width, width), 500, 10)
+            _, a = epochs_per_second(spec, "numpy", args.seconds / 2)
+            _, b = epochs_per_second(spec, "kernel", args.seconds / 2)
+            print(f"  width {width:3d}: numpy {a:8,.0f}  kernel {b:8,.0f}  kernel/numpy {b / a:5.2f}")
+    sys.stdout.flush()
+    return cpu_paths.rerun_on_avx2_path(__file__, sys.argv[1:])
 
 
 if __name__ == "__main__":
-    main()
+    with np.errstate(all="ignore"):
+        sys.exit(main())

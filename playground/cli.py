@@ -48,6 +48,8 @@ from playground.cli_paths import check_distinct, check_output, check_save_suffix
 from playground.core.io.atomic import WriteError, atomic_write_text, describe_os_error, file_kind
 
 WEIGHT_SUFFIXES = (".npz", ".json", ".onnx")
+#: A ``train`` run of this many epochs or more uses the compiled engine where it suits.
+CLI_KERNEL_EPOCHS = 1000
 EXIT_OK, EXIT_ERROR, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 3, 130
 
 
@@ -141,7 +143,7 @@ def _make_trainer(a: argparse.Namespace) -> Any:
             from playground.core.io.csv_data import read_csv
             dataset = read_csv(a.data, problem=a.problem, train_ratio=pick(a.train_ratio, 0.5),
                                seed=pick(a.data_seed, 0))
-        trainer = Trainer(build_spec(a, dataset, link_base(a)), dataset)
+        trainer = Trainer(build_spec(a, dataset, link_base(a)), dataset, engine=_engine_request(a.epochs))
         if a.weights is None:
             load_page_weights(trainer)
     if a.weights is not None:
@@ -156,6 +158,17 @@ def _make_trainer(a: argparse.Namespace) -> Any:
         except ValueError as exc:
             raise CliError(f"{a.weights}: the weights do not fit this network: {exc}") from None
     return trainer
+
+
+def _engine_request(epochs: int) -> str:
+    """``auto`` after making the compiled engine ready when the run is long enough to repay
+    loading it (about 0.4 s from numba's cache), else ``numpy``."""
+    from playground.core import engines
+
+    if epochs < CLI_KERNEL_EPOCHS:
+        return engines.NUMPY
+    engines.prepare_kernel()
+    return "auto"
 
 
 def _write_outputs(a: argparse.Namespace, trainer: Any) -> list[str]:
@@ -204,7 +217,8 @@ def cmd_train(a: argparse.Namespace) -> int:
     if a.json:
         result = {k: _finite_or_none(v) for k, v in trainer.metrics().items()}
         result.update(epochs_run=done, seconds=seconds,
-                      epochs_per_second=done / seconds if seconds > 0 else 0.0, interrupted=interrupted)
+                      epochs_per_second=done / seconds if seconds > 0 else 0.0, interrupted=interrupted,
+                      engine=trainer.engine)
         print(json.dumps(result, allow_nan=False))
     else:
         progress.finish(trainer, done, seconds, interrupted)

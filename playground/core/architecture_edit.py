@@ -291,6 +291,7 @@ def edited_trainer(trainer: Trainer, edit: Edit, rng: np.random.Generator) -> Tr
 
     spec = apply_edit(trainer.spec, edit)
     weights = carry_weights(trainer.spec, trainer.network.state_dict(), edit, rng)
-    new = Trainer(spec, dataset=trainer.dataset, dtype=trainer.dtype)  # switched-off neurons included
+    new = Trainer(spec, dataset=trainer.dataset, dtype=trainer.dtype,  # switched-off neurons included
+                  engine=trainer.engine_request)  # a new run: its engine is chosen afresh
     new.load_weights(weights)
     return new

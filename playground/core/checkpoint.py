@@ -81,9 +81,10 @@ def take_checkpoint(trainer: Trainer) -> Checkpoint:
     return Checkpoint(trainer.spec, trainer.dataset, _frozen(trainer.get_state()))
 
 
-def build_trainer(checkpoint: Checkpoint, dtype: type = np.float64) -> Trainer:
-    """A trainer in ``checkpoint``'s state; ``SpecError``/``ValueError`` name what does not fit."""
-    trainer = Trainer(checkpoint.spec, checkpoint.dataset, dtype=dtype)
+def build_trainer(checkpoint: Checkpoint, dtype: type = np.float64, engine: str = "numpy") -> Trainer:
+    """A trainer in ``checkpoint``'s state; ``SpecError``/``ValueError`` name what does not fit.
+    ``engine`` (``engines.REQUESTS``) trains a new run; a state that names its engine keeps it."""
+    trainer = Trainer(checkpoint.spec, checkpoint.dataset, dtype=dtype, engine=engine)
     state = checkpoint.state
     if state is not None:
         state = dict(state)

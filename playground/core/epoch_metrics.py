@@ -34,7 +34,7 @@ from functools import partial
 import numpy as np
 
 from playground.core.losses import OutputHead
-from playground.core.network import Call, _dot  # _dot: np.dot without the dispatch layer
+from playground.core.network import Call, _dot  # _dot: the hot path's np.dot
 
 N_SET_COLUMNS = 4  # train_loss, test_loss, train_accuracy, test_accuracy
 

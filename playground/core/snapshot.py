@@ -92,3 +92,4 @@ class Snapshot:
     #: (m, n_layers) the gradient norms of the last recorded epochs, never thinned as ``history`` may be
     #: (what the vanishing/exploding warnings look at); None in snapshots made without them
     recent_grad_norms: np.ndarray | None = None
+    engine: str = "numpy"  # the engine training this run (core.engines)

@@ -13,6 +13,8 @@ changes; when the batch is the whole training set, :meth:`Trainer.train` runs
 ``EPOCHS_PER_RUN`` epochs as one list (``epoch_run.EpochRun``). A big epoch runs
 in short pieces instead (``epoch_pieces``). The trainer knows nothing of
 threads: long runs take a ``keep_going`` callback, asked between pieces.
+With the compiled engine (``engine="kernel"``, see ``engines``) whole epochs and single
+batches run in ``kernel_epochs`` instead, on the same buffers; the engine is chosen once per run.
 
 TensorFlow Playground: with ``loss="mse"`` (tanh output), ``init="playground"``, plain SGD and
 ``shuffle=False`` an epoch makes that page's per-batch mean-gradient updates in its order; an
@@ -34,6 +36,7 @@ from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
 from playground.core.datasets import make_dataset
 from playground.core.divergence import Divergence
+from playground.core.engines import use_engine
 from playground.core.epoch_metrics import N_SET_COLUMNS, EpochMetrics, EvaluatedPass
 from playground.core.epoch_run import EpochRun
 from playground.core.features import expand_features
@@ -46,6 +49,7 @@ from playground.core.page_quirks import PageMode, end_epoch, is_page_mode
 from playground.core.snapshot import GridOutput, Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.tfpg_data import page_reset_weights
+from playground.core.trainer_metrics import TrainerMetrics
 from playground.core.trainer_pictures import evaluate_grid, snapshot
 from playground.core.training_errors import TrainerError, TrainingDiverged, check_trainable, divergence_message
 
@@ -55,7 +59,7 @@ HISTORY_POINTS_IN_SNAPSHOT = 4000
 EPOCHS_PER_RUN = 16  # full-batch epochs compiled together (core/epoch_run.py)
 
 
-class Trainer:
+class Trainer(TrainerMetrics):
     """Trains one experiment.
 
     Parameters
@@ -63,9 +67,11 @@ class Trainer:
     spec : the experiment
     dataset : the points; by default generated from ``spec.data``
     dtype : float64 (default) or float32
+    engine : ``numpy`` (default), ``kernel`` or ``auto`` (``engines.choose``); kept for the whole run
     """
 
-    def __init__(self, spec: ExperimentSpec, dataset: Dataset | None = None, dtype: type = np.float64) -> None:
+    def __init__(self, spec: ExperimentSpec, dataset: Dataset | None = None, dtype: type = np.float64,
+                 engine: str = "numpy") -> None:
         limit_blas_threads_once()
         keep_freed_memory_once()
         self.dtype = np.dtype(dtype)
@@ -75,6 +81,7 @@ class Trainer:
         self.shuffle_rng = np.random.default_rng([spec.seed, 1])
         self.init_count = 0  # how many times weights were drawn; Reset draws fresh ones
         self._build_model()
+        use_engine(self, engine)  # sets engine (its name) and _kernel (None for numpy)
         self.reset_weights(fresh=False)
 
     # ------------------------------------------------------------------ set-up
@@ -285,6 +292,8 @@ class Trainer:
         """:meth:`step_epoch` inside the caller's ``np.errstate(all="ignore")``."""
         if self._pieces is not None:
             return pieces.advance(self, keep_going or pieces.always)
+        if self._kernel is not None:
+            return self._kernel.epochs(self, 1) > 0
         n_batches = len(self.batch_calls)
         if self.batch_index == 0:
             if self._shuffled:
@@ -311,7 +320,9 @@ class Trainer:
         if self.batch_index == 0 and not self._epoch_open:
             self._start_epoch()
         with np.errstate(all="ignore"):
-            if self._pieces is None:
+            if self._kernel is not None and self._pieces is None:
+                self._kernel.batch(self)
+            elif self._pieces is None:
                 run_calls(self.batch_calls[self.batch_index])
             elif self._pieces.run_batch(self.batch_index, keep_going or pieces.always) == self.batch_index:
                 return
@@ -360,6 +371,8 @@ class Trainer:
         epoch that ``keep_going`` stopped)."""
         if self._pieces is not None:
             return int(pieces.advance(self, keep_going or pieces.always))
+        if self._kernel is not None:
+            return self._kernel.epochs(self, most)
         if most < EPOCHS_PER_RUN or not (self._single_batch and self._forward_is_fresh and self.batch_index == 0):
             self._step_epoch()
             return 1
@@ -412,26 +425,6 @@ class Trainer:
             run_calls(self.metrics_calc.calls)
         self._forward_is_fresh = self._single_batch
 
-    @property
-    def train_loss(self) -> float:
-        return self.metrics_calc.values()[0]
-
-    @property
-    def test_loss(self) -> float:
-        return self.metrics_calc.values()[1]
-
-    @property
-    def train_accuracy(self) -> float | None:
-        return self.metrics_calc.values()[2]
-
-    @property
-    def test_accuracy(self) -> float | None:
-        return self.metrics_calc.values()[3]
-
-    def metrics(self) -> dict[str, float | int | None]:
-        """The current metrics as a JSON-able dict (``None`` for accuracy in regression)."""
-        return {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss,
-                "train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy}
 
     def grad_norms(self) -> np.ndarray:
         """(n_layers,) L2 norm of each layer's mean weight gradient in the last mini-batch."""

@@ -65,4 +65,5 @@ def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None 
         layer_sizes=net.sizes,
         gradients=tuple(frozen_copy(g) for g in trainer.weight_gradients()),
         recent_grad_norms=frozen_copy(trainer.history.column("grad_norms")[-WINDOW:]),
+        engine=trainer.engine,
     )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from playground.core.divergence import Divergence
+from playground.core.engines import ENGINES, use_engine
 from playground.core.history import MetricHistory
 from playground.core.optimizers import make_optimizer
 from playground.core.page_quirks import PageMode
@@ -55,6 +56,7 @@ def get_state(trainer: Trainer) -> dict[str, Any]:
         # the next epoch's first batch, and the flat indices of the dead links
         "page_carried": None if trainer.page is None else trainer.page.batches.carried.copy(),
         "page_dead": None if trainer.page is None else trainer.page.dead.dead(),
+        "engine": trainer.engine,  # a resumed run goes on with the engine it started with
     }
 
 
@@ -139,7 +141,12 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
         page = PageMode(net.n_params, net.params.dtype)
         page.batches.set_carried(_saved_rows(state, "page_carried"), trainer.dataset.n_train)
         page.dead.set_dead(_saved_rows(state, "page_dead"))
+    engine = state.get("engine")
+    if engine is not None and engine not in ENGINES:
+        raise ValueError(f"training state's engine must be one of {', '.join(ENGINES)}, got {str(engine)[:40]!r}")
     # --- commit
+    if engine is not None and engine != trainer.engine:
+        use_engine(trainer, engine)  # numpy when the saved engine is not available here
     np.copyto(net.params, weights)
     if state.get("shuffle_rng") is not None:
         trainer.shuffle_rng.bit_generator.state = rng.bit_generator.state

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from playground.core.io.project import ProjectError
 from playground.resources_path import APP_ID
-from playground.ui import crash_recovery
+from playground.ui import crash_recovery, engine_status
 from playground.ui.app_icon import app_icon
 from playground.ui.file_actions import APP_TITLE, read_project
 from playground.ui.main_window import MainWindow
@@ -76,6 +76,7 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
     window.show()
     window.status.note(note)
     QTimer.singleShot(0, recovery.offer_restore)  # once the window is up
+    warm_up = engine_status.install(window)  # the compiled engine, made ready in the background
     if play:
         QTimer.singleShot(0, window.controller.play)
     previous = _close_on_interrupt(window)
@@ -87,6 +88,7 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
     finally:
         crash_recovery.Recovery.remove_hooks(hooks)
         collector.timer.stop()
+        warm_up.join()
         gc.unfreeze()
         gc.enable()
         signal.signal(signal.SIGINT, previous)

@@ -262,6 +262,10 @@ class TrainingController(QObject):
         self._unawaited.add(self._next_request)
         self._request_requested.emit(self._next_request, kind, argument)
         return self._next_request
+    def post(self, kind: str, argument: object = None) -> None:
+        """Send the worker a request like :meth:`fetch` without waiting; its answer is dropped."""
+        if not self._closed:
+            self._request_requested.emit(0, kind, argument)  # id 0: fetch never waits on it
 
     def shutdown(self, timeout: float = 1.0) -> bool:
         """Stop training and join the thread; True when it ended within ``timeout`` seconds."""

@@ -14,11 +14,13 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
+from playground.core import engines
 from playground.core.checkpoint import Checkpoint, build_trainer
 from playground.core.dataset import Dataset
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainingDiverged
 from playground.ui import worker_requests
+from playground.ui.engine_status import lower_this_thread_priority
 
 #: Seconds of training per timer slice; commands wait at most this long (plus one epoch).
 SLICE_SECONDS = 0.010
@@ -30,6 +32,8 @@ _MAX_IDLE = 0.030
 #: Pictures take at most about this share of the worker's time: after a picture that took t
 #: seconds the next one waits at least t / PICTURE_SHARE (a big network's picture is slow).
 PICTURE_SHARE = 0.25
+#: The most epochs the compiled engine trains between two looks at the queue and the snapshots.
+KERNEL_EPOCHS = 16
 
 
 class Interrupts:
@@ -112,7 +116,8 @@ class TrainingWorker(QObject):
         """Build a trainer for ``spec`` (points from ``dataset`` or generated, continuing from
         ``state`` of ``Trainer.get_state`` when given); keeps playing if playing."""
         def build() -> Trainer:
-            trainer = Trainer(spec, dataset, dtype=np.dtype(dtype).type)
+            # a new run: the compiled engine when it suits and is ready (a saved state keeps its own)
+            trainer = Trainer(spec, dataset, dtype=np.dtype(dtype).type, engine="auto")
             if state is not None:
                 trainer.set_state(state)
             return trainer
@@ -122,11 +127,12 @@ class TrainingWorker(QObject):
     @Slot(object, str, int)
     def restore(self, checkpoint: Checkpoint, dtype: str, generation: int) -> None:
         """Go on from ``checkpoint`` (an undone or redone edit); keeps playing if playing."""
-        self._start(lambda: build_trainer(checkpoint, np.dtype(dtype).type), generation)
+        self._start(lambda: build_trainer(checkpoint, np.dtype(dtype).type, engine="auto"), generation)
 
     def _start(self, build: Callable[[], Trainer], generation: int) -> None:
         if self.interrupts.stop.is_set():  # closing: a big experiment would take a second to build
             return
+        lower_this_thread_priority()  # the UI thread wins the CPU when both want it
         try:
             trainer = build()
         except Exception as exc:  # a spec the engine refuses: say so, keep the old run
@@ -177,6 +183,7 @@ class TrainingWorker(QObject):
         self._rate.clear()
         self._eps = 0.0
         if self._guard(self._trainer.reset_weights):
+            worker_requests.answer(self._trainer, "adopt_engine", None)  # a new run: the kernel if ready now
             self._snapshot(force=True)
 
     @Slot(object)
@@ -316,7 +323,7 @@ class TrainingWorker(QObject):
                 while self._running and not self.interrupts.any():
                     if paced and now < self._next_epoch_at:
                         break
-                    finished = trainer.step_epoch(keep_going)
+                    finished = self._train_some(trainer, keep_going)
                     self._dirty = True
                     if not finished:  # goes on in the next slice
                         break
@@ -350,6 +357,16 @@ class TrainingWorker(QObject):
             self._timer.setInterval(int(wait * 1000))
         elif self._timer.interval() != 0:
             self._timer.setInterval(0)
+
+    def _train_some(self, trainer: Trainer, keep_going) -> bool:
+        """One epoch; with the compiled engine, unless a pace or a target loss needs each epoch, up
+        to KERNEL_EPOCHS (a few milliseconds): the kernel releases the GIL while it runs, and each
+        return to Python waits for the UI thread, which holds the GIL while it paints."""
+        if trainer.engine != engines.KERNEL or self._speed > 0 or self._target_test_loss is not None:
+            return trainer.step_epoch(keep_going)
+        most = KERNEL_EPOCHS if self._max_epochs is None else max(1, min(KERNEL_EPOCHS,
+                                                                         self._max_epochs - trainer.epoch))
+        return trainer.train(most, keep_going) > 0
 
     def _snapshot(self, force: bool = False) -> None:
         """Send a snapshot when one is due (throttled) or forced; never two in flight."""

@@ -36,6 +36,9 @@ Kinds
 ``set_switched_off``
     argument: the (hidden layer, neuron) pairs to switch off, every other on; answers the
     pairs that were off before.
+``adopt_engine``
+    the compiled engine has just become ready: a run that has not trained yet takes it
+    (one that has keeps its engine); answers the run's engine name.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from playground.core import engines
 from playground.core.checkpoint import take_checkpoint
 from playground.core.io.project import ProjectError, dumps_project_with_runs
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
@@ -53,7 +57,7 @@ from playground.core.weight_edits import set_switched_off, set_weight
 from playground.ui import inspector_requests, surface_requests
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights", "set_weight", "set_switched_off", "apply_step"})
+CHANGING = frozenset({"load_weights", "set_weight", "set_switched_off", "apply_step", "adopt_engine"})
 
 
 class RequestError(Exception):
@@ -109,6 +113,12 @@ def _set_switched_off(trainer: Trainer, argument: Any) -> tuple[tuple[int, int],
     return old
 
 
+def _adopt_engine(trainer: Trainer, _argument: Any) -> str:
+    if trainer.batches == 0 and trainer.engine == engines.NUMPY:  # not started: no run is swapped
+        engines.use_engine(trainer, "auto")
+    return trainer.engine
+
+
 HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "project": _project,
     "weights": lambda trainer, _argument: weight_file_from_trainer(trainer),
@@ -119,6 +129,7 @@ HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "set_switched_off": _set_switched_off,
     **inspector_requests.HANDLERS,
     **surface_requests.HANDLERS,
+    "adopt_engine": _adopt_engine,
 }
 
 

@@ -116,3 +116,15 @@ def test_no_shuffle_visits_the_csv_rows_in_file_order(run: Run, tmp_path: Path) 
         np.testing.assert_allclose(f["layers.0.bias"], [b_ref], rtol=1e-12, atol=1e-14)
     w_rev, _ = _reference_epoch(x[train][::-1], 2.0 * label[train][::-1] - 1.0, lr)
     assert not np.allclose(w_rev, w_ref)  # the order matters, so the match above proves the order
+
+
+def test_json_says_which_engine_trained(run: Run) -> None:
+    """A short run stays on numpy (loading the compiled engine would cost more than it saves); a long
+    narrow one uses the kernel; a wide one numpy."""
+    args = ("train", "--dataset", "xor", "--points", "60", "--layers", "4,2", "--json")
+    short = json_result(run(*args, "--epochs", "999"))
+    long = json_result(run(*args, "--epochs", "1000"))
+    wide = json_result(run("train", "--dataset", "xor", "--points", "60", "--layers", "40", "--epochs", "1000",
+                           "--json"))
+    assert (short["engine"], long["engine"], wide["engine"]) == ("numpy", "kernel", "numpy")
+    assert short["epoch"] == 999 and long["epoch"] == 1000

@@ -37,6 +37,15 @@ def app_data_in_a_temporary_folder(tmp_path_factory):
     mp.undo()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_engine_ready():
+    """The compiled engine ready from the first test on, as in the app a moment after start, so that
+    every run's engine (``auto``: the kernel where it suits) is the same whatever ran before."""
+    from playground.core import engines
+
+    engines.prepare_kernel()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def garbage_collected_between_tests_only():
     """As in the app (see ``app.run``): no automatic garbage collection, which could run in the

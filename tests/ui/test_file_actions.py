@@ -44,7 +44,7 @@ def test_save_while_training_then_open_continues_exactly(qtbot, tmp_path, win):
     try:
         assert w2.files.open(str(saved))
         s = wait_snapshot(qtbot, w2, lambda s: s.epoch == saved_epoch)
-        reference = Trainer(easy_spec())
+        reference = Trainer(easy_spec(), engine=s.engine)  # the engine the run was saved with
         reference.train(saved_epoch)
         assert same_arrays(_snapshot_weights(s), reference.network.state_dict())
         assert s.spec == easy_spec() and s.history.epochs[-1] == saved_epoch

@@ -3,6 +3,14 @@
 Floats are written with ``repr`` (Python's shortest round-trip form), so reading
 the text back gives bit-identical numbers. NaN and infinity are refused
 (``ValueError``): they are not JSON.
+
+Why not ``orjson``: measured here (AMD EPYC, loaded machine) on whole experiment files,
+``orjson.dumps`` with indentation took 106 ms where this writer took 321 ms for the largest
+experiment (42 MB, mostly packed arrays), and 15 ms against 112 ms for 200,000 epochs of
+history. But it cannot write the shuffle generator's state, whose PCG64 numbers are 128-bit
+integers ("Integer exceeds 64-bit range"), so files would need a new format version storing
+them as text, and its indentation puts every number of a small array on a line of its own.
+Saving the largest experiment is one background write; it is kept as it is.
 """
 
 from __future__ import annotations

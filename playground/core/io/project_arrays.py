@@ -112,6 +112,7 @@ def read_state(s: dict[str, Any], trainer: Trainer, version: int) -> dict[str, A
         if s.get(key) is not None:  # a link experiment's quirks (files before them carry none)
             out[key] = whole_numbers(s[key], f"state.{key}", most, version)
     out["diverged"] = s.get("diverged")  # checked by the trainer's set_state
+    out["engine"] = s.get("engine")  # likewise; files from before engines were recorded have none
     n_layers = trainer.network.n_layers
     out["history"] = (_history_v1(s.get("history"), n_layers) if version < 2
                       else _history_v2(s.get("history"), n_layers))
