@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import builtins
 import ctypes
 
 import pytest
@@ -36,14 +35,8 @@ def test_no_c_library_at_all_is_left_alone(monkeypatch):
     assert malloc.keep_freed_memory() is False
 
 
-def test_blas_without_proc_relies_on_the_environment(monkeypatch):
-    real_open = builtins.open
+def test_blas_without_threadpoolctl_relies_on_the_environment(monkeypatch):
+    import sys
 
-    def no_proc(path, *args, **kwargs):
-        if str(path).startswith("/proc/"):
-            raise FileNotFoundError(path)  # macOS and Windows have no /proc
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "open", no_proc)
-    assert blas._loaded_openblas_paths() == []
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # an import of it now fails
     assert blas.limit_blas_threads(1) is False  # nothing asked: OPENBLAS_NUM_THREADS, set early, does it

@@ -34,7 +34,7 @@ def test_the_surface_is_the_cores_grid_and_shows_the_path(qtbot, tmp_path, monke
                              setup.job.resolution)
         np.testing.assert_allclose(surface.view.grid, want, rtol=1e-12)
         np.testing.assert_allclose(setup.path[-1], 0.0, atol=1e-9)  # the current weights are the origin
-        assert setup.train_loss == trainer.train_loss
+        assert setup.train_loss == pytest.approx(trainer.train_loss, rel=1e-12)  # the app may train on the kernel
         assert list(surface.view.paths) == ["this run"]
         surface.plane_box.setCurrentIndex(surface.plane_box.findData("random"))  # asks for a new surface
         qtbot.waitUntil(lambda: surface.setup.job.plane.kind == "random" and surface.done, timeout=10_000)
