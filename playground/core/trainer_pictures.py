@@ -27,7 +27,8 @@ def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool = True,
     g = trainer._grid
     if g is None or g.resolution != n or g.source is not trainer.network \
             or g.mirror.switched_off != trainer.network.switched_off:
-        g = trainer._grid = GridEvaluator(trainer.network, trainer.spec.features, trainer.dataset.domain(), n)
+        g = trainer._grid = GridEvaluator(trainer.network, trainer.spec.features, trainer.dataset.domain(), n,
+                                          trainer.scaling)
     return g.evaluate(with_neurons, keep_going)
 
 

@@ -50,6 +50,8 @@ def get_state(trainer: Trainer) -> dict[str, Any]:
         "shuffle_rng": trainer.shuffle_rng.bit_generator.state,
         "epoch_order": trainer._order.copy() if trainer.batch_index else None,
         "history": trainer.history.to_dict(),
+        # For readers of the file: the same numbers follow from the saved training rows on opening.
+        "input_scaling": trainer.scaling.to_dict(),
     }
 
 
