@@ -27,7 +27,7 @@ from playground.core.spec import (
     SpecError,
     TrainingSpec,
 )
-from playground.ui import menus, window_settings
+from playground.ui import file_drop, menus, scaling_advice, window_settings
 from playground.ui.app_icon import examples_menu
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
@@ -134,6 +134,8 @@ class MainWindow(QMainWindow):
         self.files = ProjectFiles(self)
         self.exports = ExportActions(self)
         self.links = LinkActions(self)
+        self.scaling_advice = scaling_advice.install(self)
+        self.csv_drop = file_drop.install(self)
         self.examples_menu = examples_menu(self)
         menus.build_menus(self)
         self._connect()
@@ -240,7 +242,9 @@ class MainWindow(QMainWindow):
             self.controller.set_training(spec.training)
             self.status.note(f"{reason}: applies now, weights kept")
         else:
-            self._dataset = None if old.data != spec.data else self._dataset
+            # Loaded points stay when only the scaling changes (its numbers come from the same points).
+            same_points = dataclasses.replace(old.data, scale=spec.data.scale) == spec.data
+            self._dataset = self._dataset if same_points else None
             self.banner.hide()
             self.controller.load(spec, self._dataset, dtype=self._dtype)
             self.status.note(f"Rebuilt: {reason} — weights re-initialised")
@@ -256,6 +260,8 @@ class MainWindow(QMainWindow):
 
     def _on_data_changed(self, data: DataSpec) -> None:
         training, reason = self.spec.training, f"data changed ({data.name})"
+        if dataclasses.replace(self.spec.data, scale=data.scale) == data:
+            reason = "input scaling changed"
         if data.problem_type == "regression" and training.loss != "mse":
             training = dataclasses.replace(training, loss="mse")
             reason += "; loss set to mean squared error, the only regression loss"

@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.datasets import DATASET_DESCRIPTIONS, GENERATORS, MULTICLASS_DATASETS, make_dataset
+from playground.core.input_scaling import SCALING_LABELS, SCALINGS
 from playground.core.spec import MAX_CLASSES, MAX_POINTS, DataSpec, SpecError, default_points
 from playground.ui import palette
 
@@ -137,12 +139,31 @@ class DataPanel(QWidget):
         self.regenerate.setToolTip("Draw new points with the next seed.")
         self.regenerate.clicked.connect(lambda: self.seed.setValue(self.seed.value() + 1))
 
+        self.scale = QComboBox()
+        self.scale.setObjectName("data_scale")
+        for name in SCALINGS:
+            self.scale.addItem(SCALING_LABELS[name], name)
+        self.scale.setToolTip("Input scaling of x₁, x₂ before the features, with numbers from the training "
+                              "points: none, standardise (mean 0, deviation 1) or min–max to [−1, 1]. "
+                              "Changing it starts a new run.")
+        self.scale.currentIndexChanged.connect(lambda i: self._change(scale=SCALINGS[i]))
+        #: One line proposing a scaling when the points lie far from the activations' useful range.
+        self.scale_advice = QLabel()
+        self.scale_advice.setObjectName("scale_advice")
+        self.scale_advice.setWordWrap(True)
+        self.scale_advice.setStyleSheet("color: #8a5a00;")
+        self.scale_advice.setToolTip("Activations such as tanh change only a few units around 0.")
+        self.scale_advice.hide()
+
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Points", self.points)
         form.addRow("Noise", _row(self.noise, self.noise_label))
         form.addRow("Training", _row(self.ratio, self.ratio_label))
-        form.addRow("Classes", self.classes)
+        # Scale shares the classes' row: the experiment column fits a 1000-pixel screen without scrolling.
+        scale_label = QLabel("Scale")
+        scale_label.setToolTip(self.scale.toolTip())
+        form.addRow("Classes", _row(self.classes, scale_label, self.scale))
         form.addRow("Seed", _row(self.seed, self.regenerate))
 
         layout = QVBoxLayout(self)
@@ -150,6 +171,7 @@ class DataPanel(QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.title)
         layout.addLayout(form)
+        layout.addWidget(self.scale_advice)
         self.set_data(self._data)
 
     # ------------------------------------------------------------------ public
@@ -161,7 +183,7 @@ class DataPanel(QWidget):
     def set_data(self, data: DataSpec) -> None:
         """Show ``data`` without emitting ``data_changed``."""
         self._data = data
-        widgets = (self.points, self.noise, self.ratio, self.classes, self.seed)
+        widgets = (self.points, self.noise, self.ratio, self.classes, self.seed, self.scale)
         blocked = [w.blockSignals(True) for w in widgets]
         if data.name in PICKER_DATASETS:
             self.picker.button(PICKER_DATASETS.index(data.name)).setChecked(True)
@@ -184,12 +206,18 @@ class DataPanel(QWidget):
             w.setEnabled(generated)
         self.classes.setValue(data.classes)  # a two-class set shows 2 (greyed), not the remembered K
         self.seed.setValue(min(data.seed, 2**31 - 1))
+        self.scale.setCurrentIndex(SCALINGS.index(data.scale))
         for w, b in zip(widgets, blocked, strict=True):
             w.blockSignals(b)
         problem = data.problem_type
         kind = f"{data.classes} classes" if problem == "classification" else "real-valued target"
         source = "" if generated else " (loaded points; pick a dataset above to generate new ones)"
         self.title.setText(f"<b>{dataset_title(data.name)}</b> — {problem}, {kind}{source}")
+
+    def show_scaling_advice(self, text: str | None) -> None:
+        """Show one line proposing a scaling, or hide it (``None``)."""
+        self.scale_advice.setText(text or "")
+        self.scale_advice.setVisible(bool(text))
 
     # ------------------------------------------------------------------ changes
 
