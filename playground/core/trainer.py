@@ -198,6 +198,7 @@ class Trainer:
         # Metrics after a whole epoch use the last batch's gradient, so its scale.
         self.metrics_calc = EpochMetrics(self.head, evaluated, net.params, self.grad, net.weight_mask,
                                          net.offsets, self._batch_grad_scale[-1])
+        self.evaluated = evaluated  # its output buffer gives a snapshot's per-point results (class_results)
         self._forward_is_fresh = False
         if pieced:  # the metrics' own calls after the forward pass end its last chunk
             rest = self.metrics_calc.calls[len(evaluated.forward):]

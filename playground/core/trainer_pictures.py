@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from playground.core.class_results import results_from_outputs
 from playground.core.epoch_pieces import KeepGoing
 from playground.core.grid import MIN_RESOLUTION, GridEvaluator
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
@@ -61,4 +62,6 @@ def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None 
         output_activation=trainer.head.activation,
         layer_sizes=net.sizes,
         gradients=tuple(frozen_copy(g) for g in trainer.weight_gradients()),
+        results=results_from_outputs(trainer.head, trainer.evaluated.o, trainer.dataset.y_train,
+                                     trainer.dataset.y_test),
     )
