@@ -27,7 +27,7 @@ from playground.core.spec import (
     SpecError,
     TrainingSpec,
 )
-from playground.ui import file_drop, menus, scaling_advice, window_settings
+from playground.ui import file_drop, menus, results_dock, scaling_advice, window_settings
 from playground.ui.app_icon import examples_menu
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self.links = LinkActions(self)
         self.scaling_advice = scaling_advice.install(self)
         self.csv_drop = file_drop.install(self)
+        results_dock.install(self)
         self.examples_menu = examples_menu(self)
         menus.build_menus(self)
         self._connect()

@@ -41,7 +41,8 @@ def build_menus(window: MainWindow) -> None:
     for a in (window.play_action, window.step_action, window.step_batch_action, window.reset_action):
         train_menu.addAction(a)
     view_menu = bar.addMenu("&View")
-    for dock in (window.experiment.dock, window.loss_dock, window.weights_dock, window.gradient_dock):
+    for dock in (window.experiment.dock, window.loss_dock, window.weights_dock, window.gradient_dock,
+                 window.results_dock):
         view_menu.addAction(dock.toggleViewAction())
     view_menu.addSeparator()
     for a in (window.log_scale_action, window.show_test_action, window.discretize_action):
