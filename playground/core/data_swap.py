@@ -1,0 +1,53 @@
+"""Set data, keep weights: a trainer goes on training the same network on other points.
+
+Painting or erasing points changes the data a run trains on, not the run: the weights, the
+optimizer's state, the epoch count and the history stay (the epoch under way starts over on the
+new rows). A new class (K grows) needs a wider output layer: only that layer is drawn anew, the
+hidden layers keep their weights, and the optimizer and the history start afresh (a new run).
+The input scaling's numbers are taken from the new training rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from playground.core.dataset import Dataset
+from playground.core.training_errors import TrainerError, check_trainable
+
+if TYPE_CHECKING:
+    from playground.core.trainer import Trainer
+
+
+def set_data(trainer: Trainer, dataset: Dataset) -> bool:
+    """Make ``trainer`` train on ``dataset`` from now on; True when that started a new run
+    (K changed: output layer re-initialised). Nothing changes when it raises.
+
+    Raises
+    ------
+    TrainerError
+        the points are of another problem type, or too many for the work budget.
+    """
+    old = trainer.spec
+    if dataset.problem != trainer.dataset.problem:
+        raise TrainerError(f"the drawn points are {dataset.problem} data; this run is {trainer.dataset.problem}")
+    classes = max(2, dataset.classes) if dataset.is_classification else old.data.classes
+    spec = old.replace(data=dataclasses.replace(old.data, name="custom", problem=dataset.problem, classes=classes,
+                                                points=None, page_seed=None))
+    check_trainable(spec, dataset)
+    state = trainer.get_state()
+    new_run = spec.n_outputs != old.n_outputs or classes != old.data.classes
+    trainer._spec, trainer.dataset = spec, dataset
+    trainer._build_model()
+    trainer.reset_weights(fresh=False)
+    if not new_run:
+        state.update(batch_index=0, epoch_order=None)  # the epoch under way starts over on the new rows
+        trainer.set_state(state)
+        return False
+    last = trainer.network.n_layers - 1
+    weights = trainer.network.state_dict()
+    for key, value in state["weights"].items():
+        if not key.startswith(f"layers.{last}."):
+            weights[key] = value
+    trainer.load_weights(weights)  # a fresh optimizer; reset_weights cleared the epoch and history
+    return True
