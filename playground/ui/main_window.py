@@ -27,7 +27,7 @@ from playground.core.spec import (
     SpecError,
     TrainingSpec,
 )
-from playground.ui import file_drop, menus, results_dock, scaling_advice, window_settings
+from playground.ui import file_drop, menus, paint_mode, results_dock, scaling_advice, window_settings
 from playground.ui.app_icon import examples_menu
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.scaling_advice = scaling_advice.install(self)
         self.csv_drop = file_drop.install(self)
         results_dock.install(self)
+        self.paint = paint_mode.install(self)
         self.examples_menu = examples_menu(self)
         menus.build_menus(self)
         self._connect()
@@ -282,6 +283,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ transport
 
     def _on_play_triggered(self) -> None:
+        blocked = None if self.controller.running else self.paint.play_blocked()
+        if blocked:  # drawn points that cannot be trained on yet: say what is missing
+            self.banner.show_message(blocked, error=False)
+            self.status.note(blocked)
+            return
         if not self.controller.running:
             self.banner.hide()
         self.controller.toggle_play()

@@ -19,6 +19,10 @@ Kinds
 ``load_weights``
     argument ``(WeightFile, source)``: start from these weights (checked to fit
     the network); answers ``None``. Changes the trainer (see :data:`CHANGING`).
+``set_data``
+    argument a :class:`~playground.core.dataset.Dataset`: train on these points from now on with
+    the same weights (``data_swap.set_data``); answers ``(spec, new_run)``, the trainer's spec after
+    it and whether a new class started a new run. Changes the trainer.
 """
 
 from __future__ import annotations
@@ -27,12 +31,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from playground.core.data_swap import set_data
+from playground.core.dataset import Dataset
 from playground.core.io.project import ProjectError, dumps_project
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
 from playground.core.trainer import Trainer
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights"})
+CHANGING = frozenset({"load_weights", "set_data"})
 
 
 class RequestError(Exception):
@@ -65,11 +71,22 @@ def _load_weights(trainer: Trainer, argument: Any) -> None:
     load_weights_into(trainer, wf, str(source))
 
 
+def _set_data(trainer: Trainer, argument: Any) -> tuple[Any, bool]:
+    if not isinstance(argument, Dataset):
+        raise RequestError("set_data needs a Dataset")
+    try:
+        new_run = set_data(trainer, argument)
+    except ValueError as exc:  # TrainerError, SpecError: one line for the user
+        raise RequestError(str(exc)) from None
+    return trainer.spec, new_run
+
+
 HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "project": _project,
     "weights": lambda trainer, _argument: weight_file_from_trainer(trainer),
     "history": lambda trainer, _argument: trainer.history.view(),
     "load_weights": _load_weights,
+    "set_data": _set_data,
 }
 
 

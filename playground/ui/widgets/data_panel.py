@@ -27,7 +27,7 @@ from playground.core.input_scaling import SCALING_LABELS, SCALINGS
 from playground.core.spec import MAX_CLASSES, MAX_POINTS, DataSpec, SpecError, default_points
 from playground.ui import palette
 
-THUMB_SIZE = 52
+THUMB_SIZE = 44
 #: Datasets offered by the picker: every generator (``custom`` needs a file).
 PICKER_DATASETS = tuple(GENERATORS)
 _PREVIEW_CLASSES = 3
@@ -44,11 +44,17 @@ def dataset_thumbnail(name: str, size: int = THUMB_SIZE) -> QPixmap:
     data = make_dataset(DataSpec(name=name, points=240, noise=0.0, classes=classes, seed=1))
     x = np.concatenate([data.x_train, data.x_test])
     y = np.concatenate([data.y_train, data.y_test])
-    if data.is_classification:
-        rgb = np.array([palette.class_rgb(int(k)) for k in y])
+    return points_thumbnail(x, y, data.is_classification, data.domain(), size)
+
+
+def points_thumbnail(x: np.ndarray, y: np.ndarray, classification: bool,
+                     domain: tuple[float, float, float, float], size: int = THUMB_SIZE) -> QPixmap:
+    """Points ``x`` (n, 2) with classes or values ``y`` (n,) drawn over ``domain`` as a thumbnail."""
+    if classification:
+        rgb = np.array([palette.class_rgb(int(k)) for k in y]).reshape(-1, 3)
     else:
-        rgb = palette.diverging_rgba(y, vmax=max(float(np.abs(y).max()), 1e-9))[:, :3]
-    xmin, xmax, ymin, ymax = data.domain()
+        rgb = palette.diverging_rgba(y, vmax=max(float(np.abs(y).max(initial=0.0)), 1e-9))[:, :3]
+    xmin, xmax, ymin, ymax = domain
     image = QImage(size, size, QImage.Format.Format_RGB32)
     image.fill(QColor("#f7f7f7"))
     painter = QPainter(image)
@@ -68,6 +74,7 @@ class DataPanel(QWidget):
     """Edits a :class:`~playground.core.spec.DataSpec`; emits ``data_changed`` with the new one."""
 
     data_changed = Signal(object)  # DataSpec
+    blank_requested = Signal()  # "Blank — draw your own"
 
     def __init__(self, data: DataSpec | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,7 +88,7 @@ class DataPanel(QWidget):
         self.picker.setExclusive(True)
         grid = QGridLayout()
         grid.setSpacing(3)
-        per_row = 5
+        per_row = 6  # ten generators, then the custom and blank pictures: two rows
         for i, name in enumerate(PICKER_DATASETS):
             b = QToolButton()
             b.setCheckable(True)
@@ -93,6 +100,29 @@ class DataPanel(QWidget):
             self.picker.addButton(b, i)
             grid.addWidget(b, i // per_row, i % per_row)
         self.picker.idClicked.connect(self._on_dataset_clicked)
+        n = len(PICKER_DATASETS)
+        # Loaded or drawn points: their own thumbnail, shown (and looking chosen) while they are the data.
+        self.custom_button = QToolButton()
+        self.custom_button.setObjectName("dataset_custom")
+        self.custom_button.setCheckable(True)
+        self.custom_button.setChecked(True)
+        self.custom_button.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
+        self.custom_button.setAutoRaise(True)
+        self.custom_button.setToolTip("Custom: the points loaded from a file or drawn by hand.")
+        self.custom_button.clicked.connect(lambda: self.custom_button.setChecked(True))
+        self.custom_button.hide()
+        grid.addWidget(self.custom_button, n // per_row, n % per_row)
+        self.blank_button = QToolButton()
+        self.blank_button.setObjectName("dataset_blank")
+        self.blank_button.setIcon(QIcon(points_thumbnail(np.empty((0, 2)), np.empty(0), True, (0, 1, 0, 1))))
+        self.blank_button.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
+        self.blank_button.setText("Blank")
+        self.blank_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        self.blank_button.setAutoRaise(True)
+        self.blank_button.setToolTip("Blank — draw your own: start from an empty plane and draw points with the "
+                                     "mouse on the output view (Draw mode).")
+        self.blank_button.clicked.connect(self.blank_requested)
+        grid.addWidget(self.blank_button, (n + 1) // per_row, (n + 1) % per_row)
 
         self.title = QLabel()
         self.title.setWordWrap(True)
@@ -202,6 +232,7 @@ class DataPanel(QWidget):
         self.classes.setEnabled(multi)
         # Loaded points (a project or CSV file) cannot be regenerated: only picking a generator applies.
         generated = data.name != "custom"
+        self.custom_button.setVisible(not generated)
         for w in (self.points, self.noise, self.ratio, self.seed, self.regenerate):
             w.setEnabled(generated)
         self.classes.setValue(data.classes)  # a two-class set shows 2 (greyed), not the remembered K
@@ -213,6 +244,11 @@ class DataPanel(QWidget):
         kind = f"{data.classes} classes" if problem == "classification" else "real-valued target"
         source = "" if generated else " (loaded points; pick a dataset above to generate new ones)"
         self.title.setText(f"<b>{dataset_title(data.name)}</b> — {problem}, {kind}{source}")
+
+    def show_custom_points(self, x: np.ndarray, y: np.ndarray, classification: bool,
+                           domain: tuple[float, float, float, float]) -> None:
+        """Draw the custom points' thumbnail (shown while the data is custom)."""
+        self.custom_button.setIcon(QIcon(points_thumbnail(x, y, classification, domain)))
 
     def show_scaling_advice(self, text: str | None) -> None:
         """Show one line proposing a scaling, or hide it (``None``)."""

@@ -1,0 +1,176 @@
+"""Draw mode with simulated mouse events: add, spray, erase, clear, undo, a new class, a blank
+plane, and painting while training (the worker's data changes, the weights stay)."""
+
+from __future__ import annotations
+
+import numpy as np
+from file_helpers import same_arrays, weights_of
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtTest import QTest
+from window_helpers import settle, wait_snapshot
+
+NO_MOD = Qt.KeyboardModifier.NoModifier
+
+
+def _pixel(w, x: float, y: float) -> QPoint:
+    vb = w.boundary.plot.getPlotItem().getViewBox()
+    return w.boundary.plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
+
+
+def _stroke(w, path, button=Qt.MouseButton.LeftButton, modifier=NO_MOD) -> None:
+    port = w.boundary.plot.viewport()
+    QTest.mousePress(port, button, modifier, _pixel(w, *path[0]))
+    for x, y in path[1:]:
+        QTest.mouseMove(port, _pixel(w, x, y))
+    QTest.mouseRelease(port, button, modifier, _pixel(w, *path[-1]))
+
+
+def _draw(qtbot, w):
+    w.paint.draw_action.setChecked(True)
+    s = settle(qtbot, w)
+    return s, len(w.paint.points)
+
+
+def _worker_points(qtbot, w, n: int):
+    s = wait_snapshot(qtbot, w, lambda s: s.dataset.n_train + s.dataset.n_test == n)
+    return np.concatenate([s.dataset.x_train, s.dataset.x_test]), np.concatenate([s.dataset.y_train, s.dataset.y_test])
+
+
+def test_a_click_adds_a_point_of_the_chosen_class_and_the_worker_trains_on_it(qtbot, win):
+    w, _ = win
+    _, n = _draw(qtbot, w)
+    w.paint.bar.class_buttons[1].click()
+    _stroke(w, [(2.0, 3.0)])
+    assert len(w.paint.points) == n + 1
+    x, y = _worker_points(qtbot, w, n + 1)
+    i = int(np.argmin(np.hypot(x[:, 0] - 2.0, x[:, 1] - 3.0)))
+    assert np.hypot(x[i, 0] - 2.0, x[i, 1] - 3.0) < 0.1 and y[i] == 1
+    assert w.spec.data.name == "custom" and w.experiment.data.picker.checkedButton() is None
+    assert w.experiment.data.custom_button.isVisible()  # the edited data's own thumbnail
+
+
+def test_a_drag_sprays_points_along_the_path(qtbot, win):
+    w, _ = win
+    _, n = _draw(qtbot, w)
+    w.paint.bar.density.setValue(5)
+    path = [(-4.0, -4.0), (-3.5, -4.0), (-3.0, -4.0), (-2.5, -4.0)]
+    _stroke(w, path)
+    p = w.paint.points
+    assert len(p) == n + 1 + 5 * 3
+    new = p.x[n:]
+    radius = 0.04 * np.diff(w.boundary.plot.getPlotItem().getViewBox().viewRange()[0])[0]
+    assert (new[:, 0] > -4.0 - radius - 0.1).all() and (new[:, 0] < -2.5 + radius + 0.1).all()
+    assert (np.abs(new[:, 1] + 4.0) < radius + 0.1).all()
+    _worker_points(qtbot, w, n + 16)
+
+
+def test_a_right_drag_erases_near_the_cursor(qtbot, win):
+    w, _ = win
+    _, n = _draw(qtbot, w)
+    p = w.paint.points
+    centre = tuple(p.x[0])
+    radius = 0.04 * np.diff(w.boundary.plot.getPlotItem().getViewBox().viewRange()[0])[0]
+    near = int(np.sum(np.hypot(p.x[:, 0] - centre[0], p.x[:, 1] - centre[1]) <= radius * 0.9))
+    assert near >= 1
+    _stroke(w, [centre], button=Qt.MouseButton.RightButton)
+    left = w.paint.points
+    assert len(left) <= n - near
+    assert np.hypot(left.x[:, 0] - centre[0], left.x[:, 1] - centre[1]).min() > radius * 0.9
+    _worker_points(qtbot, w, len(left))
+
+
+def test_shift_drag_erases_too(qtbot, win):
+    w, _ = win
+    _, n = _draw(qtbot, w)
+    centre = tuple(w.paint.points.x[0])
+    _stroke(w, [centre], modifier=Qt.KeyboardModifier.ShiftModifier)
+    assert len(w.paint.points) < n
+
+
+def test_clear_leaves_nothing_to_train_and_play_says_what_is_missing(qtbot, win):
+    w, _ = win
+    s, n = _draw(qtbot, w)
+    w.paint.bar.clear.click()
+    assert len(w.paint.points) == 0
+    w.play_action.trigger()
+    assert not w.controller.running
+    assert "Draw at least 2 points in each of 2 classes" in w.banner.text
+    # The worker kept the last trainable points; nothing was lost.
+    assert w.controller.last_snapshot.dataset.n_train + w.controller.last_snapshot.dataset.n_test == n
+
+
+def test_every_stroke_is_one_undo_step(qtbot, win):
+    w, _ = win
+    w.undo_stack = QUndoStack(w)
+    _, n = _draw(qtbot, w)
+    _stroke(w, [(1.0, 1.0), (1.5, 1.0)])
+    added = len(w.paint.points)
+    assert w.undo_stack.count() == 1 and added > n
+    _worker_points(qtbot, w, added)
+    w.undo_stack.undo()
+    assert len(w.paint.points) == n
+    _worker_points(qtbot, w, n)
+    w.undo_stack.redo()
+    _worker_points(qtbot, w, added)
+
+
+def test_a_new_class_grows_k_and_redraws_the_output_layer_only(qtbot, win):
+    w, _ = win
+    _draw(qtbot, w)
+    before = weights_of(w)
+    assert w.paint.bar.class_buttons[2].isVisible() and not w.paint.bar.class_buttons[3].isVisible()
+    w.paint.bar.class_buttons[2].click()
+    _stroke(w, [(4.0, -4.0), (4.5, -4.0)])
+    s = wait_snapshot(qtbot, w, lambda s: s.layer_sizes[-1] == 3)
+    assert w.spec.data.classes == 3 and s.epoch == 0
+    after = weights_of(w)
+    last = len(s.layer_sizes) - 2
+    for key in before:
+        if not key.startswith(f"layers.{last}."):
+            np.testing.assert_array_equal(after[key], before[key])
+    assert w.paint.bar.class_buttons[3].isVisible()
+
+
+def test_a_blank_plane_trains_once_two_classes_have_two_points(qtbot, win):
+    w, _ = win
+    settle(qtbot, w)
+    w.experiment.data.blank_button.click()
+    assert w.paint.draw_action.isChecked() and len(w.paint.points) == 0
+    assert w.experiment.data.picker.checkedButton() is None
+    for k, xs in ((0, (-3.0, -2.0)), (1, (2.0, 3.0))):
+        w.paint.bar.class_buttons[k].click()
+        for x in xs:
+            _stroke(w, [(x, 0.0)])
+    x, y = _worker_points(qtbot, w, 4)
+    assert sorted(y.tolist()) == [0, 0, 1, 1]
+    assert w.paint.play_blocked() is None
+    w.play_action.trigger()
+    wait_snapshot(qtbot, w, lambda s: s.epoch >= 3 and s.dataset.n_train + s.dataset.n_test == 4)
+    w.controller.pause()
+
+
+def test_painting_while_paused_keeps_the_weights(qtbot, win):
+    w, _ = win
+    w.step_action.trigger()
+    wait_snapshot(qtbot, w, lambda s: s.epoch == 1)
+    _, n = _draw(qtbot, w)
+    before = weights_of(w)
+    _stroke(w, [(0.5, 0.5)])
+    _worker_points(qtbot, w, n + 1)
+    assert same_arrays(weights_of(w), before)
+    assert w.controller.last_snapshot.epoch == 1
+
+
+def test_painting_while_training_changes_the_workers_data_and_the_run_goes_on(qtbot, win):
+    w, _ = win
+    _, n = _draw(qtbot, w)
+    w.play_action.trigger()
+    s = wait_snapshot(qtbot, w, lambda s: s.epoch >= 3)
+    epoch = s.epoch
+    w.paint.bar.density.setValue(4)
+    _stroke(w, [(3.0, 3.0), (3.3, 3.0), (3.6, 3.0)])
+    total = len(w.paint.points)
+    s = wait_snapshot(qtbot, w, lambda s: s.dataset.n_train + s.dataset.n_test == total and s.epoch > epoch)
+    assert w.controller.running and s.history.epochs[0] <= epoch  # the same run: its history goes on
+    w.controller.pause()
