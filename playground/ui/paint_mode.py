@@ -155,8 +155,9 @@ class PaintMode(QObject):
         if p is None:
             return
         self.bar.show_problem(p.is_classification, p.classes)
-        self._draw_overlay()
-        if p.is_classification or len(p):
+        if self.draw_action.isChecked():  # the overlay is drawn only while it shows
+            self._draw_overlay()
+        if self.window.experiment.data.custom_button.isVisibleTo(self.window.experiment.data) or len(p) == 0:
             self.window.experiment.data.show_custom_points(p.x, p.y, p.is_classification, self._domain())
 
     def _domain(self) -> tuple[float, float, float, float]:
@@ -185,6 +186,7 @@ class PaintMode(QObject):
             return
         w.spec, w._dataset = spec, dataset
         w.experiment.show_spec(spec)
+        w.experiment.data.show_custom_points(points.x, points.y, points.is_classification, self._domain())
         if new_run:
             w.status.note(f"{spec.data.classes} classes now: the output layer was redrawn, a new run starts")
 

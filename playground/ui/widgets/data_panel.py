@@ -31,6 +31,8 @@ THUMB_SIZE = 44
 #: Datasets offered by the picker: every generator (``custom`` needs a file).
 PICKER_DATASETS = tuple(GENERATORS)
 _PREVIEW_CLASSES = 3
+#: Most points a thumbnail draws.
+THUMB_POINTS = 400
 
 
 def dataset_title(name: str) -> str:
@@ -50,6 +52,8 @@ def dataset_thumbnail(name: str, size: int = THUMB_SIZE) -> QPixmap:
 def points_thumbnail(x: np.ndarray, y: np.ndarray, classification: bool,
                      domain: tuple[float, float, float, float], size: int = THUMB_SIZE) -> QPixmap:
     """Points ``x`` (n, 2) with classes or values ``y`` (n,) drawn over ``domain`` as a thumbnail."""
+    step = max(1, -(-len(x) // THUMB_POINTS))  # an even sample: a thumbnail needs no 100,000 dots
+    x, y = x[::step], y[::step]
     if classification:
         rgb = np.array([palette.class_rgb(int(k)) for k in y]).reshape(-1, 3)
     else:
