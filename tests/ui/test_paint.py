@@ -174,3 +174,20 @@ def test_painting_while_training_changes_the_workers_data_and_the_run_goes_on(qt
     s = wait_snapshot(qtbot, w, lambda s: s.dataset.n_train + s.dataset.n_test == total and s.epoch > epoch)
     assert w.controller.running and s.history.epochs[0] <= epoch  # the same run: its history goes on
     w.controller.pause()
+
+
+def test_regression_points_take_the_sliders_value(qtbot, tmp_path):
+    from builders import make_spec
+    from file_helpers import close_quietly, file_window
+
+    w, dialogs = file_window(qtbot, tmp_path, make_spec("plane", (4,), points=60))
+    try:
+        _, n = _draw(qtbot, w)
+        assert w.paint.bar.value.isVisible() and not w.paint.bar.class_buttons[0].isVisible()
+        w.paint.bar.value.setValue(-40)
+        _stroke(w, [(1.0, -1.0)])
+        x, y = _worker_points(qtbot, w, n + 1)
+        i = int(np.argmin(np.hypot(x[:, 0] - 1.0, x[:, 1] + 1.0)))
+        assert y[i] == -0.4
+    finally:
+        close_quietly(w, dialogs)
