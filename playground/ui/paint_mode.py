@@ -45,6 +45,8 @@ class PaintBar(QWidget):
         draw = QToolButton()
         draw.setDefaultAction(draw_action)
         draw.setObjectName("draw_button")
+        draw.setStyleSheet(f"QToolButton {{ padding: 2px 8px; }} QToolButton:checked {{ background: {palette.ACCENT};"
+                           f" color: white; border-radius: 3px; }}")
         row.addWidget(draw)
         self.classes = QButtonGroup(self)
         self.class_buttons: list[QToolButton] = []

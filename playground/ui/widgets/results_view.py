@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QStackedLayout, QVBoxLayout, QWidget
 
 # isort: split
@@ -100,8 +100,11 @@ class ConfusionMatrix(QWidget):
             p.end()
             return
         k = m.shape[0]
-        left, top = fm.horizontalAdvance("true 0") + 8, 2 * line + 8
-        size = max(8.0, min((self.width() - left - 4) / k, (self.height() - top - 4) / k))
+        # Rows: title, "predicted", the column classes, then the cells; the row labels in bold.
+        label_width = QFontMetricsF(bold).horizontalAdvance(f"true {k - 1}") + 8
+        top = 3 * line + 8
+        size = max(8.0, min((self.width() - label_width - 4) / k, (self.height() - top - 4) / k))
+        left = max(label_width, (self.width() - size * k + label_width) / 2 - label_width / 2)
         p.drawText(QRectF(left, line + 4, size * k, line), Qt.AlignmentFlag.AlignCenter, "predicted")
         pct = row_percentages(m)
         small = QFont(self.font())
@@ -112,7 +115,7 @@ class ConfusionMatrix(QWidget):
             p.setFont(bold)
             p.drawText(QRectF(0, y, left - 6, size), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                        f"true {i}")
-            p.drawText(QRectF(left + i * size, top - line - 2, size, line), Qt.AlignmentFlag.AlignCenter, str(i))
+            p.drawText(QRectF(left + i * size, 2 * line + 5, size, line), Qt.AlignmentFlag.AlignCenter, str(i))
             p.setFont(small)
             for j in range(k):
                 share = 0.0 if math.isnan(pct[i, j]) else pct[i, j] / 100.0
