@@ -58,7 +58,8 @@ def build_menus(window: MainWindow) -> None:
 def shortcut_actions(window: MainWindow) -> tuple[QAction, ...]:
     """Every action with a keyboard shortcut, in the order the listing shows them."""
     return (window.play_action, window.step_action, window.step_batch_action, window.reset_action,
-            *window.files.actions, window.links.paste_action, window.shortcuts_action, window.quit_action)
+            *window.files.actions, window.links.paste_action, window.paint.draw_action, window.shortcuts_action,
+            window.quit_action)
 
 
 def shortcuts_text(window: MainWindow) -> str:

@@ -91,6 +91,7 @@ def test_shift_drag_erases_too(qtbot, win):
 def test_clear_leaves_nothing_to_train_and_play_says_what_is_missing(qtbot, win):
     w, _ = win
     s, n = _draw(qtbot, w)
+    assert "\nD:" in "\n" + w.shortcuts_text()  # Draw mode is listed with its key
     w.paint.bar.clear.click()
     assert len(w.paint.points) == 0
     w.play_action.trigger()
@@ -191,3 +192,22 @@ def test_regression_points_take_the_sliders_value(qtbot, tmp_path):
         assert y[i] == -0.4
     finally:
         close_quietly(w, dialogs)
+
+
+def test_drawn_points_save_with_the_experiment_and_export_to_csv(qtbot, tmp_path, win):
+    from playground.core.io.csv_data import read_csv
+    from playground.core.io.project import loads_project
+    from playground.ui.dialogs import CSV_FILTER
+
+    w, dialogs = win
+    _, n = _draw(qtbot, w)
+    w.paint.bar.class_buttons[1].click()
+    _stroke(w, [(5.0, 5.0), (5.2, 5.0)])
+    drawn = w.paint.points.to_dataset()
+    _worker_points(qtbot, w, len(w.paint.points))
+    saved = loads_project(w.controller.fetch("project").text)
+    assert saved.dataset.same_points(drawn) and saved.spec.data.name == "custom"
+    dialogs.save_answers.append((str(tmp_path / "drawn.csv"), CSV_FILTER))
+    assert w.exports.export_data() and not dialogs.errors
+    back = read_csv(tmp_path / "drawn.csv")
+    assert back.n_train + back.n_test == len(w.paint.points) and back.same_points(drawn)
