@@ -37,7 +37,7 @@ def _worker_points(qtbot, w, n: int):
     return np.concatenate([s.dataset.x_train, s.dataset.x_test]), np.concatenate([s.dataset.y_train, s.dataset.y_test])
 
 
-def test_a_click_adds_a_point_of_the_chosen_class_and_the_worker_trains_on_it(qtbot, win):
+def test_a_click_adds_a_point_of_the_chosen_class_and_a_drag_sprays(qtbot, win):
     w, _ = win
     _, n = _draw(qtbot, w)
     w.paint.bar.class_buttons[1].click()
@@ -48,11 +48,8 @@ def test_a_click_adds_a_point_of_the_chosen_class_and_the_worker_trains_on_it(qt
     assert np.hypot(x[i, 0] - 2.0, x[i, 1] - 3.0) < 0.1 and y[i] == 1
     assert w.spec.data.name == "custom" and w.experiment.data.picker.checkedButton() is None
     assert w.experiment.data.custom_button.isVisible()  # the edited data's own thumbnail
-
-
-def test_a_drag_sprays_points_along_the_path(qtbot, win):
-    w, _ = win
-    _, n = _draw(qtbot, w)
+    # A drag sprays points along its path.
+    n += 1
     w.paint.bar.density.setValue(5)
     path = [(-4.0, -4.0), (-3.5, -4.0), (-3.0, -4.0), (-2.5, -4.0)]
     _stroke(w, path)
@@ -65,7 +62,7 @@ def test_a_drag_sprays_points_along_the_path(qtbot, win):
     _worker_points(qtbot, w, n + 16)
 
 
-def test_a_right_drag_erases_near_the_cursor(qtbot, win):
+def test_a_right_drag_or_shift_drag_erases_near_the_cursor(qtbot, win):
     w, _ = win
     _, n = _draw(qtbot, w)
     p = w.paint.points
@@ -78,14 +75,10 @@ def test_a_right_drag_erases_near_the_cursor(qtbot, win):
     assert len(left) <= n - near
     assert np.hypot(left.x[:, 0] - centre[0], left.x[:, 1] - centre[1]).min() > radius * 0.9
     _worker_points(qtbot, w, len(left))
-
-
-def test_shift_drag_erases_too(qtbot, win):
-    w, _ = win
-    _, n = _draw(qtbot, w)
-    centre = tuple(w.paint.points.x[0])
+    # Shift with the left button erases too.
+    centre = tuple(left.x[0])
     _stroke(w, [centre], modifier=Qt.KeyboardModifier.ShiftModifier)
-    assert len(w.paint.points) < n
+    assert len(w.paint.points) < len(left)
 
 
 def test_clear_leaves_nothing_to_train_and_play_says_what_is_missing(qtbot, win):
