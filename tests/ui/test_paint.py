@@ -160,13 +160,17 @@ def test_painting_while_training_changes_the_workers_data_and_the_run_goes_on(qt
     w, _ = win
     _, n = _draw(qtbot, w)
     w.play_action.trigger()
-    s = wait_snapshot(qtbot, w, lambda s: s.epoch >= 3)
-    epoch = s.epoch
+    before = wait_snapshot(qtbot, w, lambda s: s.epoch >= 3)
+    epoch = before.epoch
     w.paint.bar.density.setValue(4)
     _stroke(w, [(3.0, 3.0), (3.3, 3.0), (3.6, 3.0)])
     total = len(w.paint.points)
     s = wait_snapshot(qtbot, w, lambda s: s.dataset.n_train + s.dataset.n_test == total and s.epoch > epoch)
-    assert w.controller.running and s.history.epochs[0] <= epoch  # the same run: its history goes on
+    # The same run: its history goes on from the epochs before the stroke.
+    k = int(np.searchsorted(before.history.epochs, epoch, side="right"))
+    assert w.controller.running and k >= 3
+    np.testing.assert_array_equal(s.history.epochs[:k], before.history.epochs[:k])
+    np.testing.assert_array_equal(s.history.train_loss[:k], before.history.train_loss[:k])
     w.controller.pause()
 
 
