@@ -147,3 +147,12 @@ def test_a_saved_scaled_experiment_reopens_with_the_same_predictions():
     again = loads_project(dumps_project(t))
     assert again.spec.data.scale == "standard" and again.scaling == t.scaling
     np.testing.assert_array_equal(again.network.forward(again.x_test[:, :-1]), t.network.forward(t.x_test[:, :-1]))
+
+
+def test_weights_trained_on_scaled_inputs_are_refused_by_an_unscaled_experiment():
+    from playground.core.io.weights import WeightFileError, load_weights_into
+
+    wf = weight_file_from_trainer(_trained("standard"))
+    with pytest.raises(WeightFileError, match="trained with input scaling standard; this experiment scales by none"):
+        load_weights_into(_hundred("none"), wf)
+    load_weights_into(_hundred("standard", seed=1), wf)  # the same scaling: accepted

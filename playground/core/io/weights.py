@@ -295,7 +295,8 @@ def _json_object(text: str, what: str) -> dict[str, Any]:
 def check_matches(wf: WeightFile, trainer: Any, source: str = "weights") -> None:
     """Raise :class:`WeightFileError` unless ``wf`` fits the trainer's network exactly.
 
-    Compares features, layer sizes, hidden and output activations, naming the first difference.
+    Compares features, layer sizes, hidden and output activations and the input scaling's method,
+    naming the first difference.
     """
     spec: ExperimentSpec = trainer.spec
     mine = {
@@ -309,6 +310,10 @@ def check_matches(wf: WeightFile, trainer: Any, source: str = "weights") -> None
         if theirs != value:
             raise WeightFileError(f"{source}: {key.replace('_', ' ')} {_fmt(theirs)} do not match this "
                                   f"network's {_fmt(value)}")
+    theirs_scaling = input_scaling(wf.metadata).method
+    if theirs_scaling != trainer.scaling.method:  # the same weights mean something else on other inputs
+        raise WeightFileError(f"{source}: the weights were trained with input scaling {theirs_scaling}; this "
+                              f"experiment scales by {trainer.scaling.method} (choose the same Scale)")
 
 
 def load_weights_into(trainer: Any, wf: WeightFile, source: str = "weights") -> None:
