@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from playground.core.class_results import results_from_outputs
+from playground.core.data_swap import picture_domain
 from playground.core.epoch_pieces import KeepGoing
 from playground.core.grid import MIN_RESOLUTION, GridEvaluator
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
@@ -28,7 +29,7 @@ def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool = True,
     g = trainer._grid
     if g is None or g.resolution != n or g.source is not trainer.network \
             or g.mirror.switched_off != trainer.network.switched_off:
-        g = trainer._grid = GridEvaluator(trainer.network, trainer.spec.features, trainer.dataset.domain(), n,
+        g = trainer._grid = GridEvaluator(trainer.network, trainer.spec.features, picture_domain(trainer), n,
                                           trainer.scaling)
     return g.evaluate(with_neurons, keep_going)
 

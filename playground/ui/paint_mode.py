@@ -87,7 +87,7 @@ class PaintBar(QWidget):
         self.resplit = QPushButton("Re-split")
         self.resplit.setToolTip("Draw a new random split into training and test points at the training ratio.")
         self.fit = QPushButton("Fit to data")
-        self.fit.setToolTip("Fit the view to the points.")
+        self.fit.setToolTip("Fit the view to the points: drawing far out grows it, erasing does not shrink it.")
         for b in (self.clear, self.resplit, self.fit):
             row.addWidget(b)
 
@@ -218,15 +218,16 @@ class PaintMode(QObject):
                          "Re-split points")
 
     def fit_to_data(self) -> None:
-        """Fit the view's range to the points (with a margin), or to the output's domain without points."""
-        p = self.points
-        if p is None or not len(p):
-            x0, x1, y0, y1 = self._domain()
-        else:
-            (x0, y0), (x1, y1) = p.x.min(axis=0), p.x.max(axis=0)
-            pad = 0.1 * max(x1 - x0, y1 - y0, 1.0)
-            x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
-        self.view.plot.getPlotItem().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        """Fit the pictures' domain to the points again (drawing only grows it) and show all of it."""
+        try:
+            self.window.controller.fetch("fit_domain")
+        except WorkerRequestError as exc:
+            self.window.status.note(f"Not applied: {exc}")
+            return
+        s = self.window.controller.last_snapshot
+        if s is not None and s.grid is not None:
+            x0, x1, y0, y1 = s.grid.domain
+            self.view.plot.getPlotItem().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
 
     # ------------------------------------------------------------------ mouse
 

@@ -23,6 +23,8 @@ Kinds
     argument a :class:`~playground.core.dataset.Dataset`: train on these points from now on with
     the same weights (``data_swap.set_data``); answers ``(spec, new_run)``, the trainer's spec after
     it and whether a new class started a new run. Changes the trainer.
+``fit_domain``
+    fit the pictures' domain to the points again (``data_swap.fit_domain``); answers ``None``.
 """
 
 from __future__ import annotations
@@ -31,14 +33,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from playground.core.data_swap import set_data
+from playground.core.data_swap import fit_domain, set_data
 from playground.core.dataset import Dataset
 from playground.core.io.project import ProjectError, dumps_project
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
 from playground.core.trainer import Trainer
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights", "set_data"})
+CHANGING = frozenset({"load_weights", "set_data", "fit_domain"})
 
 
 class RequestError(Exception):
@@ -87,6 +89,7 @@ HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "history": lambda trainer, _argument: trainer.history.view(),
     "load_weights": _load_weights,
     "set_data": _set_data,
+    "fit_domain": lambda trainer, _argument: fit_domain(trainer),
 }
 
 

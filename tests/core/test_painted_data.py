@@ -113,3 +113,18 @@ def test_set_data_takes_the_scaling_numbers_from_the_new_rows():
     set_data(t, p.to_dataset())
     assert t.spec.data.scale == "standard"
     assert t.scaling == fit_scaling("standard", t.dataset.x_train)
+
+
+def test_the_picture_domain_grows_with_drawn_points_and_shrinks_only_when_fitted():
+    from playground.core.data_swap import fit_domain, picture_domain
+
+    t = _trained()
+    assert picture_domain(t) == (-6.0, 6.0, -6.0, 6.0)
+    far = PaintedPoints.from_dataset(t.dataset).added([[20.0, 0.0]], 1, 0.5)
+    set_data(t, far.to_dataset())
+    grown = picture_domain(t)
+    assert grown[1] > 20.0 and t.evaluate_grid(10).domain == grown
+    set_data(t, far.erased((20.0, 0.0), 1.0).to_dataset())
+    assert picture_domain(t) == grown  # erasing does not pull the view in under the pen
+    fit_domain(t)
+    assert picture_domain(t) == (-6.0, 6.0, -6.0, 6.0) and t.evaluate_grid(10).domain == (-6.0, 6.0, -6.0, 6.0)

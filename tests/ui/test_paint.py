@@ -208,3 +208,25 @@ def test_drawn_points_save_with_the_experiment_and_export_to_csv(qtbot, tmp_path
     assert w.exports.export_data() and not dialogs.errors
     back = read_csv(tmp_path / "drawn.csv")
     assert back.n_train + back.n_test == len(w.paint.points) and back.same_points(drawn)
+
+
+def test_the_view_never_rescales_during_a_stroke_and_fits_to_the_data_on_request(qtbot, win):
+    w, _ = win
+    _, n = _draw(qtbot, w)
+    vb = w.boundary.plot.getPlotItem().getViewBox()
+    port = w.boundary.plot.viewport()
+    start = vb.viewRange()
+    QTest.mousePress(port, Qt.MouseButton.LeftButton, NO_MOD, _pixel(w, 5.5, 5.5))
+    for x in (5.6, 5.7, 5.8):
+        QTest.mouseMove(port, _pixel(w, x, 5.5))
+        assert vb.viewRange() == start  # under the pen nothing moves
+    QTest.mouseRelease(port, Qt.MouseButton.LeftButton, NO_MOD, _pixel(w, 5.8, 5.5))
+    far = w.paint.points.added([[30.0, 0.0]], 0, 0.5)
+    w.paint._commit(w.paint.points, far, "Draw points")  # a point far out grows the domain
+    s = wait_snapshot(qtbot, w, lambda s: s.grid is not None and s.grid.domain[1] > 30.0)
+    w.paint._commit(far, far.erased((30.0, 0.0), 1.0), "Erase points")
+    s = wait_snapshot(qtbot, w, lambda s: s.dataset.n_train + s.dataset.n_test == len(far) - 1)
+    assert s.grid.domain[1] > 30.0  # erasing did not shrink it
+    w.paint.bar.fit.click()
+    s = wait_snapshot(qtbot, w, lambda s: s.grid is not None and s.grid.domain[1] < 30.0)
+    assert s.grid.domain == s.dataset.domain()
