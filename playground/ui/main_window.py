@@ -282,21 +282,28 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ transport
 
-    def _on_play_triggered(self) -> None:
+    def _blocked_by_drawing(self) -> bool:
+        """True (and says what is missing) while drawn points cannot be trained on yet."""
         blocked = None if self.controller.running else self.paint.play_blocked()
-        if blocked:  # drawn points that cannot be trained on yet: say what is missing
+        if blocked:
             self.banner.show_message(blocked, error=False)
             self.status.note(blocked)
+        return bool(blocked)
+
+    def _on_play_triggered(self) -> None:
+        if self._blocked_by_drawing():
             return
         if not self.controller.running:
             self.banner.hide()
         self.controller.toggle_play()
 
     def _on_step(self) -> None:
-        self.controller.step_epoch()
+        if not self._blocked_by_drawing():
+            self.controller.step_epoch()
 
     def _on_step_batch(self) -> None:
-        self.controller.step_batch()
+        if not self._blocked_by_drawing():
+            self.controller.step_batch()
 
     def _on_reset(self) -> None:
         self.banner.hide()

@@ -90,6 +90,8 @@ def test_clear_leaves_nothing_to_train_and_play_says_what_is_missing(qtbot, win)
     w.play_action.trigger()
     assert not w.controller.running
     assert "Draw at least 2 points in each of 2 classes" in w.banner.text
+    w.step_action.trigger()  # nor does Step train the points the plane no longer shows
+    assert settle(qtbot, w).epoch == s.epoch
     # The worker kept the last trainable points; nothing was lost.
     assert w.controller.last_snapshot.dataset.n_train + w.controller.last_snapshot.dataset.n_test == n
 
