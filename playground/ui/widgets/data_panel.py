@@ -246,7 +246,7 @@ class DataPanel(QWidget):
             w.blockSignals(b)
         problem = data.problem_type
         kind = f"{data.classes} classes" if problem == "classification" else "real-valued target"
-        source = "" if generated else " (loaded or drawn points; pick a dataset above to generate new ones)"
+        source = "" if generated else " (loaded points; pick a dataset above to generate new ones)"
         self.title.setText(f"<b>{dataset_title(data.name)}</b> — {problem}, {kind}{source}")
 
     def show_custom_points(self, x: np.ndarray, y: np.ndarray, classification: bool,
