@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QSlider, QToolButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
@@ -42,6 +42,7 @@ class PaintBar(QWidget):
         super().__init__(parent)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(3)
         draw = QToolButton()
         draw.setDefaultAction(draw_action)
         draw.setObjectName("draw_button")
@@ -56,7 +57,7 @@ class PaintBar(QWidget):
             b.setCheckable(True)
             b.setToolTip(f"Draw points of class {k} (as files number them)")
             b.setStyleSheet(f"QToolButton {{ color: white; background: {palette.CLASS_COLORS[k]}; border-radius: 3px;"
-                            f" padding: 1px 5px; font-weight: bold; border: 2px solid transparent; }}"
+                            f" padding: 1px 3px; font-weight: bold; border: 2px solid transparent; }}"
                             f"QToolButton:checked {{ border: 2px solid {palette.ACCENT}; }}")
             self.classes.addButton(b, k)
             self.class_buttons.append(b)
@@ -67,6 +68,7 @@ class PaintBar(QWidget):
         self.value.setRange(-100, 100)
         self.value.setValue(100)
         self.value.setMaximumWidth(110)
+        self.value.setMinimumWidth(50)
         self.value.setToolTip("The value of the points drawn for regression (−1 … +1).")
         self.value.valueChanged.connect(lambda v: self.value_label.setText(f"{v / 100:+.2f}"))
         self.value_label.setText("+1.00")
@@ -76,18 +78,23 @@ class PaintBar(QWidget):
         self.density = QSlider(Qt.Orientation.Horizontal)
         self.density.setRange(1, 20)
         self.density.setValue(3)
-        self.density.setMaximumWidth(80)
+        self.density.setMaximumWidth(70)
+        self.density.setMinimumWidth(40)
         self.density.setToolTip("How many points a drag sprays at each step of the mouse.")
         density_label.setToolTip(self.density.toolTip())
         row.addWidget(density_label)
         row.addWidget(self.density)
         row.addStretch(1)
-        self.clear = QPushButton("Clear")
+        self.clear = QToolButton()
+        self.clear.setText("Clear")
         self.clear.setToolTip("Remove every point (one undo step).")
-        self.resplit = QPushButton("Re-split")
+        self.resplit = QToolButton()
+        self.resplit.setText("Re-split")
         self.resplit.setToolTip("Draw a new random split into training and test points at the training ratio.")
-        self.fit = QPushButton("Fit to data")
-        self.fit.setToolTip("Fit the view to the points: drawing far out grows it, erasing does not shrink it.")
+        self.fit = QToolButton()
+        self.fit.setText("Fit")
+        self.fit.setToolTip("Fit to data: fit the view to the points (drawing far out grows it, erasing does "
+                            "not shrink it).")
         for b in (self.clear, self.resplit, self.fit):
             row.addWidget(b)
 
