@@ -25,3 +25,11 @@ def test_an_unknown_scaling_is_bad_input_naming_the_flag(run: Run) -> None:
     assert proc.returncode == 2
     assert "--scale" in proc.stderr and "none, standard, minmax" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_weights_trained_with_scaling_need_the_same_scale(run: Run, tmp_path: Path) -> None:
+    args = ("train", "--dataset", "xor", "--points", "60", "--epochs", "2")
+    assert run(*args, "--scale", "minmax", "--export", "w.npz").returncode == 0
+    proc = run(*args, "--weights", "w.npz")
+    assert proc.returncode == 2 and "give --scale minmax" in proc.stderr
+    assert run(*args, "--scale", "minmax", "--weights", "w.npz").returncode == 0
