@@ -24,6 +24,7 @@ from playground.core.dataset import Dataset
 from playground.core.painted_data import PaintedPoints, spray
 from playground.core.snapshot import Snapshot
 from playground.core.spec import MAX_CLASSES, DataSpec
+from playground.core.training_errors import check_trainable
 from playground.ui import palette
 from playground.ui.paint_commands import PaintStroke, push_stroke
 from playground.ui.training import WorkerRequestError
@@ -186,6 +187,9 @@ class PaintMode(QObject):
             w.status.note(missing)
             return
         dataset = points.to_dataset("custom")
+        if self._known is not None and self._known.problem != dataset.problem:
+            self._start_other_problem(dataset)
+            return
         known, self._known = self._known, dataset  # its snapshot (before the answer) is of these points
         try:
             spec, new_run = w.controller.fetch("set_data", dataset)
@@ -198,6 +202,21 @@ class PaintMode(QObject):
         w.experiment.data.show_custom_points(points.x, points.y, points.is_classification, self._domain())
         if new_run:
             w.status.note(f"{spec.data.classes} classes now: the output layer was redrawn, a new run starts")
+
+    def _start_other_problem(self, dataset: Dataset) -> None:
+        """Points of another problem type (a blank plane drawn after a regression): a new run on them."""
+        w = self.window
+        data = w.spec.data
+        spec = w.spec.replace(data=DataSpec(name="custom", problem=dataset.problem, classes=max(2, dataset.classes),
+                                            train_ratio=data.train_ratio, seed=data.seed, scale=data.scale))
+        try:
+            check_trainable(spec, dataset)
+        except ValueError as exc:  # a classification loss for regression points, or too much work
+            w.status.note(f"Not applied: {exc}")
+            return
+        self._known = dataset
+        w.load_experiment(spec, dataset, dtype=w.dtype)
+        w.status.note(f"Drawn {dataset.problem} points: new weights, a new run")
 
     def _commit(self, before: PaintedPoints, after: PaintedPoints, text: str) -> None:
         if after.same_as(before):

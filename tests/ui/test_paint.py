@@ -232,3 +232,21 @@ def test_the_view_never_rescales_during_a_stroke_and_fits_to_the_data_on_request
     w.paint.bar.fit.click()
     s = wait_snapshot(qtbot, w, lambda s: s.grid is not None and s.grid.domain[1] < 30.0)
     assert s.grid.domain == s.dataset.domain()
+
+
+def test_a_blank_plane_after_a_regression_starts_a_classification_run(qtbot, tmp_path):
+    from builders import make_spec
+    from file_helpers import close_quietly, file_window
+
+    w, dialogs = file_window(qtbot, tmp_path, make_spec("plane", (4,), points=60))
+    try:
+        settle(qtbot, w)
+        w.experiment.data.blank_button.click()
+        for k, xs in ((0, (-3.0, -2.0)), (1, (2.0, 3.0))):
+            w.paint.bar.class_buttons[k].click()
+            for x in xs:
+                _stroke(w, [(x, 0.0)])
+        s = wait_snapshot(qtbot, w, lambda s: s.dataset.problem == "classification")
+        assert s.dataset.n_train + s.dataset.n_test == 4 and w.spec.data.problem_type == "classification"
+    finally:
+        close_quietly(w, dialogs)
