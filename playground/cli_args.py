@@ -65,7 +65,7 @@ def _add_data_flags(g: argparse._ArgumentGroup, seed_flags: tuple[str, ...]) -> 
                    "checkerboard, blobs, spirals (classification), plane, multi_gauss (regression); "
                    "default spiral")
     g.add_argument("--points", type=int, metavar="N", help="number of points (default 500, regression 1200)")
-    g.add_argument("--noise", type=float, metavar="X", help="noise 0 to 0.5 (default 0)")
+    g.add_argument("--noise", type=float, metavar="X", help="noise 0 to 0.8 (default 0)")
     g.add_argument("--train-ratio", type=float, metavar="R",
                    help="share of points used for training, 0.1 to 0.9 (default 0.5)")
     g.add_argument("--classes", type=int, metavar="K", help="classes for blobs and spirals, 2 to 8")
@@ -237,7 +237,7 @@ def build_spec(a: argparse.Namespace, dataset: Any = None, base: Any = None) -> 
                             shuffle=False if a.no_shuffle else d.training.shuffle)
     features = tuple(_split_list(a.features)) if a.features is not None else d.features
     return ExperimentSpec(data=data, features=features, network=network, training=training,
-                          seed=pick(a.seed, d.seed))
+                          seed=pick(a.seed, d.seed), source_link=d.source_link)
 
 
 

@@ -24,12 +24,12 @@ def link_base(a: argparse.Namespace) -> Any:
     """The experiment ``--from-url`` describes (``None`` without it); its notes go to stderr."""
     if getattr(a, "from_url", None) is None:
         return None
-    from playground.core.tfpg_link import open_link
+    from playground.core.tfpg_link import open_link, with_source
 
     spec, notes = open_link(a.from_url)
     for note in notes:
         _note(note)
-    return spec
+    return with_source(spec, a.from_url)
 
 
 def keeps_page_points(a: argparse.Namespace) -> bool:

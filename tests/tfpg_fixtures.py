@@ -13,7 +13,8 @@ FIXTURES = Path(__file__).resolve().parent / "data" / "tfpg" / "links.json"
 @functools.cache
 def page_fixtures() -> dict[str, Any]:
     """``{"epochs", "random": {seed: [50 doubles]}, "math": {...}, "links": [per link: link, page_link,
-    seed, inputs, points (n, 2), labels (n,), split_index, weights, losses {train, test} (epochs + 1)]}``."""
+    seed, inputs, points (n, 2), labels (n,), split_index, weights, resets (the weights after one and two
+    presses of Reset), losses {train, test} (epochs + 1)]}``."""
     return json.loads(FIXTURES.read_text(encoding="utf-8"))
 
 

@@ -124,10 +124,15 @@ def _tanh_f(z: Array, out: Array) -> Array:
     return np.tanh(z, out=out)
 
 
-def _tanh_g(d_a: Array, z: Array, a: Array, out: Array, tmp: Array) -> Array:
-    np.multiply(a, a, out=tmp)
-    np.subtract(1.0, tmp, out=tmp)
+def _from_output_g(name: str, d_a: Array, a: Array, out: Array, tmp: Array) -> Array:
+    """d_a · f'(z) with f' from the output (``_FROM_OUTPUT_CALLS``, below)."""
+    for call in _FROM_OUTPUT_CALLS[name](a, tmp):
+        call()
     return np.multiply(d_a, tmp, out=out)
+
+
+def _tanh_g(d_a: Array, z: Array, a: Array, out: Array, tmp: Array) -> Array:
+    return _from_output_g("tanh", d_a, a, out, tmp)
 
 
 def _sigmoid_f(z: Array, out: Array) -> Array:
@@ -140,9 +145,7 @@ def _sigmoid_f(z: Array, out: Array) -> Array:
 
 
 def _sigmoid_g(d_a: Array, z: Array, a: Array, out: Array, tmp: Array) -> Array:
-    np.subtract(1.0, a, out=tmp)
-    tmp *= a
-    return np.multiply(d_a, tmp, out=out)
+    return _from_output_g("sigmoid", d_a, a, out, tmp)
 
 
 def _softplus_f(z: Array, out: Array) -> Array:
@@ -231,9 +234,23 @@ ACTIVATIONS: dict[str, Activation] = {
 
 
 # Direct ufunc bindings for the common activations (same maths as the functions above).
+#: f'(z) from the output a = f(z) alone, as bound calls writing into ``out`` (tanh: 1 − a², sigmoid:
+#: a(1 − a)); the backward pass of a layer of these needs no z (f may run in place), and a stack of
+#: them gets every layer's f' at once. The one definition both the gradient calls below and the
+#: engine's batched derivatives use.
+_FROM_OUTPUT_CALLS: dict[str, Callable[[Array, Array], list]] = {
+    "tanh": lambda a, out: [partial(np.multiply, a, a, out), partial(np.subtract, 1.0, out, out)],
+    "sigmoid": lambda a, out: [partial(np.subtract, 1.0, a, out), partial(np.multiply, out, a, out)],
+}
 #: Activations whose derivative the backward pass computes from the output a = f(z) alone,
 #: so that z need not be kept once f has run (it may run in place).
-DERIVATIVE_FROM_OUTPUT = frozenset({"tanh", "sigmoid"})
+DERIVATIVE_FROM_OUTPUT = frozenset(_FROM_OUTPUT_CALLS)
+
+
+def derivative_from_output_calls(name: str, a: Array, out: Array) -> list[Callable[[], object]]:
+    """``out = f'(z)`` computed from ``a = f(z)`` as bound calls, for a name in ``DERIVATIVE_FROM_OUTPUT``."""
+    return _FROM_OUTPUT_CALLS[name](a, out)
+
 
 _FORWARD_CALLS: dict[str, Callable[..., list]] = {
     "linear": lambda z, out: [partial(np.copyto, out, z)],
@@ -244,12 +261,9 @@ _GRAD_CALLS: dict[str, Callable[..., list]] = {
     "linear": lambda d_a, z, a, out, tmp: [partial(np.copyto, out, d_a)],
     "relu": lambda d_a, z, a, out, tmp: [partial(np.greater, z, 0.0, tmp),
                                          partial(np.multiply, d_a, tmp, out)],
-    "tanh": lambda d_a, z, a, out, tmp: [partial(np.multiply, a, a, tmp),
-                                         partial(np.subtract, 1.0, tmp, tmp),
-                                         partial(np.multiply, d_a, tmp, out)],
-    "sigmoid": lambda d_a, z, a, out, tmp: [partial(np.subtract, 1.0, a, tmp),
-                                            partial(np.multiply, tmp, a, tmp),
-                                            partial(np.multiply, d_a, tmp, out)],
+    **{name: (lambda d_a, z, a, out, tmp, name=name: [*derivative_from_output_calls(name, a, tmp),
+                                                       partial(np.multiply, d_a, tmp, out)])
+       for name in DERIVATIVE_FROM_OUTPUT},
 }
 
 

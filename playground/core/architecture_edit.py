@@ -214,6 +214,8 @@ def apply_edit(spec: ExperimentSpec, edit: Edit) -> ExperimentSpec:
 def _moved_switched_off(off: tuple[tuple[int, int], ...], mapping: UnitMap) -> tuple[tuple[int, int], ...]:
     """The switched-off (hidden layer, neuron) pairs at their positions in the edited network;
     those of removed neurons and layers are gone."""
+    if not off:  # the usual case: no map of every neuron of a big network needed
+        return ()
     where: dict[tuple[int, int], tuple[int, int]] = {}
     for new_layer, (old_layer, units) in enumerate(zip(mapping.layers, mapping.units, strict=True)):
         if old_layer is None:
@@ -242,8 +244,12 @@ def carry_weights(spec: ExperimentSpec, state: dict[str, np.ndarray], edit: Edit
     module's docstring. ``state``: ``layers.{i}.weight`` (out, in) and ``layers.{i}.bias`` (out,)
     of ``spec``'s network; the result has new float64 arrays of the edited network's shapes.
     """
-    new_spec = apply_edit(spec, edit)
-    mapping = unit_map(spec, edit)
+    return carry_mapped(spec, apply_edit(spec, edit), unit_map(spec, edit), state, rng)
+
+
+def carry_mapped(spec: ExperimentSpec, new_spec: ExperimentSpec, mapping: UnitMap, state: dict[str, np.ndarray],
+                 rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """:func:`carry_weights` for any ``mapping`` of ``spec``'s units onto ``new_spec``'s (several edits at once)."""
     check_state(_sizes(spec), state)
     init = INITIALIZERS[new_spec.network.init]
     sizes = _sizes(new_spec)

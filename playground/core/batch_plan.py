@@ -45,7 +45,8 @@ class BatchPlan:
 
 def plan_batches(x: np.ndarray, t: np.ndarray, batch_size: int, workspace: Callable[[int], Workspace],
                  params: np.ndarray, grad: np.ndarray, grad_blocks: list[np.ndarray], optimizer: Optimizer,
-                 regularization: list[Call], chunk_rows: int | None = None, staged: bool = False) -> BatchPlan:
+                 regularization: list[Call], chunk_rows: int | None = None, staged: bool = False,
+                 sizes: list[int] | None = None, after_update: list[Call] | None = None) -> BatchPlan:
     """Bind the calls of every batch of ``batch_size`` rows (the last one smaller when it does not divide).
 
     Parameters
@@ -57,8 +58,12 @@ def plan_batches(x: np.ndarray, t: np.ndarray, batch_size: int, workspace: Calla
     regularization : calls adding the regulariser's gradient to the mean gradient (empty for none)
     chunk_rows : split batches of more rows than this by rows (None: never)
     staged : copy each batch's rows into its workspace and share one call list per batch size
+    sizes : the batches' numbers of rows instead, in order (rows after them are in no batch)
+    after_update : calls that end every update (TensorFlow Playground's dead links, ``page_quirks``)
     """
     n = len(x)
+    starts = np.cumsum([0] + sizes)[:-1].tolist() if sizes is not None else range(0, n, batch_size)
+    ends = np.cumsum(sizes).tolist() if sizes is not None else [s + batch_size for s in starts]
     updates: dict[int, tuple[list[Call], float]] = {}  # per batch size: calls, scale left in grad
     shared: dict[int, list[Call]] = {}  # staged: per batch size, the calls after the copies
     chunk_buffers: list[np.ndarray] = []  # accumulator and one chunk's gradient, made when needed
@@ -66,8 +71,8 @@ def plan_batches(x: np.ndarray, t: np.ndarray, batch_size: int, workspace: Calla
     chunks: list[list[list[Call]]] = []
     scales: list[float] = []
     after_forward: list[Call] = []
-    for start in range(0, n, batch_size):
-        xb, tb = x[start:start + batch_size].T, t[start:start + batch_size].T
+    for start, end in zip(starts, ends, strict=True):
+        xb, tb = x[start:end].T, t[start:end].T
         rows = xb.shape[1]
         if rows not in updates:
             # The backward pass gives the summed gradient; the update applies the mean's 1/rows.
@@ -77,6 +82,7 @@ def plan_batches(x: np.ndarray, t: np.ndarray, batch_size: int, workspace: Calla
             else:
                 scale = 1.0 / rows if optimizer.folds_scale else 1.0
                 updates[rows] = (optimizer.update_calls(params, grad, 1.0 / rows), scale)
+            updates[rows][0].extend(after_update or [])
         update, grad_scale = updates[rows]
         if chunk_rows is not None and rows > chunk_rows:
             if not chunk_buffers:

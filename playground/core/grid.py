@@ -93,9 +93,15 @@ class GridEvaluator:
         n, step = self.resolution, self._stride
         return frozen_copy(a.reshape(a.shape[0], n, n)[:, ::step, ::step])
 
-    def evaluate(self, with_neurons: bool = True, keep_going: KeepGoing | None = None) -> GridOutput | None:
+    def evaluate(self, with_neurons: bool | Sequence[int] = True,
+                 keep_going: KeepGoing | None = None) -> GridOutput | None:
         """Run the mirror network on the grid with the source's current parameters; None when
-        ``keep_going()``, asked between pieces, said to stop."""
+        ``keep_going()``, asked between pieces, said to stop.
+
+        ``with_neurons``: every neuron's image (True), none (False), or per unit layer (inputs,
+        hidden layers, outputs) the images of its first ``k`` neurons only (those a view draws;
+        a sequence of the wrong length counts as True).
+        """
         np.copyto(self.mirror.params, self.source.params, casting="same_kind")
         for i, piece in enumerate(self._pieces):
             if i and keep_going is not None and not keep_going():
@@ -107,9 +113,15 @@ class GridEvaluator:
         score = head.score(out).reshape(n, n)
         predicted = head.predict(out).reshape(n, n) if head.is_classification else None
         neurons: tuple[np.ndarray, ...] = ()
-        if with_neurons:
+        if with_neurons is not False:
+            counts = tuple(with_neurons) if not isinstance(with_neurons, bool) else ()
+            if len(counts) != len(self.workspace.acts) + 1:
+                counts = tuple(a.shape[0] for a in self.workspace.acts)
+            else:
+                counts = counts[1:]
             # Feature-major buffers (k, n·n) are k images already: a plain copy, no transpose.
-            neurons = (self._input_images, *(self._thumbnails(a) for a in self.workspace.acts))
+            neurons = (self._input_images, *(self._thumbnails(a[:max(0, int(k))])
+                                             for a, k in zip(self.workspace.acts, counts, strict=True)))
         return GridOutput(
             domain=self.domain,  # type: ignore[arg-type]
             resolution=n,

@@ -130,6 +130,19 @@ class OutputHead:
                       partial(np.multiply, out, tmp, out)]
         return calls
 
+    def output_gradient(self, o: Array, t: Array) -> Array:
+        """∂(loss of each row)/∂o (n, k): the loss's slope at the outputs ``o`` (n, k), targets ``t`` (n, k).
+
+        mse: o − t; bce: (o − t) / (o(1 − o)); cross-entropy: −t / o. Times the output
+        activation's slope it is ``delta_calls``'s o − t (for softmax, through its Jacobian).
+        """
+        if self.loss == "mse":
+            return o - t
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.loss == "bce":
+                return (o - t) / (o * (1.0 - o))
+            return -t / o
+
     # ---- reading outputs (sample-major: one row per sample)
 
     def predict(self, o: Array) -> Array:

@@ -31,7 +31,7 @@ from functools import partial
 
 import numpy as np
 
-from playground.core.activations import ACTIVATIONS, DERIVATIVE_FROM_OUTPUT, Activation
+from playground.core.activations import ACTIVATIONS, DERIVATIVE_FROM_OUTPUT, Activation, derivative_from_output_calls
 from playground.core.initializers import INITIALIZERS
 from playground.core.losses import OutputHead
 
@@ -370,10 +370,7 @@ class Workspace:
         are included (tanh output: used by mse)."""
         if name is None:
             return []
-        a, d = self.all_acts, self.all_derivs
-        if name == "tanh":
-            return [partial(np.multiply, a, a, d), partial(np.subtract, 1.0, d, d)]
-        return [partial(np.subtract, 1.0, a, d), partial(np.multiply, d, a, d)]
+        return derivative_from_output_calls(name, self.all_acts, self.all_derivs)
 
     def loss(self, targets: np.ndarray | None = None) -> float:
         """Mean loss of the last forward pass against ``targets`` (default ``self.targets``)."""

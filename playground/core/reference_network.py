@@ -247,3 +247,29 @@ def unflatten(flat: Array, shapes: list[tuple[int, int]]) -> tuple[tuple[Array, 
         biases.append(block[:, -1].copy())
         start += block.size
     return tuple(weights), tuple(biases)
+
+
+def page_step(network: ReferenceNetwork, x: Array, t: Array, training: TrainingSpec,
+              alive: tuple[Array, ...]) -> tuple[ReferenceNetwork, tuple[Array, ...]]:
+    """One update as TensorFlow Playground's ``updateWeights`` makes it (plain SGD), on the batch
+    ``x`` (n, n_inputs), ``t`` (n, n_outputs), with its dead links: ``alive`` per layer (out, in),
+    True for a live link. Returns the network after the update and the links alive after it.
+
+    Per weight: the data step ``w₁ = w − lr·∂L/∂w``, then the regulariser's step from the weight
+    before (``w₂ = w₁ − lr·ρ·sign(w)`` for L1, ``− lr·ρ·w`` for L2); an L1 step that takes the
+    weight across 0 (``w₁·w₂ < 0``) sets it to 0 and the link dies. Dead links never move; biases
+    take the data step only.
+    """
+    grads = network.gradients(x, t)
+    lr, rate, kind = training.optimizer.learning_rate, training.regularization_rate, training.regularization
+    layers, still = [], []
+    for layer, gw, gb, live in zip(network.layers, grads.weights, grads.biases, alive, strict=True):
+        w = layer.weight
+        w1 = w - lr * gw
+        reg = {"l1": np.sign(w), "l2": w}.get(kind, np.zeros_like(w))
+        w2 = w1 - lr * rate * reg
+        died = (w1 * w2 < 0) if kind == "l1" else np.zeros(w.shape, dtype=bool)
+        live = live & ~died
+        layers.append(Layer(np.where(live, w2, np.where(died, 0.0, w)), layer.bias - lr * gb, layer.activation))
+        still.append(live)
+    return ReferenceNetwork(tuple(layers), network.head), tuple(still)

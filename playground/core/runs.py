@@ -9,13 +9,18 @@ and it may be shared between threads.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from playground.core.dataset import Dataset
 from playground.core.snapshot import History, Snapshot, frozen_copy
 from playground.core.spec import ExperimentSpec
+
+#: Each run made in this process gets the next number: it tells runs apart across renames (which
+#: make a new value) and picks the run's colour.
+_keys = itertools.count()
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,6 +38,7 @@ class Run:
     train_loss, test_loss : at the end
     train_accuracy, test_accuracy : at the end (None for regression)
     pinned : kept when old runs are dropped
+    key : a number unique in this process, kept by :meth:`renamed` and :meth:`with_pinned`
     """
 
     name: str
@@ -47,16 +53,13 @@ class Run:
     train_accuracy: float | None
     test_accuracy: float | None
     pinned: bool = False
+    key: int = field(default_factory=lambda: next(_keys))
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot, name: str) -> Run:
         """The run a snapshot shows, at the snapshot's moment."""
-        weights: dict[str, np.ndarray] = {}
-        for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases, strict=True)):
-            weights[f"layers.{i}.weight"] = frozen_copy(w)
-            weights[f"layers.{i}.bias"] = frozen_copy(b)
         return cls(name=name, spec=snapshot.spec, dataset=snapshot.dataset, history=snapshot.history,
-                   weights=weights, epoch=int(snapshot.epoch), batches=int(snapshot.batches),
+                   weights=snapshot_weights(snapshot), epoch=int(snapshot.epoch), batches=int(snapshot.batches),
                    train_loss=float(snapshot.train_loss), test_loss=float(snapshot.test_loss),
                    train_accuracy=snapshot.train_accuracy, test_accuracy=snapshot.test_accuracy)
 
@@ -65,6 +68,15 @@ class Run:
 
     def with_pinned(self, pinned: bool) -> Run:
         return dataclasses.replace(self, pinned=pinned)
+
+
+def snapshot_weights(snapshot: Snapshot) -> dict[str, np.ndarray]:
+    """The snapshot's weights by name: ``layers.{i}.weight`` (out, in), ``layers.{i}.bias`` (out,), read-only."""
+    weights: dict[str, np.ndarray] = {}
+    for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases, strict=True)):
+        weights[f"layers.{i}.weight"] = frozen_copy(w)
+        weights[f"layers.{i}.bias"] = frozen_copy(b)
+    return weights
 
 
 def spec_summary(spec: ExperimentSpec) -> str:

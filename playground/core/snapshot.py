@@ -94,3 +94,6 @@ class Snapshot:
     layer_sizes: tuple[int, ...]  # (n_inputs, *hidden, n_outputs)
     gradients: tuple[np.ndarray, ...] = ()  # (out, in) per layer: mean weight gradient of the last mini-batch
     results: Results | None = None  # per-point predictions, confusion matrices, R² (class_results)
+    #: (m, n_layers) the gradient norms of the last recorded epochs, never thinned as ``history`` may be
+    #: (what the vanishing/exploding warnings look at); None in snapshots made without them
+    recent_grad_norms: np.ndarray | None = None

@@ -41,6 +41,8 @@ REGRESSION_DATASETS = ("plane", "multi_gauss")
 PAGE_DATASETS = ("circle", "xor", "gauss", "spiral", "plane", "multi_gauss")
 #: Longest accepted TensorFlow Playground seed string (the page writes 7 characters, e.g. 0.12345).
 MAX_PAGE_SEED_CHARS = 200
+#: Longest accepted link an experiment was opened from (the page writes about 400 characters).
+MAX_LINK_CHARS = 8192
 #: ``custom`` means the points come from outside (a CSV file or a project file).
 DATASETS = CLASSIFICATION_DATASETS + REGRESSION_DATASETS + ("custom",)
 
@@ -48,6 +50,9 @@ MAX_HIDDEN_LAYERS = 16
 MAX_NEURONS = 256
 MAX_CLASSES = 8
 MAX_POINTS = 100_000
+#: The most noise a dataset takes (a fraction): TensorFlow Playground's sliders stop at 0.5, but its
+#: links may ask up to 0.8.
+MAX_NOISE = 0.8
 #: TensorFlow Playground's learning-rate steps, offered by the UI beside free entry.
 LEARNING_RATE_STEPS = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
@@ -130,7 +135,7 @@ class DataSpec:
         _check_choice("data.scale", self.scale, SCALINGS)
         if self.points is not None:
             _check_int("data.points", self.points, 4, MAX_POINTS)
-        _check_number("data.noise", self.noise, 0.0, 0.5)
+        _check_number("data.noise", self.noise, 0.0, MAX_NOISE)
         _check_number("data.train_ratio", self.train_ratio, 0.1, 0.9)
         _check_int("data.classes", self.classes, 2, MAX_CLASSES)
         _check_int("data.seed", self.seed, 0, 2**63 - 1)
@@ -271,7 +276,8 @@ class TrainingSpec:
 
 @dataclass(frozen=True)
 class ExperimentSpec:
-    """A whole experiment. ``seed`` drives weight init and shuffling; ``data.seed`` the points."""
+    """A whole experiment. ``seed`` drives weight init and shuffling; ``data.seed`` the points.
+    ``source_link``: the TensorFlow Playground link it was opened from (kept through edits), or None."""
 
     data: DataSpec = field(default_factory=DataSpec)
     features: tuple[str, ...] = ("x1", "x2")
@@ -279,6 +285,7 @@ class ExperimentSpec:
     training: TrainingSpec = field(default_factory=TrainingSpec)
     seed: int = 0
     format_version: int = FORMAT_VERSION
+    source_link: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "features", tuple(self.features))
@@ -292,6 +299,11 @@ class ExperimentSpec:
         object.__setattr__(self, "features", tuple(f for f in FEATURES if f in self.features))
         _check_int("seed", self.seed, 0, 2**63 - 1)
         _check_int("format_version", self.format_version, 1, FORMAT_VERSION)
+        link = self.source_link
+        if link is not None and (not isinstance(link, str) or not 0 < len(link) <= MAX_LINK_CHARS
+                                 or not link.isprintable()):
+            raise _fail("source_link", f"must be a link on one line of at most {MAX_LINK_CHARS} characters",
+                        str(link)[:60])
         problem = self.data.problem_type
         loss = self.training.loss
         if problem == "regression" and loss != "mse":
@@ -333,6 +345,8 @@ class ExperimentSpec:
             del d["network"]["switched_off"]
         if self.data.scale == "none":  # likewise: unscaled experiments are written as before
             del d["data"]["scale"]
+        if self.source_link is None:  # written only when there is one, as before it existed
+            del d["source_link"]
         return d
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -371,7 +385,7 @@ class ExperimentSpec:
             if not isinstance(feats, (list, tuple)):
                 raise _fail("features", "must be a list of feature names", feats)
             kwargs["features"] = tuple(feats)
-        unknown = set(d) - {"seed", "format_version"}
+        unknown = set(d) - {"seed", "format_version", "source_link"}
         if unknown:
             raise SpecError(f"spec: unknown field(s) {', '.join(repr(k) for k in sorted(map(str, unknown)))}")
         kwargs.update(d)

@@ -216,6 +216,23 @@ def page_experiment(spec: ExperimentSpec) -> tuple[Dataset, dict[str, np.ndarray
     return dataset, page_initial_weights(sizes, rng, init_zero=spec.network.init == "zeros")
 
 
+def page_reset_weights(spec: ExperimentSpec, draw: int) -> dict[str, np.ndarray] | None:
+    """The page's weights after ``draw`` presses of its Reset (0: as the link opens), or None when
+    ``spec`` is not a link experiment with the page's initialiser (``playground``, or ``zeros``).
+
+    The page never seeds again after its data: each Reset builds the network from where its
+    random stream stands, so the ``draw``-th one follows the data and ``draw`` earlier networks.
+    """
+    if spec.data.page_seed is None or spec.network.init not in ("playground", "zeros"):
+        return None
+    rng = SeedRandom(spec.data.page_seed)
+    _draw_dataset(spec.data, rng)
+    sizes = (len(spec.features), *spec.network.hidden, 1)
+    for _ in range(draw):
+        page_initial_weights(sizes, rng)
+    return page_initial_weights(sizes, rng, init_zero=spec.network.init == "zeros")
+
+
 def page_initial_weights(sizes: Sequence[int], rng: SeedRandom, init_zero: bool = False) -> dict[str, np.ndarray]:
     """The page's ``buildNetwork`` weights, drawn from ``rng`` after the data.
 

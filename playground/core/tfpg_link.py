@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from playground.core.spec import (
+    MAX_LINK_CHARS,
+    MAX_NOISE,
     PAGE_DATASETS,
     DataSpec,
     ExperimentSpec,
@@ -48,7 +50,7 @@ PAGE_INPUTS = {"x": "x1", "y": "x2", "xSquared": "x1_sq", "ySquared": "x2_sq", "
 #: What the page's controls allow, beyond which it cannot show an experiment.
 PAGE_MAX_HIDDEN_LAYERS = 6
 PAGE_MAX_NEURONS = 8
-PAGE_MAX_NOISE = 50  # percent; this app's data.noise stops at 0.5 too
+PAGE_MAX_NOISE = round(MAX_NOISE * 100)  # percent: the page takes a link's noise up to 80 (its slider stops at 50)
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,13 @@ def open_link(link: str) -> tuple[ExperimentSpec, list[str]]:
     """Parse ``link`` into its experiment and the notes to show (ignored keys, a fresh seed)."""
     state = parse_link(link)
     return link_spec(state), state.notes
+
+
+def with_source(spec: ExperimentSpec, link: str) -> ExperimentSpec:
+    """``spec`` recording ``link`` as where it came from (saved with it; left out when it is not a
+    one-line text of at most ``MAX_LINK_CHARS``)."""
+    link = link.strip()
+    return spec.replace(source_link=link) if 0 < len(link) <= MAX_LINK_CHARS and link.isprintable() else spec
 
 
 # --------------------------------------------------------------------------- writing

@@ -14,15 +14,9 @@ changes; when the batch is the whole training set, :meth:`Trainer.train` runs
 in short pieces instead (``epoch_pieces``). The trainer knows nothing of
 threads: long runs take a ``keep_going`` callback, asked between pieces.
 
-TensorFlow Playground compatibility: with ``loss="mse"`` (tanh output, ±1
-labels), ``init="playground"``, ``optimizer="sgd"``, ``batch_size=10``,
-``shuffle=False`` and no regularisation, an epoch does exactly what that page's
-``oneStep`` does — the same per-batch mean-gradient updates in the same order —
-so from the same data and initial weights it follows the same trajectory (to
-float rounding; ``tests/core/test_tf_compat.py`` checks it against a
-line-by-line port of its per-example loop). Its one difference: when the batch
-size does not divide the training set, the page carries the partial batch into
-the next epoch, while here it is applied at the end of its epoch.
+TensorFlow Playground: with ``loss="mse"`` (tanh output), ``init="playground"``, plain SGD and
+``shuffle=False`` an epoch makes that page's per-batch mean-gradient updates in its order; an
+experiment from one of its links (``data.page_seed``) also follows its two quirks (``page_quirks``).
 """
 
 from __future__ import annotations
@@ -34,6 +28,7 @@ from functools import partial
 import numpy as np
 
 from playground.core import epoch_pieces as pieces
+from playground.core import trainer_gradients
 from playground.core.batch_plan import plan_batches
 from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
@@ -48,8 +43,10 @@ from playground.core.losses import OutputHead, output_head
 from playground.core.malloc import keep_freed_memory_once
 from playground.core.network import Network, Workspace, run_calls
 from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
+from playground.core.page_quirks import PageMode, end_epoch, is_page_mode
 from playground.core.snapshot import GridOutput, Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
+from playground.core.tfpg_data import page_reset_weights
 from playground.core.trainer_pictures import evaluate_grid, snapshot
 from playground.core.training_errors import TrainerError, TrainingDiverged, check_trainable, divergence_message
 
@@ -107,6 +104,7 @@ class Trainer:
         self._backup = np.empty_like(self.network.params)
         self._reg_tmp = np.empty_like(self.network.params)
         self.scaling = fit_scaling(spec.data.scale, data.x_train)  # fixed until the data changes
+        self.page = PageMode(self.network.n_params, self.dtype) if is_page_mode(spec) else None
 
         def prepared(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             # Stored sample-major, (n, n_in + 1) with a column of ones and targets (n, k), so that a
@@ -131,12 +129,15 @@ class Trainer:
         self.history = MetricHistory(self.network.n_layers)
 
     def reset_weights(self, fresh: bool = True) -> None:
-        """Draw new initial weights (``fresh``: a new draw, as TensorFlow Playground's reset),
-        clear the optimizer, the epoch counter and the history."""
+        """Draw new initial weights (``fresh``: a new draw, as TensorFlow Playground's reset; a link
+        experiment draws the page's own), clear the optimizer, the epoch counter and the history."""
         if fresh:
             self.init_count += 1
         rng = np.random.default_rng([self._spec.seed, 0, self.init_count])
         self.network.initialize(self._spec.network.init, rng)
+        page_weights = page_reset_weights(self._spec, self.init_count) if self.page is not None else None
+        if page_weights is not None:  # a link experiment: the weights the page's Reset would draw
+            self.network.load_state_dict(page_weights)
         self.optimizer: Optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
         self.epoch = 0
         self.batches = 0
@@ -152,6 +153,8 @@ class Trainer:
         self.divergence: Divergence | None = None
         self._diverged_at = 0
         self.history = MetricHistory(self.network.n_layers)
+        if self.page is not None:
+            self.page.clear()
         self._compile()
         self._evaluate()
 
@@ -179,11 +182,16 @@ class Trainer:
         self._single_batch = b == n
         self._shuffled = tr.shuffle and not self._single_batch
         xs, ts = (self._xs, self._ts) if self._shuffled else (self.x_train, self.t_train)
+        sizes, after_update = None, None
+        if self.page is not None:  # the page's batches: the carried rows, then this epoch's order
+            sizes = self.page.batches.fill(self.x_train, self.t_train, self._order, b)
+            xs, ts = self.page.batches.xs, self.page.batches.ts
+            after_update = self.page.update_calls(net.params, tr, self._reg_tmp)
         reg = regularization_calls(tr.regularization, tr.regularization_rate, net.params, self.grad,
                                    net.weight_mask, self._reg_tmp)
         split = pieces.chunk_rows(net.n_params, True) if pieced else None  # rows a batch is split by
         plan = plan_batches(xs, ts, b, self._workspace, net.params, self.grad, self.grad_blocks, self.optimizer, reg,
-                            split, pieced and n_batches > pieces.MANY_BATCHES)
+                            split, pieced and n_batches > pieces.MANY_BATCHES, sizes, after_update)
         self.batch_calls, self._batch_grad_scale, self._after_forward = plan.calls, plan.grad_scales, plan.after_forward
         self._pieces: pieces.PiecedEpoch | None = None
         self._metrics_next: int | None = None  # a pieced epoch's next metrics piece, once its batches ran
@@ -261,6 +269,8 @@ class Trainer:
             self._apply_order()
 
     def _apply_order(self) -> None:
+        if self.page is not None:
+            return self.page.batches.refill(self.x_train, self.t_train, self._order)
         np.take(self.x_train, self._order, axis=0, out=self._xs)
         np.take(self.t_train, self._order, axis=0, out=self._ts)
 
@@ -327,6 +337,8 @@ class Trainer:
         self._epoch_open = False
         self._check_finite()
         self.history.append_row(self.epoch, self.metrics_calc.row)
+        if self.page is not None:
+            end_epoch(self)
 
     def _check_finite(self) -> None:
         if not self.metrics_calc.finite(self.network.params):
@@ -424,28 +436,13 @@ class Trainer:
         return {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss,
                 "train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy}
 
-    def _restored(self) -> list[np.ndarray] | None:
-        """The restored gradients while no batch has run since ``set_state``, else None."""
-        if self.restored_gradients is not None and self.batches != self._restored_at:
-            self.restored_gradients = None
-        return self.restored_gradients
-
     def grad_norms(self) -> np.ndarray:
         """(n_layers,) L2 norm of each layer's mean weight gradient in the last mini-batch."""
-        restored = self._restored()
-        if restored is not None:
-            return np.array([np.sqrt(np.sum(g * g)) for g in restored])
-        g = self.grad * self.network.weight_mask
-        return self._grad_scale * np.sqrt(np.add.reduceat(g * g, self.network.offsets[:-1]))
+        return trainer_gradients.grad_norms(self)
 
     def weight_gradients(self) -> list[np.ndarray]:
         """(out, in) per layer: the mean weight gradient of the last mini-batch (new arrays)."""
-        # The grad buffer may still hold the summed gradient (the optimizer folds 1/rows in):
-        # the same scale as grad_norms turns it into the mean.
-        restored = self._restored()
-        if restored is not None:
-            return [g.copy() for g in restored]
-        return [self._grad_scale * b[:, :-1] for b in self.network.block_views(self.grad)]
+        return trainer_gradients.weight_gradients(self)
 
     # ------------------------------------------------------------------ saving and restoring
 
@@ -464,6 +461,8 @@ class Trainer:
         """Start from the given weights (``layers.{i}.weight``/``bias``); the optimizer starts fresh."""
         pieces.finish_epoch(self)
         self.network.load_state_dict(state)
+        if self.page is not None:
+            self.page.clear()
         self.restored_gradients = self.divergence = None  # they were of another set of weights
         self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
         self._compile()

@@ -18,10 +18,12 @@ from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
 from playground.core.spec_limits import picture_resolution
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from playground.core.trainer import Trainer
 
 
-def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool = True,
+def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool | Sequence[int] = True,
                   keep_going: KeepGoing | None = None) -> GridOutput | None:
     """Output and every neuron on a grid of ``resolution``² cells, or fewer for a network too big
     for that within the work budget; None when ``keep_going()`` said stop."""
@@ -34,9 +36,11 @@ def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool = True,
     return g.evaluate(with_neurons, keep_going)
 
 
-def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None = 100, with_neurons: bool = True,
+def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None = 100,
+             with_neurons: bool | Sequence[int] = True,
              keep_going: KeepGoing | None = None) -> Snapshot | None:
     """An immutable picture of ``trainer``'s state (copies only); None when stopped."""
+    from playground.core.gradient_health import WINDOW
     from playground.core.trainer import HISTORY_POINTS_IN_SNAPSHOT
 
     net = trainer.network
@@ -65,4 +69,5 @@ def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None 
         gradients=tuple(frozen_copy(g) for g in trainer.weight_gradients()),
         results=results_from_outputs(trainer.head, trainer.evaluated.o, trainer.dataset.y_train,
                                      trainer.dataset.y_test),
+        recent_grad_norms=frozen_copy(trainer.history.column("grad_norms")[-WINDOW:]),
     )

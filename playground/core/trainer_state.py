@@ -13,6 +13,7 @@ import numpy as np
 from playground.core.divergence import Divergence
 from playground.core.history import MetricHistory
 from playground.core.optimizers import make_optimizer
+from playground.core.page_quirks import PageMode
 
 if TYPE_CHECKING:
     from playground.core.trainer import Trainer
@@ -52,6 +53,10 @@ def get_state(trainer: Trainer) -> dict[str, Any]:
         "history": trainer.history.to_dict(),
         # For readers of the file: the same numbers follow from the saved training rows on opening.
         "input_scaling": trainer.scaling.to_dict(),
+        # TensorFlow Playground's quirks (an experiment from one of its links): the rows carried into
+        # the next epoch's first batch, and the flat indices of the dead links
+        "page_carried": None if trainer.page is None else trainer.page.batches.carried.copy(),
+        "page_dead": None if trainer.page is None else trainer.page.dead.dead(),
     }
 
 
@@ -81,6 +86,12 @@ def _gradients(value: Any, net) -> list[np.ndarray]:
             raise ValueError(f"training state's gradients: {key} contains NaN or infinity")
         out.append(g.copy())
     return out
+
+
+def _saved_rows(state: dict[str, Any], key: str) -> np.ndarray:
+    """Whole numbers saved under ``key`` (none when absent)."""
+    value = state.get(key)
+    return np.empty(0, dtype=np.int64) if value is None else np.asarray(value)
 
 
 def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
@@ -125,6 +136,11 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
         order = np.asarray(state["epoch_order"])
         if order.dtype.kind not in "iu" or not np.array_equal(np.sort(order), np.arange(trainer.dataset.n_train)):
             raise ValueError("training state's epoch_order is not a permutation of the training rows")
+    page = None
+    if trainer.page is not None:  # older files and other experiments: nothing carried, nothing dead
+        page = PageMode(net.n_params, net.params.dtype)
+        page.batches.set_carried(_saved_rows(state, "page_carried"), trainer.dataset.n_train)
+        page.dead.set_dead(_saved_rows(state, "page_dead"))
     # --- commit
     np.copyto(net.params, weights)
     if state.get("shuffle_rng") is not None:
@@ -134,6 +150,9 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
     trainer.history = history
     trainer.restored_gradients, trainer._restored_at = gradients, batches
     trainer.divergence, trainer._diverged_at = diverged, batches
+    if page is not None:
+        trainer.page.batches.carried = page.batches.carried
+        np.copyto(trainer.page.dead.alive, page.dead.alive)
     if order is not None:
         trainer._order = order.astype(np.int64)
         trainer._apply_order()

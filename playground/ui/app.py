@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from playground.core.io.project import ProjectError
 from playground.resources_path import APP_ID
+from playground.ui import crash_recovery
 from playground.ui.app_icon import app_icon
 from playground.ui.file_actions import APP_TITLE, read_project
 from playground.ui.main_window import MainWindow
@@ -52,8 +53,10 @@ def open_window(project: str | None = None, play: bool = False) -> tuple[MainWin
         return MainWindow(), f"Cannot open the experiment: {exc}"
     # The worker must own the trainer: it gets the spec, points and state, not the object.
     window = MainWindow(opened.spec, dataset=opened.dataset, state=opened.state, dtype=opened.dtype)
+    window.runs_ui.add_opened(opened.runs)
     window.files.set_current_file(project, opened.epoch, opened.batches)
-    return window, f"Opened {Path(project).name} at epoch {opened.epoch:,}"
+    return window, (f"Opened {Path(project).name} at epoch {opened.epoch:,}"
+                    + window.links.origin_note(opened.spec.source_link))
 
 
 def run(project: str | None = None, play: bool = False, argv: list[str] | None = None) -> int:
@@ -68,15 +71,21 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
     configure_interpreter()
     app = make_application(argv)
     window, note = open_window(project, play)
+    recovery = crash_recovery.install(window)
+    hooks = recovery.install_hooks()
     window.show()
     window.status.note(note)
+    QTimer.singleShot(0, recovery.offer_restore)  # once the window is up
     if play:
         QTimer.singleShot(0, window.controller.play)
     previous = _close_on_interrupt(window)
     collector = collect_garbage_on_this_thread()
     try:
-        return app.exec()
+        code = app.exec()
+        recovery.discard()  # a clean exit: nothing to recover
+        return code
     finally:
+        crash_recovery.Recovery.remove_hooks(hooks)
         collector.timer.stop()
         gc.unfreeze()
         gc.enable()

@@ -86,6 +86,18 @@ class Dialogs:
         box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 440px; }")
         box.exec()
 
+    def crash(self, summary: str, report: str) -> None:
+        """An unhandled error: what happened, where the experiment went, and a report to copy."""
+        from playground.ui.crash_recovery import CrashDialog
+
+        CrashDialog(summary, report, self.parent).exec()
+
+    def ask_restore(self, text: str) -> bool:
+        """Restore the experiment of a session that ended unexpectedly? (No removes it.)"""
+        buttons = QMessageBox.StandardButton
+        return QMessageBox.question(self.parent, "Restore the last session?", text,
+                                    buttons.Yes | buttons.No, buttons.Yes) == buttons.Yes
+
     def ask_save_changes(self, name: str) -> str:
         """``SAVE``, ``DISCARD`` or ``CANCEL`` for an experiment with unsaved changes."""
         buttons = QMessageBox.StandardButton

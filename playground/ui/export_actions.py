@@ -178,6 +178,7 @@ class ExportActions(QObject):
             return self._fail(title, f"{path}: cannot read ({type(exc).__name__}: {exc})")
         finally:
             self.window.files.busy = False
+        self.window.keep_for_recovery()  # the trained weights are about to be replaced
         if self._fetch("load_weights", title, (wf, path)) is FAILED:  # shapes or features that do not fit
             return False
         self.window.files.note_source("weights", path)

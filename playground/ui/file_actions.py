@@ -30,7 +30,8 @@ from PySide6.QtWidgets import QMenu
 
 from playground.core.dataset import Dataset
 from playground.core.io.atomic import atomic_write_text, describe_os_error, same_file
-from playground.core.io.project import SUFFIX, ProjectError, load_project
+from playground.core.io.project import SUFFIX, ProjectError, load_project_with_runs
+from playground.core.runs import Run
 from playground.core.snapshot import Snapshot
 from playground.core.spec import ExperimentSpec
 from playground.ui.background import run_in_background
@@ -61,6 +62,7 @@ class OpenedProject:
     dataset: Dataset
     state: dict
     dtype: str
+    runs: tuple[Run, ...] = ()  # the runs kept in the file
 
     @property
     def epoch(self) -> int:
@@ -86,12 +88,12 @@ def read_project(path: str | Path) -> OpenedProject:
         one line naming the file and the problem (also for errors nobody foresaw).
     """
     try:
-        trainer = load_project(path)
+        trainer, runs = load_project_with_runs(path)
     except ProjectError:
         raise
     except Exception as exc:  # the user gets a message, never a traceback
         raise ProjectError(f"{path}: cannot open ({type(exc).__name__}: {exc})") from None
-    return OpenedProject(trainer.spec, trainer.dataset, trainer.get_state(), trainer.dtype.name)
+    return OpenedProject(trainer.spec, trainer.dataset, trainer.get_state(), trainer.dtype.name, runs)
 
 
 class ProjectFiles(QObject):
@@ -155,6 +157,7 @@ class ProjectFiles(QObject):
     def _mark_clean(self, epoch: int, batches: int) -> None:
         self._clean = (self.window.controller.generation, int(epoch), int(batches))
         self.window.setWindowTitle(f"{self.display_name}[*] — {APP_TITLE}")
+        self.window.links.show_origin()
         self.window.setWindowModified(False)
 
     def mark_modified(self) -> None:
@@ -216,8 +219,10 @@ class ProjectFiles(QObject):
         if not self.maybe_save():
             return False
         self.window.load_experiment(opened.spec, opened.dataset, opened.state, opened.dtype)
+        self.window.runs_ui.add_opened(opened.runs)  # runs: the session will do this
         self.set_current_file(None if as_copy else path, opened.epoch, opened.batches)
-        self.window.status.note(f"Opened {Path(path).name} at epoch {opened.epoch:,}")
+        self.window.status.note(f"Opened {Path(path).name} at epoch {opened.epoch:,}"
+                                + self.window.links.origin_note(opened.spec.source_link))
         if opened.divergence is not None:  # saved right after a divergence: say so, as then
             self.window.banner.show_message(opened.divergence, error=True)
         return True
@@ -270,7 +275,7 @@ class ProjectFiles(QObject):
             return False
         self.busy = True  # waiting for the worker and the disk: a window-system close must not start a second save
         try:
-            payload = self.window.controller.fetch("project")
+            payload = self.window.controller.fetch("project", self.window.session.runs.runs)
             # hundreds of megabytes, flushed to disk: off the UI thread
             run_in_background(atomic_write_text, path, payload.text)
         except WorkerRequestError as exc:
@@ -284,7 +289,9 @@ class ProjectFiles(QObject):
         self.path = path.absolute()
         self.recent.add(self.path)
         self._mark_clean(payload.epoch, payload.batches)
-        self.window.status.note(f"Saved {path.name} at epoch {payload.epoch:,}")
+        self.window.status.note(f"Saved {path.name} at epoch {payload.epoch:,}" + (
+            f"; {payload.runs_left_out} kept run(s) left out to stay within the file size limit"
+            if payload.runs_left_out else ""))
         return True
 
     def maybe_save(self) -> bool:

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QDropEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QLabel
 
-from playground.core.tfpg_data import page_start
-from playground.core.tfpg_link import PAGE_URL, LinkError, link_spec, parse_link, write_link
+from playground.core.snapshot import Snapshot
+from playground.core.tfpg_data import page_reset_weights, page_start
+from playground.core.tfpg_link import PAGE_URL, LinkError, link_spec, parse_link, with_source, write_link
 
 if TYPE_CHECKING:
     from playground.ui.main_window import MainWindow
@@ -47,6 +50,24 @@ class LinkActions(QObject):
         self.copy_action.triggered.connect(self.copy_link)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
+        # Where the experiment came from: shown while it is one opened from a link (or saved from one).
+        self.origin = QLabel("From a TensorFlow Playground link")
+        self.origin.setObjectName("link_origin")
+        self.origin.setVisible(False)
+        window.status.insertPermanentWidget(0, self.origin)
+
+    def show_origin(self) -> None:
+        """Show the link the window's experiment came from (its tooltip holds the whole link), if any."""
+        link = self.window.spec.source_link
+        self.origin.setVisible(link is not None)
+        self.origin.setToolTip("" if link is None else f"This experiment was opened from the TensorFlow "
+                               f"Playground link\n{link}\n(saved with it; File > Copy as TensorFlow "
+                               f"Playground link writes its current settings)")
+
+    @staticmethod
+    def origin_note(link: str | None) -> str:
+        """What a status note adds about an experiment from ``link`` (empty for none)."""
+        return "" if link is None else f", opened from the TensorFlow Playground link {link}"
 
     @staticmethod
     def dropped_link(event: QDropEvent) -> str | None:
@@ -76,7 +97,7 @@ class LinkActions(QObject):
                 return False
         try:
             state = parse_link(link)
-            spec = link_spec(state)
+            spec = with_source(link_spec(state), link)
         except LinkError as exc:
             w.dialogs.error("Cannot open the link", str(exc))
             return False
@@ -99,6 +120,15 @@ class LinkActions(QObject):
             return False
         return self.open_link(text)
 
+    @staticmethod
+    def _shows_page_weights(snapshot: Snapshot) -> bool:
+        """True when ``snapshot`` holds the weights the page draws first for its experiment's link."""
+        page = page_reset_weights(snapshot.spec, 0)
+        if page is None or len(page) != 2 * len(snapshot.weights):
+            return False
+        return all(np.array_equal(page[f"layers.{i}.weight"], w) and np.array_equal(page[f"layers.{i}.bias"], b)
+                   for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases, strict=True)))
+
     def copy_link(self) -> bool:
         """Put the shown experiment's link on the clipboard, or say what the page cannot show."""
         w = self.window
@@ -110,6 +140,8 @@ class LinkActions(QObject):
         snapshot = w.controller.last_snapshot
         if snapshot is not None and snapshot.epoch > 0:
             notes.append("the page starts again from epoch 0")
+        elif snapshot is not None and w.spec.data.page_seed is not None and not self._shows_page_weights(snapshot):
+            notes.append("the page starts from its own initial weights for this seed, not the ones shown")
         QGuiApplication.clipboard().setText(link)
         w.status.note("; ".join(["Copied the TensorFlow Playground link", *notes]))
         return True

@@ -1,16 +1,14 @@
 """The main window: experiment panels, live views, transport, menus, status bar; remembers its layout.
 
-The window holds the experiment as a frozen :class:`ExperimentSpec` and is the
-only thing that talks to the :class:`TrainingController`. Training settings
-apply live (``set_training``); data, features, architecture and loss rebuild
-the run (``load``) and the status bar says so. Files (experiments, weights,
+The window lays things out and owns the menus; its model is a :class:`Session`
+(the experiment, its undo history and runs, the only thing that edits the run):
+the panels' changes go to it and it says what each did. Files (experiments, weights,
 data, pictures) are handled by :class:`ProjectFiles` and :class:`ExportActions`;
 every question they ask goes through ``window.dialogs`` (replaceable in tests).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -24,23 +22,42 @@ from playground.core.spec import (
     ExperimentSpec,
     NetworkSpec,
     OptimizerSpec,
-    SpecError,
     TrainingSpec,
 )
-from playground.ui import file_drop, menus, paint_mode, results_dock, scaling_advice, window_settings
+from playground.ui import (
+    callouts,
+    file_drop,
+    gradient_views,
+    help_pages,
+    inspector,
+    lessons,
+    loss_surface,
+    menus,
+    narrow_window,
+    paint_mode,
+    preferences,
+    results_dock,
+    scaling_advice,
+    undo_menu,
+    window_settings,
+)
 from playground.ui.app_icon import examples_menu
+from playground.ui.crash_recovery import Recovery
+from playground.ui.diagram_edits import connect_diagram
 from playground.ui.dialogs import Dialogs
 from playground.ui.export_actions import ExportActions
 from playground.ui.file_actions import APP_TITLE, ProjectFiles
+from playground.ui.frame_cap import FrameCap
 from playground.ui.link_actions import LinkActions
 from playground.ui.paint_watcher import PaintWatcher
-from playground.ui.training import TrainingController
+from playground.ui.runs_ui import RunsUi
+from playground.ui.session import Session
 from playground.ui.widgets.boundary_view import BoundaryView
 from playground.ui.widgets.gradient_flow import GradientFlowView
 from playground.ui.widgets.loss_plot import LossPlot
 from playground.ui.widgets.network_view import NetworkView
 from playground.ui.widgets.plot_style import DrawTurns
-from playground.ui.widgets.training_panel import describe_training_change
+from playground.ui.widgets.snapshot_view import SnapshotView
 from playground.ui.widgets.transport import TransportBar
 from playground.ui.widgets.weights_view import WeightsView
 from playground.ui.window_parts import Banner, StatusBar, boundary_panel, experiment_dock, loss_panel
@@ -72,18 +89,19 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle(WINDOW_TITLE)
         self._fit_to_screen()
-        self.spec = spec or default_spec()
-        self._dataset = dataset  # custom points from a project or CSV file; generated data when None
-        self._dtype = dtype
+        self.session = Session(spec or default_spec(), dataset, dtype, self)
+        self.controller = self.session.controller
+        self.undo_stack = self.session.undo_stack
         self.settings = settings if settings is not None else QSettings()
         self.dialogs = dialogs if dialogs is not None else Dialogs(self)
-        self.controller = TrainingController(self)
+        self.recovery: Recovery | None = None  # the crash-recovery file, given by the app (crash_recovery.install)
         self._ack_pending = False
         self._ack_timer = QTimer(self)
         self._ack_timer.setSingleShot(True)
         self._ack_timer.setInterval(ACK_FALLBACK_MS)
         self._ack_timer.timeout.connect(self._acknowledge)
         self._paint_watcher = PaintWatcher(self, self._acknowledge)
+        self.frame_cap = FrameCap(self.controller.acknowledge, self)
 
         self.boundary = BoundaryView()
         self.network_view = NetworkView()
@@ -91,7 +109,8 @@ class MainWindow(QMainWindow):
         self.weights_view = WeightsView()
         self.gradient_view = GradientFlowView()
         self._stale_views: set[QWidget] = set()  # hidden views that missed snapshots
-        self.views = (self.boundary, self.network_view, self.loss_plot, self.weights_view, self.gradient_view)
+        self.views: tuple[SnapshotView, ...] = (self.boundary, self.network_view, self.loss_plot, self.weights_view,
+                                                self.gradient_view)
         turns = DrawTurns()  # the secondary views draw in different frames, never all in one
         for throttle in (self.loss_plot.throttle, self.weights_view.throttle, self.gradient_view.throttle,
                          self.network_view.link_throttle):
@@ -125,6 +144,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.weights_dock)
         self.splitDockWidget(self.loss_dock, self.weights_dock, Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.weights_dock, self.gradient_dock)
+        self.histograms_view = gradient_views.install(self)
         self.weights_dock.raise_()
         self.resizeDocks([self.loss_dock], [280], Qt.Orientation.Vertical)
         self.resizeDocks([self.experiment.dock], [330], Qt.Orientation.Horizontal)
@@ -140,9 +160,19 @@ class MainWindow(QMainWindow):
         self.paint = paint_mode.install(self)
         self.examples_menu = examples_menu(self)
         menus.build_menus(self)
+        undo_menu.install(self)
+        self.runs_ui = RunsUi(self)  # the Runs dock, loss-chart overlays and the Runs menu
+        self.preferences = preferences.install(self)
+        self.help_pages = help_pages.install(self)
+        self.tips = callouts.install(self)
         self._connect()
+        self.inspector = inspector.install(self)  # after _connect: its Step batch slot runs after the window's
+        self.loss_surface = loss_surface.install(self)
+        self.lessons = lessons.install(self)
+        connect_diagram(self)
+        narrow_window.install(self)
         window_settings.restore_settings(self)
-        self.controller.load(self.spec, self._dataset, state, dtype)
+        self.session.start(state)
         state = state or {}
         self.files.set_current_file(None, state.get("epoch", 0), state.get("batches", 0))
 
@@ -194,8 +224,12 @@ class MainWindow(QMainWindow):
                                              "List the keyboard shortcuts")
 
     def _connect(self) -> None:
-        c = self.controller
-        c.snapshot_ready.connect(self._on_snapshot)
+        c, session = self.controller, self.session
+        session.snapshot_ready.connect(self._on_snapshot)
+        session.spec_changed.connect(self._on_spec_changed)
+        session.message.connect(self.status.note)
+        session.run_started.connect(self.banner.hide)
+        session.edited.connect(self.files.mark_modified)
         c.running_changed.connect(self._on_running_changed)
         c.failed.connect(self._on_failed)
         c.stopped.connect(self._on_stopped)
@@ -209,76 +243,51 @@ class MainWindow(QMainWindow):
         self.transport.speed_changed.connect(c.set_speed)
         self.transport.stop_conditions_changed.connect(c.set_stop_conditions)
         ex = self.experiment
-        ex.data.data_changed.connect(self._on_data_changed)
-        ex.features.features_changed.connect(self._on_features_changed)
-        ex.network.network_changed.connect(self._on_network_changed)
-        ex.training.training_changed.connect(self._on_training_changed)
+        ex.data.data_changed.connect(session.set_data)
+        ex.features.features_changed.connect(session.set_features)
+        ex.network.network_changed.connect(session.set_network)
+        ex.training.training_changed.connect(session.set_training)
         ex.features.refused.connect(self.status.note)
         ex.training.refused.connect(self.status.note)
 
-    # ------------------------------------------------------------------ experiment edits
+    # ------------------------------------------------------------------ the session (thin delegations)
+
+    @property
+    def spec(self) -> ExperimentSpec:
+        """The current experiment (the session's)."""
+        return self.session.spec
 
     @property
     def dtype(self) -> str:
         """The trainer's float type (``"float64"`` or ``"float32"``)."""
-        return self._dtype
+        return self.session.dtype
 
     def load_experiment(self, spec: ExperimentSpec, dataset: Dataset | None = None, state: dict | None = None,
                         dtype: str | None = None) -> None:
-        """Pause and start ``spec`` afresh: points from ``dataset`` (generated when None), weights and
-        history from ``state`` (``Trainer.get_state``; not to be used afterwards) or new ones."""
-        self.controller.pause()
-        self.spec, self._dataset = spec, dataset
-        self._dtype = dtype or self._dtype
-        self.experiment.show_spec(spec)
-        self.banner.hide()
-        self.controller.load(spec, dataset, state, self._dtype)
+        """Pause and start ``spec`` afresh (see :meth:`Session.load_experiment`)."""
+        self.keep_for_recovery()
+        self.session.load_experiment(spec, dataset, state, dtype)
 
     def set_spec(self, spec: ExperimentSpec, reason: str) -> None:
-        """Switch to ``spec``: live training changes go to the running trainer, others rebuild the run."""
-        old, self.spec = self.spec, spec
-        self.files.mark_modified()
-        self.experiment.show_spec(spec)
-        same_model = (old.replace(training=spec.training) == spec and old.training.loss == spec.training.loss)
-        if same_model:
-            self.controller.set_training(spec.training)
-            self.status.note(f"{reason}: applies now, weights kept")
-        else:
-            # Loaded points stay when only the scaling changes (its numbers come from the same points).
-            same_points = dataclasses.replace(old.data, scale=spec.data.scale) == spec.data
-            self._dataset = self._dataset if same_points else None
-            self.banner.hide()
-            self.controller.load(spec, self._dataset, dtype=self._dtype)
-            self.status.note(f"Rebuilt: {reason} — weights re-initialised")
+        """Switch to ``spec`` as an undoable edit (see :meth:`Session.set_spec`)."""
+        self.session.set_spec(spec, reason)
 
     def _try_spec(self, reason: str, **changes: object) -> None:
-        try:
-            spec = self.spec.replace(**changes)
-        except SpecError as exc:
-            self.status.note(f"Not applied: {exc}")
-            self.experiment.show_spec(self.spec)
-            return
-        self.set_spec(spec, reason)
+        self.session.try_spec(reason, **changes)
 
     def _on_data_changed(self, data: DataSpec) -> None:
-        training, reason = self.spec.training, f"data changed ({data.name})"
-        if dataclasses.replace(self.spec.data, scale=data.scale) == data:
-            reason = "input scaling changed"
-        if data.problem_type == "regression" and training.loss != "mse":
-            training = dataclasses.replace(training, loss="mse")
-            reason += "; loss set to mean squared error, the only regression loss"
-        self._try_spec(reason, data=data, training=training)
-
-    def _on_features_changed(self, features: tuple[str, ...]) -> None:
-        self._try_spec("input features changed", features=features)
+        self.session.set_data(data)
 
     def _on_network_changed(self, network: NetworkSpec) -> None:
-        self._try_spec("architecture changed", network=network)
+        self.session.set_network(network)
 
-    def _on_training_changed(self, training: TrainingSpec) -> None:
-        old = self.spec.training
-        what = "loss changed" if training.loss != old.loss else describe_training_change(old, training)
-        self._try_spec(what, training=training)
+    def _on_spec_changed(self, spec: ExperimentSpec, _reason: str) -> None:
+        self.experiment.show_spec(spec)
+
+    def keep_for_recovery(self) -> None:
+        """Before an action that drops the trained state: write it to the recovery file (if there is one)."""
+        if self.recovery is not None:
+            self.recovery.save_if_trained()
 
     # ------------------------------------------------------------------ transport
 
@@ -306,9 +315,8 @@ class MainWindow(QMainWindow):
             self.controller.step_batch()
 
     def _on_reset(self) -> None:
-        self.banner.hide()
-        self.controller.reset()
-        self.status.note("Reset: new random weights, epoch 0")
+        self.keep_for_recovery()
+        self.session.reset()
 
     # ------------------------------------------------------------------ from the worker
 
@@ -355,7 +363,7 @@ class MainWindow(QMainWindow):
             self._ack_pending = False
             self._ack_timer.stop()
             self._paint_watcher.disarm()
-            self.controller.acknowledge()
+            self.frame_cap.acknowledge()
 
     def _on_running_changed(self, running: bool) -> None:
         self.play_action.setText("Pause" if running else "Play")

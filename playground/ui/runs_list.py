@@ -13,6 +13,16 @@ from playground.core.runs import Run
 
 #: Unpinned runs beyond this many are dropped, oldest first (pinned runs are always kept).
 MAX_RUNS = 50
+#: ... and while the unpinned runs' weights take more memory than this (50 runs of the largest
+#: network, 8 MB of weights each, would take 400 MB).
+MAX_RUN_BYTES = 256 * 2**20
+
+
+def run_bytes(run: Run) -> int:
+    """The memory a run's own arrays take (weights and history; its points are shared)."""
+    h = run.history
+    return sum(v.nbytes for v in run.weights.values()) + sum(
+        a.nbytes for a in (h.epochs, h.train_loss, h.test_loss, h.train_accuracy, h.test_accuracy, h.grad_norms))
 
 
 class RunsList(QObject):
@@ -77,7 +87,9 @@ class RunsList(QObject):
 
     def _drop_oldest(self) -> None:
         dropped = 0
-        while sum(not r.pinned for r in self._runs) > MAX_RUNS:
+        while sum(not r.pinned for r in self._runs) > MAX_RUNS or (
+                sum(run_bytes(r) for r in self._runs if not r.pinned) > MAX_RUN_BYTES
+                and sum(not r.pinned for r in self._runs) > 1):  # the newest is always kept
             oldest = next(i for i, r in enumerate(self._runs) if not r.pinned)
             del self._runs[oldest]
             dropped += 1

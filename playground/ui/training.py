@@ -37,6 +37,7 @@ import time
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, QTimer, Signal, Slot
 
+from playground.core.checkpoint import Checkpoint
 from playground.core.dataset import Dataset
 from playground.core.snapshot import Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
@@ -75,6 +76,7 @@ class TrainingController(QObject):
     failed = Signal(str)
     stopped = Signal(str)
     reply_ready = Signal()  # an answer to a fetch arrived (fetch waits on it)
+    request_answered = Signal(int, object, str)  # id, answer, error ("" if none): replies to send_request
 
     _load_requested = Signal(object, object, object, str, int)
     _play_requested = Signal()
@@ -86,9 +88,11 @@ class TrainingController(QObject):
     _speed_requested = Signal(float)
     _stop_conditions_requested = Signal(object, object)
     _grid_resolution_requested = Signal(int)
+    _visible_neurons_requested = Signal(object)
     _ack_requested = Signal()
     _shutdown_requested = Signal()
     _request_requested = Signal(int, str, object)
+    _restore_requested = Signal(object, str, int)
 
     def __init__(self, parent: QObject | None = None, auto_acknowledge: bool = False) -> None:
         super().__init__(parent)
@@ -102,6 +106,7 @@ class TrainingController(QObject):
         self._next_request = 0
         self._waiting: set[int] = set()
         self._replies: dict[int, tuple[object, str]] = {}
+        self._unawaited: set[int] = set()  # send_request ids: answered through request_answered
         self._thread = QThread()
         self._thread.setObjectName("training-worker")
         self._interrupts = Interrupts()  # polled by the worker between pieces of work
@@ -115,8 +120,9 @@ class TrainingController(QObject):
             (self._training_requested, w.set_training), (self._speed_requested, w.set_speed),
             (self._stop_conditions_requested, w.set_stop_conditions),
             (self._grid_resolution_requested, w.set_grid_resolution),
+            (self._visible_neurons_requested, w.set_visible_neurons),
             (self._ack_requested, w.acknowledge), (self._shutdown_requested, w.shutdown),
-            (self._request_requested, w.answer_request),
+            (self._request_requested, w.answer_request), (self._restore_requested, w.restore),
         ):
             signal.connect(slot)
         w.snapshot_made.connect(self._on_snapshot_made)
@@ -138,6 +144,11 @@ class TrainingController(QObject):
         of ``Trainer.get_state``, which must not be used afterwards) in ``dtype``; drops older snapshots."""
         self.generation += 1
         self._load_requested.emit(spec, dataset, state, dtype, self.generation)
+
+    def restore(self, checkpoint: Checkpoint, dtype: str = "float64") -> None:
+        """Go on from ``checkpoint`` (see ``core.checkpoint``) in ``dtype``; drops older snapshots."""
+        self.generation += 1
+        self._restore_requested.emit(checkpoint, dtype, self.generation)
 
     def play(self) -> None:
         self._play_requested.emit()
@@ -189,6 +200,11 @@ class TrainingController(QObject):
             raise ValueError(f"grid resolution must be from {lo} to {hi}, got {n}")
         self._grid_resolution_requested.emit(int(n))
 
+    def set_visible_neurons(self, counts: tuple[int, ...] | None) -> None:
+        """Make neuron images only of the first ``counts[l]`` neurons of each unit layer (inputs,
+        hidden layers, outputs), those the diagram draws; None: of every neuron."""
+        self._visible_neurons_requested.emit(None if counts is None else tuple(int(k) for k in counts))
+
     def acknowledge(self) -> None:
         """The views have painted the last snapshot: the worker may send the next one."""
         if self._unacked and not self._closed:
@@ -236,6 +252,16 @@ class TrainingController(QObject):
         if error:
             raise WorkerRequestError(error)
         return result
+
+    def send_request(self, kind: str, argument: object = None) -> int:
+        """Ask the worker for ``kind`` without waiting; the answer comes as ``request_answered`` with the
+        returned id (nothing comes after a shutdown). For work done in pieces while the UI stays free."""
+        if self._closed:
+            raise WorkerRequestError("the training thread has stopped")
+        self._next_request += 1
+        self._unawaited.add(self._next_request)
+        self._request_requested.emit(self._next_request, kind, argument)
+        return self._next_request
 
     def shutdown(self, timeout: float = 1.0) -> bool:
         """Stop training and join the thread; True when it ended within ``timeout`` seconds."""
@@ -298,3 +324,6 @@ class TrainingController(QObject):
         if request_id in self._waiting:
             self._replies[request_id] = (result, error)
             self.reply_ready.emit()
+        elif request_id in self._unawaited and not self._closed:
+            self._unawaited.discard(request_id)
+            self.request_answered.emit(request_id, result, error)

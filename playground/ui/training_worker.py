@@ -9,10 +9,12 @@ from __future__ import annotations
 import collections
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
+from playground.core.checkpoint import Checkpoint, build_trainer
 from playground.core.dataset import Dataset
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainingDiverged
@@ -90,6 +92,7 @@ class TrainingWorker(QObject):
         self._max_epochs: int | None = None
         self._target_test_loss: float | None = None
         self._grid_resolution = 100
+        self._visible_neurons: tuple[int, ...] | None = None  # per unit layer, the first k drawn
         self._awaiting_ack = False
         self._force_pending = False
         self._dirty = False
@@ -108,12 +111,24 @@ class TrainingWorker(QObject):
              generation: int) -> None:
         """Build a trainer for ``spec`` (points from ``dataset`` or generated, continuing from
         ``state`` of ``Trainer.get_state`` when given); keeps playing if playing."""
-        if self.interrupts.stop.is_set():  # closing: a big experiment would take a second to build
-            return
-        try:
+        def build() -> Trainer:
             trainer = Trainer(spec, dataset, dtype=np.dtype(dtype).type)
             if state is not None:
                 trainer.set_state(state)
+            return trainer
+
+        self._start(build, generation)
+
+    @Slot(object, str, int)
+    def restore(self, checkpoint: Checkpoint, dtype: str, generation: int) -> None:
+        """Go on from ``checkpoint`` (an undone or redone edit); keeps playing if playing."""
+        self._start(lambda: build_trainer(checkpoint, np.dtype(dtype).type), generation)
+
+    def _start(self, build: Callable[[], Trainer], generation: int) -> None:
+        if self.interrupts.stop.is_set():  # closing: a big experiment would take a second to build
+            return
+        try:
+            trainer = build()
         except Exception as exc:  # a spec the engine refuses: say so, keep the old run
             self._set_running(False)
             self.failed.emit(f"could not build this experiment: {exc}")
@@ -181,6 +196,13 @@ class TrainingWorker(QObject):
     def set_stop_conditions(self, max_epochs: int | None, target_test_loss: float | None) -> None:
         self._max_epochs = max_epochs
         self._target_test_loss = target_test_loss
+
+    @Slot(object)
+    def set_visible_neurons(self, counts: tuple[int, ...] | None) -> None:
+        """Neuron images only of the first ``counts[l]`` neurons of each unit layer (None: all);
+        a new picture at once, so that neurons just shown get theirs while paused too."""
+        self._visible_neurons = counts
+        self._snapshot(force=True)
 
     @Slot(int)
     def set_grid_resolution(self, n: int) -> None:
@@ -340,7 +362,8 @@ class TrainingWorker(QObject):
             return
         try:
             with np.errstate(all="ignore"):
-                snap = self._trainer.snapshot(self._generation, self._grid_resolution, with_neurons=True,
+                neurons = self._visible_neurons if self._visible_neurons is not None else True
+                snap = self._trainer.snapshot(self._generation, self._grid_resolution, with_neurons=neurons,
                                               keep_going=self._uninterrupted)
         except Exception as exc:  # a picture that cannot be made must not kill the thread
             self._force_pending = False

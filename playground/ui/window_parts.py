@@ -136,7 +136,7 @@ def boundary_panel(window: MainWindow) -> QWidget:
     row.addWidget(_check_box_for(window.show_test_action))
     row.addWidget(_check_box_for(window.discretize_action))
     row.addStretch(1)
-    row.addWidget(QLabel("Resolution"))
+    row.addWidget(QLabel("Grid"))
     row.addWidget(resolution)
     box = QWidget()
     lay = QVBoxLayout(box)
@@ -144,6 +144,7 @@ def boundary_panel(window: MainWindow) -> QWidget:
     title = QLabel("<b>Output</b> — the network's prediction over the plane, with the training points")
     title.setToolTip("Blue means the network says +1 (class 1), orange −1 (class 0); "
                      "the brighter, the surer.")
+    title.setWordWrap(True)  # a narrow window wraps it rather than growing wider
     lay.addWidget(title)
     lay.addWidget(window.boundary, 1)
     lay.addLayout(row)

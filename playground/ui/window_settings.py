@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from playground.ui import preferences
+from playground.ui.settings_migration import migrate
+
 if TYPE_CHECKING:
     from playground.ui.main_window import MainWindow
 
@@ -19,6 +22,7 @@ def _checkables(window: MainWindow) -> tuple:
 def restore_settings(window: MainWindow) -> None:
     """Apply the stored settings; the layout as built so far becomes the "Reset layout" default."""
     s = window.settings
+    migrate(s)
     window.default_layout = (window.saveState(), window.splitter.saveState())
     geometry, state, splitter = s.value("window/geometry"), s.value("window/state"), s.value("window/splitter")
     if geometry is not None:
@@ -30,10 +34,11 @@ def restore_settings(window: MainWindow) -> None:
     for action, key in _checkables(window):
         action.setChecked(s.value(key, False, type=bool))
     # Combo boxes emit on change, which sends the value to the worker.
-    for combo, key, default, kind in ((window.transport.speed, SPEED_KEY, 0.0, float),
-                                      (window.resolution_combo, RESOLUTION_KEY, 100, int)):
+    for combo, key, start_key, first, kind in (
+            (window.transport.speed, SPEED_KEY, preferences.START_SPEED_KEY, preferences.FIRST_START_SPEED, float),
+            (window.resolution_combo, RESOLUTION_KEY, preferences.START_RESOLUTION_KEY, 100, int)):
         try:
-            value = kind(s.value(key, default))
+            value = kind(preferences.start_value(s, start_key, key, first))
         except (TypeError, ValueError):  # a hand-edited settings file: keep the default
             continue
         i = combo.findData(value)

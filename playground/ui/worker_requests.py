@@ -10,8 +10,9 @@ read-only array copies), so they may cross threads. No Qt here.
 Kinds
 -----
 ``project``
-    :class:`ProjectPayload`: the experiment file's text (``dumps_project``), with
-    the epoch and update count it was made at.
+    :class:`ProjectPayload`: the experiment file's text (``dumps_project_with_runs``), with
+    the epoch and update count it was made at; argument: the kept runs to store (a tuple of
+    immutable :class:`~playground.core.runs.Run`, the UI's), or None.
 ``weights``
     a :class:`~playground.core.io.weights.WeightFile` of the current weights.
 ``history``
@@ -25,6 +26,22 @@ Kinds
     it and whether a new class started a new run. Changes the trainer.
 ``fit_domain``
     fit the pictures' domain to the points again (``data_swap.fit_domain``); answers ``None``.
+``inspect``
+    argument: training rows (one example), or ``None`` for the next mini-batch; answers an
+    :class:`~playground.ui.inspector_requests.InspectorAnswer` (the update previewed on a copy).
+``apply_step``
+    argument: that answer's ``Inspection``; performs exactly that update (changes the trainer).
+``last_batch``
+    ``(k, n_batches, points)`` of the mini-batch run last (its points (b, 2)), or ``None``.
+``surface_job``, ``surface_rows``
+    the loss surface's plane and grid pieces (see :mod:`~playground.ui.surface_requests`).
+``checkpoint``
+    a :class:`~playground.core.checkpoint.Checkpoint` of the whole state (what undo restores).
+``set_weight``
+    argument ``(layer, out, inp, value)`` (``inp`` None: the bias): answers the value it replaced.
+``set_switched_off``
+    argument: the (hidden layer, neuron) pairs to switch off, every other on; answers the
+    pairs that were off before.
 """
 
 from __future__ import annotations
@@ -33,14 +50,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from playground.core.checkpoint import take_checkpoint
 from playground.core.data_swap import fit_domain, set_data
 from playground.core.dataset import Dataset
-from playground.core.io.project import ProjectError, dumps_project
+from playground.core.io.project import ProjectError, dumps_project_with_runs
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
+from playground.core.spec import SpecError
 from playground.core.trainer import Trainer
+from playground.core.weight_edits import set_switched_off, set_weight
+from playground.ui import inspector_requests, surface_requests
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights", "set_data", "fit_domain"})
+CHANGING = frozenset({"load_weights", "set_data", "fit_domain", "set_weight", "set_switched_off", "apply_step"})
 
 
 class RequestError(Exception):
@@ -55,15 +76,18 @@ class ProjectPayload:
     ----------
     text : the whole ``.playground.json`` file
     epoch, batches : the trainer's position when it was made (marks the saved state)
+    runs_left_out : kept runs not stored, to stay within the file's size limits
     """
 
     text: str
     epoch: int
     batches: int
+    runs_left_out: int = 0
 
 
-def _project(trainer: Trainer, _argument: Any) -> ProjectPayload:
-    return ProjectPayload(dumps_project(trainer), int(trainer.epoch), int(trainer.batches))
+def _project(trainer: Trainer, argument: Any) -> ProjectPayload:
+    text, left_out = dumps_project_with_runs(trainer, tuple(argument or ()))
+    return ProjectPayload(text, int(trainer.epoch), int(trainer.batches), left_out)
 
 
 def _load_weights(trainer: Trainer, argument: Any) -> None:
@@ -83,6 +107,26 @@ def _set_data(trainer: Trainer, argument: Any) -> tuple[Any, bool]:
     return trainer.spec, new_run
 
 
+def _set_weight(trainer: Trainer, argument: Any) -> float:
+    layer, out, inp, value = argument
+    block = trainer.network.blocks[layer] if 0 <= layer < trainer.network.n_layers else None
+    old = float(block[out, -1 if inp is None else inp]) if block is not None and 0 <= out < len(block) else 0.0
+    try:
+        set_weight(trainer, layer, out, inp, value)
+    except ValueError as exc:
+        raise RequestError(str(exc)) from None
+    return old
+
+
+def _set_switched_off(trainer: Trainer, argument: Any) -> tuple[tuple[int, int], ...]:
+    old = trainer.spec.network.switched_off
+    try:
+        set_switched_off(trainer, argument)
+    except (ValueError, SpecError) as exc:
+        raise RequestError(str(exc)) from None
+    return old
+
+
 HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "project": _project,
     "weights": lambda trainer, _argument: weight_file_from_trainer(trainer),
@@ -90,6 +134,11 @@ HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "load_weights": _load_weights,
     "set_data": _set_data,
     "fit_domain": lambda trainer, _argument: fit_domain(trainer),
+    "checkpoint": lambda trainer, _argument: take_checkpoint(trainer),
+    "set_weight": _set_weight,
+    "set_switched_off": _set_switched_off,
+    **inspector_requests.HANDLERS,
+    **surface_requests.HANDLERS,
 }
 
 
@@ -103,6 +152,8 @@ def answer(trainer: Trainer | None, kind: str, argument: Any) -> Any:
         return HANDLERS[kind](trainer, argument)
     except RequestError:
         raise
+    except inspector_requests.ANSWERED_ERRORS as exc:
+        raise RequestError(str(exc)) from None
     except (ProjectError, WeightFileError) as exc:
         raise RequestError(str(exc)) from None
     except Exception as exc:  # the thread must survive anything; the user reads what it was

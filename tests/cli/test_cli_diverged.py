@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from cli_helpers import Run
 
-from playground.core.io.project import load_project
+from playground.core.io.project import FORMAT_VERSION, load_project
 from playground.core.io.weights import read_weight_file
 from playground.core.spec import OptimizerSpec
 
@@ -50,4 +50,4 @@ def test_overflowing_gradient_norms_do_not_block_saving(run: Run, tmp_path: Path
     norms = trainer.history.column("grad_norms")
     assert not np.isfinite(norms).all()  # what the charts showed is what reopens
     doc = json.loads((tmp_path / "x.playground.json").read_text(encoding="utf-8"))
-    assert doc["format_version"] == 2
+    assert doc["format_version"] == FORMAT_VERSION

@@ -39,6 +39,7 @@ def test_other_flags_override_a_setting_and_the_link_is_saved(run: Run, tmp_path
     spec = json.loads((tmp_path / "exp.playground.json").read_text())["spec"]
     assert spec["training"]["optimizer"]["learning_rate"] == 0.3 and spec["network"]["hidden"] == [3]
     assert spec["data"]["page_seed"] == "0.12345" and spec["training"]["shuffle"] is False
+    assert spec["source_link"] == URL  # where it came from
 
 
 def test_unknown_keys_and_a_missing_seed_are_reported(run: Run) -> None:

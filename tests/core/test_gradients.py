@@ -84,3 +84,28 @@ def test_float32_network_matches_float64():
     net32 = Network(net64.sizes, ("tanh", "tanh"), head, dtype=np.float32)
     net32.params[...] = net64.params
     assert np.allclose(net32.forward(x), net64.forward(x), atol=1e-5)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_bound_calls_compute_exactly_what_the_table_functions_do(name):
+    """The training loop's bound-call forms (forward, gradient, f' from the output) are the table's maths."""
+    from playground.core.activations import DERIVATIVE_FROM_OUTPUT, derivative_from_output_calls
+
+    act = ACTIVATIONS[name]
+    z = np.linspace(-4, 4, 24).reshape(4, 6) + 1e-3
+    a = act(z)
+    out = np.empty_like(z)
+    for call in act.forward_calls(z, out):
+        call()
+    np.testing.assert_array_equal(out, a)
+    d_a = np.linspace(-1, 2, 24).reshape(4, 6)
+    want = act.grad_into(d_a, z, a, np.empty_like(z), np.empty_like(z))
+    got = np.empty_like(z)
+    for call in act.grad_calls(d_a, z, a, got, np.empty_like(z)):
+        call()
+    np.testing.assert_array_equal(got, want)
+    if name in DERIVATIVE_FROM_OUTPUT:
+        slope = np.empty_like(z)
+        for call in derivative_from_output_calls(name, a, slope):
+            call()
+        np.testing.assert_array_equal(slope, act.derivative(z))

@@ -24,8 +24,17 @@ def _unexpected(name: str):
 @pytest.fixture(autouse=True)
 def no_modal_dialogs(monkeypatch):
     monkeypatch.setattr(Dialogs, "ask_save_changes", lambda self, name: DISCARD)
-    for name in ("open_path", "save_path", "error", "information"):
+    for name in ("open_path", "save_path", "error", "information", "crash", "ask_restore"):
         monkeypatch.setattr(Dialogs, name, _unexpected(name))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def app_data_in_a_temporary_folder(tmp_path_factory):
+    """The app's data folder (the crash-recovery file) under pytest's temporary folder, never the user's."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg_data")))
+    yield
+    mp.undo()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QSettings
-from window_helpers import easy_spec, wait_snapshot
+from window_helpers import easy_spec, settings_at, wait_snapshot
 
 from playground.core.spec import ExperimentSpec
 from playground.ui.main_window import MainWindow
@@ -54,8 +53,7 @@ def file_window(qtbot, tmp_path, spec: ExperimentSpec | None = None, name: str =
                 ) -> tuple[MainWindow, FakeDialogs]:
     """A shown window with scripted dialogs, its first snapshot arrived."""
     dialogs = FakeDialogs()
-    settings = QSettings(str(tmp_path / name), QSettings.Format.IniFormat)
-    w = MainWindow(spec or easy_spec(), settings=settings, dialogs=dialogs)
+    w = MainWindow(spec or easy_spec(), settings=settings_at(tmp_path / name), dialogs=dialogs)
     w.show()
     qtbot.waitExposed(w)
     wait_snapshot(qtbot, w, lambda s: True)

@@ -248,7 +248,7 @@ def test_file_menu_reads_well(win):
                      "Paste &TensorFlow Playground link", "Copy as TensorFlow Playground lin&k", "",
                      "&Save", "Save &As…", "", "Import &data…",
                      "&Export data…", "", "&Import weights…", "Export &weights…", "Copy as &code", "",
-                     "Export &picture", "Export loss &history as CSV…", "", "Quit"]
+                     "Export &picture", "Export loss &history as CSV…", "", "Preferences…", "Quit"]
     pictures = [a.text() for a in w.exports.picture_menu.actions()]
     assert pictures == ["Decision boundary…", "Loss curves…", "Weights…", "Network diagram…", "Gradient flow…"]
     code = [a.text() for a in w.exports.code_menu.actions()]

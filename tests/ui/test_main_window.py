@@ -124,7 +124,7 @@ def test_weights_survive_a_live_change(qtbot, window):
     assert s2.epoch == 1
 
 
-def test_architecture_change_mid_run_rebuilds(qtbot, window):
+def test_architecture_change_mid_run_keeps_the_trained_weights_in_a_new_run(qtbot, window):
     window.play_action.trigger()
     wait_snapshot(qtbot, window, lambda s: s.epoch >= 20)
     generation = window.controller.generation
@@ -132,7 +132,11 @@ def test_architecture_change_mid_run_rebuilds(qtbot, window):
     wait_snapshot(qtbot, window, lambda s: s.layer_sizes == (2, 4, 4, 1))
     assert window.controller.generation == generation + 1
     assert window.spec.network.hidden == (4, 4)
-    assert "Rebuilt: architecture changed" in window.status.currentMessage()
+    assert "+1 layer: trained weights kept, new run" in window.status.currentMessage()
+    step = window.undo_stack.steps()[-1]
+    assert step.before.state["epoch"] >= 20  # the trained first layer went on into the new run
+    np.testing.assert_array_equal(step.after.weights["layers.0.weight"], step.before.weights["layers.0.weight"])
+    assert len(window.session.runs) == 1  # the old run is kept for comparison
     assert window.controller.running  # training goes on with the new network
     spin = window.experiment.network.neuron_spins[0]
     spin.setValue(6)
@@ -147,7 +151,7 @@ def test_architecture_change_mid_run_rebuilds(qtbot, window):
 def test_data_and_feature_changes_rebuild(qtbot, window):
     window.experiment.features.buttons["x1_sq"].click()
     wait_snapshot(qtbot, window, lambda s: s.layer_sizes[0] == 3)
-    assert "input features changed" in window.status.currentMessage()
+    assert "+input X₁²: trained weights kept" in window.status.currentMessage()
     window.experiment.data.picker.button(PICKER_DATASETS.index("plane")).click()
     s = wait_snapshot(qtbot, window, lambda s: s.dataset.problem == "regression")
     assert s.spec.training.loss == "mse"

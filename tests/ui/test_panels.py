@@ -37,6 +37,35 @@ def test_data_panel_edits_the_data_spec(qtbot):
     assert len(seen) == n and panel.picker.button(PICKER_DATASETS.index("circle")).isChecked()
 
 
+def test_the_noise_slider_reaches_a_links_noise_beyond_50(qtbot):
+    panel = DataPanel(DataSpec(name="gauss"))
+    qtbot.addWidget(panel)
+    assert panel.noise.maximum() == 50
+    panel.set_data(DataSpec(name="gauss", noise=0.8, page_seed="0.8"))  # as a link with noise=80 opens
+    assert panel.noise.maximum() == 80 and panel.noise.value() == 80 and panel.noise_label.text() == "80 %"
+    panel.set_data(DataSpec(name="gauss", noise=0.2))
+    assert panel.noise.maximum() == 50 and panel.noise.value() == 20
+
+
+def test_a_link_experiments_data_can_be_edited_like_any_other(qtbot):
+    panel = DataPanel(DataSpec(name="spiral"))
+    qtbot.addWidget(panel)
+    seen: list[DataSpec] = []
+    panel.data_changed.connect(seen.append)
+    page = DataSpec(name="spiral", noise=0.1, page_seed="0.6")
+    panel.set_data(page)
+    assert "TensorFlow Playground's points, its seed 0.6" in panel.title.text()
+    panel.noise.setValue(20)  # the page's generator makes these too
+    assert seen[-1] == DataSpec(name="spiral", noise=0.2, page_seed="0.6")
+    panel.picker.button(PICKER_DATASETS.index("moons")).click()  # not one of the page's datasets
+    assert seen[-1].name == "moons" and seen[-1].page_seed is None
+    panel.set_data(page)
+    panel.regenerate.click()  # new points with the next seed: this app's generator
+    assert seen[-1].seed == page.seed + 1 and seen[-1].page_seed is None and seen[-1].name == "spiral"
+    panel.set_data(page)
+    panel.points.setValue(300)
+    assert seen[-1].points == 300 and seen[-1].page_seed is None
+
 def test_imported_points_leave_no_dataset_thumbnail_selected(qtbot):
     """After a CSV import no generator's picture may look chosen; picking one again applies it."""
     panel = DataPanel(DataSpec(name="spiral"))

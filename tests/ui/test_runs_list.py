@@ -41,3 +41,17 @@ def test_unpinned_runs_beyond_the_bound_are_dropped_oldest_first(qtbot, run, mon
         runs.add(run.renamed("c"))
     assert dropped.args == [1]
     assert [r.name for r in runs.runs] == ["pinned", "b", "c"]
+
+
+def test_unpinned_runs_beyond_the_memory_bound_are_dropped_but_never_the_newest(qtbot, run, monkeypatch):
+    monkeypatch.setattr(runs_list, "MAX_RUN_BYTES", int(2.5 * runs_list.run_bytes(run)))
+    runs = RunsList()
+    for name in ("a", "b"):
+        runs.add(run.renamed(name))
+    runs.add(run.renamed("pinned").with_pinned(True))
+    with qtbot.waitSignal(runs.dropped) as dropped:
+        runs.add(run.renamed("c"))
+    assert dropped.args == [1] and [r.name for r in runs.runs] == ["b", "pinned", "c"]
+    monkeypatch.setattr(runs_list, "MAX_RUN_BYTES", 1)
+    runs.add(run.renamed("d"))
+    assert [r.name for r in runs.runs] == ["pinned", "d"]

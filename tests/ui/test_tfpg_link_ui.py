@@ -50,7 +50,12 @@ def test_copy_gives_the_link_the_page_wrote(qtbot, win):
     _open(qtbot, w, dialogs, CIRCLE["link"])
     w.links.copy_action.trigger()
     assert QGuiApplication.clipboard().text() == PAGE_URL + "#" + CIRCLE["page_link"]
-    assert "Copied the TensorFlow Playground link" in w.status.currentMessage()
+    assert w.status.currentMessage() == "Copied the TensorFlow Playground link"  # exactly what the page opens
+    w.reset_action.trigger()  # the page's next weights: its link opens with the first ones
+    wait_snapshot(qtbot, w, lambda s: s.generation == w.controller.generation and s.epoch == 0)
+    w.links.copy_action.trigger()
+    assert QGuiApplication.clipboard().text() == PAGE_URL + "#" + CIRCLE["page_link"]
+    assert "its own initial weights for this seed, not the ones shown" in w.status.currentMessage()
 
 
 def test_copy_names_what_the_page_cannot_show(qtbot, win):
@@ -113,3 +118,52 @@ def test_pasting_something_else_says_so_and_changes_nothing(win):
     w.links.paste_action.trigger()
     assert w.spec == before and dialogs.errors == []
     assert "no TensorFlow Playground link" in w.status.currentMessage()
+
+
+def test_a_saved_link_experiment_keeps_its_link(qtbot, tmp_path, win):
+    w, dialogs = win
+    assert not w.links.origin.isVisibleTo(w)
+    link = PAGE_URL + "#" + SPIRAL["link"]
+    _open(qtbot, w, dialogs, link)
+    assert w.spec.source_link == link
+    assert w.links.origin.isVisibleTo(w) and link in w.links.origin.toolTip()
+    w._try_spec("test", training=w.spec.training.__class__(loss="mse", batch_size=5, shuffle=False))
+    assert w.spec.source_link == link  # an edit keeps where the experiment came from
+    dialogs.save_answers.append((str(tmp_path / "from_link"), "Experiments (*.playground.json)"))
+    assert w.files.save_as()
+    dialogs.change_answers.append("discard")
+    assert w.files.new() and not w.links.origin.isVisibleTo(w)
+    assert w.files.open(str(tmp_path / "from_link.playground.json"))
+    assert w.spec.source_link == link and w.links.origin.isVisibleTo(w)
+    assert f"opened from the TensorFlow Playground link {link}" in w.status.currentMessage()
+
+
+def test_reset_draws_the_weights_the_pages_reset_draws(qtbot, win):
+    w, dialogs = win
+    _open(qtbot, w, dialogs, SPIRAL["link"])
+    w.reset_action.trigger()
+    wait_snapshot(qtbot, w, lambda s: s.generation == w.controller.generation and s.epoch == 0)
+    weights = weights_of(w)
+    for name, expected in SPIRAL["resets"][0].items():
+        assert np.array_equal(weights[name], np.array(expected).reshape(weights[name].shape)), name
+
+
+def test_opening_a_saved_link_experiment_at_start_says_where_it_came_from(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from playground.core.io.project import save_project
+    from playground.core.tfpg_link import open_link, with_source
+    from playground.core.trainer import Trainer
+    from playground.ui.app import open_window
+
+    for scope in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(scope, QSettings.Scope.UserScope, str(tmp_path))
+    link = PAGE_URL + "#" + CIRCLE["link"]
+    path = tmp_path / "linked.playground.json"
+    save_project(path, Trainer(with_source(open_link(link)[0], link)))
+    w, note = open_window(str(path))
+    try:
+        assert note == f"Opened linked.playground.json at epoch 0, opened from the TensorFlow Playground link {link}"
+        assert w.links.origin.isVisibleTo(w) and link in w.links.origin.toolTip()
+    finally:
+        w.close()

@@ -75,7 +75,7 @@ def test_optimizer_setting_applies_live_in_the_window(qtbot, tmp_path):
         momentum.lineEdit().editingFinished.emit()
         s = wait_snapshot(qtbot, w, lambda s: s.spec.training.optimizer.momentum == 0.5)
         assert w.controller.generation == generation and s.epoch == 2  # weights kept
-        assert "Momentum μ 0.5: applies now" in w.status.currentMessage()
+        assert "Momentum μ 0.9 → 0.5: applies now" in w.status.currentMessage()
         assert w.isWindowModified()
     finally:
         close_quietly(w, dialogs)

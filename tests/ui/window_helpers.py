@@ -6,18 +6,31 @@ from builders import easy_spec
 from PySide6.QtCore import QSettings, QtMsgType
 
 from playground.core.spec import ExperimentSpec
+from playground.ui.callouts import SEEN_KEY
 from playground.ui.main_window import MainWindow
 from playground.ui.training import TrainingController
+from playground.ui.window_settings import SPEED_KEY
 
 #: Messages the offscreen platform prints for every window; not ours.
 PLATFORM_NOISE = ("propagateSizeHints",)
 
 
-__all__ = ["easy_spec", "make_window", "wait_snapshot", "trained_epochs", "settle", "qt_warnings"]
+__all__ = ["easy_spec", "make_window", "wait_snapshot", "trained_epochs", "settle", "qt_warnings", "settings_at"]
+
+
+def settings_at(path) -> QSettings:
+    """Settings at ``path`` (an INI file) in which a window trains at Max speed unless the file says
+    otherwise, with no first-start tips over the views: a first start of the app trains at a
+    watchable pace and shows its tips, tests set what they need."""
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    for key, value in ((SPEED_KEY, 0.0), (SEEN_KEY, True)):
+        if not settings.contains(key):
+            settings.setValue(key, value)
+    return settings
 
 
 def make_window(qtbot, tmp_path, spec: ExperimentSpec | None = None) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings = settings_at(tmp_path / "settings.ini")
     w = MainWindow(spec or easy_spec(), settings=settings)
     w.show()
     qtbot.waitExposed(w)
@@ -26,7 +39,7 @@ def make_window(qtbot, tmp_path, spec: ExperimentSpec | None = None) -> MainWind
 
 
 def wait_snapshot(qtbot, w: MainWindow, cond, timeout: int = 5000):
-    """Wait for a current-generation snapshot satisfying ``cond``; return it."""
+    """Wait for a current-generation snapshot satisfying ``cond``; return it (``w``: a window or a session)."""
     c = w.controller
 
     def ok() -> bool:

@@ -1,20 +1,22 @@
 """Experiment files (``.playground.json``): the whole experiment in one JSON file.
 
-Layout (``format_version`` 2)::
+Layout (``format_version`` 3)::
 
     {
       "format": "neural-network-playground experiment",
-      "format_version": 2,
+      "format_version": 3,
       "dtype": "float64",                  # the trainer's float type
       "spec": {...},                       # ExperimentSpec.to_dict()
       "dataset": {"name", "problem", "classes", "x_train", "y_train", "x_test", "y_test"},
-      "state": {...}                       # Trainer.get_state(): weights, optimizer, rng, epoch,
-    }                                      # history, gradients, diverged ({"epoch", "message"} or null)
+      "state": {...},                      # Trainer.get_state(): weights, optimizer, rng, epoch,
+                                           # history, gradients, diverged ({"epoch", "message"} or null)
+      "runs": [...]                        # format 3: the kept runs (``project_runs.py``), optional
+    }
 
 Arrays of more than a few dozen numbers (and every history column) are
 *packed*: ``{"dtype", "shape", "zlib_base64"}``, the little-endian bytes
 compressed and in base64 (see ``packed.py``); small ones are lists of numbers,
-as everything is in format 1, which still opens. Floats are stored exactly
+as everything is in format 1, which still opens (as does format 2, which has no runs). Floats are stored exactly
 (bytes, or ``repr`` text), so :func:`load_project` restores every number bit for
 bit and training continues exactly as if it had never stopped.
 
@@ -39,14 +41,16 @@ import numpy as np
 from playground.core.dataset import DataError, Dataset
 from playground.core.io import json_text
 from playground.core.io.atomic import WriteError, atomic_write_text, describe_os_error
-from playground.core.io.project_arrays import array_value, numbers, read_state, state_value, whole_numbers
+from playground.core.io.project_arrays import numbers, read_state, state_value, whole_numbers
+from playground.core.io.project_runs import RUNS_MAX_BYTES, dataset_value, read_runs, runs_texts
 from playground.core.io.reading import read_bytes_limited
 from playground.core.io.validate import Invalid, check_int, one_line, show
+from playground.core.runs import Run
 from playground.core.spec import MAX_POINTS, PROBLEMS, ExperimentSpec, SpecError, dataset_problem
 from playground.core.trainer import Trainer, TrainerError
 
 FORMAT_NAME = "neural-network-playground experiment"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 SUFFIX = ".playground.json"
 #: The trainer's float type; optional in the file (float64 when absent).
 DTYPES = ("float64", "float32")
@@ -74,18 +78,13 @@ def project_dict(trainer: Trainer) -> dict[str, Any]:
         "format_version": FORMAT_VERSION,
         "dtype": np.dtype(trainer.dtype).name,
         "spec": trainer.spec.to_dict(),
-        "dataset": {
-            "name": ds.name,
-            "problem": ds.problem,
-            "classes": int(ds.classes),
-            **{key: array_value(getattr(ds, key)) for key in ("x_train", "y_train", "x_test", "y_test")},
-        },
+        "dataset": dataset_value(ds),
         "state": json_text.plain(state_value(trainer.get_state())),
     }
 
 
 def dumps_project(trainer: Trainer) -> str:
-    """The text :func:`save_project` writes.
+    """The text :func:`save_project` writes (no runs; see :func:`dumps_project_with_runs`).
 
     Raises :class:`ProjectError` (a reason without the file's name, which the caller adds)
     rather than make a file that would not open again: more points or bytes than opening accepts.
@@ -103,6 +102,22 @@ def dumps_project(trainer: Trainer) -> str:
         raise ProjectError(f"the file would take {size / 2**20:.0f} MB; experiment files over "
                            f"{MAX_FILE_BYTES // 2**20} MB cannot be opened")
     return text
+
+
+def dumps_project_with_runs(trainer: Trainer, runs: tuple[Run, ...] | list[Run] = ()) -> tuple[str, int]:
+    """:func:`dumps_project`'s text with the kept ``runs`` (as many as fit the size limits), and how
+    many runs were left out to stay within them."""
+    text = dumps_project(trainer)
+    if not runs:
+        return text, 0
+    size = len(text) if text.isascii() else len(text.encode("utf-8"))
+    budget = min(RUNS_MAX_BYTES, MAX_FILE_BYTES - size - 2**20)
+    texts, left_out = runs_texts(runs, trainer.dataset, budget)
+    if texts:  # "runs" goes last: the experiment's text is written once, not re-made
+        pad = "    "
+        body = ",\n".join(pad + t for t in texts)
+        text = text.rstrip()[:-1].rstrip() + ',\n  "runs": [\n' + body + "\n  ]\n}\n"
+    return text, left_out
 
 
 def save_project(path: str | os.PathLike[str], trainer: Trainer) -> None:
@@ -135,6 +150,16 @@ def load_project(path: str | os.PathLike[str]) -> Trainer:
         ``"<path>: <problem>"`` for a missing, oversized, unreadable, malformed,
         newer or inconsistent file.
     """
+    return load_project_with_runs(path)[0]
+
+
+def loads_project(text: str, source: str = "<text>") -> Trainer:
+    """Like :func:`load_project` for the file's text; ``source`` names it in messages."""
+    return loads_project_with_runs(text, source)[0]
+
+
+def load_project_with_runs(path: str | os.PathLike[str]) -> tuple[Trainer, tuple[Run, ...]]:
+    """:func:`load_project`, and the runs the file keeps (none before format 3)."""
     try:
         raw = read_bytes_limited(path, MAX_FILE_BYTES, "experiment files")
     except ValueError as exc:
@@ -143,13 +168,18 @@ def load_project(path: str | os.PathLike[str]) -> Trainer:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ProjectError(f"{path}: not an experiment file (not UTF-8 text)") from None
-    return loads_project(text, source=str(path))
+    return loads_project_with_runs(text, source=str(path))
 
 
-def loads_project(text: str, source: str = "<text>") -> Trainer:
-    """Like :func:`load_project` for the file's text; ``source`` names it in messages."""
+def loads_project_with_runs(text: str, source: str = "<text>") -> tuple[Trainer, tuple[Run, ...]]:
+    """Like :func:`load_project_with_runs` for the file's text."""
     try:
-        return _trainer_from_doc(_parse(text), source)
+        doc = _parse(text)
+        trainer = _trainer_from_doc(doc, source)
+        runs = ()
+        if doc["format_version"] >= 3 and "runs" in doc:
+            runs = read_runs(doc["runs"], doc["format_version"], trainer.dataset, _dataset)
+        return trainer, runs
     except Invalid as exc:
         raise ProjectError(one_line(f"{source}: {exc}")) from None
 

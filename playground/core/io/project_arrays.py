@@ -45,7 +45,7 @@ def state_value(state: dict[str, Any]) -> dict[str, Any]:
             out[key] = {k: v if k == "every" else pack(v) for k, v in value.items()}
         elif key in ("weights", "gradients", "optimizer") and value is not None:
             out[key] = {k: v if k == "t" else array_value(v) for k, v in value.items()}
-        elif key == "epoch_order" and value is not None:
+        elif key in ("epoch_order", "page_carried", "page_dead") and value is not None:
             out[key] = array_value(value)
         else:
             out[key] = value
@@ -108,6 +108,9 @@ def read_state(s: dict[str, Any], trainer: Trainer, version: int) -> dict[str, A
     order = s.get("epoch_order")
     out["epoch_order"] = (None if order is None
                           else whole_numbers(order, "state.epoch_order", trainer.dataset.n_train, version))
+    for key, most in (("page_carried", trainer.dataset.n_train), ("page_dead", trainer.network.n_params)):
+        if s.get(key) is not None:  # a link experiment's quirks (files before them carry none)
+            out[key] = whole_numbers(s[key], f"state.{key}", most, version)
     out["diverged"] = s.get("diverged")  # checked by the trainer's set_state
     n_layers = trainer.network.n_layers
     out["history"] = (_history_v1(s.get("history"), n_layers) if version < 2

@@ -51,6 +51,23 @@ def _nice_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
     return levels
 
 
+def heatmap_colors(grid: GridOutput, classes: int, discretize: bool = False,
+                   lut: np.ndarray | None = None) -> np.ndarray:
+    """A boundary heatmap's RGBA (N, N, 4) uint8, row 0 at the bottom; ``classes`` 0 for regression;
+    ``lut`` the lightened diverging table (made when None)."""
+    out = np.asarray(grid.output, dtype=float)
+    if classes > 2 and grid.predicted is not None:
+        conf = np.ones_like(out) if discretize else out
+        return lighten(palette.class_confidence_rgba(grid.predicted, conf, classes))
+    if discretize:
+        v = np.where(out >= 0, 1.0, -1.0)
+    else:
+        v = np.clip(np.nan_to_num(out), -1.0, 1.0)  # regression may overshoot; NaN shows as 0
+    lut = lighten(palette.diverging_lut()) if lut is None else lut
+    idx = np.rint((v + 1.0) * 0.5 * (len(lut) - 1)).astype(np.intp)
+    return palette.lookup_rgba(lut, idx)
+
+
 class BoundaryView(QWidget):
     """Heatmap of ``snapshot.grid.output`` with the training (and optionally test) points on top."""
 
@@ -145,16 +162,7 @@ class BoundaryView(QWidget):
 
     def colors(self, grid: GridOutput) -> np.ndarray:
         """The heatmap's RGBA (N, N, 4) uint8 for ``grid``, row 0 at the bottom."""
-        out = np.asarray(grid.output, dtype=float)
-        if self._classes > 2 and grid.predicted is not None:
-            conf = np.ones_like(out) if self._discretize else out
-            return lighten(palette.class_confidence_rgba(grid.predicted, conf, self._classes))
-        if self._discretize:
-            v = np.where(out >= 0, 1.0, -1.0)
-        else:
-            v = np.clip(np.nan_to_num(out), -1.0, 1.0)  # regression may overshoot; NaN shows as 0
-        idx = np.rint((v + 1.0) * 0.5 * (len(self._lut) - 1)).astype(np.intp)
-        return palette.lookup_rgba(self._lut, idx)
+        return heatmap_colors(grid, self._classes, self._discretize, self._lut)
 
     def hover_text_at(self, x: float, y: float) -> str:
         """What the header shows with the mouse at data coordinates (x, y)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
@@ -24,10 +25,19 @@ from PySide6.QtWidgets import (
 
 from playground.core.datasets import DATASET_DESCRIPTIONS, GENERATORS, MULTICLASS_DATASETS, make_dataset
 from playground.core.input_scaling import SCALING_LABELS, SCALINGS
-from playground.core.spec import MAX_CLASSES, MAX_POINTS, DataSpec, SpecError, default_points
+from playground.core.spec import (
+    MAX_CLASSES,
+    MAX_NOISE,
+    MAX_POINTS,
+    PAGE_DATASETS,
+    DataSpec,
+    SpecError,
+    default_points,
+)
 from playground.ui import palette
 
-THUMB_SIZE = 44
+THUMB_SIZE = 44  # six tiles fit a row
+SLIDER_MAX_NOISE = 50  # percent, as on TensorFlow Playground
 #: Datasets offered by the picker: every generator (``custom`` needs a file).
 PICKER_DATASETS = tuple(GENERATORS)
 _PREVIEW_CLASSES = 3
@@ -141,9 +151,10 @@ class DataPanel(QWidget):
                                                                 else v))
 
         self.noise = QSlider(Qt.Orientation.Horizontal)
-        self.noise.setRange(0, 50)
+        self.noise.setRange(0, SLIDER_MAX_NOISE)
         self.noise.setTracking(False)  # rebuild when released, not on every pixel of a drag
-        self.noise.setToolTip("How much random jitter is added to the points (0 to 50 %).")
+        self.noise.setToolTip(f"How much random jitter is added to the points (0 to {SLIDER_MAX_NOISE} %; "
+                              f"a TensorFlow Playground link may set up to {round(MAX_NOISE * 100)} %).")
         self.noise_label = QLabel()
         self.noise_label.setMinimumWidth(34)
         self.noise.sliderMoved.connect(lambda v: self.noise_label.setText(f"{v} %"))
@@ -228,6 +239,8 @@ class DataPanel(QWidget):
             self.picker.checkedButton().setChecked(False)
             self.picker.setExclusive(True)
         self.points.setValue(data.n_points)
+        # As on TensorFlow Playground, the slider reaches further only for noise a link set beyond it.
+        self.noise.setMaximum(max(SLIDER_MAX_NOISE, round(data.noise * 100)))
         self.noise.setValue(round(data.noise * 100))
         self.noise_label.setText(f"{self.noise.value()} %")
         self.ratio.setValue(round(data.train_ratio * 100))
@@ -247,6 +260,8 @@ class DataPanel(QWidget):
         problem = data.problem_type
         kind = f"{data.classes} classes" if problem == "classification" else "real-valued target"
         source = "" if generated else " (loaded points; pick a dataset above to generate new ones)"
+        if data.page_seed is not None:
+            source = f" (TensorFlow Playground's points, its seed {html.escape(data.page_seed)})"
         self.title.setText(f"<b>{dataset_title(data.name)}</b> — {problem}, {kind}{source}")
 
     def show_custom_points(self, x: np.ndarray, y: np.ndarray, classification: bool,
@@ -278,6 +293,11 @@ class DataPanel(QWidget):
             self._change(classes=value)
 
     def _change(self, **changes: object) -> None:
+        if self._data.page_seed is not None and ("points" in changes or "seed" in changes
+                                                 or changes.get("name", "circle") not in PAGE_DATASETS):
+            # Points the page's generator does not make (another dataset or size, a new seed): this
+            # app's generator draws them, with the seed shown.
+            changes["page_seed"] = None
         try:
             data = dataclasses.replace(self._data, **changes)
         except SpecError:  # the widgets' ranges keep values valid; restore the view if not

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.core.snapshot import History, Snapshot
-from playground.ui import palette
+from playground.ui import theme
+from playground.ui.widgets.gradient_badges import GradientBadges
 from playground.ui.widgets.plot_style import (
     TEXT,
     EpochAxis,
@@ -40,7 +41,6 @@ _EXPLANATION = (
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
 MAX_FPS = 6
 _FLOOR = 1e-12  # norms below this (exact zeros: dead layers) are not drawn on the log axis
-_VANISHING_RATIO = 1e-2
 #: Lines are smoothed over len(history) / SMOOTHING_POINTS rows (hover shows the raw values).
 SMOOTHING_POINTS = 100
 
@@ -86,11 +86,30 @@ def layer_names(n_layers: int) -> list[str]:
     return [f"layer {i + 1}" for i in range(n_layers - 1)] + ["output"]
 
 
+#: Hidden layers' colours in turn: Okabe and Ito's qualitative palette (without its yellow, faint on
+#: white), ordered so that neighbours differ by a CIELAB ΔE of at least 20 also under simulated
+#: protanopia, deuteranopia and tritanopia (tests/ui/test_gradient_views.py checks it).
+LAYER_COLORS = ("#e69f00", "#56b4e9", "#0072b2", "#cc79a7", "#d55e00", "#009e73")
+#: Lines of the second and third round of colours (deep networks) are dashed, then dotted.
+LAYER_LINE_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
+
+
 def layer_colors(n_layers: int) -> list[str]:
-    """A ramp from dark (first layer, near the inputs) through blue to orange (output)."""
-    cmap = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[palette.ACCENT, palette.POSITIVE, palette.NEGATIVE])
-    ts = np.linspace(0.0, 1.0, n_layers) if n_layers > 1 else np.array([1.0])
-    return [cmap.map(float(t), mode="qcolor").name() for t in ts]
+    """One colour per weight layer: :data:`LAYER_COLORS` in turn for the hidden ones, then the theme's
+    text colour for the output (near-black on light, near-white on dark)."""
+    return [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n_layers - 1)] + [output_color()]
+
+
+def output_color() -> str:
+    """The output layer's line: the theme's text colour, so that it reads on any background."""
+    return theme.current().color("text")
+
+
+def layer_line_style(layer: int, n_layers: int) -> Qt.PenStyle:
+    """Solid for the first round of colours and the output layer, then dashed, then dotted."""
+    if layer == n_layers - 1:
+        return Qt.PenStyle.SolidLine
+    return LAYER_LINE_STYLES[(layer // len(LAYER_COLORS)) % len(LAYER_LINE_STYLES)]
 
 
 class GradientFlowView(QWidget):
@@ -114,6 +133,7 @@ class GradientFlowView(QWidget):
         self.plot.setLabel("left", "‖∂L/∂W‖", color=TEXT)
         self.plot.getAxis("left").setWidth(52)  # fixed: labels of new decades never re-lay the plots out
         self.legend = legend_label([])  # one entry per layer (see _build)
+        self.badges = GradientBadges()  # vanishing / exploding layers, hidden while all is well
 
         self.bars_plot = pg.PlotWidget(background="w")
         style_plot(self.bars_plot.getPlotItem())
@@ -145,6 +165,7 @@ class GradientFlowView(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addWidget(self.legend)
+        layout.addWidget(self.badges)
         layout.addLayout(plots, 1)
         self.setToolTip(_EXPLANATION)
 
@@ -170,6 +191,7 @@ class GradientFlowView(QWidget):
             c.setData(x[rows], lines[:, i])
         self._update_ranges(x, g)
         self._set_bars(np.asarray(snapshot.grad_norms, dtype=float))
+        self.badges.show_snapshot(snapshot)
         self._latest = self._summary(np.asarray(snapshot.grad_norms, dtype=float))
         if not self.hover_line.isVisible():
             self.header.setText(self._latest)
@@ -196,6 +218,7 @@ class GradientFlowView(QWidget):
         for c in self.curves:
             self.plot.removeItem(c)
         set_legend(self.legend, [])
+        self.badges.clear()
         self.curves = []
         self.bars.setOpts(x=[], height=[], y0=[], brushes=[])
         self._history = None
@@ -226,14 +249,25 @@ class GradientFlowView(QWidget):
         self.clear()
         colors = layer_colors(n)
         entries = list(zip(layer_names(n), colors, strict=True))
-        for name, color in entries:
+        for i, (name, color) in enumerate(entries):
             # Thin and already sampled to a few hundred points (see sample_rows): fast to draw.
-            self.curves.append(self.plot.plot(pen=pg.mkPen(color, width=1), name=name, connect="finite"))
+            pen = pg.mkPen(color, width=1.5, style=layer_line_style(i, n))
+            self.curves.append(self.plot.plot(pen=pen, name=name, connect="finite"))
         set_legend(self.legend, entries)
         self._brushes = [pg.mkBrush(c) for c in colors]
         labels = ["out" if i == n - 1 else str(i + 1) for i in range(n)]
         self.bars_plot.getAxis("bottom").setTicks([list(enumerate(labels)), []])
         self.bars_plot.setXRange(-0.6, n - 0.4, padding=0)
+
+    def restyled(self) -> None:
+        """The theme changed: the output layer's colour follows the theme's text colour."""
+        if not self.curves:  # not built yet: built in the new colours
+            return
+        colors = layer_colors(len(self.curves))
+        for curve, color in zip(self.curves, colors, strict=True):
+            curve.setPen(pg.mkPen(color, width=1.5, style=curve.opts["pen"].style()))
+        set_legend(self.legend, list(zip(layer_names(len(colors)), colors, strict=True)))
+        self._brushes = [pg.mkBrush(c) for c in colors]
 
     def _set_bars(self, norms: np.ndarray) -> None:
         """Bars from far below the view up to each norm, in log10 units (the axis is in log mode)."""
@@ -249,12 +283,8 @@ class GradientFlowView(QWidget):
     def _summary(norms: np.ndarray) -> str:
         if norms.size == 0 or not np.all(np.isfinite(norms)):
             return "no gradients yet"
-        text = "last epoch: " + "  ·  ".join(
+        return "last epoch: " + "  ·  ".join(
             f"{name} {v:.3g}" for name, v in zip(layer_names(len(norms)), norms, strict=True))
-        first, out = float(norms[0]), float(norms[-1])
-        if len(norms) > 2 and out > 0 and first / out < _VANISHING_RATIO:
-            text += f"  —  vanishing: layer 1 gets {first / out:.1e} of the output's gradient"
-        return text
 
     def _on_mouse_moved(self, pos: QPointF) -> None:
         vb = self.plot.getPlotItem().getViewBox()

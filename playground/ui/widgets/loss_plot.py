@@ -33,6 +33,8 @@ from playground.ui.widgets.plot_style import (
 )
 from playground.ui.widgets.results_view import format_r2
 
+#: The train curves' colour: the palette's train grey, lighter, so that the test curve stands out.
+TRAIN_CURVE = QColor(palette.TRAIN_LOSS).lighter(160).name()
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
 MAX_FPS = 10
 _AXIS_WIDTH = 52  # both plots' left axes equally wide, so their epochs line up
@@ -107,8 +109,10 @@ class LossPlot(QWidget):
         self.plot = _styled_plot("loss")
         # TensorFlow Playground's grey (train) and black (test); the grey lightened, as 1-px lines
         # of the two read alike otherwise.
-        train_color = QColor(palette.TRAIN_LOSS).lighter(160).name()
-        self.legend = legend_label([("train", train_color), ("test", palette.TEST_LOSS)])
+        train_color = TRAIN_CURVE
+        self.legend_entries = [("train", train_color), ("test", palette.TEST_LOSS)]
+        self.legend = legend_label(self.legend_entries)
+        self._overlays: tuple[History, ...] = ()  # kept runs drawn beside the live curves (``run_overlays``)
         self.train_curve = _curve(self.plot, train_color, "train")
         self.test_curve = _curve(self.plot, palette.TEST_LOSS, "test")
 
@@ -155,6 +159,11 @@ class LossPlot(QWidget):
         self.plot.setLabel("left", "loss (log)" if self._log else "loss", color=TEXT)
         self._update_ranges()
         self._update_hover_dots()
+
+    def set_overlay_histories(self, histories: tuple[History, ...]) -> None:
+        """Fit these histories (kept runs' curves drawn on the chart) in the axes too."""
+        self._overlays = tuple(histories)
+        self._update_ranges()
 
     def is_log_scale(self) -> bool:
         """Whether the loss axis is logarithmic."""
@@ -204,12 +213,16 @@ class LossPlot(QWidget):
         if h is None:
             return
         last = float(h.epochs[-1]) if len(h.epochs) else 0.0
-        y = loss_range(np.concatenate([h.train_loss, h.test_loss]), self._log)
+        shown = (h, *self._overlays)
+        # Overlaid runs widen the axis to their end, but only the live run's epochs pace it.
+        kept = max((nice_ceiling(float(x.epochs[-1])) for x in self._overlays if len(x.epochs)), default=0.0)
+        y = loss_range(np.concatenate([c for x in shown for c in (x.train_loss, x.test_loss)]), self._log)
         ticks = (y, self._log)
         if ticks != self._ticks:  # whole decades in one style on the log axis; pyqtgraph's own otherwise
             self._ticks = ticks
             self.plot.getAxis("left").setTicks([decade_ticks(*y), []] if self._log else None)
-        set_range_if_changed(self.plot.getPlotItem(), x=padded(0.0, self._epoch_axis.update(last)), y=padded(*y))
+        set_range_if_changed(self.plot.getPlotItem(), x=padded(0.0, max(self._epoch_axis.update(last), kept)),
+                             y=padded(*y))
         acc = 100.0 * np.concatenate([h.train_accuracy, h.test_accuracy])
         acc = acc[np.isfinite(acc)]
         if acc.size:

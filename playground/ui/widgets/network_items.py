@@ -11,9 +11,14 @@ and a big network draws only its strongest :data:`LINK_BUDGET` links.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsView
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+)
 
 from playground.core.snapshot import Snapshot
 from playground.ui import palette
@@ -157,6 +162,8 @@ def column_pixmaps(s: Snapshot, c: int, size: int) -> list[QPixmap]:
 class Neuron:
     """One neuron's items: a thumbnail, its frame and (not for inputs) a bias mark."""
 
+    drawn = True
+
     def __init__(self, scene: QGraphicsScene, with_bias: bool) -> None:
         self.pixmap = QGraphicsPixmapItem()
         self.pixmap.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
@@ -187,6 +194,13 @@ class Neuron:
             b = max(3.0, size * 0.2)
             self.bias.setRect(x - b - 2, y + size - b, b, b)
 
+    def set_visible(self, on: bool) -> None:
+        """Draw the neuron (``True``) or leave it out (a layer collapsed behind its "+k more" marker)."""
+        if self.frame.isVisible() != on:
+            for item in (self.frame, self.pixmap, self.bias):
+                if item is not None:
+                    item.setVisible(on)
+
     def set_pixmap(self, pm: QPixmap) -> None:
         self.pixmap.setPixmap(pm)
         scale = self.rect.width() / pm.width() if pm.width() else 1.0
@@ -206,6 +220,31 @@ class Neuron:
         self.bias.setBrush(color)
 
 
+class NeuronSlot:
+    """A neuron that is not drawn (behind its layer's "+k more" marker): no items, only a place.
+
+    A layer of 256 neurons would otherwise cost 768 graphics items that nobody sees.
+    """
+
+    pixmap = frame = bias = None
+    drawn = False
+
+    def __init__(self) -> None:
+        self.rect = QRectF()
+
+    def place(self, x: float, y: float, size: float) -> None:
+        self.rect = QRectF(x, y, size, size)
+
+    def set_visible(self, on: bool) -> None:
+        pass
+
+    def set_pixmap(self, pm: QPixmap) -> None:
+        pass
+
+    def set_bias(self, value: float) -> None:
+        pass
+
+
 class LinkLayer(QGraphicsPixmapItem):
     """Every link of the network, shown as one pixmap; :meth:`render` redraws it.
 
@@ -219,16 +258,21 @@ class LinkLayer(QGraphicsPixmapItem):
     def __init__(self) -> None:
         super().__init__()
         self.anchors: list[tuple[list[QPointF], list[QPointF]]] = []
+        self.shown: list[int] | None = None
         self._paths: dict[tuple[int, int, int], QPainterPath] = {}
         self.levels: list[np.ndarray] = []  # (out, in) strength per link
         self.positive: list[np.ndarray] = []  # (out, in) bool: the weight's sign
         self.gradient = False
         self._rect = QRectF()
         self._pens: dict[tuple[int, bool, bool], QPen] = {}
+        self.background = QColor("white")  # the view's background (set by the theme)
         self.setZValue(-1)  # opaque: below every other item
 
-    def set_geometry(self, rect: QRectF, anchors: list[tuple[list[QPointF], list[QPointF]]]) -> None:
-        """New size and link ends (after a layout); call :meth:`render` to draw them."""
+    def set_geometry(self, rect: QRectF, anchors: list[tuple[list[QPointF], list[QPointF]]],
+                     shown: list[int] | None = None) -> None:
+        """New size and link ends (after a layout); call :meth:`render` to draw them. ``shown``: the
+        first how many units of each column are drawn (links of the others are left out)."""
+        self.shown = shown
         self._rect = QRectF(rect)
         self.setPos(self._rect.topLeft())
         self.anchors = anchors
@@ -261,16 +305,25 @@ class LinkLayer(QGraphicsPixmapItem):
         return link_width(self.levels[layer])
 
     def drawn(self, layer: int) -> np.ndarray:
-        """Which links (out, in) are drawn: all, or a layer's strongest share of :data:`LINK_BUDGET`."""
-        lv = self.levels[layer]
-        total = sum(a.size for a in self.levels)
+        """Which links (out, in) are drawn: those between drawn units, all of them or a layer's
+        strongest share of :data:`LINK_BUDGET`."""
+        blocks = [lv[:self._rows(k), :self._rows(k - 1)] for k, lv in enumerate(self.levels)]
+        block, total = blocks[layer], sum(b.size for b in blocks)
+        mask = np.zeros(self.levels[layer].shape, dtype=bool)
         if total <= LINK_BUDGET:
-            return np.ones(lv.shape, dtype=bool)
-        keep = max(lv.shape[0], int(np.ceil(LINK_BUDGET * lv.size / total)))
-        order = np.argsort(lv, axis=None, kind="stable")[::-1][:keep]
-        mask = np.zeros(lv.size, dtype=bool)
-        mask[order] = True
-        return mask.reshape(lv.shape)
+            mask[:block.shape[0], :block.shape[1]] = True
+            return mask
+        keep = max(block.shape[0], int(np.ceil(LINK_BUDGET * block.size / total)))
+        order = np.argsort(block, axis=None, kind="stable")[::-1][:keep]
+        flat = np.zeros(block.size, dtype=bool)
+        flat[order] = True
+        mask[:block.shape[0], :block.shape[1]] = flat.reshape(block.shape)
+        return mask
+
+    def _rows(self, k: int) -> int | None:
+        """How many units of the column after weight layer ``k`` are drawn (None: all)."""
+        ok = self.shown is not None and len(self.shown) == len(self.levels) + 1
+        return self.shown[k + 1] if ok else None  # type: ignore[index]
 
     def render(self, device_pixel_ratio: float = 1.0) -> bool:
         """Paint every drawn link into the cached image, faint ones first; ``False`` if nothing to draw yet."""
@@ -280,7 +333,7 @@ class LinkLayer(QGraphicsPixmapItem):
         # Opaque on white (the view's background): painting it is then a plain copy, not a blend.
         image = QImage(w, h, QImage.Format.Format_RGB32)
         image.setDevicePixelRatio(device_pixel_ratio)
-        image.fill(Qt.GlobalColor.white)
+        image.fill(self.background)
         links = []
         for layer, lv in enumerate(self.levels):
             for j, i in np.argwhere(self.drawn(layer)):
@@ -303,24 +356,15 @@ class LinkLayer(QGraphicsPixmapItem):
         return True
 
 
-class DiagramView(QGraphicsView):
-    """The diagram's view: tells its owner about resizes and the mouse through signals.
+def fit_text(item: QGraphicsSimpleTextItem, width: float) -> None:
+    """Show as much of ``item``'s full text (kept in ``item.data(0)``) as fits ``width`` px, line by line.
 
-    (An event filter on the viewport would call back into the owner while Qt destroys it.)
+    An elided text ends in "…"; a line with no room for one letter is left out.
     """
-
-    resized = Signal()
-    hovered = Signal(QPointF)  # scene position under the mouse
-    left = Signal()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self.resized.emit()
-
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().mouseMoveEvent(event)
-        self.hovered.emit(self.mapToScene(event.position().toPoint()))
-
-    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().leaveEvent(event)
-        self.left.emit()
+    full = item.data(0)
+    if full is None:
+        full = item.text()
+        item.setData(0, full)
+    metrics = QFontMetricsF(item.font())
+    lines = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, max(width, 0.0)) for line in str(full).split("\n")]
+    item.setText("\n".join(line for line in lines if line and line != "…"))

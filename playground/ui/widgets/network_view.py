@@ -21,7 +21,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,21 +37,29 @@ from PySide6.QtWidgets import (
 
 from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
+from playground.core.spec import FEATURES
+from playground.ui import theme
+from playground.ui.widgets import diagram_layout as lay
+from playground.ui.widgets.diagram_editor import HEADER_HEIGHT, DiagramEditor
+from playground.ui.widgets.diagram_keys import handle_key
+from playground.ui.widgets.diagram_view import DiagramView
+from playground.ui.widgets.diagram_zoom import DiagramZoom
+from playground.ui.widgets.network_edit_items import BUTTON_HEIGHT, small_font
 from playground.ui.widgets.network_items import (
-    BEZIER_X,
-    BEZIER_Y,
     GRADIENT_COLOR,
-    DiagramView,
     LinkLayer,
     Neuron,
+    NeuronSlot,
     atlas_pixmaps,
     column_pixmaps,
+    fit_text,
     link_looks,
     thumbnail_rgba,
 )
+from playground.ui.widgets.network_marks import NetworkMarks
 from playground.ui.widgets.plot_style import Throttle, header_label
 
-_HINT = "hover a neuron or a link"
+_HINT = "hover a neuron or a link · click to edit, right-click for more"
 #: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
 LINK_RENDERS_PER_SECOND = 3
 _GRADIENT_TIP = ("Links sized by how strongly the loss pulls on each weight (|∂L/∂w| of the last mini-batch, "
@@ -59,17 +67,31 @@ _GRADIENT_TIP = ("Links sized by how strongly the loss pulls on each weight (|�
                  "Each layer's gradient norm is under its column.")
 
 
-class NetworkView(QWidget):
-    """TensorFlow-Playground-style diagram of the network, updated live from snapshots."""
+class NetworkView(DiagramZoom, QWidget):
+    """TensorFlow-Playground-style diagram of the network, updated live from snapshots.
+
+    It is also an editor (see :class:`DiagramEditor`): gestures emit requests, nothing is changed here.
+    """
+
+    edit_requested = Signal(object)  # an architecture edit (playground.core.architecture_edit)
+    weight_edit_requested = Signal(int, int, int, float)  # weight layer, out (unit), in (unit), value
+    neuron_switch_requested = Signal(int, int, bool)  # hidden layer, neuron, True: switch off
+    #: per unit layer (inputs, hidden layers, outputs) how many neurons are drawn: only their images are needed
+    visible_neurons_changed = Signal(object)
+
+    neuron_clicked = Signal(int, int)  # diagram column (0: the inputs), neuron
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.marks = NetworkMarks(self)  # the backprop inspector's lit layer, notes and link values
         self.scene = QGraphicsScene(self)
         self.view = DiagramView(self.scene)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.zoom, self.fitting = 1.0, True
+        self.expanded: set[int] = set()  # columns whose "+k more" marker was clicked
+        self.shown: list[int] = []  # neurons drawn per column
+        self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.view.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.view.setBackgroundBrush(QColor("white"))
         self.view.setFrameShape(QGraphicsView.Shape.NoFrame)
@@ -77,6 +99,12 @@ class NetworkView(QWidget):
         self.view.resized.connect(self._on_resized)
         self.view.hovered.connect(self._on_hovered)
         self.view.left.connect(self._on_left)
+        self.editor = DiagramEditor(self)
+        self.view.pressed.connect(self.editor.press)
+        self.view.pressed.connect(self._on_pressed)
+        self.view.key_pressed.connect(lambda key: handle_key(self.editor, key))
+        self.view.focus_changed.connect(self.editor.show_focus)
+        self.view.zoom_requested.connect(self.zoom_by)
         # The read-out has the whole width and two lines: a link's (a named input, w and ∂L/∂w)
         # fits there at any dock width, and no control covers its end.
         self.header = header_label(_HINT, lines=2)
@@ -85,6 +113,7 @@ class NetworkView(QWidget):
         self.gradients_box.toggled.connect(self.set_show_gradients)
         bottom = QHBoxLayout()  # under the diagram, as the output view's options are
         bottom.setContentsMargins(4, 2, 4, 2)
+        self._add_zoom_controls(bottom)
         bottom.addStretch(1)
         bottom.addWidget(self.gradients_box)
         layout = QVBoxLayout(self)
@@ -120,6 +149,7 @@ class NetworkView(QWidget):
             self._build(snapshot)
             self._key = key
         self._snapshot = snapshot
+        self.editor.update(snapshot)
         self._update_links(snapshot)
         self._update_biases(snapshot)
         self._update_thumbnails(snapshot)
@@ -130,6 +160,7 @@ class NetworkView(QWidget):
         """Remove every item."""
         self.scene.clear()
         self._reset_items()
+        self.editor.reset()
         self._snapshot = None
         self.header.setText(_HINT)
 
@@ -148,14 +179,18 @@ class NetworkView(QWidget):
         link = self._link_at(pos)
         if s is not None and link is not None:
             layer, j, i = link
-            src = self._name(0, i) if layer == 0 else f"layer {layer} neuron {i + 1}"
-            dst = "output" if layer == len(s.weights) - 1 else f"layer {layer + 1}"
             w = float(s.weights[layer][j, i])
-            text = f"weight {src} → {dst} neuron {j + 1}: w = {w:.4g}"
+            text = f"{self.link_name(layer, j, i)}: w = {w:.4g}"
             if self._show_gradients and len(s.gradients) == len(s.weights):
                 text += f", ∂L/∂w = {float(s.gradients[layer][j, i]):.3g}"
             return text
         return _HINT
+
+    def link_name(self, layer: int, j: int, i: int) -> str:
+        """"weight <from> → <to> neuron j" for the link from unit ``i`` to unit ``j`` of weight layer ``layer``."""
+        src = self._name(0, i) if layer == 0 else f"layer {layer} neuron {i + 1}"
+        dst = "output" if layer == len(self.neurons) - 2 else f"layer {layer + 1}"
+        return f"weight {src} → {dst} neuron {j + 1}"
 
     # ------------------------------------------------------------------ building
 
@@ -169,6 +204,8 @@ class NetworkView(QWidget):
         self._hovered: tuple[int, int] | None = None
         self._size = 24.0
         self._col_centres: dict[int, float] = {}
+        self.column_gap = 0.0
+        self._features: tuple[str, ...] = ()
         self._inputs_drawn: tuple | None = None
         self._zoom = QGraphicsPixmapItem()
         self._zoom_frame = QGraphicsRectItem()
@@ -178,20 +215,23 @@ class NetworkView(QWidget):
         self._reset_items()
         sizes = s.layer_sizes
         for c, n in enumerate(sizes):
-            self.neurons.append([Neuron(self.scene, with_bias=c > 0) for _ in range(n)])
+            made = lay.shown_counts(sizes, self.expanded)[c]  # the rest are only places, made on expanding
+            self.neurons.append([Neuron(self.scene, with_bias=c > 0) if j < made else NeuronSlot()
+                                 for j in range(n)])
             if c == 0:
                 title = f"inputs\n{n} features"
             elif c == len(sizes) - 1:
                 title = f"output\n{s.output_activation}"
-            else:
-                title = f"layer {c}\n{n} {s.spec.network.activations[c - 1]}"
-            t = self.scene.addSimpleText(title)
+            else:  # the activation is the editor's chip under the title
+                title = f"layer {c} · {n}"
+            t = self.scene.addSimpleText(title, small_font())
             t.setBrush(QColor("#333333"))
             self.titles.append(t)
-            g = self.scene.addSimpleText("")
+            g = self.scene.addSimpleText("", small_font())
             g.setBrush(QColor(GRADIENT_COLOR))
             g.setVisible(self._show_gradients)
             self.grad_labels.append(g)
+        self._features = s.spec.features
         for f in s.spec.features:
             t = self.scene.addSimpleText(FEATURE_LABELS.get(f, f))
             t.setBrush(QColor("#333333"))
@@ -205,33 +245,46 @@ class NetworkView(QWidget):
         self.scene.addItem(self._zoom_frame)
         self.scene.addItem(self._zoom)
         self._hide_zoom()
+        self.editor.build(s)
+        theme.restyle_new(self.view)  # the new titles and frame in the active theme's ink
         self._layout()
 
     def _layout(self) -> None:
-        """Place every item for the viewport's current size (no item is created)."""
+        """Place every item for the viewport's size and the zoom (no item is created); see diagram_layout."""
         if not self.neurons:
             return
-        vw, vh = max(self.view.viewport().width(), 200), max(self.view.viewport().height(), 150)
-        self.scene.setSceneRect(0, 0, vw, vh)
-        left, right, top, bottom = 70.0, 16.0, 40.0, 26.0
-        ncols = len(self.neurons)
-        most = max(len(col) for col in self.neurons)
-        pitch_y = (vh - top - bottom) / most
-        gap_x = (vw - left - right) / max(ncols - 1, 1)
-        size = float(np.clip(min(pitch_y * 0.72, gap_x * 0.4), 8.0, 56.0))
-        self._size = size
-        xs = [left + c * (vw - left - right - size) / max(ncols - 1, 1) for c in range(ncols)]
+        top, bottom = HEADER_HEIGHT, 2 * BUTTON_HEIGHT + 12
+        shown = lay.shown_counts([len(col) for col in self.neurons], self.expanded)
+        if shown != self.shown:
+            self.shown = shown
+            self.visible_neurons_changed.emit(tuple(shown))
+        rows = lay.rows([len(col) for col in self.neurons], self.shown)
+        viewport = (self.view.viewport().width(), self.view.viewport().height())
+        if self.fitting:
+            self.set_zoom(lay.fit_zoom(viewport, rows, top, bottom), fit=True, layout=False)
+        g = lay.geometry(viewport, self.zoom, rows, top, bottom)
+        self.scene.setSceneRect(0, 0, g.width, g.height)
+        self._size, self.column_gap, ncols = g.size, g.gap, len(self.neurons)
+        slots = {f: k for k, f in enumerate(FEATURES)}
+
+        def slot_rect(feature: str) -> QRectF:
+            return QRectF(g.xs[0], g.column_top(len(FEATURES), g.size) + slots[feature] * g.pitch, g.size, g.size)
+
         for c, col in enumerate(self.neurons):
             # A single output neuron is drawn larger: it is the network's answer.
-            sz = min(size * 1.6, 80.0, vh - top - bottom) if c == ncols - 1 and len(col) == 1 else size
-            x = xs[c] - (sz - size)
-            y0 = top + (vh - top - bottom - len(col) * pitch_y) / 2 + (pitch_y - sz) / 2
+            sz = min(g.size * 1.6, 80.0, g.height - g.top - g.bottom) if c == ncols - 1 and len(col) == 1 else g.size
+            x = g.xs[c] - (sz - g.size)
+            y0 = g.column_top(rows[c] if c else len(col), sz)
             for j, nrn in enumerate(col):
-                nrn.place(x, y0 + j * pitch_y, sz)
-            t = self.titles[c]
-            tw = t.boundingRect().width()
-            t.setPos(min(max(x + sz / 2 - tw / 2, 2.0), vw - tw - 2), 2)
+                k = slots[self._features[j]] if c == 0 else min(j, self.shown[c])  # the rest: at the marker
+                r = slot_rect(self._features[j]) if c == 0 else QRectF(x, y0 + k * g.pitch, sz, sz)
+                nrn.place(r.x(), r.y(), sz)
+                nrn.set_visible(j < self.shown[c])
             self._col_centres[c] = x + sz / 2
+        for c, t in enumerate(self.titles):
+            fit_text(t, self._room(c))
+            tw = t.boundingRect().width()
+            t.setPos(min(max(self._col_centres[c] - tw / 2, 2.0), g.width - tw - 2), 2)
             self._place_grad_label(c)
         for t, nrn in zip(self.feature_labels, self.neurons[0], strict=True):
             r = t.boundingRect()
@@ -239,17 +292,26 @@ class NetworkView(QWidget):
         anchors = [([QPointF(n.rect.right() + 1, n.rect.center().y()) for n in src],
                     [QPointF(n.rect.left() - 1, n.rect.center().y()) for n in dst])
                    for src, dst in pairwise(self.neurons)]
-        self.links.set_geometry(self.scene.sceneRect(), anchors)
+        self.links.set_geometry(self.scene.sceneRect(), anchors, self.shown)
+        self.editor.place(slot_rect, self._col_centres, self.column_gap, self.scene.sceneRect())
         self._render_links()
+        self.marks.place()
 
     # ------------------------------------------------------------------ per frame
 
     def _place_grad_label(self, c: int) -> None:
         """Centre column ``c``'s gradient label under it, inside the scene."""
         t, sr = self.grad_labels[c], self.scene.sceneRect()
+        fit_text(t, self._room(c))
         w = t.boundingRect().width()
         x = min(max(self._col_centres.get(c, 0.0) - w / 2, 2.0), sr.right() - w - 2)
         t.setPos(x, sr.bottom() - t.boundingRect().height() - 4)
+
+    def _room(self, c: int) -> float:
+        """The width a text centred on column ``c`` may take without reaching its neighbours' texts."""
+        centres = self._col_centres
+        return min(abs(centres[c] - centres[k]) for k in (c - 1, c + 1) if k in centres) - 6 \
+            if len(centres) > 1 else self.column_gap
 
     def _update_links(self, s: Snapshot) -> None:
         """Work out every link's look; redraw the link image now or, if one was drawn just now, soon."""
@@ -257,11 +319,26 @@ class NetworkView(QWidget):
         gradient = self._show_gradients and norms.size == len(s.weights)
         if gradient:
             for c, g in enumerate(norms):
-                self.grad_labels[c + 1].setText(f"‖∇W‖ {g:.2g}")
+                self.grad_labels[c + 1].setData(0, f"‖∇W‖ {g:.2g}")
                 self._place_grad_label(c + 1)
-        levels, positive, uniform = link_looks(s, gradient)
+        levels, positive, uniform = self.marks.link_looks() or link_looks(s, gradient)
         if self.links.set_links(levels, positive, uniform):
             self.link_throttle(True)
+
+    def refresh_links(self) -> None:
+        """Redraw the links from the last snapshot (the inspector's link values changed)."""
+        if self._snapshot is not None:
+            self._update_links(self._snapshot)
+            self._render_links()
+
+    def _on_pressed(self, pos: QPointF, button: Qt.MouseButton, modifiers: Qt.KeyboardModifier, *_) -> None:
+        """A plain left click on a neuron selects it (the inspector shows its equations); Alt+click
+        switches it (the editor's)."""
+        if button != Qt.MouseButton.LeftButton or modifiers & Qt.KeyboardModifier.AltModifier:
+            return
+        hit = self._neuron_at(pos)
+        if hit is not None:
+            self.neuron_clicked.emit(*hit)
 
     def _render_links(self) -> None:
         """Redraw the link image now (a held throttled redraw is then not needed)."""
@@ -270,7 +347,8 @@ class NetworkView(QWidget):
 
     def _update_biases(self, s: Snapshot) -> None:
         for c, b in enumerate(s.biases, start=1):
-            for nrn, v in zip(self.neurons[c], np.asarray(b), strict=True):
+            k = self.shown[c]
+            for nrn, v in zip(self.neurons[c][:k], np.asarray(b)[:k], strict=True):
                 nrn.set_bias(float(v))
 
     def _update_thumbnails(self, s: Snapshot) -> None:
@@ -283,15 +361,18 @@ class NetworkView(QWidget):
         if key != self._inputs_drawn:  # the inputs are the same picture for a given grid: draw them once
             self._inputs_drawn = key
             self._set_column(0, column_pixmaps(s, 0, size))
+            self.editor.draw_off_features(g.domain, size)
         hidden = range(1, len(cols) - 1)
         if hidden:  # every hidden layer through the colour table in one go
             step = max(1, g.neurons[1].shape[-1] // size)  # the neuron images' own size (thumbnails)
-            sub = np.concatenate([g.neurons[c][:, ::step, ::step] for c in hidden])
+            # Only the drawn neurons (the worker may have made images of those only).
+            counts = {c: min(self.shown[c], len(g.neurons[c])) for c in hidden}
+            sub = np.concatenate([g.neurons[c][:counts[c], ::step, ::step] for c in hidden])
             rgba = thumbnail_rgba(sub, sub.shape[1])
             pixmaps = atlas_pixmaps(rgba)
             start = 0
             for c in hidden:
-                n = len(cols[c])
+                n = counts[c]
                 self._set_column(c, pixmaps[start:start + n])
                 start += n
         last = len(cols) - 1
@@ -299,7 +380,7 @@ class NetworkView(QWidget):
         self._set_column(last, column_pixmaps(s, last, out_size))
 
     def _set_column(self, c: int, pixmaps: list[QPixmap]) -> None:
-        for nrn, pm in zip(self.neurons[c], pixmaps, strict=True):
+        for nrn, pm in zip(self.neurons[c][:len(pixmaps)], pixmaps, strict=True):
             nrn.set_pixmap(pm)
 
     # ------------------------------------------------------------------ hover
@@ -317,27 +398,10 @@ class NetworkView(QWidget):
         self.header.setText(_HINT)
 
     def _neuron_at(self, pos: QPointF) -> tuple[int, int] | None:
-        for c, col in enumerate(self.neurons):
-            for j, nrn in enumerate(col):
-                if nrn.rect.adjusted(-2, -2, 2, 2).contains(pos):
-                    return c, j
-        return None
+        return lay.neuron_at(self.neurons, self.shown, pos)
 
     def _link_at(self, pos: QPointF, tolerance: float = 4.0) -> tuple[int, int, int] | None:
-        """(layer, to, from) of the link nearest ``pos`` within ``tolerance`` px, if any."""
-        for layer in range(len(self.neurons) - 1):
-            x0 = self.neurons[layer][0].rect.right() + 1
-            x1 = self.neurons[layer + 1][0].rect.left() - 1
-            if not x0 < pos.x() < x1:
-                continue
-            s = np.interp((pos.x() - x0) / (x1 - x0), BEZIER_X, BEZIER_Y)
-            ya = np.array([n.rect.center().y() for n in self.neurons[layer]])
-            yb = np.array([n.rect.center().y() for n in self.neurons[layer + 1]])
-            ys = ya[None, :] + (yb[:, None] - ya[None, :]) * s
-            d = np.abs(ys - pos.y())
-            j, i = np.unravel_index(int(np.argmin(d)), d.shape)
-            return (layer, int(j), int(i)) if d[j, i] <= tolerance else None
-        return None
+        return lay.link_at(self.neurons, self.shown, pos, tolerance)
 
     def _name(self, c: int, j: int) -> str:
         if c == 0 and self._snapshot is not None:
@@ -349,7 +413,7 @@ class NetworkView(QWidget):
         last = c == len(self.neurons) - 1
         where = self._name(c, j) if c == 0 else f"{'output' if last else f'layer {c}'} neuron {j + 1}"
         text = where
-        if s.grid is not None and len(s.grid.neurons) == len(self.neurons):
+        if s.grid is not None and len(s.grid.neurons) == len(self.neurons) and j < len(s.grid.neurons[c]):
             a = s.grid.neurons[c][j]
             text += f" · output over the plane {float(a.min()):.3g} … {float(a.max()):.3g}"
         if c > 0:
@@ -359,7 +423,8 @@ class NetworkView(QWidget):
     def _show_zoom(self, c: int, j: int) -> None:
         s = self._snapshot
         self._hovered = (c, j)
-        if s is None or s.grid is None or len(s.grid.neurons) != len(self.neurons):
+        if s is None or s.grid is None or len(s.grid.neurons) != len(self.neurons) \
+                or j >= len(s.grid.neurons[c]):  # no image made of a neuron that was not drawn
             return
         pm = column_pixmaps(s, c, 96)[j]
         side = 120.0

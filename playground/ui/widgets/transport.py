@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 
 #: Speeds offered (epochs per second); 0 means as fast as possible.
 SPEEDS = (0.0, 1.0, 2.0, 5.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
+#: A pace at which a learner can watch learning happen (a first start's speed).
+WATCH_SPEED = 30.0
 
 
 def speed_label(eps: float) -> str:
@@ -64,6 +66,17 @@ class TransportBar(QToolBar):
         self.speed.currentIndexChanged.connect(lambda _: self.speed_changed.emit(self.speed.currentData()))
         self.addWidget(QLabel(" Speed "))
         self.addWidget(self.speed)
+        # Max speed one click away, and back to the watched pace with the next click.
+        self.max_button = QToolButton()
+        self.max_button.setObjectName("button_max_speed")
+        self.max_button.setText("Max")
+        self.max_button.setCheckable(True)
+        self.max_button.setToolTip("Train as fast as the CPU allows; click again for the speed chosen before.")
+        self.max_button.toggled.connect(self._on_max_toggled)
+        self.speed.currentIndexChanged.connect(self._sync_max_button)
+        self._paced = 0.0  # the last paced speed, restored when Max is switched off
+        self.addWidget(self.max_button)
+        self._sync_max_button()
 
         self.addSeparator()
         self.stop_after = QCheckBox("Stop at epoch")
@@ -99,11 +112,29 @@ class TransportBar(QToolBar):
     def speed_value(self) -> float:
         return float(self.speed.currentData())
 
+    def set_speed(self, eps: float) -> None:
+        """Choose ``eps`` epochs a second (one of :data:`SPEEDS`; 0 = Max speed)."""
+        self.speed.setCurrentIndex(SPEEDS.index(eps))
+
     def stop_conditions(self) -> tuple[int | None, float | None]:
         return (self.max_epochs.value() if self.stop_after.isChecked() else None,
                 self.target_loss.value() if self.stop_below.isChecked() else None)
 
     # ------------------------------------------------------------------ internals
+
+    def _on_max_toggled(self, on: bool) -> None:
+        if on and self.speed_value() != 0.0:
+            self.set_speed(0.0)
+        elif not on and self.speed_value() == 0.0:
+            self.set_speed(self._paced or WATCH_SPEED)
+
+    def _sync_max_button(self) -> None:
+        eps = self.speed_value()
+        if eps:
+            self._paced = eps
+        self.max_button.blockSignals(True)
+        self.max_button.setChecked(eps == 0.0)
+        self.max_button.blockSignals(False)
 
     def _sync_enabled(self) -> None:
         self.max_epochs.setEnabled(self.stop_after.isChecked())

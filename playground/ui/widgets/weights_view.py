@@ -10,16 +10,16 @@ images' colours, at most :data:`MAX_FPS` times a second.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
-from playground.ui import palette
+from playground.ui import palette, theme
 from playground.ui.widgets.plot_style import AXIS, TEXT, Throttle, header_label, nice_ceiling, style_plot
 
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
@@ -35,6 +35,14 @@ def _tick_font() -> QFont:
 
 _BIAS_GAP = 0.35  # the bias strip sits this far (in cells) right of the weight matrix
 _ROW_OVERHEAD = (34.0, 44.0)  # px a plot spends beside (left axis, spacing) and above/below its cells
+#: A heatmap cell is never drawn shorter than this (px): a small panel scrolls instead.
+MIN_CELL = 5
+_ROW_CHROME = 56  # px a row of plots takes besides its cells (title, axis, labels), as drawn
+
+
+def min_canvas_height(sizes: tuple[int, ...], rows: list[list[int]]) -> int:
+    """The canvas height (px) at which every row of plots has cells at least :data:`MIN_CELL` high."""
+    return int(sum(max(sizes[i + 1] for i in row) * MIN_CELL + _ROW_CHROME for row in rows))
 
 
 def diverging_colormap() -> pg.ColorMap:
@@ -157,7 +165,13 @@ class WeightsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
-        layout.addWidget(self.canvas, 1)
+        # Heatmaps keep a minimum cell size; when the panel is too low for that, it scrolls.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.canvas)
+        layout.addWidget(self.scroll, 1)
         self.setToolTip("Each layer's weights: a row per neuron, a column per input, the bias at the "
                         "right. Blue positive, orange negative; one scale for all layers.")
 
@@ -230,6 +244,7 @@ class WeightsView(QWidget):
             row = self.canvas.addLayout(row=r, col=0)
             row.setContentsMargins(0, 0, 0, 0)
             row.setSpacing(6)
+            row.setMinimumHeight(min_canvas_height(sizes, [members]))  # cells of at least MIN_CELL px
             for k, i in enumerate(members):
                 self._add_layer_plot(row, k, i, sizes, features)
         self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
@@ -238,6 +253,8 @@ class WeightsView(QWidget):
         for name in ("left", "right", "top", "bottom"):
             self.colorbar.getAxis(name).setTextPen(pg.mkPen(TEXT))
         self.canvas.ci.layout.setColumnFixedWidth(1, 64)
+        self.canvas.setMinimumHeight(min_canvas_height(sizes, self._arrangement))
+        theme.restyle_new(self.canvas)  # the new plots in the active theme's ink
 
     def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
                         features: tuple[str, ...]) -> None:

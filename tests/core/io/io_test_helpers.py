@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from builders import make_spec
+from hypothesis import strategies as st
 
 from playground.core.features import expand_features
 from playground.core.spec import (
@@ -69,3 +70,35 @@ def same_values(a: object, b: object) -> bool:
         floats = a.dtype.kind == "f"
         return a.shape == b.shape and a.dtype.kind == b.dtype.kind and np.array_equal(a, b, equal_nan=floats)
     return a == b
+
+
+def document_paths(node, prefix=()):
+    """Every path into a JSON document (keys and the first few list indices), for fuzzing."""
+    yield prefix
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from document_paths(v, (*prefix, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node[:4]):  # a few elements of each list are enough
+            yield from document_paths(v, (*prefix, i))
+
+
+#: Any JSON value, to put where a file's value was.
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def damage(doc: dict, path: tuple, value, delete: bool) -> dict:
+    """``doc`` (changed in place and returned) with the value at ``path`` replaced by ``value``, or
+    deleted when ``delete`` and it is an object's member."""
+    node = doc
+    for key in path[:-1]:
+        node = node[key]
+    if delete and isinstance(node, dict):
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return doc

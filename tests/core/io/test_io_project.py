@@ -195,7 +195,7 @@ _DELETE = object()
 
 
 @pytest.mark.parametrize(("path", "value", "message"), [
-    ("format_version", 3, "newer version"),
+    ("format_version", project.FORMAT_VERSION + 1, "newer version"),
     ("format_version", "1", "format_version must be a whole number"),
     ("format_version", _DELETE, "no format_version"),
     ("format", "neural-network-playground weights", "not an experiment file"),

@@ -206,12 +206,12 @@ def test_the_largest_experiment_the_app_allows_saves_under_the_opening_limit_and
     assert sizes < 0.8 * project.MAX_FILE_BYTES, sizes
 
 
-def test_format_1_files_still_open_and_save_as_format_2(tmp_path):
+def test_format_1_files_still_open_and_save_as_the_current_format(tmp_path):
     sample = Path(__file__).resolve().parents[2] / "data" / "project_v1_spiral.playground.json"
     trainer = load_project(sample)
     path = tmp_path / "now.playground.json"
     save_project(path, trainer)
-    assert json.loads(path.read_text(encoding="utf-8"))["format_version"] == 2
+    assert json.loads(path.read_text(encoding="utf-8"))["format_version"] == project.FORMAT_VERSION
     assert same_values(load_project(path).get_state(), trainer.get_state())
 
 

@@ -31,6 +31,11 @@ const LINKS = [
   "activation=tanh&batchSize=10&dataset=xor&learningRate=0.03&noise=0&networkShape=1,1,1,1,1,1&seed=hello&percTrainData=90&x=true&y=true&cosX=true&cosY=true&sinY=true&sinY_hide=true&tutorial=dp-neurons&hideText=true&collectStats=true&foo=bar&problem=classification",
   "activation=relu&batchSize=25&regDataset=reg-gauss&learningRate=0.1&regularization=L1&regularizationRate=0.003&noise=0&networkShape=5&seed=0.4242&percTrainData=10&x=true&y=true&problem=regression",
   "activation=tanh&batchSize=15&dataset=spiral&learningRate=0.03&noise=0&networkShape=4,2&seed=0.6&percTrainData=20&x=true&y=true&sinX=true&sinY=true&problem=classification",
+  // The page's two quirks together: 250 training rows in batches of 13 (3 carried), and an L1 rate that kills links.
+  "activation=tanh&batchSize=13&dataset=circle&learningRate=0.1&regularization=L1&regularizationRate=0.03&noise=15&networkShape=4,3&seed=0.2468&percTrainData=50&x=true&y=true&xSquared=true&ySquared=true&problem=classification",
+  "activation=tanh&batchSize=7&regDataset=reg-plane&learningRate=0.01&regularization=L2&regularizationRate=0.003&noise=10&networkShape=3&seed=0.1357&percTrainData=50&x=true&y=true&problem=regression",
+  // Noise above the slider's 50: the page takes up to 80 from a link.
+  "activation=tanh&batchSize=10&dataset=gauss&learningRate=0.03&noise=80&networkShape=2&seed=0.8&percTrainData=50&x=true&y=true&problem=classification",
 ];
 
 // The page's INPUTS table, in its order (src/playground.ts).
@@ -68,13 +73,18 @@ function fixture(hash) {
   // reset(true)
   const shape = [inputIds.length].concat(state.networkShape).concat([1]);
   const outputActivation = regression ? nn.Activations.LINEAR : nn.Activations.TANH;
-  const network = nn.buildNetwork(shape, state.activation, outputActivation,
+  const build = () => nn.buildNetwork(shape, state.activation, outputActivation,
       state.regularization, inputIds, state.initZero);
-  const weights = {};
-  for (let l = 1; l < network.length; l++) {
-    weights[`layers.${l - 1}.weight`] = network[l].map(node => node.inputLinks.map(link => link.weight));
-    weights[`layers.${l - 1}.bias`] = network[l].map(node => node.bias);
-  }
+  const weightsOf = net => {
+    const weights = {};
+    for (let l = 1; l < net.length; l++) {
+      weights[`layers.${l - 1}.weight`] = net[l].map(node => node.inputLinks.map(link => link.weight));
+      weights[`layers.${l - 1}.bias`] = net[l].map(node => node.bias);
+    }
+    return weights;
+  };
+  const network = build();
+  const weights = weightsOf(network);
   const getLoss = points => {
     let loss = 0;
     points.forEach(p => {
@@ -94,6 +104,9 @@ function fixture(hash) {
     losses.train.push(getLoss(trainData));
     losses.test.push(getLoss(testData));
   }
+  // Two presses of the page's Reset button: reset() builds a new network from the same stream
+  // (training draws no random numbers).
+  const resets = [build(), build()].map(weightsOf);
   // The link the page writes back for this state (state.serialize()).
   state.serialize();
   return {
@@ -105,6 +118,7 @@ function fixture(hash) {
     labels: data.map(p => p.label),
     split_index: splitIndex,
     weights,
+    resets,
     losses,
   };
 }

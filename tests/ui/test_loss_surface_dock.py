@@ -1,0 +1,50 @@
+"""The loss surface dock: its grid arrives in pieces from the worker and equals the core's, the run's
+path is drawn on it, and the optimizer comparison draws three paths from one start."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from builders import easy_spec
+from window_helpers import make_window
+
+from playground.core.loss_surface import evaluate_rows
+from playground.core.trainer import Trainer
+
+SPEC = easy_spec(hidden=(3,), points=60)
+
+
+def test_the_surface_is_the_cores_grid_and_shows_the_path(qtbot, tmp_path, monkeypatch):
+    from playground.ui import loss_surface
+    monkeypatch.setattr(loss_surface, "RACE_EPOCHS", 5)
+    w = make_window(qtbot, tmp_path, SPEC)
+    try:
+        surface = w.loss_surface
+        w.controller.step_epoch()
+        w.controller.step_epoch()
+        qtbot.waitUntil(lambda: w.controller.last_snapshot.epoch == 2)
+        assert len(surface.path) >= 2
+        surface.dock.show()
+        qtbot.waitUntil(lambda: surface.setup is not None and surface.done, timeout=10_000)
+        setup = surface.setup
+        assert setup.job.plane.kind == "pca"
+        trainer = Trainer(SPEC)
+        trainer.train(2)
+        want = evaluate_rows(setup.job, trainer.x_train[:, :-1], trainer.t_train, trainer.head, 0,
+                             setup.job.resolution)
+        np.testing.assert_allclose(surface.view.grid, want, rtol=1e-12)
+        np.testing.assert_allclose(setup.path[-1], 0.0, atol=1e-9)  # the current weights are the origin
+        assert setup.train_loss == trainer.train_loss
+        assert list(surface.view.paths) == ["this run"]
+        surface.plane_box.setCurrentIndex(surface.plane_box.findData("random"))  # asks for a new surface
+        qtbot.waitUntil(lambda: surface.setup.job.plane.kind == "random" and surface.done, timeout=10_000)
+        job = surface.setup.job  # (0, 0), a grid point, is the current weights
+        i, j = int(np.flatnonzero(job.betas == 0.0)[0]), int(np.flatnonzero(job.alphas == 0.0)[0])
+        assert surface.view.grid[i, j] == pytest.approx(trainer.train_loss, rel=1e-10)
+        # the comparison: three paths from one start on a shared plane
+        assert surface.compare()
+        assert len(surface.view.paths) == 3
+        starts = [p[0] for p in surface.race.paths.values()]
+        np.testing.assert_allclose(starts, 0.0, atol=1e-9)
+    finally:
+        w.close()
