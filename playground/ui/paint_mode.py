@@ -2,9 +2,10 @@
 
 With Draw on, a left click adds a point of the chosen class (or, for regression, of the value
 the slider gives), a left drag sprays points around the cursor, a right drag (or Shift with the
-left button) erases near it. A stroke is one undo step (``paint_commands``); when it ends, the
-points go to the training worker, which goes on with the same weights (``data_swap``). While the
-drawn points cannot be trained on, nothing is sent and Play says what is missing. The view's
+left button) erases near it. A stroke is one step on the session's undo stack (``paint_commands``);
+when it ends, the session gives the points to the training worker, which goes on with the same
+weights (``Session.set_dataset``; a new class redraws the output layer and starts a new run). While
+the drawn points cannot be trained on, nothing is sent and Play says what is missing. The view's
 range never changes during a stroke; "Fit to data" fits it to the points.
 """
 
@@ -20,13 +21,14 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QSlider, QToolB
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
+from playground.core.data_swap import drawn_data
 from playground.core.dataset import Dataset
 from playground.core.painted_data import PaintedPoints, spray
 from playground.core.snapshot import Snapshot
-from playground.core.spec import MAX_CLASSES, DataSpec
+from playground.core.spec import MAX_CLASSES
 from playground.core.training_errors import check_trainable
 from playground.ui import palette
-from playground.ui.paint_commands import PaintStroke, push_stroke
+from playground.ui.paint_commands import PointsStep
 from playground.ui.training import WorkerRequestError
 
 if TYPE_CHECKING:
@@ -153,11 +155,15 @@ class PaintMode(QObject):
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         # Drawn points that cannot be trained on yet wait while the worker keeps its dataset; a new
-        # dataset (loaded, generated, opened) replaces them.
-        if snapshot.dataset is self._known or self._before is not None:
+        # dataset (loaded, generated, opened, restored) replaces them. The same points again (a
+        # stroke undone onto generated points makes them anew) leave what is drawn alone.
+        d = snapshot.dataset
+        if d is self._known or self._before is not None:
             return
-        self._known = snapshot.dataset
-        self.points = PaintedPoints.from_dataset(snapshot.dataset)
+        known, self._known = self._known, d
+        if known is not None and d.same_points(known):
+            return
+        self.points = PaintedPoints.from_dataset(d)
         self._refresh()
 
     def _refresh(self) -> None:
@@ -176,52 +182,44 @@ class PaintMode(QObject):
 
     # ------------------------------------------------------------------ edits
 
-    def apply(self, points: PaintedPoints) -> None:
-        """Make ``points`` the data: drawn at once, sent to the worker when they can be trained on."""
+    def show_points(self, points: PaintedPoints, worker: Dataset | None, view_only: bool) -> None:
+        """Show ``points`` (a stroke done or undone); ``worker``: the points the worker trains on with
+        them (snapshots of those leave the drawing alone). ``view_only``: the worker's points did not
+        change, so the Data panel shows the drawn set's settings while it cannot be trained on."""
         self.points = points
+        if worker is not None:
+            self._known = worker
         self._refresh()
-        missing = points.missing()
         w = self.window
-        w.files.mark_modified()
-        if missing is not None:
-            w.status.note(missing)
-            return
-        dataset = points.to_dataset("custom")
-        if self._known is not None and self._known.problem != dataset.problem:
-            self._start_other_problem(dataset)
-            return
-        known, self._known = self._known, dataset  # its snapshot (before the answer) is of these points
-        try:
-            spec, new_run = w.controller.fetch("set_data", dataset)
-        except WorkerRequestError as exc:
-            self._known = known
-            w.status.note(f"Not applied: {exc}")
-            return
-        w.spec, w._dataset = spec, dataset
-        w.experiment.show_spec(spec)
-        w.experiment.data.show_custom_points(points.x, points.y, points.is_classification, self._domain())
-        if new_run:
-            w.status.note(f"{spec.data.classes} classes now: the output layer was redrawn, a new run starts")
-
-    def _start_other_problem(self, dataset: Dataset) -> None:
-        """Points of another problem type (a blank plane drawn after a regression): a new run on them."""
-        w = self.window
-        data = w.spec.data
-        spec = w.spec.replace(data=DataSpec(name="custom", problem=dataset.problem, classes=max(2, dataset.classes),
-                                            train_ratio=data.train_ratio, seed=data.seed, scale=data.scale))
-        try:
-            check_trainable(spec, dataset)
-        except ValueError as exc:  # a classification loss for regression points, or too much work
-            w.status.note(f"Not applied: {exc}")
-            return
-        self._known = dataset
-        w.load_experiment(spec, dataset, dtype=w.dtype)
-        w.status.note(f"Drawn {dataset.problem} points: new weights, a new run")
+        if view_only:
+            data = w.spec.data
+            if points.missing() is not None:
+                data = drawn_data(data, points.problem, points.classes)
+                w.status.note(points.missing())
+            w.experiment.data.set_data(data)
+            w.files.mark_modified()
 
     def _commit(self, before: PaintedPoints, after: PaintedPoints, text: str) -> None:
+        """One stroke as one undo step: given to the session when the points can be trained on."""
         if after.same_as(before):
             return
-        push_stroke(getattr(self.window, "undo_stack", None), PaintStroke(before, after, self.apply, text))
+        w, known = self.window, self._known
+        if after.missing() is not None:
+            self.points = after  # shown now: the session may push the step a moment later
+            w.session.push_step(PointsStep(self, text, before, after, (known, known)))
+            return
+        dataset = after.to_dataset("custom")
+        data = drawn_data(w.spec.data, dataset.problem, dataset.classes)
+        try:
+            check_trainable(w.spec.replace(data=data), dataset)
+        except ValueError as exc:  # a classification loss for regression points, or too much work
+            self.points = before
+            self._refresh()
+            w.status.note(f"Not applied: {exc}")
+            return
+        self.points = after
+        w.session.set_dataset(dataset, text, data,
+                              lambda inner: PointsStep(self, text, before, after, (known, dataset), inner))
 
     def start_blank(self) -> None:
         """An empty plane to draw on (classification), in Draw mode."""
@@ -229,10 +227,6 @@ class PaintMode(QObject):
             return
         self.draw_action.setChecked(True)
         self._commit(self.points, PaintedPoints.blank("classification", 2), "Blank plane")
-        data = self.window.spec.data
-        self.window.experiment.data.set_data(DataSpec(name="custom", problem="classification", classes=2,
-                                                      train_ratio=data.train_ratio, seed=data.seed,
-                                                      scale=data.scale))
 
     def clear(self) -> None:
         if self.points is not None:

@@ -20,10 +20,6 @@ Kinds
 ``load_weights``
     argument ``(WeightFile, source)``: start from these weights (checked to fit
     the network); answers ``None``. Changes the trainer (see :data:`CHANGING`).
-``set_data``
-    argument a :class:`~playground.core.dataset.Dataset`: train on these points from now on with
-    the same weights (``data_swap.set_data``); answers ``(spec, new_run)``, the trainer's spec after
-    it and whether a new class started a new run. Changes the trainer.
 ``fit_domain``
     fit the pictures' domain to the points again (``data_swap.fit_domain``); answers ``None``.
 ``inspect``
@@ -51,8 +47,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.core.checkpoint import take_checkpoint
-from playground.core.data_swap import fit_domain, set_data
-from playground.core.dataset import Dataset
+from playground.core.data_swap import fit_domain
 from playground.core.io.project import ProjectError, dumps_project_with_runs
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
 from playground.core.spec import SpecError
@@ -61,7 +56,7 @@ from playground.core.weight_edits import set_switched_off, set_weight
 from playground.ui import inspector_requests, surface_requests
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights", "set_data", "fit_domain", "set_weight", "set_switched_off", "apply_step"})
+CHANGING = frozenset({"load_weights", "fit_domain", "set_weight", "set_switched_off", "apply_step"})
 
 
 class RequestError(Exception):
@@ -97,16 +92,6 @@ def _load_weights(trainer: Trainer, argument: Any) -> None:
     load_weights_into(trainer, wf, str(source))
 
 
-def _set_data(trainer: Trainer, argument: Any) -> tuple[Any, bool]:
-    if not isinstance(argument, Dataset):
-        raise RequestError("set_data needs a Dataset")
-    try:
-        new_run = set_data(trainer, argument)
-    except ValueError as exc:  # TrainerError, SpecError: one line for the user
-        raise RequestError(str(exc)) from None
-    return trainer.spec, new_run
-
-
 def _set_weight(trainer: Trainer, argument: Any) -> float:
     layer, out, inp, value = argument
     block = trainer.network.blocks[layer] if 0 <= layer < trainer.network.n_layers else None
@@ -132,7 +117,6 @@ HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "weights": lambda trainer, _argument: weight_file_from_trainer(trainer),
     "history": lambda trainer, _argument: trainer.history.view(),
     "load_weights": _load_weights,
-    "set_data": _set_data,
     "fit_domain": lambda trainer, _argument: fit_domain(trainer),
     "checkpoint": lambda trainer, _argument: take_checkpoint(trainer),
     "set_weight": _set_weight,

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from builders import make_spec
 
-from playground.core.data_swap import set_data
+from playground.core.checkpoint import build_trainer, changes_outputs, take_checkpoint, with_dataset
+from playground.core.data_swap import drawn_data
 from playground.core.painted_data import PaintedPoints, spray
 from playground.core.trainer import Trainer
-from playground.core.training_errors import TrainerError
 
 
 def test_added_points_follow_the_training_ratio_within_one_point():
@@ -66,11 +66,17 @@ def _trained(**kw) -> Trainer:
     return t
 
 
+def _set(t: Trainer, dataset) -> Trainer:
+    """``t`` (left as it was) on drawn points ``dataset``: set data, keep weights, in a new trainer."""
+    data = drawn_data(t.spec.data, dataset.problem, dataset.classes)
+    return build_trainer(with_dataset(take_checkpoint(t), dataset, data))
+
+
 def test_set_data_keeps_the_weights_optimizer_epoch_and_history():
     t = _trained()
     before = t.get_state()
     p = PaintedPoints.from_dataset(t.dataset).added([[5.0, 5.0], [5.5, 5.0]], 1, 0.5)
-    assert set_data(t, p.to_dataset()) is False
+    t = _set(t, p.to_dataset())
     after = t.get_state()
     for key in before["weights"]:
         np.testing.assert_array_equal(after["weights"][key], before["weights"][key])
@@ -86,7 +92,8 @@ def test_set_data_with_a_new_class_redraws_only_the_output_layer():
     t = _trained()
     before = t.network.state_dict()
     p = PaintedPoints.from_dataset(t.dataset).added([[5.0, 5.0], [5.5, 5.0], [5.2, 5.3]], 2, 0.5)
-    assert set_data(t, p.to_dataset()) is True
+    assert changes_outputs(t.spec, t.spec.replace(data=drawn_data(t.spec.data, "classification", 3)))
+    t = _set(t, p.to_dataset())
     after = t.network.state_dict()
     assert t.spec.data.classes == 3 and t.network.sizes[-1] == 3
     for key in ("layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"):
@@ -95,22 +102,12 @@ def test_set_data_with_a_new_class_redraws_only_the_output_layer():
     assert t.epoch == 0 and len(t.history) == 0  # a new run
 
 
-def test_set_data_refuses_another_problem_and_changes_nothing():
-    t = _trained()
-    weights = t.network.state_dict()
-    reg = PaintedPoints.blank("regression").added(np.arange(10.0).reshape(5, 2), 0.5, 0.5).to_dataset()
-    with pytest.raises(TrainerError, match="regression data; this run is classification"):
-        set_data(t, reg)
-    assert t.dataset.problem == "classification"
-    np.testing.assert_array_equal(t.network.state_dict()["layers.0.weight"], weights["layers.0.weight"])
-
-
 def test_set_data_takes_the_scaling_numbers_from_the_new_rows():
     from playground.core.input_scaling import fit_scaling
     from playground.core.spec import DataSpec
     t = Trainer(make_spec("xor", (4,), points=40).replace(data=DataSpec("xor", points=40, scale="standard")))
     p = PaintedPoints.from_dataset(t.dataset).added([[50.0, 50.0], [51.0, 50.0]], 1, 0.5)
-    set_data(t, p.to_dataset())
+    t = _set(t, p.to_dataset())
     assert t.spec.data.scale == "standard"
     assert t.scaling == fit_scaling("standard", t.dataset.x_train)
 
@@ -121,10 +118,10 @@ def test_the_picture_domain_grows_with_drawn_points_and_shrinks_only_when_fitted
     t = _trained()
     assert picture_domain(t) == (-6.0, 6.0, -6.0, 6.0)
     far = PaintedPoints.from_dataset(t.dataset).added([[20.0, 0.0]], 1, 0.5)
-    set_data(t, far.to_dataset())
+    t = _set(t, far.to_dataset())
     grown = picture_domain(t)
     assert grown[1] > 20.0 and t.evaluate_grid(10).domain == grown
-    set_data(t, far.erased((20.0, 0.0), 1.0).to_dataset())
+    t = _set(t, far.erased((20.0, 0.0), 1.0).to_dataset())
     assert picture_domain(t) == grown  # erasing does not pull the view in under the pen
     fit_domain(t)
     assert picture_domain(t) == (-6.0, 6.0, -6.0, 6.0) and t.evaluate_grid(10).domain == (-6.0, 6.0, -6.0, 6.0)

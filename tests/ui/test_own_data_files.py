@@ -4,6 +4,7 @@ dataset looks chosen afterwards, and the Data panel proposes and applies input s
 from __future__ import annotations
 
 from builders import hundred_csv_text
+from file_helpers import same_arrays, weights_of
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from window_helpers import wait_snapshot
@@ -61,7 +62,22 @@ def test_far_data_proposes_scaling_and_choosing_it_keeps_the_points(qtbot, tmp_p
     qtbot.waitUntil(lambda: not panel.scale_advice.isHidden())
     assert "Standardise" in panel.scale_advice.text()
     points = s.dataset
+    w.step_action.trigger()
+    wait_snapshot(qtbot, w, lambda s: s.epoch == 1)
+    before = w.controller.fetch("checkpoint")
     panel.scale.setCurrentIndex(SCALINGS.index("standard"))
     s = wait_snapshot(qtbot, w, lambda s: s.spec.data.scale == "standard")
     assert s.dataset.same_points(points) and s.epoch == 0  # the same points, a new run
+    assert len(w.session.runs) == 1 and w.session.undo_stack.undoText() == "input scaling changed"
+    assert not same_arrays(weights_of(w), dict(before.weights))  # every weight drawn anew
     qtbot.waitUntil(lambda: panel.scale_advice.isHidden())
+    # Undo puts the unscaled run back exactly, on the same imported points.
+    w.session.undo_stack.undo()
+    s = wait_snapshot(qtbot, w, lambda s: s.spec.data.scale == "none")
+    after = w.controller.fetch("checkpoint")
+    assert after.spec == before.spec and after.dataset.same_points(points) and s.epoch == 1
+    assert same_arrays(dict(after.weights), dict(before.weights))
+    assert panel.scale.currentData() == "none"
+    w.session.undo_stack.redo()
+    s = wait_snapshot(qtbot, w, lambda s: s.spec.data.scale == "standard")
+    assert s.dataset.same_points(points)

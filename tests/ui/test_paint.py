@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 from file_helpers import same_arrays, weights_of
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from window_helpers import settle, wait_snapshot
 
@@ -98,16 +97,16 @@ def test_clear_leaves_nothing_to_train_and_play_says_what_is_missing(qtbot, win)
 
 def test_every_stroke_is_one_undo_step(qtbot, win):
     w, _ = win
-    w.undo_stack = QUndoStack(w)
+    stack = w.session.undo_stack
     _, n = _draw(qtbot, w)
     _stroke(w, [(1.0, 1.0), (1.5, 1.0)])
     added = len(w.paint.points)
-    assert w.undo_stack.count() == 1 and added > n
+    assert stack.count() == 1 and added > n
     _worker_points(qtbot, w, added)
-    w.undo_stack.undo()
+    stack.undo()
     assert len(w.paint.points) == n
     _worker_points(qtbot, w, n)
-    w.undo_stack.redo()
+    stack.redo()
     _worker_points(qtbot, w, added)
 
 
