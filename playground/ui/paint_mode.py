@@ -100,6 +100,9 @@ class PaintBar(QWidget):
                             "not shrink it).")
         for b in (self.clear, self.resplit, self.fit):
             row.addWidget(b)
+        # As for two classes until the first points arrive: all eight buttons would make the window's
+        # minimum width wider than a small screen before the first snapshot.
+        self.show_problem(True, 2)
 
     def show_problem(self, classification: bool, classes: int) -> None:
         """Offer classes 0 … K (a new one up to 8) for classification, the value slider for regression."""
