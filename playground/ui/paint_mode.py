@@ -198,6 +198,8 @@ class PaintMode(QObject):
             data = w.spec.data
             if points.missing() is not None:
                 data = drawn_data(data, points.problem, points.classes)
+                if w.controller.running:  # not on the old points the plane no longer shows
+                    w.controller.pause()
                 w.status.note(points.missing())
             w.experiment.data.set_data(data)
             w.files.mark_modified()

@@ -69,8 +69,11 @@ def test_strokes_that_cannot_train_yet_are_undone_in_the_view_alone(qtbot, win):
     w, _ = win
     s, n = _draw(qtbot, w)
     stack = w.session.undo_stack
+    w.play_action.trigger()
+    qtbot.waitUntil(lambda: w.controller.running)
     w.paint.bar.clear.click()
     assert len(w.paint.points) == 0 and stack.count() == 1
+    qtbot.waitUntil(lambda: not w.controller.running)  # training stops: the plane shows no points
     assert w.experiment.data.picker.checkedButton() is None  # the panel shows the drawn (empty) set
     stack.undo()
     assert len(w.paint.points) == n and w.paint.points.to_dataset().same_points(s.dataset)
