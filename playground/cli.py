@@ -153,6 +153,11 @@ def _make_trainer(a: argparse.Namespace) -> Any:
         if trained_on and trained_on != trainer.spec.features:
             raise CliError(f"{a.weights}: the weights were trained on the features {','.join(trained_on)}; "
                            f"this experiment uses {','.join(trainer.spec.features)}")
+        from playground.core.io.weight_checks import input_scaling
+        scaled = input_scaling(wf.metadata).method
+        if scaled != trainer.scaling.method:
+            raise CliError(f"{a.weights}: the weights were trained with input scaling {scaled}; this experiment "
+                           f"scales by {trainer.scaling.method} (give --scale {scaled})")
         try:
             trainer.load_weights(wf.state)
         except ValueError as exc:

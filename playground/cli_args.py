@@ -91,6 +91,8 @@ def train_parser() -> Parser:
     _add_data_flags(data, ("--data-seed",))
     data.add_argument("--problem", choices=("classification", "regression"),
                       help="problem type (inferred from the dataset or the CSV's labels)")
+    data.add_argument("--scale", metavar="HOW", help="input scaling before the features: none, standard "
+                      "(mean 0, deviation 1) or minmax (to [-1, 1]), from the training rows (default none)")
     net = p.add_argument_group("network")
     net.add_argument("--features", metavar="LIST",
                      help="comma list of x1,x2,x1_sq,x2_sq,x1x2,sin_x1,sin_x2,cos_x1,cos_x2 (default x1,x2)")
@@ -151,7 +153,7 @@ def export_parser() -> Parser:
 _FIELD_FLAGS = {
     "data.name": "--dataset", "data.points": "--points", "data.noise": "--noise",
     "data.train_ratio": "--train-ratio", "data.classes": "--classes", "data.seed": "--data-seed",
-    "data.problem": "--problem", "features": "--features", "network.hidden": "--layers",
+    "data.problem": "--problem", "data.scale": "--scale", "features": "--features", "network.hidden": "--layers",
     "network.activations": "--activation", "network.init": "--init", "training.loss": "--loss",
     "training.optimizer.name": "--optimizer", "training.optimizer.learning_rate": "--lr",
     "training.optimizer.momentum": "--momentum", "training.optimizer.beta1": "--beta1",
@@ -161,6 +163,7 @@ _FIELD_FLAGS = {
 }
 #: argparse ``dest`` of every flag that describes the experiment (not allowed with --project).
 SPEC_DESTS = ("data", "from_url", "dataset", "points", "noise", "train_ratio", "classes", "data_seed", "problem",
+              "scale",
               "features", "layers", "activation", "init", "loss", "optimizer", "lr", "momentum", "beta1",
               "beta2", "rho", "epsilon", "weight_decay", "batch_size", "l1", "l2", "no_shuffle", "seed")
 
@@ -202,13 +205,15 @@ def build_spec(a: argparse.Namespace, dataset: Any = None, base: Any = None) -> 
     d = base or ExperimentSpec()
     if dataset is not None:
         data = DataSpec(name="custom", problem=dataset.problem, classes=max(2, dataset.classes),
-                        train_ratio=pick(a.train_ratio, d.data.train_ratio), seed=pick(a.data_seed, 0))
+                        train_ratio=pick(a.train_ratio, d.data.train_ratio), seed=pick(a.data_seed, 0),
+                        scale=pick(a.scale, d.data.scale))
     else:
         data = DataSpec(name=pick(a.dataset, d.data.name), points=a.points, noise=pick(a.noise, d.data.noise),
                         train_ratio=pick(a.train_ratio, d.data.train_ratio),
                         classes=pick(a.classes, d.data.classes), seed=pick(a.data_seed, d.data.seed),
                         problem=pick(a.problem, d.data.problem),
-                        page_seed=d.data.page_seed if keeps_page_points(a) else None)
+                        page_seed=d.data.page_seed if keeps_page_points(a) else None,
+                        scale=pick(a.scale, d.data.scale))
     hidden = d.network.hidden if a.layers is None else parse_layers(a.layers)
     names = _split_list(a.activation) if a.activation is not None else list(d.network.activations[:1] or ["tanh"])
     if len(names) == 1:

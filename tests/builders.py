@@ -53,3 +53,13 @@ def largest_spec(hidden: tuple[int, ...] = (256,) * 16, points: int | None = Non
                           training=TrainingSpec(optimizer=OptimizerSpec("adam"), batch_size=1))
     most = min(MAX_POINTS, MAX_WORK // spec.n_parameters)
     return spec.replace(data=DataSpec(name="spiral", points=points or most))
+
+
+def hundred_csv_text(n: int = 200, seed: int = 0) -> str:
+    """A linearly separable CSV in the range 0–100 (label 1 above the line x1 + x2 = 100): far from
+    the activations' useful range, so it needs input scaling."""
+    import numpy as np
+
+    pts = np.random.default_rng(seed).uniform(0.0, 100.0, size=(n, 2))
+    labels = (pts.sum(axis=1) > 100.0).astype(int)
+    return "x1,x2,label\n" + "".join(f"{a!r},{b!r},{k}\n" for (a, b), k in zip(pts.tolist(), labels, strict=True))

@@ -22,7 +22,7 @@ import numpy as np
 from playground.core.architecture_edit import UnitMap, _moved_switched_off, _sizes, carry_mapped
 from playground.core.dataset import Dataset
 from playground.core.initializers import INITIALIZERS
-from playground.core.spec import ExperimentSpec, NetworkSpec
+from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec
 from playground.core.trainer import Trainer
 
 
@@ -64,6 +64,8 @@ class Checkpoint:
     spec: ExperimentSpec
     dataset: Dataset | None
     state: Mapping[str, Any] | None = None
+    #: ``(xmin, xmax, ymin, ymax)`` the pictures cover when drawing grew it past the points' own domain
+    picture_domain: tuple[float, float, float, float] | None = None
 
     @property
     def nbytes(self) -> int:
@@ -78,7 +80,8 @@ class Checkpoint:
 
 def take_checkpoint(trainer: Trainer) -> Checkpoint:
     """The trainer's state now (copies; the trainer goes on independently)."""
-    return Checkpoint(trainer.spec, trainer.dataset, _frozen(trainer.get_state()))
+    return Checkpoint(trainer.spec, trainer.dataset, _frozen(trainer.get_state()),
+                      getattr(trainer, "picture_domain", None))
 
 
 def build_trainer(checkpoint: Checkpoint, dtype: type = np.float64, engine: str = "numpy") -> Trainer:
@@ -91,6 +94,7 @@ def build_trainer(checkpoint: Checkpoint, dtype: type = np.float64, engine: str 
         if state.get("optimizer") is None:
             state["optimizer"] = trainer.optimizer.get_state()  # the fresh one
         trainer.set_state(state)
+    trainer.picture_domain = checkpoint.picture_domain
     return trainer
 
 
@@ -107,24 +111,65 @@ def with_fresh_optimizer(checkpoint: Checkpoint, spec: ExperimentSpec) -> Checkp
     state["gradients"] = None  # of the old loss
     state["diverged"] = None
     weights = dict(state.get("weights") or {})
-    sizes = _sizes(spec)
-    last = len(sizes) - 2  # the output layer's weight block
-    key = f"layers.{last}.weight"
-    if key in weights and np.shape(weights[key]) != (sizes[-1], sizes[-2]):
-        w, b = np.zeros((sizes[-1], sizes[-2])), np.zeros(sizes[-1])
-        INITIALIZERS[spec.network.init](w, b, np.random.default_rng([spec.seed, 0]))
-        weights[key], weights[f"layers.{last}.bias"] = w, b
+    if _output_key(spec) in weights and _output_shape(spec) != np.shape(weights[_output_key(spec)]):
+        weights = _new_output_layer(spec, weights)
     state["weights"] = weights
-    return Checkpoint(spec, checkpoint.dataset, _frozen(state))
+    return Checkpoint(spec, checkpoint.dataset, _frozen(state), checkpoint.picture_domain)
 
 
-def with_dataset(checkpoint: Checkpoint, dataset: Dataset | None) -> Checkpoint:
-    """The same run on other points: weights, optimizer, counters and history kept; the epoch
-    under way starts over (its row order was of the old points)."""
+def _output_key(spec: ExperimentSpec) -> str:
+    return f"layers.{len(_sizes(spec)) - 2}.weight"
+
+
+def _output_shape(spec: ExperimentSpec) -> tuple[int, int]:
+    sizes = _sizes(spec)
+    return sizes[-1], sizes[-2]
+
+
+def _new_output_layer(spec: ExperimentSpec, weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``weights`` with the output layer drawn anew for ``spec`` (from its seed), the rest kept."""
+    out = dict(weights)
+    w, b = np.zeros(_output_shape(spec)), np.zeros(_output_shape(spec)[0])
+    INITIALIZERS[spec.network.init](w, b, np.random.default_rng([spec.seed, 0]))
+    key = _output_key(spec)
+    out[key], out[key.replace(".weight", ".bias")] = w, b
+    return out
+
+
+def changes_outputs(old: ExperimentSpec, new: ExperimentSpec) -> bool:
+    """Whether data settings ``new`` give the network other outputs than ``old`` (K changed)."""
+    return new.n_outputs != old.n_outputs or new.data.classes != old.data.classes
+
+
+def with_dataset(checkpoint: Checkpoint, dataset: Dataset | None, data: DataSpec | None = None) -> Checkpoint:
+    """Set data, keep weights: the run on other points (``dataset``; None: generated from ``data``),
+    under ``data`` as its data settings (None: unchanged).
+
+    Weights, optimizer, counters and history are kept and the epoch under way starts over (its
+    row order was of the old points). When K changes (:func:`changes_outputs`) only the output
+    layer is drawn anew and a new run starts from these weights (fresh optimizer, epoch 0).
+    The pictures' domain grows to hold the new points but never shrinks here, so the view
+    stays put while drawing (``data_swap.fit_domain`` fits it again).
+    """
+    spec = checkpoint.spec if data is None else checkpoint.spec.replace(data=data)
+    domain = _grown_domain(checkpoint, dataset)
+    if changes_outputs(checkpoint.spec, spec):
+        return dataclasses.replace(weights_only(spec, dataset, _new_output_layer(spec, checkpoint.weights)),
+                                   picture_domain=domain)
     state = dict(checkpoint.state or {})
-    state["batch_index"] = 0
-    state["epoch_order"] = None
-    return Checkpoint(checkpoint.spec, dataset, state)
+    state.update(batch_index=0, epoch_order=None, page_carried=None)  # row indices of the old points
+    return Checkpoint(spec, dataset, state, domain)
+
+
+def _grown_domain(checkpoint: Checkpoint, dataset: Dataset | None) -> tuple[float, float, float, float] | None:
+    """The pictures' domain after ``checkpoint``'s points become ``dataset``: the one shown, grown to
+    hold the new points; None when that is just the new points' own domain."""
+    shown = checkpoint.picture_domain or (checkpoint.dataset.domain() if checkpoint.dataset is not None else None)
+    if shown is None or dataset is None:
+        return None  # generated points start from their own domain
+    fitted = dataset.domain()
+    grown = (min(shown[0], fitted[0]), max(shown[1], fitted[1]), min(shown[2], fitted[2]), max(shown[3], fitted[3]))
+    return None if grown == fitted else grown
 
 
 def resized(spec: ExperimentSpec, network: NetworkSpec, features: tuple[str, ...]) -> tuple[ExperimentSpec, UnitMap]:

@@ -18,6 +18,7 @@ import numpy as np
 
 from playground.core.epoch_pieces import KeepGoing, chunk_rows
 from playground.core.features import expand_features
+from playground.core.input_scaling import InputScaling
 from playground.core.network import Network, Workspace, run_calls
 from playground.core.snapshot import GridOutput, frozen_copy
 
@@ -51,10 +52,12 @@ class GridEvaluator:
     features : the input feature names, in the network's input order
     domain : (xmin, xmax, ymin, ymax)
     resolution : N, from 2 to 400
+    scaling : the input scaling the network was trained with (none by default)
     """
 
     def __init__(self, network: Network, features: Sequence[str],
-                 domain: tuple[float, float, float, float], resolution: int) -> None:
+                 domain: tuple[float, float, float, float], resolution: int,
+                 scaling: InputScaling | None = None) -> None:
         if not MIN_RESOLUTION <= resolution <= MAX_RESOLUTION:
             raise ValueError(f"grid resolution must be from {MIN_RESOLUTION} to {MAX_RESOLUTION}, got {resolution}")
         self.source = network
@@ -68,6 +71,8 @@ class GridEvaluator:
         self.workspace = self.mirror.workspace(rows)
         pts = grid_points(self.domain, resolution)
         # The inputs never change for a fixed grid: expand the features once.
+        if scaling is not None:  # the grid is in raw coordinates, the network sees scaled ones
+            pts = scaling.apply(pts)
         self.workspace.inputs[:-1] = expand_features(pts, self.features).T
         chunk = chunk_rows(self.mirror.n_params, training=False)
         if chunk >= rows:

@@ -7,11 +7,15 @@ as long as they like while training goes on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from playground.core.dataset import Dataset, frozen_copy
 from playground.core.spec import ExperimentSpec
+
+if TYPE_CHECKING:
+    from playground.core.class_results import Results
 
 __all__ = ["GridOutput", "History", "Snapshot", "frozen_copy"]
 
@@ -89,6 +93,7 @@ class Snapshot:
     output_activation: str
     layer_sizes: tuple[int, ...]  # (n_inputs, *hidden, n_outputs)
     gradients: tuple[np.ndarray, ...] = ()  # (out, in) per layer: mean weight gradient of the last mini-batch
+    results: Results | None = None  # per-point predictions, confusion matrices, R² (class_results)
     #: (m, n_layers) the gradient norms of the last recorded epochs, never thinned as ``history`` may be
     #: (what the vanishing/exploding warnings look at); None in snapshots made without them
     recent_grad_norms: np.ndarray | None = None

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from playground.core.input_scaling import SCALINGS
 from playground.core.spec_limits import SpecError, check_work, n_parameters
 
 FORMAT_VERSION = 1
@@ -115,6 +116,8 @@ class DataSpec:
     ``page_seed`` set (a TensorFlow Playground seed string such as ``"0.12345"``) means the
     points come from the page's own generator and random stream with that seed (``tfpg_data``),
     exactly as the page draws them; ``seed`` is then unused. ``None``: this project's generators.
+
+    ``scale`` is the input scaling applied to x1, x2 before the feature expansion (``input_scaling``).
     """
 
     name: str = "spiral"
@@ -125,9 +128,11 @@ class DataSpec:
     seed: int = 0
     problem: str | None = None  # None: implied by the dataset; required for "custom"
     page_seed: str | None = None
+    scale: str = "none"
 
     def __post_init__(self) -> None:
         _check_choice("data.name", self.name, DATASETS)
+        _check_choice("data.scale", self.scale, SCALINGS)
         if self.points is not None:
             _check_int("data.points", self.points, 4, MAX_POINTS)
         _check_number("data.noise", self.noise, 0.0, MAX_NOISE)
@@ -333,10 +338,13 @@ class ExperimentSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able dict (tuples become lists). ``network.switched_off`` is left out when
-        empty, so that an experiment without switched-off neurons is written as before."""
+        empty (``data.scale`` when ``none``), so that an experiment without switched-off neurons
+        (or scaling) is written as before."""
         d = json.loads(json.dumps(dataclasses.asdict(self)))
         if not self.network.switched_off:
             del d["network"]["switched_off"]
+        if self.data.scale == "none":  # likewise: unscaled experiments are written as before
+            del d["data"]["scale"]
         if self.source_link is None:  # written only when there is one, as before it existed
             del d["source_link"]
         return d

@@ -41,6 +41,7 @@ from playground.core.epoch_metrics import N_SET_COLUMNS, EpochMetrics, Evaluated
 from playground.core.epoch_run import EpochRun
 from playground.core.features import expand_features
 from playground.core.history import MetricHistory
+from playground.core.input_scaling import fit_scaling
 from playground.core.losses import OutputHead, output_head
 from playground.core.malloc import keep_freed_memory_once
 from playground.core.network import Network, Workspace, run_calls
@@ -109,13 +110,14 @@ class Trainer(TrainerMetrics):
         self.grad_blocks = self.network.block_views(self.grad)
         self._backup = np.empty_like(self.network.params)
         self._reg_tmp = np.empty_like(self.network.params)
+        self.scaling = fit_scaling(spec.data.scale, data.x_train)  # fixed until the data changes
         self.page = PageMode(self.network.n_params, self.dtype) if is_page_mode(spec) else None
 
         def prepared(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             # Stored sample-major, (n, n_in + 1) with a column of ones and targets (n, k), so that a
             # batch of rows is contiguous and its transpose is the network's feature-major input.
             xe = np.ones((len(x), n_in + 1), dtype=self.dtype)
-            expand_features(x, spec.features, out=xe[:, :-1])
+            expand_features(self.scaling.apply(x), spec.features, out=xe[:, :-1])
             return xe, head.encode(y, self.dtype)
 
         self.x_train, self.t_train = prepared(data.x_train, data.y_train)
@@ -211,6 +213,7 @@ class Trainer(TrainerMetrics):
         # Metrics after a whole epoch use the last batch's gradient, so its scale.
         self.metrics_calc = EpochMetrics(self.head, evaluated, net.params, self.grad, net.weight_mask,
                                          net.offsets, self._batch_grad_scale[-1])
+        self.evaluated = evaluated  # its output buffer gives a snapshot's per-point results (class_results)
         self._forward_is_fresh = False
         if pieced:  # the metrics' own calls after the forward pass end its last chunk
             rest = self.metrics_calc.calls[len(evaluated.forward):]

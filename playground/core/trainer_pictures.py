@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from playground.core.class_results import results_from_outputs
+from playground.core.data_swap import picture_domain
 from playground.core.epoch_pieces import KeepGoing
 from playground.core.grid import MIN_RESOLUTION, GridEvaluator
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
@@ -29,7 +31,8 @@ def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool | Sequen
     g = trainer._grid
     if g is None or g.resolution != n or g.source is not trainer.network \
             or g.mirror.switched_off != trainer.network.switched_off:
-        g = trainer._grid = GridEvaluator(trainer.network, trainer.spec.features, trainer.dataset.domain(), n)
+        g = trainer._grid = GridEvaluator(trainer.network, trainer.spec.features, picture_domain(trainer), n,
+                                          trainer.scaling)
     return g.evaluate(with_neurons, keep_going)
 
 
@@ -64,6 +67,8 @@ def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None 
         output_activation=trainer.head.activation,
         layer_sizes=net.sizes,
         gradients=tuple(frozen_copy(g) for g in trainer.weight_gradients()),
+        results=results_from_outputs(trainer.head, trainer.evaluated.o, trainer.dataset.y_train,
+                                     trainer.dataset.y_test),
         recent_grad_norms=frozen_copy(trainer.history.column("grad_norms")[-WINDOW:]),
         engine=trainer.engine,
     )

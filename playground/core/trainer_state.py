@@ -52,6 +52,8 @@ def get_state(trainer: Trainer) -> dict[str, Any]:
         "shuffle_rng": trainer.shuffle_rng.bit_generator.state,
         "epoch_order": trainer._order.copy() if trainer.batch_index else None,
         "history": trainer.history.to_dict(),
+        # For readers of the file: the same numbers follow from the saved training rows on opening.
+        "input_scaling": trainer.scaling.to_dict(),
         # TensorFlow Playground's quirks (an experiment from one of its links): the rows carried into
         # the next epoch's first batch, and the flat indices of the dead links
         "page_carried": None if trainer.page is None else trainer.page.batches.carried.copy(),

@@ -212,10 +212,15 @@ class ExportActions(QObject):
 
     def import_data(self) -> bool:
         """Points from a CSV file become the experiment's (custom) data; the weights start afresh."""
-        title = "Cannot import the data"
         path = self.window.dialogs.open_path("Import data", (CSV_FILTER, ALL_FILTER), self.window.files.folder())
         if path is None:
             return False
+        return self.import_data_from(path)
+
+    def import_data_from(self, path: str) -> bool:
+        """Import the CSV file at ``path`` as :meth:`import_data` does (also for a file dropped on the
+        window); a bad file changes nothing and is named in an error message."""
+        title = "Cannot import the data"
         w = self.window
         w.status.note(f"Reading {Path(path).name}…")
         w.files.busy = True  # a window-system close waits for the read
@@ -223,7 +228,7 @@ class ExportActions(QObject):
             # Off the UI thread: 100,000 rows take a good part of a second to parse.
             dataset = run_in_background(read_csv, path, None, w.spec.data.train_ratio, w.spec.data.seed)
             data = DataSpec(name="custom", problem=dataset.problem, classes=max(2, dataset.classes),
-                            train_ratio=w.spec.data.train_ratio, seed=w.spec.data.seed)
+                            train_ratio=w.spec.data.train_ratio, seed=w.spec.data.seed, scale=w.spec.data.scale)
             training = w.spec.training
             if dataset.problem == "regression" and training.loss != "mse":
                 training = dataclasses.replace(training, loss="mse")

@@ -26,6 +26,7 @@ from playground.core.spec import (
 )
 from playground.ui import (
     callouts,
+    file_drop,
     gradient_views,
     help_pages,
     inspector,
@@ -33,7 +34,10 @@ from playground.ui import (
     loss_surface,
     menus,
     narrow_window,
+    paint_mode,
     preferences,
+    results_dock,
+    scaling_advice,
     undo_menu,
     window_settings,
 )
@@ -150,6 +154,10 @@ class MainWindow(QMainWindow):
         self.files = ProjectFiles(self)
         self.exports = ExportActions(self)
         self.links = LinkActions(self)
+        self.scaling_advice = scaling_advice.install(self)
+        self.csv_drop = file_drop.install(self)
+        results_dock.install(self)
+        self.paint = paint_mode.install(self)
         self.examples_menu = examples_menu(self)
         menus.build_menus(self)
         undo_menu.install(self)
@@ -283,16 +291,28 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ transport
 
+    def _blocked_by_drawing(self) -> bool:
+        """True (and says what is missing) while drawn points cannot be trained on yet."""
+        blocked = None if self.controller.running else self.paint.play_blocked()
+        if blocked:
+            self.banner.show_message(blocked, error=False)
+            self.status.note(blocked)
+        return bool(blocked)
+
     def _on_play_triggered(self) -> None:
+        if self._blocked_by_drawing():
+            return
         if not self.controller.running:
             self.banner.hide()
         self.controller.toggle_play()
 
     def _on_step(self) -> None:
-        self.controller.step_epoch()
+        if not self._blocked_by_drawing():
+            self.controller.step_epoch()
 
     def _on_step_batch(self) -> None:
-        self.controller.step_batch()
+        if not self._blocked_by_drawing():
+            self.controller.step_batch()
 
     def _on_reset(self) -> None:
         self.keep_for_recovery()

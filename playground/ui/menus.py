@@ -42,7 +42,7 @@ def build_menus(window: MainWindow) -> None:
         train_menu.addAction(a)
     view_menu = window.view_menu = bar.addMenu("&View")
     for dock in (window.experiment.dock, window.loss_dock, window.weights_dock, window.gradient_dock,
-                 window.histograms_dock):
+                 window.histograms_dock, window.results_dock):
         view_menu.addAction(dock.toggleViewAction())
     view_menu.addSeparator()
     for a in (window.log_scale_action, window.show_test_action, window.discretize_action):
@@ -58,7 +58,8 @@ def build_menus(window: MainWindow) -> None:
 def shortcut_actions(window: MainWindow) -> tuple[QAction, ...]:
     """Every action with a keyboard shortcut, in the order the listing shows them."""
     return (window.play_action, window.step_action, window.step_batch_action, window.reset_action,
-            *window.files.actions, window.links.paste_action, window.undo_action, window.redo_action,
+            *window.files.actions, window.links.paste_action, window.paint.draw_action, window.undo_action,
+            window.redo_action,
             window.runs_ui.keep_action, window.runs_ui.what_if_action, window.training_settings_action,
             window.shortcuts_action, window.quit_action, window.help_pages.how_to_action, window.preferences.action)
 

@@ -11,7 +11,9 @@ comes from, and does to weights, optimizer and run what the edit table says:
 - an architecture edit keeps the weights of every neuron and link that remains and
   starts a new run from them (``core.architecture_edit``);
 - a weight typed in or a neuron switched off continues the run with that change;
-- new data settings and Reset start a new run from new weights;
+- painted points continue the run (a new class: the output layer redrawn, a new run);
+- new data settings and Reset start a new run from new weights (loaded or drawn points
+  stay when only the input scaling changes);
 - restoring a kept run makes its spec, points and weights current (a fresh optimizer).
 
 Whatever starts a new run first moves the current one to :attr:`runs` (when it has
@@ -21,12 +23,20 @@ trained at all: an untrained run has nothing to compare).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from playground.core.architecture_edit import Edit, apply_edit, carry_weights
-from playground.core.checkpoint import Checkpoint, carry_resized, weights_only, with_dataset, with_fresh_optimizer
+from playground.core.checkpoint import (
+    Checkpoint,
+    carry_resized,
+    changes_outputs,
+    weights_only,
+    with_dataset,
+    with_fresh_optimizer,
+)
 from playground.core.dataset import Dataset
 from playground.core.runs import Run
 from playground.core.snapshot import Snapshot
@@ -35,6 +45,7 @@ from playground.ui.edit_commands import (
     BoundedUndoStack,
     ContinueStep,
     RunStep,
+    Step,
     SwitchStep,
     TrainingStep,
     WeightStep,
@@ -154,7 +165,9 @@ class Session(QObject):
         if same_rest and spec.network.init == old.network.init:
             self._push_resize(spec.network, spec.features)
             return
-        dataset = self._dataset if spec.data == old.data else None
+        # Loaded or drawn points stay when only the scaling changes (its numbers come from the same points).
+        same_points = dataclasses.replace(old.data, scale=spec.data.scale) == spec.data
+        dataset = self._dataset if same_points else None
         self._push_new_run(Checkpoint(spec, dataset), dataset, reason, f"{reason}: new random weights, new run")
 
     @one_edit_at_a_time
@@ -172,6 +185,8 @@ class Session(QObject):
     def set_data(self, data: DataSpec) -> None:
         """New data settings (a side panel's): a new run from new weights (a regression keeps mse)."""
         training, reason = self._spec.training, f"data changed ({data.name})"
+        if dataclasses.replace(self._spec.data, scale=data.scale) == data:
+            reason = "input scaling changed"
         if data.problem_type == "regression" and training.loss != "mse":
             training = dataclasses.replace(training, loss="mse")
             reason += "; loss set to mean squared error, the only regression loss"
@@ -244,12 +259,37 @@ class Session(QObject):
         self.undo_stack.push_step(SwitchStep(self, old, new, text))
 
     @one_edit_at_a_time
-    def set_dataset(self, dataset: Dataset, description: str) -> None:
-        """New points (painted, erased): weights and optimizer kept, the run continues."""
-        old = self._dataset
-        self.undo_stack.push_step(ContinueStep(
-            self, description, f"{description}: weights kept, training goes on",
-            lambda cp: with_dataset(cp, dataset), lambda cp: with_dataset(cp, old), (old, dataset)))
+    def set_dataset(self, dataset: Dataset, description: str, data: DataSpec | None = None,
+                    wrap: Callable[[Step], Step] | None = None) -> None:
+        """New points (painted, erased) under data settings ``data`` (None: unchanged), one undoable
+        step (``wrap`` may wrap it in a step of its own): weights and optimizer kept, the run goes on.
+        When K changes, the output layer is drawn anew and a new run starts from these weights; points
+        of another problem type start a new run from new weights."""
+        old, old_data = self._dataset, self._spec.data
+        new_data = data or old_data
+        new_spec = self._spec.replace(data=new_data)
+        step: Step
+        if new_data.problem_type == old_data.problem_type and not changes_outputs(self._spec, new_spec):
+            step = ContinueStep(self, description, f"{description}: weights kept, training goes on",
+                                lambda cp: with_dataset(cp, dataset, new_data),
+                                lambda cp: with_dataset(cp, old, old_data), (old, dataset))
+        else:
+            before = self._checkpoint()
+            if before is None:
+                return
+            if new_data.problem_type != old_data.problem_type:
+                after, note = Checkpoint(new_spec, dataset), f"{description}: {dataset.problem} points, new weights"
+            else:
+                after = with_dataset(before, dataset, new_data)
+                note = f"{description}: {new_data.classes} classes now, the output layer redrawn"
+            step = RunStep(self, description, f"{note}, a new run", before, after, (old, dataset))
+        self.undo_stack.push_step(wrap(step) if wrap is not None else step)
+
+    @one_edit_at_a_time
+    def push_step(self, step: Step) -> None:
+        """Push a step made elsewhere that does not touch the run (drawn points that cannot be
+        trained on yet change only what the view shows)."""
+        self.undo_stack.push_step(step)
 
     @one_edit_at_a_time
     def reset(self) -> None:

@@ -29,6 +29,7 @@ from playground.ui import palette
 from playground.ui.widgets.data_panel import DataPanel
 from playground.ui.widgets.features_panel import FeaturesPanel
 from playground.ui.widgets.network_panel import NetworkPanel
+from playground.ui.widgets.results_view import result_texts
 from playground.ui.widgets.training_panel import TrainingPanel
 
 if TYPE_CHECKING:
@@ -218,7 +219,7 @@ class StatusBar(QStatusBar):
             "epoch": "Epochs trained so far.",
             "train": "Loss on the training points.",
             "test": "Loss on the test points, which are never trained on.",
-            "accuracy": "Share of test points classified correctly (train accuracy in brackets).",
+            "accuracy": "Share of training and of test points classified correctly (R² for regression).",
             "rate": "Training speed in epochs per second.",
         }
         for key, tip in tips.items():
@@ -237,12 +238,9 @@ class StatusBar(QStatusBar):
         f["epoch"].setText(f"Epoch {s.epoch:,}")
         f["train"].setText(f"Train loss {format_metric(s.train_loss)}")
         f["test"].setText(f"Test loss {format_metric(s.test_loss)}")
-        if s.test_accuracy is None and s.train_accuracy is None:
-            f["accuracy"].setText("Accuracy –")
-        else:
-            test = "–" if s.test_accuracy is None else f"{100 * s.test_accuracy:.1f} %"
-            train = "–" if s.train_accuracy is None else f"{100 * s.train_accuracy:.1f} %"
-            f["accuracy"].setText(f"Accuracy {test} ({train})")
+        text, tip = result_texts(s)
+        f["accuracy"].setText(text)
+        f["accuracy"].setToolTip(tip)
         self.show_rate(epochs_per_second)
 
     def show_rate(self, epochs_per_second: float) -> None:

@@ -20,6 +20,8 @@ Kinds
 ``load_weights``
     argument ``(WeightFile, source)``: start from these weights (checked to fit
     the network); answers ``None``. Changes the trainer (see :data:`CHANGING`).
+``fit_domain``
+    fit the pictures' domain to the points again (``data_swap.fit_domain``); answers ``None``.
 ``inspect``
     argument: training rows (one example), or ``None`` for the next mini-batch; answers an
     :class:`~playground.ui.inspector_requests.InspectorAnswer` (the update previewed on a copy).
@@ -49,6 +51,7 @@ from typing import Any
 
 from playground.core import engines
 from playground.core.checkpoint import take_checkpoint
+from playground.core.data_swap import fit_domain
 from playground.core.io.project import ProjectError, dumps_project_with_runs
 from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
 from playground.core.spec import SpecError
@@ -57,7 +60,7 @@ from playground.core.weight_edits import set_switched_off, set_weight
 from playground.ui import inspector_requests, surface_requests
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights", "set_weight", "set_switched_off", "apply_step", "adopt_engine"})
+CHANGING = frozenset({"load_weights", "fit_domain", "set_weight", "set_switched_off", "apply_step", "adopt_engine"})
 
 
 class RequestError(Exception):
@@ -124,6 +127,7 @@ HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "weights": lambda trainer, _argument: weight_file_from_trainer(trainer),
     "history": lambda trainer, _argument: trainer.history.view(),
     "load_weights": _load_weights,
+    "fit_domain": lambda trainer, _argument: fit_domain(trainer),
     "checkpoint": lambda trainer, _argument: take_checkpoint(trainer),
     "set_weight": _set_weight,
     "set_switched_off": _set_switched_off,

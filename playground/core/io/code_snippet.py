@@ -13,6 +13,7 @@ import json
 import numpy as np
 
 from playground.core.activations import ELU_ALPHA, GELU_C, GELU_K, LEAKY_SLOPE
+from playground.core.io.weight_checks import input_scaling
 from playground.core.io.weights import WeightFile
 
 _NUMPY_FEATURES = {
@@ -50,6 +51,16 @@ def _activations(wf: WeightFile) -> list[str]:
 def _matrix(a: np.ndarray, indent: str) -> str:
     rows = f",\n{indent}    ".join(json.dumps(r) for r in a.tolist())
     return f"[\n{indent}    {rows},\n{indent}]"
+
+
+def _scaling_lines(wf: WeightFile, indent: str) -> str:
+    """The input scaling as code (empty without one): the same operations as ``InputScaling.apply``."""
+    sc = input_scaling(wf.metadata)
+    if sc.is_identity:
+        return ""
+    (o1, o2), (f1, f2) = sc.offset, sc.factor
+    return (f"{indent}# input scaling ({sc.method}), numbers from the training rows\n"
+            f"{indent}x1, x2 = (x1 - {o1!r}) * {f1!r}, (x2 - {o2!r}) * {f2!r}\n")
 
 
 def _header(wf: WeightFile) -> str:
@@ -90,6 +101,7 @@ def numpy_snippet(wf: WeightFile) -> str:
         + "def predict(points):\n"
         + "    points = np.asarray(points, dtype=np.float64)\n"
         + "    x1, x2 = points[:, 0], points[:, 1]\n"
+        + _scaling_lines(wf, "    ")
         + f"    a = np.stack([{feats}], axis=1)\n"
         + "    for weight, bias, activation in LAYERS:\n"
         + "        a = ACTIVATIONS[activation](a @ weight.T + bias)\n"
@@ -117,6 +129,7 @@ def pytorch_snippet(wf: WeightFile) -> str:
         + f'    """Raw (x1, x2) -> the input features {", ".join(wf.features)}."""\n\n'
         + "    def forward(self, points):\n"
         + "        x1, x2 = points[:, 0], points[:, 1]\n"
+        + _scaling_lines(wf, "        ")
         + f"        return torch.stack([{feats}], dim=1)\n\n\n"
         + "model = nn.Sequential(\n" + "\n".join(modules) + "\n).double()\n\n"
         + "# (weight (out, in), bias (out,)) per nn.Linear\n"

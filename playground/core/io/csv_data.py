@@ -2,7 +2,8 @@
 
 Written files have the header ``x1,x2,label,split``, the training rows first
 (in training order) and then the test rows. Floats are written with ``repr``
-so a round trip is exact. Reading accepts the columns in any order, any case
+so a round trip is exact. Reading goes through the standard library's ``csv`` reader
+(double quotes, doubled quotes inside them) and accepts the columns in any order, any case
 and with spaces around fields; ``split`` is optional. Every problem raises
 :class:`~playground.core.dataset.DataError` with one line naming the file, the
 line and what is wrong; no row is ever dropped silently (blank lines carry no
@@ -22,6 +23,8 @@ Rules a file must follow (each broken one is named in the message):
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import os
 import re
@@ -43,7 +46,6 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 #: also takes ``1_000``, other scripts' digits and ``0x``-less oddities, which a data file must not hold.
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NON_FINITE = ("nan", "inf", "infinity")
-_NON_BLANK_LINE = re.compile(r"^.*\S.*$", re.MULTILINE)
 
 
 # --------------------------------------------------------------------------- writing
@@ -146,8 +148,8 @@ class _Rows:
     def __init__(self, text: str, source: str) -> None:
         self.source = source
         text = text.removeprefix("\ufeff")  # a byte-order mark some editors put first
-        numbered = _numbered_lines(text)
-        first = next(numbered, None)
+        records = _records(text, source)
+        first = next(records, None)
         if first is None:
             raise DataError(f"{source}: line 1: the file is empty")
         self.header_line, header = first
@@ -162,21 +164,20 @@ class _Rows:
         linenos: list[int] = []
         #: Whether some label is written as a decimal ("9.0", "1e3"): see :func:`_infer_problem`.
         self.decimal_labels = False
-        for lineno, line in numbered:
+        for lineno, fields in records:
             if len(linenos) == MAX_POINTS:
                 raise self.error(lineno, f"more than {MAX_POINTS:,} data rows; at most {MAX_POINTS:,} points "
                                          f"can be loaded, as for generated data")
-            fields = line.split(",")
             if len(fields) != ncols:
                 raise self.error(lineno, f"expected {ncols} fields ({','.join(cols)}), got {len(fields)}")
-            x1.append(self._number(_unquote(fields[ix1]), "x1", lineno))
-            x2.append(self._number(_unquote(fields[ix2]), "x2", lineno))
-            label = _unquote(fields[ilab])
+            x1.append(self._number(fields[ix1], "x1", lineno))
+            x2.append(self._number(fields[ix2], "x2", lineno))
+            label = fields[ilab]
             lab.append(self._number(label, "label", lineno))
             if not self.decimal_labels and ("." in label or "e" in label or "E" in label):
                 self.decimal_labels = True
             if isplit is not None:
-                value = _unquote(fields[isplit]).lower()
+                value = fields[isplit].lower()
                 if value not in ("train", "test"):
                     raise self.error(lineno, f"split must be train or test, got {value!r}")
                 split.append(value == "train")
@@ -190,8 +191,8 @@ class _Rows:
     def error(self, lineno: int, message: str) -> DataError:
         return DataError(f"{self.source}: line {lineno}: {message}")
 
-    def _header(self, header: str) -> list[str]:
-        cols = [_unquote(c).lower() for c in header.split(",")]
+    def _header(self, header: list[str]) -> list[str]:
+        cols = [c.lower() for c in header]
         line = self.header_line
         try:
             float(cols[0])
@@ -226,26 +227,30 @@ class _Rows:
         return value
 
 
-def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
-    """The lines that are not blank, with their 1-based numbers ("\r\n" and "\r" end lines too).
+def _records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
+    """The records that are not blank, as fields without surrounding spaces or quotes, with the
+    1-based number of their line ("\r\n" and "\r" end lines too).
 
-    One at a time: a file over the row cap is refused at its first extra row without splitting the
-    rest, and runs of blank lines are skipped by the regular expression, not line by line in Python.
+    The standard library's ``csv`` reader splits the fields (quotes, doubled quotes, commas inside
+    quotes), one record at a time, so a file over the row cap is refused at its first extra row.
+    A quoted field never spans lines here: a quote left open is named at its line.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lineno, pos = 1, 0
-    for match in _NON_BLANK_LINE.finditer(text):
-        lineno += text.count("\n", pos, match.start())
-        pos = match.start()
-        yield lineno, match.group()
-
-
-def _unquote(field: str) -> str:
-    """A field without surrounding spaces or one pair of double quotes."""
-    field = field.strip()
-    if len(field) >= 2 and field[0] == field[-1] == '"':
-        field = field[1:-1].strip()
-    return field
+    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
+    lineno = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataError(f"{source}: line {reader.line_num}: cannot split into fields ({exc})") from None
+        fields = [f.strip() for f in row]
+        if any("\n" in f for f in fields):
+            raise DataError(f"{source}: line {lineno}: a quote (\") is opened and not closed on this line")
+        if any(fields):
+            yield lineno, fields
+        lineno = reader.line_num + 1
 
 
 def _infer_problem(rows: _Rows, whole: np.ndarray, source: str) -> str:

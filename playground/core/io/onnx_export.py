@@ -4,6 +4,7 @@ The model takes raw points and does everything the app does inside the graph,
 so any ONNX runtime reproduces the app's predictions:
 
 - input ``points``: float32 (N, 2), the raw ``(x1, x2)``;
+- the input scaling, when the metadata has one: ``(points − offset) · factor`` (Sub, Mul);
 - feature expansion (x1², x1·x2, sin, cos ...) with Slice / Mul / Sin / Cos / Concat;
 - every layer as ``Gemm`` with the weight stored (out, in) like PyTorch (``transB=1``),
   its initialisers named ``layers.{i}.weight`` / ``layers.{i}.bias``;
@@ -33,7 +34,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from playground.core.activations import ELU_ALPHA, GELU_C, GELU_K, LEAKY_SLOPE
 from playground.core.io.atomic import atomic_write, describe_os_error
-from playground.core.io.weight_checks import WeightWriteError
+from playground.core.io.weight_checks import WeightWriteError, input_scaling
 from playground.core.io.weights import WeightFile
 
 PRECISIONS = ("float64", "float32")
@@ -167,6 +168,11 @@ def to_onnx(wf: WeightFile, precision: str = "float64") -> onnx.ModelProto:
     points = INPUT_NAME
     if precision == "float64":
         points = b.node("Cast", [INPUT_NAME], "points/float64", to=TensorProto.DOUBLE)
+    scaling = input_scaling(meta)
+    if not scaling.is_identity:
+        offset = b.init("input_scaling.offset", np.array(scaling.offset, dtype=b.dtype))
+        factor = b.init("input_scaling.factor", np.array(scaling.factor, dtype=b.dtype))
+        points = b.node("Mul", [b.node("Sub", [points, offset], "points/centred"), factor], "points/scaled")
     a = _features(b, wf.features, points)
     hidden = meta["activations"]
     for i in range(wf.n_layers):
@@ -217,7 +223,9 @@ def write_onnx(path: str | os.PathLike[str], wf: WeightFile, precision: str = "f
 def _summary(wf: WeightFile) -> str:
     meta = wf.metadata
     hidden = ", ".join(f"{n} {a}" for n, a in zip(wf.layer_sizes[1:-1], meta["activations"], strict=True))
-    return (f"Neural Network Playground MLP. Input 'points' (N, 2) = raw (x1, x2); features "
+    scaling = input_scaling(meta)
+    scaled = "" if scaling.is_identity else f"scaled ({scaling.method}) in the graph; "
+    return (f"Neural Network Playground MLP. Input 'points' (N, 2) = raw (x1, x2), {scaled}features "
             f"{', '.join(wf.features)}; hidden layers: {hidden or 'none'}; output: "
             f"{meta.get('output') or meta['output_activation']}. Loss {meta['loss']}, "
             f"problem {meta['problem']}, classes {meta['classes']}.")

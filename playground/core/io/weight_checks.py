@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from playground.core.activations import ACTIVATIONS
+from playground.core.input_scaling import InputScaling
 from playground.core.io.atomic import WriteError
 from playground.core.io.validate import Invalid, float_array, show
 from playground.core.losses import output_head
@@ -85,6 +86,16 @@ def check_metadata(meta: dict[str, Any]) -> None:
             ExperimentSpec.from_dict(meta["spec"])
         except SpecError as exc:
             raise WeightFileError(f"metadata.spec: {exc}") from None
+    if "input_scaling" in meta:
+        input_scaling(meta)
+
+
+def input_scaling(meta: dict[str, Any]) -> InputScaling:
+    """The scaling a file's inputs get before the features (none when the metadata has none)."""
+    try:
+        return InputScaling.from_dict(meta.get("input_scaling", InputScaling().to_dict()), "metadata.input_scaling")
+    except ValueError as exc:
+        raise WeightFileError(str(exc)) from None
 
 
 def _is_int(v: Any) -> bool:

@@ -41,6 +41,7 @@ from playground.core.io.weight_checks import (
     check_metadata,
     checked_state,
     expected_shapes,
+    input_scaling,
 )
 from playground.core.reference_network import Layer
 from playground.core.spec import ExperimentSpec
@@ -135,6 +136,8 @@ def weight_file_from_trainer(trainer: Any) -> WeightFile:
         "output": output_meaning(head.activation, head.loss, int(trainer.dataset.classes)),
         "spec": spec.to_dict(),
     }
+    if not trainer.scaling.is_identity:
+        meta["input_scaling"] = trainer.scaling.to_dict()
     return WeightFile(net.effective_state_dict(), meta)  # switched-off neurons: outgoing weights 0
 
 
@@ -171,7 +174,7 @@ def predict(wf: WeightFile, points: np.ndarray) -> np.ndarray:
     # The reference network's layers: the same activation table as the engine, so a file predicts
     # exactly what the app computed.
     names = [*wf.metadata["activations"], wf.metadata["output_activation"]]
-    a = expand_features(pts, wf.features)
+    a = expand_features(input_scaling(wf.metadata).apply(pts), wf.features)
     for i, name in enumerate(names):
         _, a = Layer(wf.weight(i), wf.bias(i), name).forward(a)
     return a
@@ -292,7 +295,8 @@ def _json_object(text: str, what: str) -> dict[str, Any]:
 def check_matches(wf: WeightFile, trainer: Any, source: str = "weights") -> None:
     """Raise :class:`WeightFileError` unless ``wf`` fits the trainer's network exactly.
 
-    Compares features, layer sizes, hidden and output activations, naming the first difference.
+    Compares features, layer sizes, hidden and output activations and the input scaling's method,
+    naming the first difference.
     """
     spec: ExperimentSpec = trainer.spec
     mine = {
@@ -306,6 +310,10 @@ def check_matches(wf: WeightFile, trainer: Any, source: str = "weights") -> None
         if theirs != value:
             raise WeightFileError(f"{source}: {key.replace('_', ' ')} {_fmt(theirs)} do not match this "
                                   f"network's {_fmt(value)}")
+    theirs_scaling = input_scaling(wf.metadata).method
+    if theirs_scaling != trainer.scaling.method:  # the same weights mean something else on other inputs
+        raise WeightFileError(f"{source}: the weights were trained with input scaling {theirs_scaling}; this "
+                              f"experiment scales by {trainer.scaling.method} (choose the same Scale)")
 
 
 def load_weights_into(trainer: Any, wf: WeightFile, source: str = "weights") -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.datasets import DATASET_DESCRIPTIONS, GENERATORS, MULTICLASS_DATASETS, make_dataset
+from playground.core.input_scaling import SCALING_LABELS, SCALINGS
 from playground.core.spec import (
     MAX_CLASSES,
     MAX_NOISE,
@@ -34,11 +36,13 @@ from playground.core.spec import (
 )
 from playground.ui import palette
 
-THUMB_SIZE = 52
+THUMB_SIZE = 44  # six tiles fit a row
 SLIDER_MAX_NOISE = 50  # percent, as on TensorFlow Playground
 #: Datasets offered by the picker: every generator (``custom`` needs a file).
 PICKER_DATASETS = tuple(GENERATORS)
 _PREVIEW_CLASSES = 3
+#: Most points a thumbnail draws.
+THUMB_POINTS = 400
 
 
 def dataset_title(name: str) -> str:
@@ -52,11 +56,19 @@ def dataset_thumbnail(name: str, size: int = THUMB_SIZE) -> QPixmap:
     data = make_dataset(DataSpec(name=name, points=240, noise=0.0, classes=classes, seed=1))
     x = np.concatenate([data.x_train, data.x_test])
     y = np.concatenate([data.y_train, data.y_test])
-    if data.is_classification:
-        rgb = np.array([palette.class_rgb(int(k)) for k in y])
+    return points_thumbnail(x, y, data.is_classification, data.domain(), size)
+
+
+def points_thumbnail(x: np.ndarray, y: np.ndarray, classification: bool,
+                     domain: tuple[float, float, float, float], size: int = THUMB_SIZE) -> QPixmap:
+    """Points ``x`` (n, 2) with classes or values ``y`` (n,) drawn over ``domain`` as a thumbnail."""
+    step = max(1, -(-len(x) // THUMB_POINTS))  # an even sample: a thumbnail needs no 100,000 dots
+    x, y = x[::step], y[::step]
+    if classification:
+        rgb = np.array([palette.class_rgb(int(k)) for k in y]).reshape(-1, 3)
     else:
-        rgb = palette.diverging_rgba(y, vmax=max(float(np.abs(y).max()), 1e-9))[:, :3]
-    xmin, xmax, ymin, ymax = data.domain()
+        rgb = palette.diverging_rgba(y, vmax=max(float(np.abs(y).max(initial=0.0)), 1e-9))[:, :3]
+    xmin, xmax, ymin, ymax = domain
     image = QImage(size, size, QImage.Format.Format_RGB32)
     image.fill(QColor("#f7f7f7"))
     painter = QPainter(image)
@@ -76,6 +88,7 @@ class DataPanel(QWidget):
     """Edits a :class:`~playground.core.spec.DataSpec`; emits ``data_changed`` with the new one."""
 
     data_changed = Signal(object)  # DataSpec
+    blank_requested = Signal()  # "Blank — draw your own"
 
     def __init__(self, data: DataSpec | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,7 +102,7 @@ class DataPanel(QWidget):
         self.picker.setExclusive(True)
         grid = QGridLayout()
         grid.setSpacing(3)
-        per_row = 5
+        per_row = 6  # ten generators, then the custom and blank pictures: two rows
         for i, name in enumerate(PICKER_DATASETS):
             b = QToolButton()
             b.setCheckable(True)
@@ -101,6 +114,29 @@ class DataPanel(QWidget):
             self.picker.addButton(b, i)
             grid.addWidget(b, i // per_row, i % per_row)
         self.picker.idClicked.connect(self._on_dataset_clicked)
+        n = len(PICKER_DATASETS)
+        # Loaded or drawn points: their own thumbnail, shown (and looking chosen) while they are the data.
+        self.custom_button = QToolButton()
+        self.custom_button.setObjectName("dataset_custom")
+        self.custom_button.setCheckable(True)
+        self.custom_button.setChecked(True)
+        self.custom_button.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
+        self.custom_button.setAutoRaise(True)
+        self.custom_button.setToolTip("Custom: the points loaded from a file or drawn by hand.")
+        self.custom_button.clicked.connect(lambda: self.custom_button.setChecked(True))
+        self.custom_button.hide()
+        grid.addWidget(self.custom_button, n // per_row, n % per_row)
+        self.blank_button = QToolButton()
+        self.blank_button.setObjectName("dataset_blank")
+        self.blank_button.setIcon(QIcon(points_thumbnail(np.empty((0, 2)), np.empty(0), True, (0, 1, 0, 1))))
+        self.blank_button.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
+        self.blank_button.setText("Blank")
+        self.blank_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        self.blank_button.setAutoRaise(True)
+        self.blank_button.setToolTip("Blank — draw your own: start from an empty plane and draw points with the "
+                                     "mouse on the output view (Draw mode).")
+        self.blank_button.clicked.connect(self.blank_requested)
+        grid.addWidget(self.blank_button, (n + 1) // per_row, (n + 1) % per_row)
 
         self.title = QLabel()
         self.title.setWordWrap(True)
@@ -148,12 +184,31 @@ class DataPanel(QWidget):
         self.regenerate.setToolTip("Draw new points with the next seed.")
         self.regenerate.clicked.connect(lambda: self.seed.setValue(self.seed.value() + 1))
 
+        self.scale = QComboBox()
+        self.scale.setObjectName("data_scale")
+        for name in SCALINGS:
+            self.scale.addItem(SCALING_LABELS[name], name)
+        self.scale.setToolTip("Input scaling of x₁, x₂ before the features, with numbers from the training "
+                              "points: none, standardise (mean 0, deviation 1) or min–max to [−1, 1]. "
+                              "Changing it starts a new run.")
+        self.scale.currentIndexChanged.connect(lambda i: self._change(scale=SCALINGS[i]))
+        #: One line proposing a scaling when the points lie far from the activations' useful range.
+        self.scale_advice = QLabel()
+        self.scale_advice.setObjectName("scale_advice")
+        self.scale_advice.setWordWrap(True)
+        self.scale_advice.setStyleSheet("color: #8a5a00;")
+        self.scale_advice.setToolTip("Activations such as tanh change only a few units around 0.")
+        self.scale_advice.hide()
+
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Points", self.points)
         form.addRow("Noise", _row(self.noise, self.noise_label))
         form.addRow("Training", _row(self.ratio, self.ratio_label))
-        form.addRow("Classes", self.classes)
+        # Scale shares the classes' row: the experiment column fits a 1000-pixel screen without scrolling.
+        scale_label = QLabel("Scale")
+        scale_label.setToolTip(self.scale.toolTip())
+        form.addRow("Classes", _row(self.classes, scale_label, self.scale))
         form.addRow("Seed", _row(self.seed, self.regenerate))
 
         layout = QVBoxLayout(self)
@@ -161,6 +216,7 @@ class DataPanel(QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.title)
         layout.addLayout(form)
+        layout.addWidget(self.scale_advice)
         self.set_data(self._data)
 
     # ------------------------------------------------------------------ public
@@ -172,7 +228,7 @@ class DataPanel(QWidget):
     def set_data(self, data: DataSpec) -> None:
         """Show ``data`` without emitting ``data_changed``."""
         self._data = data
-        widgets = (self.points, self.noise, self.ratio, self.classes, self.seed)
+        widgets = (self.points, self.noise, self.ratio, self.classes, self.seed, self.scale)
         blocked = [w.blockSignals(True) for w in widgets]
         if data.name in PICKER_DATASETS:
             self.picker.button(PICKER_DATASETS.index(data.name)).setChecked(True)
@@ -193,10 +249,12 @@ class DataPanel(QWidget):
         self.classes.setEnabled(multi)
         # Loaded points (a project or CSV file) cannot be regenerated: only picking a generator applies.
         generated = data.name != "custom"
+        self.custom_button.setVisible(not generated)
         for w in (self.points, self.noise, self.ratio, self.seed, self.regenerate):
             w.setEnabled(generated)
         self.classes.setValue(data.classes)  # a two-class set shows 2 (greyed), not the remembered K
         self.seed.setValue(min(data.seed, 2**31 - 1))
+        self.scale.setCurrentIndex(SCALINGS.index(data.scale))
         for w, b in zip(widgets, blocked, strict=True):
             w.blockSignals(b)
         problem = data.problem_type
@@ -205,6 +263,16 @@ class DataPanel(QWidget):
         if data.page_seed is not None:
             source = f" (TensorFlow Playground's points, its seed {html.escape(data.page_seed)})"
         self.title.setText(f"<b>{dataset_title(data.name)}</b> — {problem}, {kind}{source}")
+
+    def show_custom_points(self, x: np.ndarray, y: np.ndarray, classification: bool,
+                           domain: tuple[float, float, float, float]) -> None:
+        """Draw the custom points' thumbnail (shown while the data is custom)."""
+        self.custom_button.setIcon(QIcon(points_thumbnail(x, y, classification, domain)))
+
+    def show_scaling_advice(self, text: str | None) -> None:
+        """Show one line proposing a scaling, or hide it (``None``)."""
+        self.scale_advice.setText(text or "")
+        self.scale_advice.setVisible(bool(text))
 
     # ------------------------------------------------------------------ changes
 

@@ -31,6 +31,7 @@ from playground.ui.widgets.plot_style import (
     set_range_if_changed,
     style_plot,
 )
+from playground.ui.widgets.results_view import format_r2
 
 #: The train curves' colour: the palette's train grey, lighter, so that the test curve stands out.
 TRAIN_CURVE = QColor(palette.TRAIN_LOSS).lighter(160).name()
@@ -189,6 +190,10 @@ class LossPlot(QWidget):
         self._latest = self._values_text(
             snapshot.epoch, snapshot.train_loss, snapshot.test_loss,
             snapshot.train_accuracy, snapshot.test_accuracy)
+        r = snapshot.results
+        if r is not None and r.confusion_train is None:  # regression: R² beside the loss
+            self._latest += (f"&nbsp;&nbsp;·&nbsp;&nbsp;R² train <b>{format_r2(r.r2_train)}</b> "
+                             f"test <b>{format_r2(r.r2_test)}</b>")
         if self._hover_epoch is not None:
             self.hover_epoch(self._hover_epoch)  # the history may have been thinned anew: look it up again
         else:
@@ -279,7 +284,8 @@ class LossPlot(QWidget):
         parts = [f"epoch <b>{int(epoch):,}</b>", f"train <b>{format_value(train)}</b>",
                  f"test <b>{format_value(test)}</b>"]
         if train_acc is not None and np.isfinite(train_acc):
-            parts.append(f"acc. <b>{format_accuracy(train_acc)}</b> / <b>{format_accuracy(test_acc)}</b>")
+            # Labelled like the status bar: train first, then test, each named.
+            parts.append(f"acc. train <b>{format_accuracy(train_acc)}</b> test <b>{format_accuracy(test_acc)}</b>")
         return sep.join(parts)
 
     def _on_mouse_moved(self, pos: QPointF) -> None:

@@ -53,8 +53,8 @@ def grid_points(n: int = 50, lo: float = -6.0, hi: float = 6.0) -> np.ndarray:
 
 
 def app_forward(trainer: Trainer, points: np.ndarray) -> np.ndarray:
-    """The app's own forward pass on raw points: (n, n_outputs)."""
-    return trainer.network.forward(expand_features(points, trainer.spec.features))
+    """The app's own forward pass on raw points (scaled as the trainer scales them): (n, n_outputs)."""
+    return trainer.network.forward(expand_features(trainer.scaling.apply(points), trainer.spec.features))
 
 
 ALL_FEATURES = FEATURES
