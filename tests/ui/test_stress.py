@@ -1,4 +1,4 @@
-"""500 random UI actions in quick succession while training: no crash, deadlock or warning; consistent end."""
+"""300 random UI actions in quick succession while training: no crash, deadlock or warning; consistent end."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from window_helpers import make_window, qt_warnings, settle, wait_snapshot
 from playground.ui.training import live_worker_threads
 from playground.ui.widgets.data_panel import PICKER_DATASETS
 
-ACTIONS = 500
+ACTIONS = 300
 SMALL_DATASETS = ("gauss", "circle", "xor", "moons", "blobs", "plane")
 
 
