@@ -89,6 +89,8 @@ def test_the_window_shows_results_live_and_labels_train_and_test_alike(qtbot, tm
         settle(qtbot, w)
         s = w.controller.last_snapshot
         w.results_view.throttle.flush()
+        w.bring_up_to_date(w.loss_plot)
+        w.loss_plot.throttle.flush()  # a capped view may not have drawn the last snapshot yet
         np.testing.assert_array_equal(w.results_view.test_matrix.matrix, s.results.confusion_test)
         train, test = f"{100 * s.train_accuracy:.1f} %", f"{100 * s.test_accuracy:.1f} %"
         status = w.status.fields["accuracy"].text()
