@@ -15,14 +15,15 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/playground $(ARGS)
 
+# Two test processes: most tests keep one core busy, and CI machines have two.
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # The known-result tests again on numpy's AVX2 kernels, as a CPU without AVX-512 runs them
 # (numpy 2.4's feature names; a no-op on CPUs without those features).
 test-avx2: $(STAMP)
 	NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR" QT_QPA_PLATFORM=offscreen \
-		$(BIN)/python -m pytest $(PYTEST_ARGS) tests/core/test_known_results.py
+		$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS) tests/core/test_known_results.py
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_engine.py
