@@ -158,14 +158,16 @@ def count_draws(w: MainWindow) -> dict[str, list[int]]:
 
 
 def show_every_view(w: MainWindow) -> None:
-    """Show the window with every live view on screen: the weights and gradient-flow docks
-    (tabbed by default) side by side."""
-    for dock in (w.weights_dock, w.gradient_dock):
+    """Show the window with every live view on screen: the docks under the main views (tabbed by
+    default: weights, gradient flow, histograms, results) side by side."""
+    docks = [w.weights_dock, w.gradient_dock, w.histograms_dock, w.results_dock]
+    for dock in docks:
         w.removeDockWidget(dock)
-    w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, w.weights_dock)
-    w.splitDockWidget(w.loss_dock, w.weights_dock, Qt.Orientation.Horizontal)
-    w.splitDockWidget(w.weights_dock, w.gradient_dock, Qt.Orientation.Horizontal)
-    for dock in (w.weights_dock, w.gradient_dock):
+    w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, docks[0])
+    w.splitDockWidget(w.loss_dock, docks[0], Qt.Orientation.Horizontal)
+    for left, right in zip(docks, docks[1:]):
+        w.splitDockWidget(left, right, Qt.Orientation.Horizontal)
+    for dock in docks:
         dock.show()
     w.show()
 
