@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import os
 import subprocess
 import sys
@@ -165,7 +166,7 @@ def show_every_view(w: MainWindow) -> None:
         w.removeDockWidget(dock)
     w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, docks[0])
     w.splitDockWidget(w.loss_dock, docks[0], Qt.Orientation.Horizontal)
-    for left, right in zip(docks, docks[1:]):
+    for left, right in itertools.pairwise(docks):
         w.splitDockWidget(left, right, Qt.Orientation.Horizontal)
     for dock in docks:
         dock.show()
