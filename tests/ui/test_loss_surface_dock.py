@@ -48,3 +48,20 @@ def test_the_surface_is_the_cores_grid_and_shows_the_path(qtbot, tmp_path, monke
         np.testing.assert_allclose(starts, 0.0, atol=1e-9)
     finally:
         w.close()
+
+
+def test_follow_training_makes_the_surface_again_while_training_runs(qtbot, tmp_path, monkeypatch):
+    from playground.ui import loss_surface
+    monkeypatch.setattr(loss_surface, "FOLLOW_MS", 50)
+    w = make_window(qtbot, tmp_path, SPEC)
+    try:
+        surface = w.loss_surface
+        surface.dock.show()
+        surface.follow_box.setChecked(True)  # asks for a surface now, and again while training runs
+        qtbot.waitUntil(lambda: surface.setup is not None and surface.done, timeout=10_000)
+        first = surface.setup.batches
+        w.controller.play()
+        qtbot.waitUntil(lambda: surface.done and surface.setup.batches > first, timeout=20_000)
+        assert list(surface.view.paths) == ["this run"]  # the path is drawn on the new surface
+    finally:
+        w.close()
