@@ -22,10 +22,12 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import cpu_paths  # noqa: E402
 import numpy as np  # noqa: E402
 from bench_app import Probe, run_until, show_every_view  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
+from playground.core import engines  # noqa: E402
 from playground.core.architecture_edit import AddNeuron, RemoveNeuron  # noqa: E402
 from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, TrainingSpec  # noqa: E402
 from playground.ui.app import collect_garbage_on_this_thread, configure_interpreter, make_application  # noqa: E402
@@ -78,6 +80,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each speed measurement")
     args = parser.parse_args()
+    rerun = cpu_paths.in_own_session(__file__, sys.argv[1:])  # as an app started from a desktop
+    if rerun is not None:
+        return rerun
+    engines.prepare_kernel()  # what the app's background preparation leaves
     ini = f"/tmp/bench_big_{os.getpid()}.ini"
     settings = QSettings(ini, QSettings.Format.IniFormat)
     settings.setValue(SEEN_KEY, True)  # no first-start tips over the views
