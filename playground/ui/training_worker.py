@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from playground.core import engines
 from playground.core.checkpoint import Checkpoint, build_trainer
 from playground.core.dataset import Dataset
+from playground.core.live_resolution import LiveResolution
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainingDiverged
 from playground.ui import worker_requests
@@ -96,6 +97,7 @@ class TrainingWorker(QObject):
         self._max_epochs: int | None = None
         self._target_test_loss: float | None = None
         self._grid_resolution = 100
+        self._live_resolution = LiveResolution(PICTURE_SHARE)  # coarser while a big network trains
         self._visible_neurons: tuple[int, ...] | None = None  # per unit layer, the first k drawn
         self._awaiting_ack = False
         self._force_pending = False
@@ -141,6 +143,7 @@ class TrainingWorker(QObject):
             return
         self._trainer = trainer
         self._generation = generation
+        self._live_resolution.forget()
         self._rate.clear()
         self._eps = 0.0
         self._next_epoch_at = time.perf_counter()
@@ -380,7 +383,8 @@ class TrainingWorker(QObject):
         try:
             with np.errstate(all="ignore"):
                 neurons = self._visible_neurons if self._visible_neurons is not None else True
-                snap = self._trainer.snapshot(self._generation, self._grid_resolution, with_neurons=neurons,
+                resolution = self._live_resolution.resolution(self._grid_resolution, self._running)
+                snap = self._trainer.snapshot(self._generation, resolution, with_neurons=neurons,
                                               keep_going=self._uninterrupted)
         except Exception as exc:  # a picture that cannot be made must not kill the thread
             self._force_pending = False
@@ -390,6 +394,8 @@ class TrainingWorker(QObject):
         if snap is None:  # stopped by a pause (which asks for a picture of its own) or the end
             return
         took = time.perf_counter() - now
+        if self._running and snap.grid is not None:
+            self._live_resolution.took(took, snap.grid.resolution, self._grid_resolution)
         self._picture_gap = max(SNAPSHOT_INTERVAL, took / PICTURE_SHARE)
         if self._running:
             self._eps = self._rate.add(now, snap.epoch)

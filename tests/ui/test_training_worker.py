@@ -291,3 +291,20 @@ def test_a_load_still_queued_when_closing_is_skipped(qtbot):
     worker.interrupts.stop.clear()
     worker.load(_spec(), None, None, "float64", 1)  # without the flag it builds as before
     assert worker._trainer is not None and made
+
+
+def test_a_slow_picture_is_drawn_coarser_while_training_and_as_asked_when_paused(qtbot, monkeypatch):
+    from playground.core import live_resolution
+    monkeypatch.setattr(live_resolution, "LIVE_REDRAWS", 1e9)  # every picture is too slow: down to the floor
+    ctl = TrainingController(auto_acknowledge=True)
+    try:
+        rec = Recorder(ctl)
+        ctl.load(_spec())
+        _wait_for(qtbot, rec, lambda s: s.grid is not None and s.grid.resolution == 100)  # paused: as asked
+        ctl.play()
+        _wait_for(qtbot, rec, lambda s: s.grid.resolution == live_resolution.LIVE_FLOOR)
+        with qtbot.waitSignal(ctl.running_changed, timeout=2000):
+            ctl.pause()
+        _wait_for(qtbot, rec, lambda s: s.epoch == trained_epochs(ctl) and s.grid.resolution == 100)
+    finally:
+        ctl.shutdown()
