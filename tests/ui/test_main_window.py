@@ -303,3 +303,19 @@ def test_the_experiment_panel_fits_the_screen_with_adamws_settings(qtbot, tmp_pa
         assert w.experiment.dock.widget().verticalScrollBar().maximum() == 0
     finally:
         w.close()
+
+
+def test_the_loss_header_shows_all_its_figures_at_the_default_size(qtbot, window):
+    from PySide6.QtGui import QTextDocument
+
+    window.resize(1520, 950)
+    window.step_action.trigger()
+    wait_snapshot(qtbot, window, lambda s: s.epoch == 1)
+    header = window.loss_plot.header
+    window.loss_plot.throttle.flush()
+    qtbot.waitUntil(lambda: "test" in header.text() and "acc." in header.text())
+    doc = QTextDocument()  # the header's text laid out in its width: it must fit its height
+    doc.setDefaultFont(header.font())
+    doc.setHtml(header.text())
+    doc.setTextWidth(header.contentsRect().width())
+    assert doc.size().height() <= header.contentsRect().height() + 1

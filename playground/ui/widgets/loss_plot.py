@@ -104,7 +104,9 @@ class LossPlot(QWidget):
         self._log = False
         self._accuracy_low: float | None = None
 
-        self.header = header_label(self._latest, rich=True)
+        # Two lines: epoch, both losses and both accuracies do not fit one line of a dock of the
+        # default width (the test accuracy was cut off).
+        self.header = header_label(self._latest, lines=2, rich=True)
 
         self.plot = _styled_plot("loss")
         # TensorFlow Playground's grey (train) and black (test); the grey lightened, as 1-px lines
