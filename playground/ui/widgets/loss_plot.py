@@ -281,14 +281,14 @@ class LossPlot(QWidget):
     @staticmethod
     def _values_text(epoch: int, train: float, test: float, train_acc: float | None,
                      test_acc: float | None) -> str:
-        sep = "&nbsp;&nbsp;·&nbsp;&nbsp;"
-        # Short words: the line must fit a narrow dock (it is clipped, never widened).
+        # The line breaks (in a narrow dock) only between figures, never inside one.
+        sep = "&nbsp;&nbsp;·&nbsp; "
         parts = [f"epoch <b>{int(epoch):,}</b>", f"train <b>{format_value(train)}</b>",
                  f"test <b>{format_value(test)}</b>"]
         if train_acc is not None and np.isfinite(train_acc):
             # Labelled like the status bar: train first, then test, each named.
             parts.append(f"acc. train <b>{format_accuracy(train_acc)}</b> test <b>{format_accuracy(test_acc)}</b>")
-        return sep.join(parts)
+        return sep.join(part.replace(" ", "&nbsp;") for part in parts)
 
     def _on_mouse_moved(self, pos: QPointF) -> None:
         for plot in (self.plot, self.accuracy_plot):
