@@ -16,7 +16,7 @@ def install(window: MainWindow) -> GradientHistogramsView:
     """Add the histograms as ``window.histograms_dock`` beside the gradient flow; returns the view."""
     view = GradientHistogramsView()
     view.throttle.turns = window.gradient_view.throttle.turns  # drawn in other frames than the other views
-    window.histograms_dock = window._dock("Histograms", "histograms_dock", view)
+    window.histograms_dock = window.make_dock("Histograms", "histograms_dock", view)
     window.histograms_dock.setToolTip("Weights and gradients of every layer as histograms")
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.histograms_dock)
     window.tabifyDockWidget(window.gradient_dock, window.histograms_dock)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
@@ -40,9 +39,7 @@ class Inspector(QObject):
         super().__init__(window)
         self.window = window
         self.panel = InspectorPanel()
-        self.dock = QDockWidget("Backprop inspector", window)
-        self.dock.setObjectName("inspector_dock")
-        self.dock.setWidget(self.panel)
+        self.dock = window.make_dock("Backprop inspector", "inspector_dock", self.panel)
         self.dock.setToolTip("Follow one training update forward and back, stage by stage")
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()  # opened by the View menu, a click on a point, or a lesson

@@ -121,9 +121,7 @@ class Lessons(QObject):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the text wraps instead
         scroll.setWidget(content)
-        self.dock = QDockWidget("Lesson", window)
-        self.dock.setObjectName("lesson_dock")
-        self.dock.setWidget(scroll)
+        self.dock = window.make_dock("Lesson", "lesson_dock", scroll)
         self.dock.setToolTip("The lesson beside its experiment")
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()

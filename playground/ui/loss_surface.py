@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from playground.core.optimizer_race import DEFAULT_OPTIMIZERS, race_runs
 from playground.core.optimizers import OPTIMIZER_LABELS
@@ -80,9 +80,7 @@ class LossSurface(QObject):
         layout.addLayout(controls)
         layout.addLayout(compare)
         layout.addWidget(self.view, 1)
-        self.dock = QDockWidget("Loss surface", window)
-        self.dock.setObjectName("loss_surface_dock")
-        self.dock.setWidget(panel)
+        self.dock = window.make_dock("Loss surface", "loss_surface_dock", panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
 

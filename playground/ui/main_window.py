@@ -137,9 +137,9 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.experiment.dock)
-        self.loss_dock = self._dock("Loss", "loss_dock", loss_panel(self), self.loss_plot)
-        self.weights_dock = self._dock("Weights", "weights_dock", self.weights_view)
-        self.gradient_dock = self._dock("Gradient flow", "gradient_dock", self.gradient_view)
+        self.loss_dock = self.make_dock("Loss", "loss_dock", loss_panel(self), self.loss_plot)
+        self.weights_dock = self.make_dock("Weights", "weights_dock", self.weights_view)
+        self.gradient_dock = self.make_dock("Gradient flow", "gradient_dock", self.gradient_view)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.loss_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.weights_dock)
         self.splitDockWidget(self.loss_dock, self.weights_dock, Qt.Orientation.Horizontal)
@@ -187,7 +187,9 @@ class MainWindow(QMainWindow):
             return
         self.resize(min(1600, int(avail.width() * 0.95)), min(1000, int(avail.height() * 0.95)))
 
-    def _dock(self, title: str, name: str, widget: QWidget, view: QWidget | None = None) -> QDockWidget:
+    def make_dock(self, title: str, name: str, widget: QWidget, view: QWidget | None = None) -> QDockWidget:
+        """A dock holding ``widget`` (``name``: its key in the saved layout); ``view``, when a snapshot
+        view, is drawn from the last snapshot when the dock is shown again."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)

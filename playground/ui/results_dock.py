@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def install(window: MainWindow) -> QDockWidget:
     """Create ``window.results_view`` in a dock (``window.results_dock``) tabbed with the weights."""
     window.results_view = ResultsView()
-    dock = window._dock("Results", "results_dock", window.results_view)
+    dock = window.make_dock("Results", "results_dock", window.results_view)
     dock.setToolTip("Results per class: confusion matrices of the training and test points, or predicted "
                     "against target values for regression")
     window.tabifyDockWidget(window.gradient_dock, dock)

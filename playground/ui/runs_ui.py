@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget, QMenu, QSplitter
+from PySide6.QtWidgets import QMenu, QSplitter
 
 from playground.core.runs import Run, snapshot_weights
 from playground.core.snapshot import Snapshot
@@ -45,9 +45,7 @@ class RunsUi(QObject):
         box.setStretchFactor(0, 1)
         box.setStretchFactor(1, 0)
         box.setChildrenCollapsible(False)
-        self.dock = QDockWidget("Runs", window)
-        self.dock.setObjectName("runs_dock")
-        self.dock.setWidget(box)
+        self.dock = window.make_dock("Runs", "runs_dock", box)
         self.dock.setToolTip("Kept runs: compare their loss curves and boundaries, rename, pin, restore")
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         window.tabifyDockWidget(window.gradient_dock, self.dock)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu, QUndoView
+from PySide6.QtWidgets import QMenu, QUndoView
 
 if TYPE_CHECKING:
     from playground.ui.main_window import MainWindow
@@ -34,9 +34,7 @@ def install(window: MainWindow) -> None:
     view = window.undo_view = QUndoView(stack)
     view.setEmptyLabel("Start")
     view.setToolTip("Every edit of the experiment, oldest first: click one to go back to it")
-    dock = window.undo_dock = QDockWidget("Undo history", window)
-    dock.setObjectName("undo_dock")
-    dock.setWidget(view)
+    dock = window.undo_dock = window.make_dock("Undo history", "undo_dock", view)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.hide()
     history = window.undo_history_action = dock.toggleViewAction()
