@@ -14,7 +14,8 @@ comes from, and does to weights, optimizer and run what the edit table says:
 - painted points continue the run (a new class: the output layer redrawn, a new run);
 - new data settings and Reset start a new run from new weights (loaded or drawn points
   stay when only the input scaling changes);
-- restoring a kept run makes its spec, points and weights current (a fresh optimizer).
+- restoring a kept run makes it current as it ended: spec, points, weights, epoch, loss history
+  (and its optimizer state when the run was kept with it).
 
 Whatever starts a new run first moves the current one to :attr:`runs` (when it has
 trained at all: an untrained run has nothing to compare).
@@ -87,6 +88,7 @@ class Session(QObject):
         self._draws = 0  # architecture edits so far: seeds the weights they draw
         self._told_trimmed = False
         self._fetching = False  # waiting for the worker's answer (see one_edit_at_a_time)
+        self._last_checkpoint: Checkpoint | None = None  # the worker's state last fetched (runs keep its optimizer)
         self.controller = TrainingController(self, auto_acknowledge)
         self.undo_stack = BoundedUndoStack(self)
         self.undo_stack.trimmed.connect(self._on_trimmed)
@@ -313,10 +315,13 @@ class Session(QObject):
 
     @one_edit_at_a_time
     def restore_run(self, run: Run) -> None:
-        """Make a kept run the experiment: its spec, points and final weights, a fresh optimizer."""
-        after = weights_only(run.spec, run.dataset, run.weights)
+        """Make a kept run the experiment as it ended: its spec, points, weights, epoch and loss history,
+        and its optimizer's state when it was kept with it (else a fresh optimizer)."""
+        after = Checkpoint(run.spec, run.dataset, run.state())
+        optimizer = "its optimizer state" if run.optimizer is not None else "a fresh optimizer"
         self._push_new_run(after, run.dataset, f"restore {run.name}",
-                           f"Restored {run.name}: its weights, a fresh optimizer, a new run")
+                           f"Restored {run.name}: its weights and history, {optimizer}; "
+                           f"it goes on from epoch {run.epoch:,}")
 
     # ------------------------------------------------------------------ building steps
 
@@ -358,7 +363,20 @@ class Session(QObject):
             self.spec_changed.emit(self._spec, "")
             return None
         assert isinstance(cp, Checkpoint)
+        self._last_checkpoint = cp
         return cp
+
+    def _with_optimizer(self, run: Run) -> Run:
+        """``run`` with its optimizer's state when the last state fetched is exactly the run's end
+        (the usual case: an edit while paused), so that restoring it goes on as it would have."""
+        cp, self._last_checkpoint = self._last_checkpoint, None
+        if cp is None or cp.spec != run.spec or cp.state is None or cp.state.get("batches") != run.batches:
+            return run
+        weights, optimizer = cp.weights, cp.state.get("optimizer")
+        if optimizer is None or weights.keys() != run.weights.keys() or not all(
+                np.array_equal(weights[k], w) for k, w in run.weights.items()):
+            return run
+        return run.with_optimizer(optimizer)
 
     def _fetch(self, kind: str, argument: object = None) -> object:
         self._fetching = True
@@ -380,7 +398,8 @@ class Session(QObject):
         if snap is self._archived:
             return self._archived_run
         self._archived = snap
-        self._archived_run = run = Run.from_snapshot(snap, self.runs.next_name())
+        run = Run.from_snapshot(snap, self.runs.next_name())
+        self._archived_run = run = self._with_optimizer(run)
         self.runs.add(run)
         return run
 
