@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -39,6 +40,7 @@ from playground.core.checkpoint import (
     with_fresh_optimizer,
 )
 from playground.core.dataset import Dataset
+from playground.core.io.weights import WeightFile
 from playground.core.runs import Run
 from playground.core.snapshot import Snapshot
 from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, SpecError, TrainingSpec
@@ -312,6 +314,24 @@ class Session(QObject):
         """A new run from ``checkpoint`` (``dataset``: its points when not generated), as an undoable
         step named ``text``; the current run goes to :attr:`runs`. "What if…" starts its copy so."""
         self._push_new_run(checkpoint, dataset, text, note)
+
+    @one_edit_at_a_time
+    def import_weights(self, weights: WeightFile, source: str) -> bool:
+        """Start a new run from imported ``weights`` (read from ``source``, a file name): a fresh
+        optimizer, epoch 0; the current run goes to :attr:`runs`. One undoable step. Raises
+        ``WorkerRequestError`` naming the first difference when they do not fit the network."""
+        self._fetch("check_weights", (weights, source))
+        before = self._checkpoint()
+        if before is None:
+            return False
+        cp = weights_only(before.spec, before.dataset, weights.state)
+        # Reset goes on drawing the seed's next weights after the import, as it would have before.
+        after = dataclasses.replace(cp, state={**(cp.state or {}), "init_count": before.state["init_count"]},
+                                    picture_domain=before.picture_domain)
+        name = Path(source).name
+        self._push_new_run(after, self._dataset, f"import weights from {name}",
+                           f"Weights from {name}: a new run from them, a fresh optimizer")
+        return True
 
     @one_edit_at_a_time
     def restore_run(self, run: Run) -> None:

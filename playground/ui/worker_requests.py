@@ -20,6 +20,10 @@ Kinds
 ``load_weights``
     argument ``(WeightFile, source)``: start from these weights (checked to fit
     the network); answers ``None``. Changes the trainer (see :data:`CHANGING`).
+``check_weights``
+    argument ``(WeightFile, source)``: whether these weights fit the network (``check_matches``);
+    answers ``None`` or fails with the first difference. Changes nothing (the session imports them
+    as a new run).
 ``fit_domain``
     fit the pictures' domain to the points again (``data_swap.fit_domain``); answers ``None``.
 ``inspect``
@@ -53,7 +57,13 @@ from playground.core import engines
 from playground.core.checkpoint import take_checkpoint
 from playground.core.data_swap import fit_domain
 from playground.core.io.project import ProjectError, dumps_project_with_runs
-from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
+from playground.core.io.weights import (
+    WeightFile,
+    WeightFileError,
+    check_matches,
+    load_weights_into,
+    weight_file_from_trainer,
+)
 from playground.core.spec import SpecError
 from playground.core.trainer import Trainer
 from playground.core.weight_edits import set_switched_off, set_weight
@@ -96,6 +106,13 @@ def _load_weights(trainer: Trainer, argument: Any) -> None:
     load_weights_into(trainer, wf, str(source))
 
 
+def _check_weights(trainer: Trainer, argument: Any) -> None:
+    wf, source = argument
+    if not isinstance(wf, WeightFile):
+        raise RequestError("check_weights needs a WeightFile")
+    check_matches(wf, trainer, str(source))
+
+
 def _set_weight(trainer: Trainer, argument: Any) -> float:
     layer, out, inp, value = argument
     block = trainer.network.blocks[layer] if 0 <= layer < trainer.network.n_layers else None
@@ -127,6 +144,7 @@ HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "weights": lambda trainer, _argument: weight_file_from_trainer(trainer),
     "history": lambda trainer, _argument: trainer.history.view(),
     "load_weights": _load_weights,
+    "check_weights": _check_weights,
     "fit_domain": lambda trainer, _argument: fit_domain(trainer),
     "checkpoint": lambda trainer, _argument: take_checkpoint(trainer),
     "set_weight": _set_weight,
