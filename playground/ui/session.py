@@ -55,6 +55,7 @@ from playground.ui.edit_commands import (
     one_edit_at_a_time,
 )
 from playground.ui.edit_text import KEPT, describe_edit, describe_resize
+from playground.ui.rebuild_rollback import RebuildRollback
 from playground.ui.runs_list import RunsList
 from playground.ui.training import TrainingController, WorkerRequestError
 
@@ -97,6 +98,7 @@ class Session(QObject):
         self.runs = RunsList(self)
         self.runs.restore_requested.connect(self.restore_run)
         self.controller.snapshot_ready.connect(self.snapshot_ready)
+        self._rollback = RebuildRollback(self)  # a run the worker cannot build: the edit is refused
 
     # ------------------------------------------------------------------ reading
 
@@ -444,6 +446,9 @@ class Session(QObject):
 
     def _apply_checkpoint(self, checkpoint: Checkpoint, dataset: Dataset | None, note: str) -> None:
         """A new run from ``checkpoint`` (``dataset``: the points when not generated)."""
+        if self._rollback.rolling_back:
+            return
+        self._rollback.before_restore()
         self._archive()
         self._dataset = dataset
         self._run_began_at = int((checkpoint.state or {}).get("batches", 0))
@@ -460,10 +465,13 @@ class Session(QObject):
 
     def _continue_with(self, change, dataset: Dataset | None, note: str) -> None:
         """The run goes on from ``change(the current checkpoint)``."""
+        if self._rollback.rolling_back:
+            return
         current = self._checkpoint()
         if current is None:
             return
         target = change(current)
+        self._rollback.before_restore()
         self._dataset = dataset
         self.controller.restore(target, self._dtype)
         self._set_spec(target.spec, note)

@@ -1,0 +1,113 @@
+"""An edit whose run the training thread cannot build (a failure injected into the build) is refused:
+the user reads why, the run before it goes on, its step leaves the undo history and the views update."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from builders import easy_spec
+from file_helpers import step_to
+from window_helpers import wait_snapshot as wait
+
+from playground.core import checkpoint
+from playground.core.architecture_edit import AddNeuron
+from playground.core.spec import DataSpec
+from playground.ui import training_worker
+from playground.ui.session import Session
+
+
+@pytest.fixture
+def unbuildable(monkeypatch):
+    """Every run with more than 4 neurons in its first layer, or on xor points, fails to build."""
+    def build(cp, *args, **kwargs):
+        if cp.spec.network.hidden[0] > 4 or cp.spec.data.name == "xor":
+            raise MemoryError("injected: no memory for this network")
+        return checkpoint.build_trainer(cp, *args, **kwargs)
+
+    monkeypatch.setattr(training_worker, "build_trainer", build)
+
+
+@pytest.fixture
+def session(qtbot):
+    s = Session(easy_spec((4, 3), optimizer="adam", lr=0.01), auto_acknowledge=True)
+    s.start()
+    wait(qtbot, s, lambda snap: True)
+    yield s
+    s.controller.shutdown()
+
+
+def train(qtbot, s: Session, epochs: int) -> None:
+    for _ in range(epochs):
+        epoch = s.controller.last_snapshot.epoch
+        s.controller.step_epoch()
+        wait(qtbot, s, lambda snap, e=epoch: snap.epoch == e + 1)
+
+
+def test_an_edit_the_worker_cannot_build_is_refused_and_the_run_goes_on(qtbot, session, unbuildable):
+    train(qtbot, session, 2)
+    spec = session.spec
+    failures, messages = [], []
+    session.controller.failed.connect(failures.append)
+    session.message.connect(messages.append)
+    assert session.apply_architecture_edit(AddNeuron(0))  # sent; the worker fails to build it
+    qtbot.waitUntil(lambda: any(m.startswith("Not applied") for m in messages))
+    assert "injected: no memory" in failures[0]
+    assert messages[-1].startswith("Not applied: +1 neuron in layer 1 (the training thread could not build it)")
+    assert session.spec == spec and session.undo_stack.count() == 0 and len(session.runs) == 0
+    snap = wait(qtbot, session, lambda snap: True)  # pictures of the current generation arrive again
+    assert snap.epoch == 2 and snap.spec == spec
+    train(qtbot, session, 1)  # and the run goes on
+    assert session.controller.last_snapshot.epoch == 3
+    assert session.set_network(dataclasses.replace(spec.network, hidden=(3, 3))) is None  # other edits work
+    wait(qtbot, session, lambda snap: snap.spec.network.hidden == (3, 3))
+    assert session.undo_stack.count() == 1
+
+
+def test_a_failed_edit_after_other_steps_leaves_them_undoable(qtbot, session, unbuildable):
+    train(qtbot, session, 1)
+    session.set_data(DataSpec(name="circle", points=200))
+    wait(qtbot, session, lambda snap: snap.spec.data.name == "circle")
+    circle = session.spec
+    messages = []
+    session.message.connect(messages.append)
+    session.set_data(DataSpec(name="xor", points=200))
+    qtbot.waitUntil(lambda: any(m.startswith("Not applied") for m in messages))
+    assert session.spec == circle and session.undo_stack.count() == 1
+    assert session.undo_stack.undoText().startswith("data changed (circle)")
+    session.undo_stack.undo()  # the step before it still undoes
+    wait(qtbot, session, lambda snap: snap.spec.data.name == "gauss")
+
+
+def test_the_window_shows_why_and_its_views_update_again(qtbot, win, unbuildable):
+    w, _ = win
+    step_to(qtbot, w, 1)
+    w.experiment.network.add_layer.click()  # a layer of 4: fine
+    wait(qtbot, w, lambda s: len(s.spec.network.hidden) == 2)
+    w.session.set_network(dataclasses.replace(w.spec.network, hidden=(6, 4)))
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "could not build" in w.banner.text)
+    assert w.spec.network.hidden == (4, 4) and w.experiment.network.network.hidden == (4, 4)
+    wait(qtbot, w, lambda s: True)
+    step_to(qtbot, w, 2)  # the views follow the run again
+    qtbot.waitUntil(lambda: w.loss_plot.test_curve.getData()[0] is not None
+                    and list(w.loss_plot.test_curve.getData()[0]) == [1, 2])
+
+
+def test_an_undo_the_worker_cannot_build_is_refused_too(qtbot, session, monkeypatch):
+    session.set_data(DataSpec(name="circle", points=200))
+    wait(qtbot, session, lambda snap: snap.spec.data.name == "circle")
+    circle = session.spec
+
+    def build(cp, *args, **kwargs):  # from now on the gauss run cannot be built again
+        if cp.spec.data.name == "gauss":
+            raise MemoryError("injected: no memory for this network")
+        return checkpoint.build_trainer(cp, *args, **kwargs)
+
+    monkeypatch.setattr(training_worker, "build_trainer", build)
+    messages = []
+    session.message.connect(messages.append)
+    session.undo_stack.undo()
+    qtbot.waitUntil(lambda: any(m.startswith("Not applied") for m in messages))
+    assert session.spec == circle and session.undo_stack.count() == 0  # the step that cannot be undone is gone
+    snap = wait(qtbot, session, lambda snap: True)
+    assert snap.spec == circle
