@@ -84,8 +84,8 @@ class RebuildRollback(QObject):
         s._archived, s._archived_run = before.archived, before.archived_run
         text = self._drop(before)
         s.spec_changed.emit(s.spec, "")
-        s.message.emit(f"Not applied: {text or 'the change'} (the training thread could not build it); "
-                       f"the experiment before it goes on")
+        what = f"{text} (the training thread could not build it)" if text else "the training thread could not build it"
+        s.message.emit(f"Not applied: {what}; the experiment before it goes on")
 
     def _drop(self, before: _Before) -> str:
         """Take the refused step off the stack (when nothing was done since), its views put back; its text."""

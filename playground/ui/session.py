@@ -137,6 +137,7 @@ class Session(QObject):
         the whole of it.
         """
         self.controller.pause()
+        self._rollback.before_restore()
         self._archive()
         self._spec, self._dataset = spec, dataset
         self._dtype = dtype or self._dtype

@@ -13,6 +13,7 @@ from window_helpers import wait_snapshot as wait
 from playground.core import checkpoint
 from playground.core.architecture_edit import AddNeuron
 from playground.core.spec import DataSpec
+from playground.core.trainer import Trainer
 from playground.ui import training_worker
 from playground.ui.session import Session
 
@@ -20,12 +21,20 @@ from playground.ui.session import Session
 @pytest.fixture
 def unbuildable(monkeypatch):
     """Every run with more than 4 neurons in its first layer, or on xor points, fails to build."""
-    def build(cp, *args, **kwargs):
-        if cp.spec.network.hidden[0] > 4 or cp.spec.data.name == "xor":
+    def refuse(spec) -> None:
+        if spec.network.hidden[0] > 4 or spec.data.name == "xor":
             raise MemoryError("injected: no memory for this network")
+
+    def build(cp, *args, **kwargs):
+        refuse(cp.spec)
         return checkpoint.build_trainer(cp, *args, **kwargs)
 
+    def trainer(spec, *args, **kwargs):  # what an opened file is built with
+        refuse(spec)
+        return Trainer(spec, *args, **kwargs)
+
     monkeypatch.setattr(training_worker, "build_trainer", build)
+    monkeypatch.setattr(training_worker, "Trainer", trainer)
 
 
 @pytest.fixture
@@ -111,3 +120,15 @@ def test_an_undo_the_worker_cannot_build_is_refused_too(qtbot, session, monkeypa
     assert session.spec == circle and session.undo_stack.count() == 0  # the step that cannot be undone is gone
     snap = wait(qtbot, session, lambda snap: True)
     assert snap.spec == circle
+
+
+def test_an_opened_experiment_the_worker_cannot_build_leaves_the_current_one(qtbot, session, unbuildable):
+    train(qtbot, session, 1)
+    spec = session.spec
+    messages = []
+    session.message.connect(messages.append)
+    session.load_experiment(easy_spec((6,)))
+    qtbot.waitUntil(lambda: any(m.startswith("Not applied") for m in messages))
+    assert session.spec == spec and len(session.runs) == 0
+    snap = wait(qtbot, session, lambda snap: True)
+    assert snap.spec == spec and snap.epoch == 1
