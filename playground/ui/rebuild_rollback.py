@@ -11,10 +11,11 @@ the worker agree again and the app stays usable.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Slot
 
 from playground.core.dataset import Dataset
 from playground.core.runs import Run
@@ -38,8 +39,7 @@ class _Before:
     archived_run: Run | None
     runs: int  # how many runs were kept
     index: int  # the undo stack's index before the step ran
-    step: Step | None = None  # the step that sent it (known once the stack has moved)
-    redone: bool = True  # False: it was an undo
+    steps: weakref.WeakSet[Step]  # and its steps (not kept alive here: a cleared stack frees its states)
 
 
 class RebuildRollback(QObject):
@@ -52,26 +52,16 @@ class RebuildRollback(QObject):
         #: session then leaves the worker alone (it still runs the state before the step).
         self.rolling_back = False
         self._before: _Before | None = None
-        session.undo_stack.indexChanged.connect(self._on_index_changed)
         session.controller.rebuild_failed.connect(self._on_rebuild_failed)
 
     def before_restore(self) -> None:
         """Called by the session just before it changes itself and sends a restore to the worker."""
         s = self.session
         self._before = _Before(s.controller.generation + 1, s._spec, s._dataset, s._run_began_at, s._archived,
-                               s._archived_run, len(s.runs), s.undo_stack.index())
+                               s._archived_run, len(s.runs), s.undo_stack.index(),
+                               weakref.WeakSet(s.undo_stack.steps()))
 
-    def _on_index_changed(self, index: int) -> None:
-        """The first move of the stack after a restore tells which step sent it, and which way."""
-        before = self._before
-        if before is None or before.step is not None or self.rolling_back:
-            return
-        stack = self.session.undo_stack
-        before.redone = index > before.index
-        k = index - 1 if before.redone else index
-        if 0 <= k < stack.count():
-            before.step = stack.command(k).step
-
+    @Slot(int)
     def _on_rebuild_failed(self, generation: int) -> None:
         before, self._before = self._before, None
         s = self.session
@@ -87,20 +77,35 @@ class RebuildRollback(QObject):
         what = f"{text} (the training thread could not build it)" if text else "the training thread could not build it"
         s.message.emit(f"Not applied: {what}; the experiment before it goes on")
 
+    def _sent_by(self, before: _Before) -> tuple[Step | None, bool]:
+        """The step whose redo (True) or undo (False) sent the restore: a step pushed since, or the
+        one the stack's index moved over."""
+        stack = self.session.undo_stack
+        steps, index = stack.steps(), stack.index()
+        pushed = [step for step in steps if step not in before.steps]
+        if pushed:
+            return pushed[0], True
+        if index == before.index + 1:
+            return steps[before.index], True
+        if index == before.index - 1:
+            return steps[index], False
+        return None, True
+
     def _drop(self, before: _Before) -> str:
         """Take the refused step off the stack (when nothing was done since), its views put back; its text."""
-        step, stack = before.step, self.session.undo_stack
+        step, redone = self._sent_by(before)
+        stack = self.session.undo_stack
         if step is None:
             return ""
         commands = [stack.command(k) for k in range(stack.count())]
         k = next((k for k, c in enumerate(commands) if c.step is step), None)
-        if k is None or k != (stack.index() - 1 if before.redone else stack.index()):
+        if k is None or k != (stack.index() - 1 if redone else stack.index()):
             return step.text
         self.rolling_back = True
         try:  # the views go back (drawn points, the panels); the session leaves the worker alone
-            (step.undo if before.redone else step.redo)()
+            (step.undo if redone else step.redo)()
         finally:
             self.rolling_back = False
         commands[k].setObsolete(True)
-        (stack.undo if before.redone else stack.redo)()  # Qt drops an obsolete command without running it
+        (stack.undo if redone else stack.redo)()  # Qt drops an obsolete command without running it
         return step.text

@@ -8,6 +8,8 @@ import dataclasses
 import pytest
 from builders import easy_spec
 from file_helpers import step_to
+from test_paint import _stroke
+from window_helpers import settle
 from window_helpers import wait_snapshot as wait
 
 from playground.core import checkpoint
@@ -132,3 +134,22 @@ def test_an_opened_experiment_the_worker_cannot_build_leaves_the_current_one(qtb
     assert session.spec == spec and len(session.runs) == 0
     snap = wait(qtbot, session, lambda snap: True)
     assert snap.spec == spec and snap.epoch == 1
+
+
+def test_a_stroke_the_worker_cannot_build_takes_its_points_back_off_the_view(qtbot, win, monkeypatch):
+    w, _ = win
+
+    def build(cp, *args, **kwargs):  # a third class cannot be built
+        if cp.spec.data.classes > 2:
+            raise MemoryError("injected: no memory for this network")
+        return checkpoint.build_trainer(cp, *args, **kwargs)
+
+    monkeypatch.setattr(training_worker, "build_trainer", build)
+    w.paint.draw_action.setChecked(True)
+    settle(qtbot, w)
+    before = w.paint.points
+    w.paint.bar.class_buttons[2].click()
+    _stroke(w, [(1.0, 1.0)])  # a new class: the output layer redrawn, a new run the worker cannot build
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "could not build" in w.banner.text)
+    assert w.paint.points.same_as(before) and w.spec.data.classes == 2
+    assert w.undo_stack.count() == 0
