@@ -8,6 +8,7 @@ import dataclasses
 import pytest
 from builders import easy_spec
 from file_helpers import step_to
+from session_helpers import train
 from test_paint import _stroke
 from window_helpers import settle
 from window_helpers import wait_snapshot as wait
@@ -17,7 +18,6 @@ from playground.core.architecture_edit import AddNeuron
 from playground.core.spec import DataSpec
 from playground.core.trainer import Trainer
 from playground.ui import training_worker
-from playground.ui.session import Session
 
 
 @pytest.fixture
@@ -39,55 +39,39 @@ def unbuildable(monkeypatch):
     monkeypatch.setattr(training_worker, "Trainer", trainer)
 
 
-@pytest.fixture
-def session(qtbot):
-    s = Session(easy_spec((4, 3), optimizer="adam", lr=0.01), auto_acknowledge=True)
-    s.start()
-    wait(qtbot, s, lambda snap: True)
-    yield s
-    s.controller.shutdown()
-
-
-def train(qtbot, s: Session, epochs: int) -> None:
-    for _ in range(epochs):
-        epoch = s.controller.last_snapshot.epoch
-        s.controller.step_epoch()
-        wait(qtbot, s, lambda snap, e=epoch: snap.epoch == e + 1)
-
-
-def test_an_edit_the_worker_cannot_build_is_refused_and_the_run_goes_on(qtbot, session, unbuildable):
-    train(qtbot, session, 2)
-    spec = session.spec
+def test_an_edit_the_worker_cannot_build_is_refused_and_the_run_goes_on(qtbot, adam_session, unbuildable):
+    train(qtbot, adam_session, 2)
+    spec = adam_session.spec
     failures, messages = [], []
-    session.controller.failed.connect(failures.append)
-    session.message.connect(messages.append)
-    assert session.apply_architecture_edit(AddNeuron(0))  # sent; the worker fails to build it
+    adam_session.controller.failed.connect(failures.append)
+    adam_session.message.connect(messages.append)
+    assert adam_session.apply_architecture_edit(AddNeuron(0))  # sent; the worker fails to build it
     qtbot.waitUntil(lambda: any(m.startswith("Not applied") for m in messages))
     assert "injected: no memory" in failures[0]
     assert messages[-1].startswith("Not applied: +1 neuron in layer 1 (the training thread could not build it)")
-    assert session.spec == spec and session.undo_stack.count() == 0 and len(session.runs) == 0
-    snap = wait(qtbot, session, lambda snap: True)  # pictures of the current generation arrive again
+    assert adam_session.spec == spec and adam_session.undo_stack.count() == 0 and len(adam_session.runs) == 0
+    snap = wait(qtbot, adam_session, lambda snap: True)  # pictures of the current generation arrive again
     assert snap.epoch == 2 and snap.spec == spec
-    train(qtbot, session, 1)  # and the run goes on
-    assert session.controller.last_snapshot.epoch == 3
-    assert session.set_network(dataclasses.replace(spec.network, hidden=(3, 3))) is None  # other edits work
-    wait(qtbot, session, lambda snap: snap.spec.network.hidden == (3, 3))
-    assert session.undo_stack.count() == 1
+    train(qtbot, adam_session, 1)  # and the run goes on
+    assert adam_session.controller.last_snapshot.epoch == 3
+    assert adam_session.set_network(dataclasses.replace(spec.network, hidden=(3, 3))) is None  # other edits work
+    wait(qtbot, adam_session, lambda snap: snap.spec.network.hidden == (3, 3))
+    assert adam_session.undo_stack.count() == 1
 
 
-def test_a_failed_edit_after_other_steps_leaves_them_undoable(qtbot, session, unbuildable):
-    train(qtbot, session, 1)
-    session.set_data(DataSpec(name="circle", points=200))
-    wait(qtbot, session, lambda snap: snap.spec.data.name == "circle")
-    circle = session.spec
+def test_a_failed_edit_after_other_steps_leaves_them_undoable(qtbot, adam_session, unbuildable):
+    train(qtbot, adam_session, 1)
+    adam_session.set_data(DataSpec(name="circle", points=200))
+    wait(qtbot, adam_session, lambda snap: snap.spec.data.name == "circle")
+    circle = adam_session.spec
     messages = []
-    session.message.connect(messages.append)
-    session.set_data(DataSpec(name="xor", points=200))
+    adam_session.message.connect(messages.append)
+    adam_session.set_data(DataSpec(name="xor", points=200))
     qtbot.waitUntil(lambda: any(m.startswith("Not applied") for m in messages))
-    assert session.spec == circle and session.undo_stack.count() == 1
-    assert session.undo_stack.undoText().startswith("data changed (circle)")
-    session.undo_stack.undo()  # the step before it still undoes
-    wait(qtbot, session, lambda snap: snap.spec.data.name == "gauss")
+    assert adam_session.spec == circle and adam_session.undo_stack.count() == 1
+    assert adam_session.undo_stack.undoText().startswith("data changed (circle)")
+    adam_session.undo_stack.undo()  # the step before it still undoes
+    wait(qtbot, adam_session, lambda snap: snap.spec.data.name == "gauss")
 
 
 def test_the_window_shows_why_and_its_views_update_again(qtbot, win, unbuildable):
@@ -104,10 +88,10 @@ def test_the_window_shows_why_and_its_views_update_again(qtbot, win, unbuildable
                     and list(w.loss_plot.test_curve.getData()[0]) == [1, 2])
 
 
-def test_an_undo_the_worker_cannot_build_is_refused_too(qtbot, session, monkeypatch):
-    session.set_data(DataSpec(name="circle", points=200))
-    wait(qtbot, session, lambda snap: snap.spec.data.name == "circle")
-    circle = session.spec
+def test_an_undo_the_worker_cannot_build_is_refused_too(qtbot, adam_session, monkeypatch):
+    adam_session.set_data(DataSpec(name="circle", points=200))
+    wait(qtbot, adam_session, lambda snap: snap.spec.data.name == "circle")
+    circle = adam_session.spec
 
     def build(cp, *args, **kwargs):  # from now on the gauss run cannot be built again
         if cp.spec.data.name == "gauss":
@@ -116,23 +100,24 @@ def test_an_undo_the_worker_cannot_build_is_refused_too(qtbot, session, monkeypa
 
     monkeypatch.setattr(training_worker, "build_trainer", build)
     messages = []
-    session.message.connect(messages.append)
-    session.undo_stack.undo()
+    adam_session.message.connect(messages.append)
+    adam_session.undo_stack.undo()
     qtbot.waitUntil(lambda: any(m.startswith("Not applied") for m in messages))
-    assert session.spec == circle and session.undo_stack.count() == 0  # the step that cannot be undone is gone
-    snap = wait(qtbot, session, lambda snap: True)
+    # the step that cannot be undone is gone
+    assert adam_session.spec == circle and adam_session.undo_stack.count() == 0
+    snap = wait(qtbot, adam_session, lambda snap: True)
     assert snap.spec == circle
 
 
-def test_an_opened_experiment_the_worker_cannot_build_leaves_the_current_one(qtbot, session, unbuildable):
-    train(qtbot, session, 1)
-    spec = session.spec
+def test_an_opened_experiment_the_worker_cannot_build_leaves_the_current_one(qtbot, adam_session, unbuildable):
+    train(qtbot, adam_session, 1)
+    spec = adam_session.spec
     messages = []
-    session.message.connect(messages.append)
-    session.load_experiment(easy_spec((6,)))
+    adam_session.message.connect(messages.append)
+    adam_session.load_experiment(easy_spec((6,)))
     qtbot.waitUntil(lambda: any(m.startswith("Not applied") for m in messages))
-    assert session.spec == spec and len(session.runs) == 0
-    snap = wait(qtbot, session, lambda snap: True)
+    assert adam_session.spec == spec and len(adam_session.runs) == 0
+    snap = wait(qtbot, adam_session, lambda snap: True)
     assert snap.spec == spec and snap.epoch == 1
 
 

@@ -6,74 +6,51 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import pytest
-from builders import easy_spec
+from session_helpers import state, train
 from window_helpers import wait_snapshot as wait
 
-from playground.core.checkpoint import Checkpoint
 from playground.core.spec import DataSpec
-from playground.ui.session import Session
 
 
-@pytest.fixture
-def session(qtbot):
-    s = Session(easy_spec((4, 3), optimizer="adam", lr=0.01), auto_acknowledge=True)
-    s.start()
-    wait(qtbot, s, lambda snap: True)
-    yield s
-    s.controller.shutdown()
-
-
-def state(s: Session) -> Checkpoint:
-    return s.controller.fetch("checkpoint")
-
-
-def train(qtbot, s: Session, epochs: int) -> None:
-    for _ in range(epochs):
-        epoch = s.controller.last_snapshot.epoch
-        s.controller.step_epoch()
-        wait(qtbot, s, lambda snap, e=epoch: snap.epoch == e + 1)
-
-
-def test_a_restored_run_goes_on_from_its_epoch_with_its_history_and_optimizer(qtbot, session):
-    train(qtbot, session, 3)
-    ended = state(session)
-    session.set_data(DataSpec(name="xor", points=200))  # a new run: the trained one is kept
-    wait(qtbot, session, lambda snap: snap.spec.data.name == "xor")
-    train(qtbot, session, 1)
-    xor_run = state(session)
-    run = session.runs[0]
+def test_a_restored_run_goes_on_from_its_epoch_with_its_history_and_optimizer(qtbot, adam_session):
+    train(qtbot, adam_session, 3)
+    ended = state(adam_session)
+    adam_session.set_data(DataSpec(name="xor", points=200))  # a new run: the trained one is kept
+    wait(qtbot, adam_session, lambda snap: snap.spec.data.name == "xor")
+    train(qtbot, adam_session, 1)
+    xor_run = state(adam_session)
+    run = adam_session.runs[0]
     assert run.optimizer is not None  # kept paused: its optimizer's state came with it
-    with qtbot.waitSignal(session.message) as said:
-        session.runs.request_restore(0)
+    with qtbot.waitSignal(adam_session.message) as said:
+        adam_session.runs.request_restore(0)
     assert "epoch 3" in said.args[0] and "optimizer state" in said.args[0]
-    snap = wait(qtbot, session, lambda snap: snap.spec.data.name == "gauss")
+    snap = wait(qtbot, adam_session, lambda snap: snap.spec.data.name == "gauss")
     assert snap.epoch == 3 and snap.batches == ended.state["batches"]
     np.testing.assert_array_equal(snap.history.epochs, [1, 2, 3])  # the loss chart shows its curve
     np.testing.assert_array_equal(snap.history.test_loss, ended.state["history"]["test_loss"])
-    got = state(session)
+    got = state(adam_session)
     for key, w in ended.weights.items():
         np.testing.assert_array_equal(got.weights[key], w, err_msg=key)
     for key, v in ended.state["optimizer"].items():
         np.testing.assert_array_equal(got.state["optimizer"][key], v, err_msg=key)
-    train(qtbot, session, 1)  # and goes on from there
-    assert list(session.controller.last_snapshot.history.epochs) == [1, 2, 3, 4]
-    session.undo_stack.undo()  # the restore, undone: the xor run exactly as it was
-    wait(qtbot, session, lambda snap: snap.spec.data.name == "xor")
-    back = state(session)
+    train(qtbot, adam_session, 1)  # and goes on from there
+    assert list(adam_session.controller.last_snapshot.history.epochs) == [1, 2, 3, 4]
+    adam_session.undo_stack.undo()  # the restore, undone: the xor run exactly as it was
+    wait(qtbot, adam_session, lambda snap: snap.spec.data.name == "xor")
+    back = state(adam_session)
     assert back.spec == xor_run.spec and back.state["epoch"] == xor_run.state["epoch"] == 1
     for group in ("weights", "optimizer"):
         for key, v in xor_run.state[group].items():
             np.testing.assert_array_equal(back.state[group][key], v, err_msg=f"{group}.{key}")
 
 
-def test_a_run_kept_without_its_optimizer_restores_with_a_fresh_one_and_its_history(qtbot, session):
-    train(qtbot, session, 2)
-    session.set_data(DataSpec(name="xor", points=200))
-    wait(qtbot, session, lambda snap: snap.spec.data.name == "xor")
+def test_a_run_kept_without_its_optimizer_restores_with_a_fresh_one_and_its_history(qtbot, adam_session):
+    train(qtbot, adam_session, 2)
+    adam_session.set_data(DataSpec(name="xor", points=200))
+    wait(qtbot, adam_session, lambda snap: snap.spec.data.name == "xor")
     # A run whose optimizer state is not known (read from a file, or kept while it trained on)
-    run = dataclasses.replace(session.runs[0], optimizer=None)
-    session.restore_run(run)
-    snap = wait(qtbot, session, lambda snap: snap.spec.data.name == "gauss")
+    run = dataclasses.replace(adam_session.runs[0], optimizer=None)
+    adam_session.restore_run(run)
+    snap = wait(qtbot, adam_session, lambda snap: snap.spec.data.name == "gauss")
     assert snap.epoch == run.epoch == 2 and list(snap.history.epochs) == [1, 2]
-    assert state(session).state["optimizer"]["t"] == 0  # fresh
+    assert state(adam_session).state["optimizer"]["t"] == 0  # fresh
