@@ -99,9 +99,16 @@ def read_project(path: str | Path) -> OpenedProject:
     return OpenedProject(trainer.spec, trainer.dataset, trainer.get_state(), trainer.dtype.name, runs, drawing)
 
 
-def _write_project(path: Path, text: str, drawing: PaintedPoints | None) -> None:
-    """Write the experiment's ``text``, with the ``drawing`` not trainable yet when there is one."""
+def write_project(path: Path, text: str, drawing: PaintedPoints | None) -> None:
+    """Write the experiment's ``text``, with the ``drawing`` not trainable yet when there is one
+    (``ValueError`` when that would make a file too big to open)."""
     atomic_write_text(path, text if drawing is None else with_drawing(text, drawing, MAX_FILE_BYTES))
+
+
+def pending_drawing(window: MainWindow) -> PaintedPoints | None:
+    """The drawn points that cannot be trained on yet (the worker has the last trainable ones), or None."""
+    paint = window.paint
+    return paint.points if paint.pending else None
 
 
 class ProjectFiles(QObject):
@@ -288,11 +295,9 @@ class ProjectFiles(QObject):
         self.busy = True  # waiting for the worker and the disk: a window-system close must not start a second save
         try:
             payload = self.window.controller.fetch("project", self.window.session.runs.runs)
-            # Drawn points the worker cannot train on yet are kept too (the worker has the last trainable ones).
-            paint = self.window.paint
-            drawing = paint.points if paint.pending else None
+            drawing = pending_drawing(self.window)  # kept too
             # hundreds of megabytes, flushed to disk: off the UI thread
-            run_in_background(_write_project, path, payload.text, drawing)
+            run_in_background(write_project, path, payload.text, drawing)
         except WorkerRequestError as exc:
             self.window.dialogs.error("Cannot save", f"Cannot save {path.name}: {exc}")
             return False

@@ -9,6 +9,9 @@ from file_helpers import close_quietly, file_window
 from test_paint import _stroke
 from window_helpers import settle
 
+from playground.ui import crash_recovery
+from playground.ui.file_actions import read_project
+
 
 def test_drawn_points_not_trainable_yet_are_saved_and_reopened_as_drawn(qtbot, tmp_path, win):
     w, dialogs = win
@@ -39,3 +42,14 @@ def test_drawn_points_not_trainable_yet_are_saved_and_reopened_as_drawn(qtbot, t
         assert not other.isWindowModified()
     finally:
         close_quietly(other, other_dialogs)
+
+
+def test_the_recovery_file_keeps_drawn_points_not_trainable_yet(qtbot, tmp_path, win):
+    w, _ = win
+    settle(qtbot, w)
+    w.experiment.data.blank_button.click()
+    _stroke(w, [(1.0, 1.0)])  # one point: not trainable yet
+    recovery = crash_recovery.install(w, tmp_path / "recovery.playground.json")
+    assert recovery.save() is None  # as after a crash
+    drawing = read_project(recovery.path).drawing
+    assert drawing is not None and drawing.x.tolist() == w.paint.points.x.tolist()
