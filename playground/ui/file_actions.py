@@ -105,6 +105,20 @@ def write_project(path: Path, text: str, drawing: PaintedPoints | None) -> None:
     atomic_write_text(path, text if drawing is None else with_drawing(text, drawing, MAX_FILE_BYTES))
 
 
+def show_drawing(window: MainWindow, opened: OpenedProject) -> str:
+    """Show the drawn points an opened file keeps beside its run (not trainable yet) as they were
+    drawn; the end of the status note, saying what they miss ("" when the file keeps none)."""
+    if opened.drawing is None:
+        return ""
+    window.paint.show_points(opened.drawing, opened.dataset, True)
+    window.paint.draw_action.setChecked(True)  # the plane shows the drawn points, not the worker's
+    missing = opened.drawing.missing()
+    if not missing:
+        return ""
+    window.banner.show_message(f"The drawn points cannot be trained on yet: {missing}", error=False)
+    return "; the drawn points cannot be trained on yet"
+
+
 def pending_drawing(window: MainWindow) -> PaintedPoints | None:
     """The drawn points that cannot be trained on yet (the worker has the last trainable ones), or None."""
     paint = window.paint
@@ -235,13 +249,10 @@ class ProjectFiles(QObject):
             return False
         self.window.load_experiment(opened.spec, opened.dataset, opened.state, opened.dtype)
         self.window.runs_ui.add_opened(opened.runs)  # runs: the session will do this
-        if opened.drawing is not None:  # shown as it was drawn; Play says what it misses
-            self.window.paint.show_points(opened.drawing, opened.dataset, True)
+        drawing = show_drawing(self.window, opened)  # as drawn; Play says what it misses
         self.set_current_file(None if as_copy else path, opened.epoch, opened.batches)
-        missing = opened.drawing.missing() if opened.drawing is not None else None
         self.window.status.note(f"Opened {Path(path).name} at epoch {opened.epoch:,}"
-                                + self.window.links.origin_note(opened.spec.source_link)
-                                + (f"; the drawn points cannot be trained on yet: {missing}" if missing else ""))
+                                + self.window.links.origin_note(opened.spec.source_link) + drawing)
         if opened.divergence is not None:  # saved right after a divergence: say so, as then
             self.window.banner.show_message(opened.divergence, error=True)
         return True

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 from file_helpers import close_quietly, file_window
+from test_app import _isolated_settings
 from test_paint import _stroke
-from window_helpers import settle
+from window_helpers import easy_spec, settle
 
+from playground.core.io.project import MAX_FILE_BYTES, dumps_project
+from playground.core.io.project_drawing import with_drawing
+from playground.core.painted_data import PaintedPoints
+from playground.core.trainer import Trainer
 from playground.ui import crash_recovery
+from playground.ui.app import open_window
 from playground.ui.file_actions import read_project
 
 
@@ -36,7 +43,7 @@ def test_drawn_points_not_trainable_yet_are_saved_and_reopened_as_drawn(qtbot, t
         assert got.x.tolist() == drawn.x.tolist() and got.y.tolist() == [1, 1, 1]
         missing = other.paint.play_blocked()
         assert missing and "Draw at least" in missing
-        assert missing in other.statusBar().currentMessage()
+        assert "cannot be trained on yet" in other.statusBar().currentMessage() and missing in other.banner.text
         other.play_action.trigger()  # Play says what is missing instead of training
         assert not other.controller.running and missing in other.banner.text
         assert not other.isWindowModified()
@@ -53,3 +60,21 @@ def test_the_recovery_file_keeps_drawn_points_not_trainable_yet(qtbot, tmp_path,
     assert recovery.save() is None  # as after a crash
     drawing = read_project(recovery.path).drawing
     assert drawing is not None and drawing.x.tolist() == w.paint.points.x.tolist()
+
+
+def test_a_file_with_a_drawing_opened_from_the_command_line_shows_it(qtbot, tmp_path):
+    _isolated_settings(tmp_path)
+    trainer = Trainer(easy_spec())
+    trainer.train(2)
+    drawn = PaintedPoints(np.array([[-2.0, 1.0], [1.0, -1.0]]), np.array([0, 0]), np.array([True, False]))
+    path = tmp_path / "drawn.playground.json"
+    path.write_text(with_drawing(dumps_project(trainer), drawn, MAX_FILE_BYTES))
+    w, note = open_window(str(path))
+    try:
+        w.show()
+        settle(qtbot, w)
+        assert w.paint.points.x.tolist() == drawn.x.tolist() and "cannot be trained on yet" in note
+        assert w.paint.draw_action.isChecked() and w.paint.overlay.isVisible()  # the plane shows them
+        assert w.paint.play_blocked() in w.banner.text and not w.isWindowModified()
+    finally:
+        w.close()
