@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from file_helpers import close_quietly, file_window
 from test_app import _isolated_settings
 from test_paint import _stroke
-from window_helpers import easy_spec, settle
+from window_helpers import easy_spec, settle, wait_snapshot
 
 from playground.core.io.project import MAX_FILE_BYTES, dumps_project
 from playground.core.io.project_drawing import with_drawing
 from playground.core.painted_data import PaintedPoints
+from playground.core.spec import DataSpec
 from playground.core.trainer import Trainer
 from playground.ui import crash_recovery
 from playground.ui.app import open_window
@@ -35,20 +35,20 @@ def test_drawn_points_not_trainable_yet_are_saved_and_reopened_as_drawn(qtbot, t
     assert "drawn points too" in w.statusBar().currentMessage()
     doc = json.loads(path.read_text())
     assert doc["drawing"]["y"] == [1, 1, 1]  # what the person drew, beside the last trainable run
-    other, other_dialogs = file_window(qtbot, tmp_path, name="other.ini")
-    try:
-        assert other.files.open(str(path)), other_dialogs.errors
-        settle(qtbot, other)
-        got = other.paint.points
-        assert got.x.tolist() == drawn.x.tolist() and got.y.tolist() == [1, 1, 1]
-        missing = other.paint.play_blocked()
-        assert missing and "Draw at least" in missing
-        assert "cannot be trained on yet" in other.statusBar().currentMessage() and missing in other.banner.text
-        other.play_action.trigger()  # Play says what is missing instead of training
-        assert not other.controller.running and missing in other.banner.text
-        assert not other.isWindowModified()
-    finally:
-        close_quietly(other, other_dialogs)
+    w.session.set_data(DataSpec(name="xor", points=100))  # other points: the drawing is gone from the view
+    wait_snapshot(qtbot, w, lambda s: s.spec.data.name == "xor")
+    qtbot.waitUntil(lambda: len(w.paint.points) == 100 and w.paint.play_blocked() is None)
+    dialogs.change_answers.append("discard")  # the xor run is not kept
+    assert w.files.open(str(path)), dialogs.errors
+    settle(qtbot, w)
+    got = w.paint.points
+    assert got.x.tolist() == drawn.x.tolist() and got.y.tolist() == [1, 1, 1]
+    missing = w.paint.play_blocked()
+    assert missing and "Draw at least" in missing
+    assert "cannot be trained on yet" in w.statusBar().currentMessage() and missing in w.banner.text
+    w.play_action.trigger()  # Play says what is missing instead of training
+    assert not w.controller.running and missing in w.banner.text
+    assert not w.isWindowModified()
 
 
 def test_the_recovery_file_keeps_drawn_points_not_trainable_yet(qtbot, tmp_path, win):
