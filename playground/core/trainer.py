@@ -46,7 +46,7 @@ from playground.core.losses import OutputHead, output_head
 from playground.core.malloc import keep_freed_memory_once
 from playground.core.network import Network, Workspace, run_calls
 from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
-from playground.core.page_quirks import PageMode, end_epoch, is_page_mode
+from playground.core.page_quirks import PageMode, backup_calls, end_epoch, is_page_mode, roll_back
 from playground.core.snapshot import GridOutput, Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.tfpg_data import page_reset_weights
@@ -225,7 +225,7 @@ class Trainer(TrainerMetrics):
         # copies its training columns into the batch's buffers and starts at the backward pass.
         # (The copy costs a fraction of a forward pass; the backward pass needs the training
         # columns contiguous, and the evaluation is cheaper as one pass over both sets.)
-        backup = [partial(np.copyto, self._backup, net.params)]  # what a divergence rolls back to
+        backup = backup_calls(self)  # what a divergence rolls back to
         batch = self._workspace(n) if self._single_batch else evaluation
         self._refresh = [partial(np.copyto, mine, theirs[:, :n])
                          for mine, theirs in zip(batch.forward_state, evaluation.forward_state, strict=True)
@@ -267,7 +267,7 @@ class Trainer(TrainerMetrics):
 
     def _start_epoch(self) -> None:
         self._epoch_open = True
-        np.copyto(self._backup, self.network.params)
+        run_calls(backup_calls(self))
         self._reshuffle()
 
     def _reshuffle(self) -> None:
@@ -357,7 +357,7 @@ class Trainer(TrainerMetrics):
 
     def _diverged(self, loss: float) -> None:
         """Roll back to ``_backup``, start the optimizer afresh and raise :class:`TrainingDiverged`."""
-        np.copyto(self.network.params, self._backup)
+        roll_back(self)
         self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
         epoch = self.epoch
         self.epoch = max(0, self.epoch - 1) if self.batch_index == 0 else self.epoch
@@ -376,7 +376,8 @@ class Trainer(TrainerMetrics):
             return int(pieces.advance(self, keep_going or pieces.always))
         if self._kernel is not None:
             return self._kernel.epochs(self, most)
-        if most < EPOCHS_PER_RUN or not (self._single_batch and self._forward_is_fresh and self.batch_index == 0):
+        if most < EPOCHS_PER_RUN or self.page or not (self._single_batch and self._forward_is_fresh
+                                                      and self.batch_index == 0):
             self._step_epoch()
             return 1
         run = self._epoch_run
