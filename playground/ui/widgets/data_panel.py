@@ -35,6 +35,7 @@ from playground.core.spec import (
     default_points,
 )
 from playground.ui import palette
+from playground.ui.hidpi import device_image
 
 THUMB_SIZE = 44  # six tiles fit a row
 SLIDER_MAX_NOISE = 50  # percent, as on TensorFlow Playground
@@ -69,7 +70,7 @@ def points_thumbnail(x: np.ndarray, y: np.ndarray, classification: bool,
     else:
         rgb = palette.diverging_rgba(y, vmax=max(float(np.abs(y).max(initial=0.0)), 1e-9))[:, :3]
     xmin, xmax, ymin, ymax = domain
-    image = QImage(size, size, QImage.Format.Format_RGB32)
+    image = device_image(size, size, QImage.Format.Format_RGB32)  # sharp on high-DPI screens
     image.fill(QColor("#f7f7f7"))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
