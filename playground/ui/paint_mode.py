@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 #: The brush's radius as a share of the visible width (spray and erase).
 BRUSH_SHARE = 0.04
+#: The drawn points' size (px) as dots (see ``palette.class_point_size`` for shapes).
+OVERLAY_POINT_SIZE = 8
 #: Most class buttons shown on one row with Spray and the whole-set actions (more wrap to two rows).
 ONE_ROW_CLASSES = 4
 #: A class button's least width (px): a digit and its border.
@@ -168,7 +170,7 @@ class PaintMode(QObject):
         self.bar.clear.clicked.connect(self.clear)
         self.bar.resplit.clicked.connect(self.resplit)
         self.bar.fit.clicked.connect(self.fit_to_data)
-        self.overlay = pg.ScatterPlotItem(size=8, pxMode=True)
+        self.overlay = pg.ScatterPlotItem(size=OVERLAY_POINT_SIZE, pxMode=True)
         self.overlay.setZValue(12)
         self.overlay.setVisible(False)
         self.view.plot.addItem(self.overlay)
@@ -368,7 +370,9 @@ class PaintMode(QObject):
         outline, white = pg.mkPen("w", width=1.2), pg.mkBrush(255, 255, 255, 210)
         brushes = np.where(p.train, fills[index], white)
         pens = np.where(p.train, outline, rings[index])
-        self.overlay.setData(pos=p.x, brush=brushes, pen=pens)
+        symbols = palette.class_symbols(index, p.classes) if p.is_classification else "o"
+        size = palette.class_point_size(OVERLAY_POINT_SIZE, p.classes if p.is_classification else 0)
+        self.overlay.setData(pos=p.x, brush=brushes, pen=pens, symbol=symbols, size=size)
 
 
 def install(window: MainWindow) -> PaintMode:

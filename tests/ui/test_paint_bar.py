@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 from window_helpers import settle, wait_snapshot
 
 from playground.core.spec import MAX_CLASSES
+from playground.ui.palette import CLASS_SYMBOLS
 
 
 def test_the_draw_bar_fits_a_1024_by_700_window_with_eight_classes(qtbot, win):
@@ -44,9 +45,12 @@ def test_the_data_panel_says_drawn_points_for_drawn_data_and_loaded_points_for_a
     w.paint.resplit()  # a new split of the same points is still drawn data
     assert "drawn points" in title.text()
     path = tmp_path / "mine.csv"
-    path.write_text("x1,x2,label\n" + "".join(f"{i / 10},{-i / 10},{i % 2}\n" for i in range(20)))
+    path.write_text("x1,x2,label\n" + "".join(f"{i / 10},{-i / 10},{i % 3}\n" for i in range(30)))
     dialogs.open_answers.append(str(path))
     w.exports.import_data_action.trigger()
     wait_snapshot(qtbot, w, lambda s: s.dataset.name == "mine.csv")
     qtbot.waitUntil(lambda: "loaded points" in title.text())
     assert "drawn" not in title.text()
+    # Three classes: the points drawn in Draw mode have their class's shape too.
+    p = w.paint.points
+    assert list(w.paint.overlay.data["symbol"]) == [CLASS_SYMBOLS[int(k)] for k in p.y]
