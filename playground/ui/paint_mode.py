@@ -70,7 +70,8 @@ class PaintBar(QWidget):
             b = QToolButton()
             b.setText(str(k))
             b.setCheckable(True)
-            b.setToolTip(f"Draw points of class {k} (as files number them)")
+            b.setToolTip(f"Draw points of class {k} (as files number them); with more than two classes its "
+                         f"points are drawn as {palette.CLASS_GLYPHS[k]}")
             b.setMinimumWidth(CLASS_BUTTON_WIDTH)
             b.setStyleSheet(f"QToolButton {{ color: {palette.ink_on(palette.CLASS_COLORS[k])};"
                             f" background: {palette.CLASS_COLORS[k]}; border-radius: 3px;"
