@@ -26,6 +26,9 @@ def test_the_draw_bar_fits_a_1024_by_700_window_with_eight_classes(qtbot, win):
         assert b.isVisible() and box.contains(b.mapTo(w.boundary_box, b.rect().bottomRight())), b.toolTip()
     bar.show_problem(True, 2)
     assert not bar.wrapped and not bar.class_buttons[3].isVisible()
+    # Each button's digit in the ink that reads on its colour: dark on orange, white on blue.
+    assert "color: #111111;" in bar.class_buttons[0].styleSheet()
+    assert "color: #ffffff;" in bar.class_buttons[1].styleSheet()
 
 
 def _click_at(w, x: float, y: float) -> None:
