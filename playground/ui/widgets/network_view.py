@@ -156,6 +156,12 @@ class NetworkView(DiagramZoom, QWidget):
         if self._hovered is not None:
             self._show_zoom(*self._hovered)
 
+    def show_preview(self, preview: Snapshot) -> None:
+        """A new run before its first picture (``core.run_preview``): its columns and links at once,
+        every neuron blank until the snapshot with the run's pictures comes."""
+        self._key = None  # built anew: no picture of the run before stays
+        self.show_snapshot(preview)
+
     def clear(self) -> None:
         """Remove every item."""
         self.scene.clear()

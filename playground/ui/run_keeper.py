@@ -1,0 +1,47 @@
+"""Which run the session keeps for comparison when something replaces the current one.
+
+Whatever starts a new run first moves the current one to the session's runs, as it was
+last shown, when it has trained at all (an untrained run has nothing to compare), and
+only once (undo then redo would otherwise list the same restored run twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from playground.core.runs import Run
+from playground.core.snapshot import Snapshot
+from playground.ui.runs_list import RunsList
+
+
+class RunKeeper:
+    """Keeps the current run in ``runs`` when asked (:meth:`keep`).
+
+    Parameters
+    ----------
+    runs : the session's kept runs
+    """
+
+    def __init__(self, runs: RunsList) -> None:
+        self.runs = runs
+        # Updates the current run had when it began: a run that has not trained since is not kept.
+        self.began_at = 0
+        self._kept: Snapshot | None = None
+        self._kept_run: Run | None = None  # the run made of that snapshot
+
+    def began(self, state: Mapping[str, Any] | None) -> None:
+        """A new run begins from ``state`` (``Trainer.get_state`` or a part of it; None: new weights)."""
+        self.began_at = int((state or {}).get("batches", 0))
+
+    def keep(self, snapshot: Snapshot | None) -> Run | None:
+        """Keep the run ``snapshot`` (its last one) shows, once, and only if it trained; the run
+        kept (now or before), or None."""
+        if snapshot is None or snapshot.batches == self.began_at:
+            return None
+        if snapshot is self._kept:
+            return self._kept_run
+        self._kept = snapshot
+        self._kept_run = run = Run.from_snapshot(snapshot, self.runs.next_name())
+        self.runs.add(run)
+        return run
