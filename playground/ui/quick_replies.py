@@ -5,9 +5,11 @@ arrives and paints the views, and in that time the worker (which needs the GIL t
 trains on more slowly; that drawing was most of an edit's delay. So the worker's
 ``replied`` signal is also connected directly (it runs in the worker thread) to
 :meth:`QuickReplies.put`, and a fetch first waits here, without an event loop and
-without holding the GIL, for at most :data:`QUICK_WAIT` seconds; then it turns the
-event loop until the answer's own queued signal is delivered, so that every signal
-the worker sent before the answer still arrives before the fetch returns.
+without holding the GIL, for at most :data:`QUICK_WAIT` seconds. Answered, it delivers
+the signals the worker sent the controller up to the answer (the answer's own queued
+signal last; ``QCoreApplication.sendPostedEvents`` for the controller only), so that
+they still arrive before the fetch returns, and nothing else runs meanwhile (no paint,
+no timer). A slower answer is waited for in the event loop, as before.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from __future__ import annotations
 import time
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from playground.core.checkpoint import Checkpoint
 from playground.core.dataset import Dataset
@@ -244,7 +244,8 @@ class TrainingController(QObject):
         self._holding = hold_snapshots
         self._request_requested.emit(rid, kind, argument)
         deadline = time.monotonic() + timeout
-        self._quick.wait(rid)  # then the event loop below only delivers what the worker sent up to the answer
+        if self._quick.wait(rid):  # what the worker sent this object up to the answer, without painting
+            QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
         loop = QEventLoop()
         timer = QTimer()
         timer.setSingleShot(True)

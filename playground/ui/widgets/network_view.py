@@ -21,7 +21,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -160,7 +160,13 @@ class NetworkView(DiagramZoom, QWidget):
         """A new run before its first picture (``core.run_preview``): its columns and links at once,
         every neuron blank until the snapshot with the run's pictures comes."""
         self._key = None  # built anew: no picture of the run before stays
+        self.link_throttle.note_drawn()  # the links are drawn below
         self.show_snapshot(preview)
+        self.link_throttle.cancel()
+        # The new columns on screen now, and their links (a big network's take tens of milliseconds)
+        # right after, not when the link throttle's turn comes. Painting waits for no queued event.
+        self.view.viewport().repaint()
+        QTimer.singleShot(0, self, self._render_links)
 
     def clear(self) -> None:
         """Remove every item."""
