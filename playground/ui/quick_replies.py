@@ -40,10 +40,12 @@ class QuickReplies:
                 self._answered.add(request_id)
                 self._ready.notify_all()
 
-    def wait(self, request_id: int, timeout: float = QUICK_WAIT) -> bool:
-        """True once ``request_id`` is answered, False after ``timeout`` seconds without an answer."""
+    def wait(self, request_id: int, timeout: float | None = None) -> bool:
+        """True once ``request_id`` is answered, False after ``timeout`` seconds (:data:`QUICK_WAIT`)
+        without an answer."""
         with self._ready:
-            return self._ready.wait_for(lambda: request_id in self._answered, timeout)
+            return self._ready.wait_for(lambda: request_id in self._answered,
+                                        QUICK_WAIT if timeout is None else timeout)
 
     def forget(self, request_id: int) -> None:
         """The fetch is over."""
