@@ -9,8 +9,9 @@ Offscreen, the real main window with every live view visible (as ``bench_app.py`
   the worker's epochs/s, printed beside the same figure for 6 × 8 (``bench_app.py``'s network)
 - a diagram edit while training (+1 neuron in the first hidden layer, then −1, as the
   diagram's "+"/"−" do): time from the edit to the diagram painted with the new column,
-  median and worst of 10 (target < 100 ms), for both networks; and beside it, the time until
-  the new run's first picture (its neurons' images, made by the worker) is on the diagram
+  median and worst of 10 (target < 100 ms), for both networks; beside it the UI thread's CPU
+  time in that span (what a busy machine does not inflate as much as the wall clock) and the
+  time until the new run's first picture (its neurons' images, made by the worker) is drawn
 """
 
 from __future__ import annotations

@@ -29,10 +29,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from playground.core.architecture_edit import Edit
-from playground.core.checkpoint import (
-    Checkpoint,
-    weights_only,
-)
+from playground.core.checkpoint import Checkpoint, weights_only
 from playground.core.dataset import Dataset
 from playground.core.run_preview import preview
 from playground.core.runs import Run
@@ -82,7 +79,7 @@ class Session(QObject):
         self._draws = 0  # architecture edits so far: seeds the weights they draw
         self._told_trimmed = False
         self.controller = TrainingController(self, auto_acknowledge)
-        self._worker = WorkerFetch(self.controller, self.message.emit)  # its busy flag: one_edit_at_a_time
+        self._fetcher = WorkerFetch(self.controller, self.message.emit)  # its busy flag: one_edit_at_a_time
         self.undo_stack = BoundedUndoStack(self)
         self.undo_stack.trimmed.connect(self._on_trimmed)
         self.runs = RunsList(self)
@@ -295,7 +292,7 @@ class Session(QObject):
 
     def _checkpoint(self) -> Checkpoint | None:
         """The worker's whole state now; None (said, the panels back to the spec) when it cannot say."""
-        cp = self._worker.checkpoint()
+        cp = self._fetcher.checkpoint()
         if cp is None:
             self.spec_changed.emit(self._spec, "")
         return cp
@@ -358,7 +355,7 @@ class Session(QObject):
         self._set_spec(target.spec, note)
 
     def _apply_weight(self, layer: int, out: int, inp: int | None, value: float, note: str) -> float | None:
-        ok, old = self._worker.ask("set_weight", (layer, out, inp, value))
+        ok, old = self._fetcher.ask("set_weight", (layer, out, inp, value))
         if not ok:
             return None
         self.message.emit(note)
@@ -366,7 +363,7 @@ class Session(QObject):
         return float(old)  # type: ignore[arg-type]
 
     def _apply_switched_off(self, pairs: tuple[tuple[int, int], ...], note: str) -> None:
-        if not self._worker.ask("set_switched_off", pairs)[0]:
+        if not self._fetcher.ask("set_switched_off", pairs)[0]:
             return
         network = dataclasses.replace(self._spec.network, switched_off=pairs)
         self._set_spec(self._spec.replace(network=network), note)

@@ -241,7 +241,8 @@ class TrainingController(QObject):
         rid = self._next_request
         self._waiting.add(rid)
         self._quick.expect(rid)
-        self._holding = hold_snapshots
+        holding = self._holding  # a fetch made while another waits (a timer's) keeps its hold
+        self._holding = holding or hold_snapshots
         self._request_requested.emit(rid, kind, argument)
         deadline = time.monotonic() + timeout
         if self._quick.wait(rid):  # what the worker sent this object up to the answer, without painting
@@ -263,8 +264,8 @@ class TrainingController(QObject):
             self.reply_ready.disconnect(loop.quit)
             self._waiting.discard(rid)
             self._quick.forget(rid)
-            self._holding = False
-            if self._held is not None:
+            self._holding = holding
+            if self._held is not None and not holding:
                 QTimer.singleShot(0, self, self._release_held)
         if rid not in self._replies:
             raise WorkerRequestError("the training thread did not answer in time" if not self._closed
