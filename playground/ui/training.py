@@ -241,6 +241,7 @@ class TrainingController(QObject):
         rid = self._next_request
         self._waiting.add(rid)
         self._quick.expect(rid)
+        self._interrupts.request.set()  # a picture under way stops: the answer comes first
         holding = self._holding  # a fetch made while another waits (a timer's) keeps its hold
         self._holding = holding or hold_snapshots
         self._request_requested.emit(rid, kind, argument)
@@ -264,6 +265,7 @@ class TrainingController(QObject):
             self.reply_ready.disconnect(loop.quit)
             self._waiting.discard(rid)
             self._quick.forget(rid)
+            self._interrupts.request.clear()  # answered (the worker cleared it) or given up
             self._holding = holding
             if self._held is not None and not holding:
                 QTimer.singleShot(0, self, self._release_held)

@@ -50,3 +50,21 @@ def test_a_held_snapshot_is_shown_when_the_run_goes_on(qtbot, ctl):
     assert [s.epoch for s in ctl.shown] == [0]
     qtbot.waitUntil(lambda: len(ctl.shown) == 2)  # the edit did not happen: shown after all
     assert ctl.shown[-1].epoch == 1 and ctl.last_snapshot is ctl.shown[-1]
+
+
+def test_a_waiting_fetch_stops_a_picture_under_way_which_is_made_again_after_the_answer(qtbot):
+    from playground.ui.training_worker import TrainingWorker
+
+    worker = TrainingWorker()  # its slots called directly, on this thread
+    made, replies = [], []
+    worker.snapshot_made.connect(lambda snap, eps: made.append(snap))
+    worker.replied.connect(lambda rid, answer, error: replies.append((rid, error)))
+    worker.load(easy_spec((64,) * 4, points=60), None, None, "float64", 1)  # a picture of several pieces
+    assert len(made) == 1
+    worker.acknowledge()
+    worker.interrupts.request.set()  # as a fetch does before its request is handled
+    worker.set_grid_resolution(100)  # asks for a picture: stopped after its first piece
+    assert len(made) == 1
+    worker.answer_request(7, "history", None)
+    assert replies == [(7, "")] and not worker.interrupts.request.is_set()
+    assert len(made) == 2 and made[-1].grid.resolution == 100  # the stopped picture, made after the answer
