@@ -7,7 +7,9 @@ need not wait for it: the new architecture and the weights it starts from are in
 the checkpoint the edit made. :func:`preview` turns that into a :class:`Snapshot`
 without a grid, so the diagram draws the new columns and links at once, and the
 neurons' pictures come with the worker's first snapshot. Nothing of the run before
-is in it: no losses, no history, no gradients.
+is in it: no losses, no history, no gradients. Only the input features' pictures are
+the same in both runs when the points and the pictures' domain are
+(:func:`same_inputs`), so the diagram may keep those.
 """
 
 from __future__ import annotations
@@ -46,3 +48,12 @@ def preview(checkpoint: Checkpoint, previous: Snapshot, generation: int) -> Snap
         weights=w, biases=b, grad_norms=frozen_copy(np.zeros(0)), history=MetricHistory(n).view(), grid=None,
         layer_sizes=(w[0].shape[1], *(x.shape[0] for x in w)), gradients=(), results=None,
         recent_grad_norms=None)
+
+
+def same_inputs(checkpoint: Checkpoint, previous: Snapshot) -> bool:
+    """True when the run ``checkpoint`` starts draws its input features as ``previous`` does: the same
+    features of the same points over the same domain (a domain drawing grew is kept in the checkpoint)."""
+    dataset = checkpoint.dataset if checkpoint.dataset is not None else previous.dataset
+    return (previous.grid is not None and dataset is previous.dataset and checkpoint.spec.data == previous.spec.data
+            and checkpoint.spec.features == previous.spec.features
+            and tuple(checkpoint.picture_domain or dataset.domain()) == tuple(previous.grid.domain))

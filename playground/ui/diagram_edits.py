@@ -32,10 +32,10 @@ class DiagramEdits:
         if view.shown:  # drawn before this connection was made
             window.controller.set_visible_neurons(tuple(view.shown))
 
-    def show_preview(self, preview: Snapshot) -> None:
+    def show_preview(self, preview: Snapshot, inputs_from: Snapshot | None) -> None:
         """A new run's columns and links drawn at once, before the worker's first picture of it."""
         if self.window.network_view.isVisible():  # a hidden diagram draws the run when shown again
-            self.window.network_view.show_preview(preview)
+            self.window.network_view.show_preview(preview, inputs_from)
 
     def apply_edit(self, edit: Edit) -> None:
         """An architecture edit: a new run from the weights that remain (see the session)."""

@@ -31,7 +31,7 @@ from PySide6.QtCore import QObject, Signal
 from playground.core.architecture_edit import Edit
 from playground.core.checkpoint import Checkpoint, weights_only
 from playground.core.dataset import Dataset
-from playground.core.run_preview import preview
+from playground.core.run_preview import preview, same_inputs
 from playground.core.runs import Run
 from playground.core.snapshot import Snapshot
 from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, SpecError, TrainingSpec
@@ -67,8 +67,9 @@ class Session(QObject):
     message = Signal(str)  # one line for the status bar
     run_started = Signal()  # the current run was replaced (messages about the old one are stale)
     edited = Signal()  # an edit, an undo or a redo changed the experiment
-    #: Snapshot without pictures of a new run's start (``core.run_preview``), before the worker's first
-    preview_ready = Signal(object)
+    #: Snapshot without pictures of a new run's start (``core.run_preview``), before the worker's first;
+    #: and the last snapshot of the run before when its input features' pictures are the same, else None
+    preview_ready = Signal(object, object)
 
     def __init__(self, spec: ExperimentSpec, dataset: Dataset | None = None, dtype: str = "float64",
                  parent: QObject | None = None, auto_acknowledge: bool = False) -> None:
@@ -332,8 +333,8 @@ class Session(QObject):
         self.controller.restore(checkpoint, self._dtype)
         previous = self.controller.last_snapshot
         first = preview(checkpoint, previous, self.controller.generation) if previous is not None else None
-        if first is not None:  # the diagram draws the new run's columns and links now
-            self.preview_ready.emit(first)
+        if first is not None and previous is not None:  # the diagram draws the new run's columns and links now
+            self.preview_ready.emit(first, previous if same_inputs(checkpoint, previous) else None)
         self.run_started.emit()
         self._set_spec(checkpoint.spec, note)
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from builders import easy_spec
 
-from playground.core.architecture_edit import AddNeuron, RemoveLayer, apply_edit, carry_weights
+from playground.core.architecture_edit import AddNeuron, RemoveLayer, ToggleFeature, apply_edit, carry_weights
 from playground.core.checkpoint import Checkpoint, take_checkpoint, weights_only
-from playground.core.run_preview import preview
+from playground.core.run_preview import preview, same_inputs
 from playground.core.trainer import Trainer
 
 
@@ -62,3 +62,19 @@ def test_no_preview_without_weights_or_with_other_points_or_loss(trained):
     assert preview(weights_only(other_loss, cp.dataset, cp.weights), previous, 2) is None
     other_points = Trainer(easy_spec((4, 3), points=100)).dataset  # equal, but not the same points
     assert preview(weights_only(cp.spec, other_points, cp.weights), previous, 2) is None
+
+
+def test_the_inputs_pictures_are_the_same_for_the_same_features_points_and_domain(trained):
+    previous = trained.snapshot(1, 50)
+    before = take_checkpoint(trained)
+
+    def after(edit):
+        spec = apply_edit(before.spec, edit)
+        return weights_only(spec, before.dataset, carry_weights(before.spec, before.weights, edit,
+                                                                np.random.default_rng(0)))
+
+    assert same_inputs(after(AddNeuron(0)), previous) and same_inputs(before, previous)
+    assert not same_inputs(after(ToggleFeature("x1x2")), previous)
+    grown = dataclasses.replace(before, picture_domain=(-9.0, 9.0, -9.0, 9.0))  # drawing grew the plane
+    assert not same_inputs(grown, previous)
+    assert not same_inputs(before, trained.snapshot(1, None))  # nothing drawn to keep

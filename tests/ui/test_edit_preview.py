@@ -49,6 +49,7 @@ def test_an_edit_draws_the_new_columns_and_links_before_the_worker_answers(qtbot
     after = w.undo_stack.steps()[-1].after
     np.testing.assert_array_equal(view._snapshot.weights[0], after.weights["layers.0.weight"])
     assert not any(pictures(view, 1)) and not any(pictures(view, 2))  # blank until the new run's pictures
+    assert all(pictures(view, 0))  # the same features over the same plane: their pictures stay
     qtbot.waitUntil(lambda: not view.links.pixmap().isNull())  # the links right after the first paint
     held_worker.set()
     wait_snapshot(qtbot, w, lambda s: s.layer_sizes[1] == hidden[0] + 1)
