@@ -327,14 +327,14 @@ class Session(QObject):
 
     def _apply_checkpoint(self, checkpoint: Checkpoint, dataset: Dataset | None, note: str) -> None:
         """A new run from ``checkpoint`` (``dataset``: the points when not generated)."""
-        self._archive()
-        self._dataset = dataset
-        self._keeper.began(checkpoint.state)
         self.controller.restore(checkpoint, self._dtype)
-        previous = self.controller.last_snapshot
+        previous = self.controller.last_snapshot  # the run before's, until the new run's first comes
         first = preview(checkpoint, previous, self.controller.generation) if previous is not None else None
         if first is not None and previous is not None:  # the diagram draws the new run's columns and links now
             self.preview_ready.emit(first, previous if same_inputs(checkpoint, previous) else None)
+        self._archive()
+        self._dataset = dataset
+        self._keeper.began(checkpoint.state)
         self.run_started.emit()
         self._set_spec(checkpoint.spec, note)
 
