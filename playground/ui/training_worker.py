@@ -327,8 +327,8 @@ class TrainingWorker(QObject):
         now = time.perf_counter()
         deadline = now + SLICE_SECONDS
 
-        def keep_going() -> bool:  # a big epoch stops at the slice's end, so that commands get in
-            return not self.interrupts.any() and time.perf_counter() < deadline
+        def keep_going() -> bool:  # a big epoch stops at the slice's end (or for a fetch), so that commands get in
+            return not self.interrupts.any() and time.perf_counter() < deadline and not self.interrupts.request.is_set()
 
         paced = self._speed > 0
         try:

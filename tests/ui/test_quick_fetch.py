@@ -68,3 +68,18 @@ def test_a_waiting_fetch_stops_a_picture_under_way_which_is_made_again_after_the
     worker.answer_request(7, "history", None)
     assert replies == [(7, "")] and not worker.interrupts.request.is_set()
     assert len(made) == 2 and made[-1].grid.resolution == 100  # the stopped picture, made after the answer
+
+
+def test_a_waiting_fetch_ends_a_training_slice_after_the_piece_under_way(qtbot, monkeypatch):
+    from playground.ui import training_worker
+    from playground.ui.training_worker import TrainingWorker
+
+    monkeypatch.setattr(training_worker, "SLICE_SECONDS", 2.0)  # without the request: many epochs a slice
+    worker = TrainingWorker()  # its slots called directly, on this thread
+    worker.load(easy_spec((64,) * 6, points=2000), None, None, "float64", 1)  # an epoch of several pieces
+    worker.play()
+    worker.interrupts.request.set()  # as a fetch does before its request is handled
+    worker._run_slice()
+    t = worker._trainer
+    assert 0 < t.batches < len(t.dataset.x_train) // t.spec.training.batch_size  # one piece, then the request
+    worker.pause()
