@@ -57,8 +57,9 @@ class RebuildRollback(QObject):
     def before_restore(self) -> None:
         """Called by the session just before it changes itself and sends a restore to the worker."""
         s = self.session
-        self._before = _Before(s.controller.generation + 1, s._spec, s._dataset, s._run_began_at, s._archived,
-                               s._archived_run, len(s.runs), s.undo_stack.index(),
+        k = s._keeper
+        self._before = _Before(s.controller.generation + 1, s._spec, s._dataset, k.began_at, k.kept,
+                               k.kept_run, len(s.runs), s.undo_stack.index(),
                                weakref.WeakSet(s.undo_stack.steps()))
 
     @Slot(int)
@@ -67,11 +68,12 @@ class RebuildRollback(QObject):
         s = self.session
         if before is None or before.generation != generation or generation != s.controller.generation:
             return  # another edit came since: the worker's own message says what failed
-        s._spec, s._dataset, s._run_began_at = before.spec, before.dataset, before.run_began_at
-        if len(s.runs) == before.runs + 1 and s._archived_run is not before.archived_run \
-                and s.runs[len(s.runs) - 1] is s._archived_run:
+        k = s._keeper
+        s._spec, s._dataset, k.began_at = before.spec, before.dataset, before.run_began_at
+        if len(s.runs) == before.runs + 1 and k.kept_run is not before.archived_run \
+                and s.runs[len(s.runs) - 1] is k.kept_run:
             s.runs.remove(len(s.runs) - 1)  # the run goes on: it is not a kept one
-        s._archived, s._archived_run = before.archived, before.archived_run
+        k.kept, k.kept_run = before.archived, before.archived_run
         text = self._drop(before)
         s.spec_changed.emit(s.spec, "")
         what = f"{text} (the training thread could not build it)" if text else "the training thread could not build it"

@@ -48,6 +48,9 @@ class Interrupts:
     def __init__(self) -> None:
         self.pause = threading.Event()
         self.stop = threading.Event()
+        # A fetch waits for an answer: a picture under way stops, the answer comes first (the
+        # picture is made again after it).
+        self.request = threading.Event()
 
     def any(self) -> bool:
         return self.pause.is_set() or self.stop.is_set()
@@ -234,6 +237,7 @@ class TrainingWorker(QObject):
     @Slot(int, str, object)
     def answer_request(self, request_id: int, kind: str, argument: object) -> None:
         """Answer a :mod:`~playground.ui.worker_requests` request between slices (training goes on)."""
+        self.interrupts.request.clear()
         try:
             with np.errstate(all="ignore"):
                 result = worker_requests.answer(self._trainer, kind, argument)
@@ -245,6 +249,8 @@ class TrainingWorker(QObject):
             self._dirty = True
             self._snapshot(force=True)
         self.replied.emit(request_id, result, "")
+        if self._force_pending:  # a picture the request stopped
+            self._snapshot()
 
     @Slot()
     def shutdown(self) -> None:
@@ -309,6 +315,10 @@ class TrainingWorker(QObject):
             return f"stopped at epoch {t.epoch}: test loss {t.test_loss:.4g} is below the target {target:g}"
         return ""
 
+    def _picture_may_go_on(self) -> bool:
+        """``keep_going`` of a picture: as :meth:`_uninterrupted`, and no fetch is waiting."""
+        return not self.interrupts.any() and not self.interrupts.request.is_set()
+
     def _uninterrupted(self) -> bool:
         """``keep_going`` for work the UI waits on: until a pause or the end is asked for."""
         return not self.interrupts.any()
@@ -322,8 +332,8 @@ class TrainingWorker(QObject):
         now = time.perf_counter()
         deadline = now + SLICE_SECONDS
 
-        def keep_going() -> bool:  # a big epoch stops at the slice's end, so that commands get in
-            return not self.interrupts.any() and time.perf_counter() < deadline
+        def keep_going() -> bool:  # a big epoch stops at the slice's end (or for a fetch), so that commands get in
+            return not self.interrupts.any() and time.perf_counter() < deadline and not self.interrupts.request.is_set()
 
         paced = self._speed > 0
         try:
@@ -390,7 +400,7 @@ class TrainingWorker(QObject):
                 neurons = self._visible_neurons if self._visible_neurons is not None else True
                 resolution = self._live_resolution.resolution(self._grid_resolution, self._running)
                 snap = self._trainer.snapshot(self._generation, resolution, with_neurons=neurons,
-                                              keep_going=self._uninterrupted)
+                                              keep_going=self._picture_may_go_on)
         except Exception as exc:  # a picture that cannot be made must not kill the thread
             self._force_pending = False
             self._set_running(False)

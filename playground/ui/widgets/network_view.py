@@ -21,7 +21,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -155,6 +155,23 @@ class NetworkView(DiagramZoom, QWidget):
         self._update_thumbnails(snapshot)
         if self._hovered is not None:
             self._show_zoom(*self._hovered)
+
+    def show_preview(self, preview: Snapshot, inputs_from: Snapshot | None = None) -> None:
+        """A new run before its first picture (``core.run_preview``): its columns and links at once,
+        every neuron blank until the snapshot with the run's pictures comes, but the input features
+        drawn as in ``inputs_from`` (a snapshot whose inputs' pictures are the new run's too)."""
+        self._key = None  # built anew: no picture of the run before stays
+        self.link_throttle.note_drawn()  # the links are drawn below
+        self.show_snapshot(preview)
+        self.link_throttle.cancel()
+        if inputs_from is not None and inputs_from.grid is not None:
+            size = int(min(24, max(8, self.neurons[0][0].rect.width())))
+            self._set_column(0, column_pixmaps(inputs_from, 0, size))
+            self.editor.draw_off_features(inputs_from.grid.domain, size)
+        # The new columns on screen now, and their links (a big network's take tens of milliseconds)
+        # right after, not when the link throttle's turn comes. Painting waits for no queued event.
+        self.view.viewport().repaint()
+        QTimer.singleShot(0, self, self._render_links)
 
     def clear(self) -> None:
         """Remove every item."""
