@@ -267,11 +267,7 @@ class Workspace:
                 + [self.all_derivs[int(starts[-1]):]]
         # (n + 1, rows): the backward product runs over the whole block including the bias
         # column (its row is ignored), because a strided weight view would be copied by np.dot.
-        # Two buffers taken in turn from the last hidden layer down (a layer's product reads δ
-        # from one and writes the other), so the backward pass works in a cache-sized space.
-        widest = max(sizes[1:-1], default=0) + 1
-        pair = (np.empty((widest, rows), dtype=dt), np.empty((widest, rows), dtype=dt))
-        self.d_act_ext = [pair[i % 2][:n + 1] for i, n in enumerate(sizes[1:-1])]
+        self.d_act_ext = [np.empty((n + 1, rows), dtype=dt) for n in sizes[1:-1]]
         self.d_act = [d[:-1] for d in self.d_act_ext]
         self.output_tmp = np.empty((sizes[-1], rows), dtype=dt)
         self.hidden_tmp = [] if batched else [np.empty((n, rows), dtype=dt) for n in sizes[1:-1]]
