@@ -109,18 +109,14 @@ class EpochMetrics:
             cols = slice(offsets[layer], offsets[layer + 1])
             layer_weights[layer, cols] = weight_mask[cols] * grad_scale ** 2
         squares = np.empty_like(grad)
-        self._params = params
-        self._row_calls = calls + [
+        row_calls = calls + [
             partial(np.multiply, raw_sets, scale, row_sets),
             partial(np.multiply, grad, grad, squares),
             partial(_dot, layer_weights, squares, raw_grad),
             partial(np.sqrt, raw_grad, row_grad),
         ]
-        self.calls = self.calls_squaring_into(self.raw[-1:])
-
-    def calls_squaring_into(self, out: np.ndarray) -> list[Call]:
-        """The calls, with ‖params‖² (the finiteness check) written to ``out`` (1,) instead of ``raw[-1]``."""
-        return self._row_calls + [partial(_dot, self._params, self._params, out.reshape(()))]
+        # ‖params‖²: the cheap finiteness check of the weights (see finite)
+        self.calls = row_calls + [partial(_dot, params, params, self.raw[-1:].reshape(()))]
 
     def _set_sum_calls(self, e: EvaluatedPass) -> list[Call]:
         """Calls writing each set's loss sum and hit count into ``raw[:4]``.
