@@ -24,8 +24,6 @@ contiguous memory.
 
 from __future__ import annotations
 
-import operator
-from collections import deque
 from collections.abc import Callable, Sequence
 from functools import partial
 
@@ -36,14 +34,16 @@ from playground.core.initializers import INITIALIZERS
 from playground.core.losses import OutputHead
 
 Call = Callable[[], object]
-# np.dot has a fraction of np.matmul's per-call cost on tiny matrices. (Its private undispatched
-# form saved ~0.1 µs a call; narrow networks, where that counted, now train in the compiled kernel.)
+# np.dot has a fraction of np.matmul's per-call cost on tiny matrices. Measured gain (CPU time,
+# np.matmul instead): 6 × 8 at batch 10 1.19–1.24 ×, float32 1.3 ×, page mode [4, 2] 1.24 ×;
+# 10 × 64 1 %.
 _dot = np.dot
 
 
 def run_calls(calls: list[Call]) -> None:
-    """Run bound calls in order; the loop runs in C (``map``), not in Python bytecode."""
-    deque(map(operator.call, calls), maxlen=0)
+    """Run bound calls in order."""
+    for call in calls:
+        call()
 
 
 class Network:
