@@ -1,10 +1,10 @@
 """The per-epoch metrics as bound numpy calls that end in one row of numbers.
 
 After every epoch the trainer records the train and test loss and accuracy and
-each layer's weight-gradient norm. Computed by Python functions these cost
-about 30 µs an epoch, as much as the whole backward pass of a full-batch 6 × 8
-network; compiled into calls on preallocated buffers they run in the same C
-loop as the epoch (``network.run_calls``) and cost a fraction of that.
+each layer's weight-gradient norm, as calls on preallocated buffers run with the
+epoch's. Measured gain (CPU time after the forward pass, against the same row
+by plain numpy per set and per layer): 11–13 µs instead of 49–66 µs, 8–9 % of
+a page-mode [4, 2] or full-batch 6 × 8 epoch (2 % at batch 10, 0.1 % on 10 × 64).
 
 Both sets are evaluated by one forward pass over the training rows followed by
 the test rows (:class:`EvaluatedPass`): one product and one activation call per

@@ -240,7 +240,9 @@ class Workspace:
         self.targets = np.zeros((sizes[-1], rows), dtype=dt)
         # Every layer's activations share one buffer (hidden layers each followed by a row of
         # ones, then the output), so that f'(z) of all layers is one or two ufunc calls after
-        # the forward pass instead of two or three per layer (see backward_calls).
+        # the forward pass instead of two or three per layer (see backward_calls). Measured
+        # gain (CPU time, per-layer derivatives instead): 6 × 8 tanh at batch 10 1.14 ×,
+        # float32 1.3 ×, page mode [4, 2] 1.25 ×; 10 × 64 within noise.
         starts = np.cumsum([0] + [n + 1 for n in sizes[1:-1]])
         self._starts = starts
         self.all_acts = np.ones((int(starts[-1]) + sizes[-1], rows), dtype=dt)
@@ -249,7 +251,8 @@ class Workspace:
         # Pre-activations. A hidden layer whose activation is in DERIVATIVE_FROM_OUTPUT does not
         # keep its z: the product goes straight into its activation buffer and f runs there in
         # place (one buffer less for every pass to stream through the cache), so its z *is* that
-        # buffer and holds f(z) after the pass.
+        # buffer and holds f(z) after the pass. Measured gain (a z buffer of its own instead):
+        # 10 × 64 1.05 ×, full-batch 6 × 8 1.09 ×, float32 6 × 8 1.08 ×.
         in_place = [a.name in DERIVATIVE_FROM_OUTPUT for a in net.hidden_activations] + [False]
         self.z = [self.acts[i] if in_place[i] else np.empty((n, rows), dtype=dt)
                   for i, n in enumerate(sizes[1:])]
@@ -330,7 +333,8 @@ class Workspace:
         calls = self._batched_derivative_calls(batched)
         out = self.output_delta
         if batched == "tanh" and net.head.loss == "mse" and net.head.activation == "tanh":
-            # (o − t)·(1 − o²) with 1 − o² already in the batched derivatives
+            # (o − t)·(1 − o²) with 1 − o² already in the batched derivatives. Measured gain (the
+            # head's own four calls instead): page mode [4, 2] 1.08 ×; under 3 % elsewhere.
             calls += [partial(np.subtract, self.acts[last], t, out),
                       partial(np.multiply, out, self.derivs[last], out)]
         else:

@@ -104,7 +104,8 @@ class SGD(Optimizer):
     folds_scale = True
 
     def update_calls(self, params: np.ndarray, grad: np.ndarray, scale: float = 1.0) -> list[Call]:
-        # The mean's 1/n and the learning rate in one multiply: this is the hot path of batch-10 SGD.
+        # The mean's 1/n and the learning rate in one multiply (−lr/n · Σ, the compiled kernel's
+        # form too). Measured gain (scaling the sum first): 1–4 % at batch 10, 0 on 10 × 64.
         tmp = self._tmp
         return [partial(np.multiply, grad, -self.spec.learning_rate * scale, tmp),
                 partial(np.add, params, tmp, params)]
