@@ -7,12 +7,10 @@ are put in a new random order at the start of every epoch, otherwise they are
 visited in their stored order. After every epoch the train and test loss and
 accuracy are computed on the whole sets and appended to the history.
 
-The whole epoch is compiled into one list of numpy calls bound to
-preallocated buffers (see ``network.Workspace``), rebuilt only when a setting
-changes; when the batch is the whole training set, an epoch starts from the forward
-pass that the last metrics pass left. A big epoch runs in short pieces instead
-(``epoch_pieces``). The trainer knows nothing of
-threads: long runs take a ``keep_going`` callback, asked between pieces.
+The whole epoch is compiled into one list of numpy calls bound to preallocated buffers
+(``epoch_compile``), rebuilt only when a setting changes; a big epoch runs in short pieces
+(``epoch_pieces``). The trainer knows nothing of threads: long runs take a ``keep_going``
+callback, asked between pieces.
 With the compiled engine (``engine="kernel"``, see ``engines``) whole epochs and single
 batches run in ``kernel_epochs`` instead, on the same buffers; the engine is chosen once per run.
 
@@ -25,26 +23,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import partial
 
 import numpy as np
 
 from playground.core import epoch_pieces as pieces
 from playground.core import trainer_gradients
-from playground.core.batch_plan import plan_batches
 from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
 from playground.core.datasets import make_dataset
 from playground.core.divergence import Divergence
 from playground.core.engines import use_engine
-from playground.core.epoch_metrics import N_SET_COLUMNS, EpochMetrics, EvaluatedPass
+from playground.core.epoch_compile import compile_epoch
+from playground.core.epoch_metrics import N_SET_COLUMNS
 from playground.core.features import expand_features
 from playground.core.history import MetricHistory
 from playground.core.input_scaling import fit_scaling
 from playground.core.losses import OutputHead, output_head
 from playground.core.malloc import keep_freed_memory_once
 from playground.core.network import Network, Workspace, run_calls
-from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
+from playground.core.optimizers import Optimizer, make_optimizer
 from playground.core.page_quirks import PageMode, end_epoch, is_page_mode
 from playground.core.snapshot import GridOutput, Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
@@ -177,62 +174,8 @@ class Trainer(TrainerMetrics):
         return ws
 
     def _compile(self) -> None:
-        """Bind the epoch's calls: per batch forward, backward, regulariser and update (in pieces
-        that can be stopped between when the epoch is big, see ``epoch_pieces``)."""
-        tr, net = self._spec.training, self.network
-        n = self.dataset.n_train
-        b = min(tr.batch_size, n)
-        n_batches = -(-n // b)
-        pieced = pieces.needs_pieces(net.n_params, n, n + self.dataset.n_test, n_batches)
-        # One batch holding the whole set is never reordered: its mean gradient does not depend on order.
-        self._single_batch = b == n
-        self._shuffled = tr.shuffle and not self._single_batch
-        xs, ts = (self._xs, self._ts) if self._shuffled else (self.x_train, self.t_train)
-        sizes, after_update = None, None
-        if self.page is not None:  # the page's batches: the carried rows, then this epoch's order
-            sizes = self.page.batches.fill(self.x_train, self.t_train, self._order, b)
-            xs, ts = self.page.batches.xs, self.page.batches.ts
-            after_update = self.page.update_calls(net.params, tr, self._reg_tmp)
-        reg = regularization_calls(tr.regularization, tr.regularization_rate, net.params, self.grad,
-                                   net.weight_mask, self._reg_tmp)
-        split = pieces.chunk_rows(net.n_params, True) if pieced else None  # rows a batch is split by
-        plan = plan_batches(xs, ts, b, self._workspace, net.params, self.grad, self.grad_blocks, self.optimizer, reg,
-                            split, pieced and n_batches > pieces.MANY_BATCHES, sizes, after_update)
-        self.batch_calls, self._batch_grad_scale, self._after_forward = plan.calls, plan.grad_scales, plan.after_forward
-        self._pieces: pieces.PiecedEpoch | None = None
-        self._metrics_next: int | None = None  # a pieced epoch's next metrics piece, once its batches ran
-        self._epoch_open = self.batch_index > 0  # started (backed up, shuffled) and not yet recorded
-        if pieced:
-            chunks, z, o = pieces.chunked_evaluation(self._x_eval, self._workspace, pieces.chunk_rows(net.n_params))
-            evaluated = EvaluatedPass([c for p in chunks for c in p], z, o, self._t_eval, self._labels_eval, n)
-        else:
-            evaluation = self._workspace("eval")
-            evaluated = EvaluatedPass(evaluation.forward_calls(self._x_eval), evaluation.z[-1], evaluation.acts[-1],
-                                      self._t_eval, self._labels_eval, n)
-        # Metrics after a whole epoch use the last batch's gradient, so its scale.
-        self.metrics_calc = EpochMetrics(self.head, evaluated, net.params, self.grad, net.weight_mask,
-                                         net.offsets, self._batch_grad_scale[-1])
-        self.evaluated = evaluated  # its output buffer gives a snapshot's per-point results (class_results)
-        self._forward_is_fresh = False
-        if pieced:  # the metrics' own calls after the forward pass end its last chunk
-            rest = self.metrics_calc.calls[len(evaluated.forward):]
-            self._pieces = pieces.PiecedEpoch(plan.chunks, b, chunks[:-1] + [chunks[-1] + rest], net.n_params)
-            return
-        self.epoch_calls = [c for calls in self.batch_calls for c in calls]
-        # A whole epoch and its metrics are one list of calls. With a full batch, the evaluation
-        # has just run the forward pass the next epoch needs (same rows, same weights): that epoch
-        # copies its training columns into the batch's buffers and starts at the backward pass.
-        # (The copy costs a fraction of a forward pass; the backward pass needs the training
-        # columns contiguous, and the evaluation is cheaper as one pass over both sets.)
-        # Measured gain: full-batch 6 × 8 epochs 1.2–1.45 × as fast by CPU time; 10 × 64 at
-        # batch 500, 1–3 %.
-        backup = [partial(np.copyto, self._backup, net.params)]  # what a divergence rolls back to
-        batch = self._workspace(n) if self._single_batch else evaluation
-        self._refresh = [partial(np.copyto, mine, theirs[:, :n])
-                         for mine, theirs in zip(batch.forward_state, evaluation.forward_state, strict=True)
-                         if mine is not theirs]
-        self._whole_epoch = backup + self.epoch_calls + self.metrics_calc.calls
-        self._whole_epoch_after_forward = backup + self._refresh + self._after_forward + self.metrics_calc.calls
+        """Bind the epoch's calls (see ``epoch_compile``)."""
+        compile_epoch(self)
 
     # ------------------------------------------------------------------ live changes
 
