@@ -10,13 +10,12 @@ flat parameter buffer laid out as ``network.Network.params`` (per layer, each ro
 W (out, in) followed by its bias).
 
 The maths is the tables' (``activations``, ``losses``, ``optimizers``), written per
-element; :func:`tanh_one` computes tanh from one ``expm1`` (accurate to a few ulp, tested
-against the table), which is several times cheaper than numpy's AVX2 ``tanh``.
-Every array argument has one fixed dtype and rank, so numba compiles each entry point once
-(``cache=True``: later starts load it from disk).
+element (an activation and its slope: ``kernel_maths``). Every array argument has one fixed
+dtype and rank, so numba compiles each entry point once (``cache=True``: later starts load it
+from disk).
 
-Codes (small ints, one per table entry) are defined here and mapped from names by
-``kernel_epochs``.
+Codes (small ints, one per table entry) are defined here and in ``kernel_maths`` (the
+activations'), and mapped from names by ``kernel_epochs``.
 
 Not implemented here: TensorFlow Playground's two quirks (the partial batch carried into the
 next epoch, L1 weights that die when they cross zero). ``engines.kernel_suits`` never picks the
@@ -30,12 +29,8 @@ import math
 import numpy as np
 from numba import njit
 
-from playground.core.activations import ELU_ALPHA, GELU_C, GELU_K, LEAKY_SLOPE
+from playground.core.kernel_maths import SOFTMAX, TANH, activate, slope, tanh_one
 
-# Activation codes (hidden layers, and the output's tanh, sigmoid, linear and softmax).
-LINEAR, RELU, LEAKY_RELU, ELU, TANH, SIGMOID, SOFTPLUS, SWISH, GELU, SOFTMAX = range(10)
-ACTIVATION_CODES = {"linear": LINEAR, "relu": RELU, "leaky_relu": LEAKY_RELU, "elu": ELU, "tanh": TANH,
-                    "sigmoid": SIGMOID, "softplus": SOFTPLUS, "swish": SWISH, "gelu": GELU, "softmax": SOFTMAX}
 MSE, BCE, CROSS_ENTROPY = range(3)
 LOSS_CODES = {"mse": MSE, "bce": BCE, "cross_entropy": CROSS_ENTROPY}
 SGD, MOMENTUM, NESTEROV, RMSPROP, ADAM, ADAMW = range(6)
@@ -54,72 +49,6 @@ EVAL_COLUMNS = 64
 #: Sums may be reassociated (vectorised) and multiply-adds fused; never assume finite values,
 #: because divergence is detected from infinities and NaNs.
 _FAST = {"reassoc", "contract"}
-
-
-@njit(nogil=True, cache=True)
-def tanh_one(z: float) -> float:
-    """tanh(z) from one ``exp``: with e = exp(−2|z|) ∈ (0, 1], tanh|z| = (1 − e) / (1 + e).
-
-    Never overflows; its error is at most a few units of 2⁻⁵³ absolute (relative near 0, where
-    1 − e cancels, it is larger: fine for training, whose sums are held to an absolute scale).
-    glibc's ``exp`` costs about 5 ns here against 14–32 ns for numpy's AVX2 ``tanh`` and 20 ns
-    for ``expm1``.
-    """
-    e = math.exp(-2.0 * abs(z))
-    return math.copysign((1.0 - e) / (1.0 + e), z)
-
-
-@njit(nogil=True, cache=True)
-def sigmoid_one(z: float) -> float:
-    """σ(z) = ½(1 + tanh(z/2)), the table's overflow-free form."""
-    return 0.5 * (1.0 + tanh_one(0.5 * z))
-
-
-@njit(nogil=True, cache=True)
-def activate(code: int, z: float) -> float:
-    """f(z) for a hidden layer's activation (or the output's tanh, sigmoid, linear)."""
-    if code == TANH:
-        return tanh_one(z)
-    if code == LINEAR:
-        return z
-    if code == RELU:
-        return z if z > 0.0 else 0.0
-    if code == LEAKY_RELU:
-        return max(z, LEAKY_SLOPE * z)
-    if code == ELU:
-        return z if z > 0.0 else ELU_ALPHA * math.expm1(z)
-    if code == SIGMOID:
-        return sigmoid_one(z)
-    if code == SOFTPLUS:  # log(1 + e^z) = max(z, 0) + log1p(e^−|z|), never overflows
-        return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
-    if code == SWISH:
-        return z * sigmoid_one(z)
-    # GELU's tanh approximation ½z(1 + tanh(c(z + kz³)))
-    return 0.5 * z * (1.0 + tanh_one(GELU_C * z * (1.0 + GELU_K * z * z)))
-
-
-@njit(nogil=True, cache=True)
-def slope(code: int, z: float, a: float) -> float:
-    """f'(z) given z and a = f(z) (as ``activations``' ``grad_into`` computes it)."""
-    if code == TANH:
-        return 1.0 - a * a
-    if code == LINEAR:
-        return 1.0
-    if code == RELU:
-        return 1.0 if z > 0.0 else 0.0
-    if code == LEAKY_RELU:
-        return 1.0 if z > 0.0 else LEAKY_SLOPE
-    if code == ELU:
-        return 1.0 if z > 0.0 else a + ELU_ALPHA
-    if code == SIGMOID:
-        return a * (1.0 - a)
-    if code == SOFTPLUS:
-        return sigmoid_one(z)
-    if code == SWISH:
-        s = sigmoid_one(z)
-        return a + s * (1.0 - a)
-    t = tanh_one(GELU_C * z * (1.0 + GELU_K * z * z))
-    return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_K * z * z)
 
 
 @njit(nogil=True, cache=True, fastmath=_FAST)

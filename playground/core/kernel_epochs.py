@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from playground.core import kernel as k
+from playground.core.kernel_maths import ACTIVATION_CODES
 
 if TYPE_CHECKING:
     from playground.core.trainer import Trainer
@@ -37,7 +38,7 @@ class _Args:
         self.sizes = np.array(net.sizes, dtype=np.int64)
         self.offsets = np.asarray(net.offsets, dtype=np.int64)
         names = [a.name for a in net.hidden_activations] + [net.head.activation]
-        self.codes = np.array([k.ACTIVATION_CODES[name] for name in names], dtype=np.int64)
+        self.codes = np.array([ACTIVATION_CODES[name] for name in names], dtype=np.int64)
         masks = [np.ones(s) if m is None else m[:, 0] for s, m in zip(net.sizes[1:-1], net.neuron_masks, strict=True)]
         self.mask = np.concatenate([*masks, np.ones(net.sizes[-1])]).astype(np.float64)
         state = list(opt.state.values())
