@@ -46,8 +46,7 @@ def compile_epoch(trainer: Trainer) -> None:
     split = pieces.chunk_rows(net.n_params, True) if pieced else None  # rows a batch is split by
     plan = plan_batches(xs, ts, b, trainer._workspace, net.params, trainer.grad, trainer.grad_blocks,
                         trainer.optimizer, reg, split, pieced and n_batches > pieces.MANY_BATCHES, sizes, after_update)
-    trainer.batch_calls, trainer._batch_grad_scale = plan.calls, plan.grad_scales
-    trainer._after_forward = plan.after_forward
+    trainer.batch_calls, trainer._after_forward = plan.calls, plan.after_forward
     trainer._pieces = None
     trainer._metrics_next = None  # a pieced epoch's next metrics piece, once its batches ran
     trainer._epoch_open = trainer.batch_index > 0  # started (backed up, shuffled) and not yet recorded
@@ -58,9 +57,8 @@ def compile_epoch(trainer: Trainer) -> None:
         evaluation = trainer._workspace("eval")
         evaluated = EvaluatedPass(evaluation.forward_calls(trainer._x_eval), evaluation.z[-1],
                                   evaluation.acts[-1], trainer._t_eval, trainer._labels_eval, n)
-    # Metrics after a whole epoch use the last batch's gradient, so its scale.
     trainer.metrics_calc = EpochMetrics(trainer.head, evaluated, net.params, trainer.grad, net.weight_mask,
-                                        net.offsets, trainer._batch_grad_scale[-1])
+                                        net.offsets)
     trainer.evaluated = evaluated  # its output buffer gives a snapshot's per-point results (class_results)
     trainer._forward_is_fresh = False
     if pieced:  # the metrics' own calls after the forward pass end its last chunk

@@ -18,7 +18,7 @@ The calls first write sums into ``raw``, then turn them into ``row``::
           ‖∂L/∂W_l‖² per layer,                                     (n_layers,)
           ‖params‖²                                                 (1,)  finiteness check
     row : train_loss, test_loss, train_accuracy, test_accuracy,   (4,)  raw · scale
-          grad_norm per layer                                       (n_layers,)  √raw · grad_scale
+          grad_norm per layer                                       (n_layers,)  √raw
 
 Accuracy is NaN for regression and a loss is NaN for an empty set, so a row
 always has the same layout as a history row (``history.MetricHistory``).
@@ -76,12 +76,10 @@ class EpochMetrics:
     evaluated : the forward pass over both sets
     params, grad : the flat parameter and gradient buffers (``Network.params`` layout)
     weight_mask, offsets : 1 on weights / 0 on biases, and each layer's start in the flat buffers
-    grad_scale : what turns ``grad`` into the last batch's mean gradient (1 / rows when the
-        optimizer left the sum there)
     """
 
     def __init__(self, head: OutputHead, evaluated: EvaluatedPass, params: np.ndarray, grad: np.ndarray,
-                 weight_mask: np.ndarray, offsets: np.ndarray, grad_scale: float) -> None:
+                 weight_mask: np.ndarray, offsets: np.ndarray) -> None:
         self.head = head
         n_layers = len(offsets) - 1
         # raw in the network's dtype (np.dot writes only into its own result type), row in float64
@@ -101,13 +99,12 @@ class EpochMetrics:
                     scale[2 + i] = 1.0 / n
         raw_sets, row_sets = self.raw[:N_SET_COLUMNS], self.row[:N_SET_COLUMNS]
         raw_grad, row_grad = self.raw[N_SET_COLUMNS:-1], self.row[N_SET_COLUMNS:]
-        # ‖∂L/∂W_l‖² = Σ over layer l's weights (not biases) of grad², as one product with a
-        # (n_layers, n_params) matrix that carries grad_scale², so that its √ is the norm of the
-        # layer's mean weight gradient.
+        # ‖∂L/∂W_l‖² = Σ over layer l's weights (not biases) of grad² (the last batch's mean
+        # gradient), as one product with a (n_layers, n_params) matrix of the layers' weight masks.
         layer_weights = np.zeros((n_layers, len(grad)), dtype=self.dtype)
         for layer in range(n_layers):
             cols = slice(offsets[layer], offsets[layer + 1])
-            layer_weights[layer, cols] = weight_mask[cols] * grad_scale ** 2
+            layer_weights[layer, cols] = weight_mask[cols]
         squares = np.empty_like(grad)
         row_calls = calls + [
             partial(np.multiply, raw_sets, scale, row_sets),

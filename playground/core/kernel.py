@@ -40,8 +40,8 @@ NO_REGULARIZATION, L1, L2 = range(3)
 REGULARIZATION_CODES = {"none": NO_REGULARIZATION, "l1": L1, "l2": L2}
 
 # Slots of the ``ints`` argument (int64) and the ``reals`` argument (float64).
-I_LOSS, I_OPTIMIZER, I_REGULARIZATION, I_BATCH, I_STEPS, I_LEAVE_SUM, I_CLASSES = range(7)
-N_INTS = 7
+I_LOSS, I_OPTIMIZER, I_REGULARIZATION, I_BATCH, I_STEPS, I_CLASSES = range(6)
+N_INTS = 6
 R_LR, R_MOMENTUM, R_RHO, R_EPSILON, R_BETA1, R_BETA2, R_DECAY, R_REG_RATE, R_THRESHOLD = range(9)
 N_REALS = 9
 #: Columns of the metrics pass's chunks (and the least width of the work buffers).
@@ -156,27 +156,24 @@ def _backward(xin, tin, m, sizes, offsets, units, codes, mask, params, z, a, del
 def _update(params, grad, weight_mask, state1, state2, ints, reals, rows):
     """The regulariser and one optimizer step with the summed gradient of ``rows`` rows in ``grad``.
 
-    ``grad`` is left as the ``optimizers`` leave it: the sum for SGD without a regulariser (the
-    step folds the mean's 1/rows in), else the mean plus the regulariser's gradient.
+    ``grad`` is left as the ``optimizers`` leave it: the mean plus the regulariser's gradient.
     """
     opt, reg = ints[I_OPTIMIZER], ints[I_REGULARIZATION]
     lr = reals[R_LR]
     n = len(params)
-    if ints[I_LEAVE_SUM] == 0:
-        inv = 1.0 / rows
-        rate = reals[R_REG_RATE]
-        for p in range(n):
-            g = grad[p] * inv
-            if reg == L2:
-                g += params[p] * (weight_mask[p] * rate)
-            elif reg == L1:
-                w = params[p]
-                g += (1.0 if w > 0.0 else (-1.0 if w < 0.0 else 0.0)) * (weight_mask[p] * rate)
-            grad[p] = g
+    inv = 1.0 / rows
+    rate = reals[R_REG_RATE]
+    for p in range(n):
+        g = grad[p] * inv
+        if reg == L2:
+            g += params[p] * (weight_mask[p] * rate)
+        elif reg == L1:
+            w = params[p]
+            g += (1.0 if w > 0.0 else (-1.0 if w < 0.0 else 0.0)) * (weight_mask[p] * rate)
+        grad[p] = g
     if opt == SGD:
-        step = -lr * (1.0 / rows) if ints[I_LEAVE_SUM] else -lr
         for p in range(n):
-            params[p] += grad[p] * step
+            params[p] += grad[p] * -lr
     elif opt == MOMENTUM or opt == NESTEROV:
         mu = reals[R_MOMENTUM]
         for p in range(n):
@@ -310,7 +307,6 @@ def train_epochs(sizes, offsets, codes, mask, params, grad, weight_mask, state1,
         hi = stop_batch if n_epochs == 0 else n_batches
         if lo == 0 and n_epochs > 0:
             backup[:] = params
-        rows = batch
         for b in range(lo, hi):
             begin = b * batch
             rows = min(begin + batch, n) - begin
@@ -329,7 +325,6 @@ def train_epochs(sizes, offsets, codes, mask, params, grad, weight_mask, state1,
         _set_metrics(x, t, labels, sizes, offsets, units, codes, mask, params, xin, z, a, ints, reals, out, 0)
         _set_metrics(x_test, t_test, labels_test, sizes, offsets, units, codes, mask, params, xin, z, a, ints,
                      reals, out, 1)
-        scale = 1.0 / rows if ints[I_LEAVE_SUM] else 1.0
         squares = 0.0
         for p in range(len(params)):
             squares += params[p] * params[p]
@@ -337,7 +332,7 @@ def train_epochs(sizes, offsets, codes, mask, params, grad, weight_mask, state1,
             s = 0.0
             for p in range(offsets[layer], offsets[layer + 1]):
                 s += grad[p] * grad[p] * weight_mask[p]
-            out[4 + layer] = math.sqrt(s) * scale
+            out[4 + layer] = math.sqrt(s)
         if not (math.isfinite(out[0]) and math.isfinite(squares)):
             if not math.isfinite(out[0]):
                 return e

@@ -145,9 +145,7 @@ class Trainer(TrainerMetrics):
         self.epoch = 0
         self.batches = 0
         self.batch_index = 0  # next batch within the current epoch
-        self.grad.fill(0.0)
-        # What turns ``grad`` into the last batch's mean gradient: set by that batch, kept by a recompile.
-        self._grad_scale = 1.0
+        self.grad.fill(0.0)  # after a batch: its mean gradient (with the regulariser's)
         # The last mini-batch's mean weight gradients (out, in) per layer as restored from a saved
         # state (``set_state``): shown until this trainer runs a batch of its own.
         self.restored_gradients: list[np.ndarray] | None = None
@@ -249,7 +247,6 @@ class Trainer(TrainerMetrics):
                 run_calls(self.batch_calls[k])
             run_calls(self.metrics_calc.calls)
         self.batches += n_batches - self.batch_index
-        self._grad_scale = self._batch_grad_scale[-1]
         self._forward_is_fresh = self._single_batch
         self.batch_index = 0
         self._record_epoch()
@@ -272,7 +269,6 @@ class Trainer(TrainerMetrics):
             elif self._pieces.run_batch(self.batch_index, keep_going or pieces.always) == self.batch_index:
                 return
         self._forward_is_fresh = False
-        self._grad_scale = self._batch_grad_scale[self.batch_index]
         self.batches += 1
         self.batch_index += 1
         if self._pieces is not None:  # its metrics pass in pieces too
