@@ -324,7 +324,7 @@ class Trainer(TrainerMetrics):
         from there next time).
         """
         done = 0
-        with np.errstate(all="ignore"):  # entered once: it costs as much as a tenth of a small epoch
+        with np.errstate(all="ignore"):  # overflow is detected and reported by _check_finite
             while done < epochs and (keep_going is None or keep_going()):
                 done += self._step_epochs(epochs - done, keep_going)
         return done
