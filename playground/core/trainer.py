@@ -42,7 +42,7 @@ from playground.core.losses import OutputHead, output_head
 from playground.core.malloc import keep_freed_memory_once
 from playground.core.network import Network, Workspace, run_calls
 from playground.core.optimizers import Optimizer, make_optimizer
-from playground.core.page_quirks import PageMode, end_epoch, is_page_mode
+from playground.core.page_quirks import PageMode, backup_calls, end_epoch, is_page_mode, roll_back
 from playground.core.snapshot import GridOutput, Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.tfpg_data import page_reset_weights
@@ -207,7 +207,7 @@ class Trainer(TrainerMetrics):
 
     def _start_epoch(self) -> None:
         self._epoch_open = True
-        np.copyto(self._backup, self.network.params)
+        run_calls(backup_calls(self))
         self._reshuffle()
 
     def _reshuffle(self) -> None:
@@ -295,7 +295,7 @@ class Trainer(TrainerMetrics):
 
     def _diverged(self, loss: float) -> None:
         """Roll back to ``_backup``, start the optimizer afresh and raise :class:`TrainingDiverged`."""
-        np.copyto(self.network.params, self._backup)
+        roll_back(self)
         self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
         epoch = self.epoch
         self.epoch = max(0, self.epoch - 1) if self.batch_index == 0 else self.epoch

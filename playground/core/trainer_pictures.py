@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from playground.core.class_results import results_from_outputs
 from playground.core.data_swap import picture_domain
+from playground.core.engines import NUMPY
 from playground.core.epoch_pieces import KeepGoing
 from playground.core.grid import MIN_RESOLUTION, GridEvaluator
+from playground.core.network import run_calls
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
 from playground.core.spec_limits import picture_resolution
 
@@ -34,6 +38,19 @@ def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool | Sequen
         g = trainer._grid = GridEvaluator(trainer.network, trainer.spec.features, picture_domain(trainer), n,
                                           trainer.scaling)
     return g.evaluate(with_neurons, keep_going)
+
+
+def evaluated_outputs(trainer: Trainer) -> np.ndarray:
+    """The network's outputs on both sets (n_outputs, n_train + n_test) for the current weights.
+
+    The numpy engine's metrics pass leaves them in ``trainer.evaluated.o`` after every epoch and
+    every edit. The compiled kernel computes its metrics itself and never writes that buffer, so
+    for it the forward pass is run here (once a snapshot: a fraction of one epoch).
+    """
+    if trainer.engine != NUMPY:
+        with np.errstate(all="ignore"):  # a diverging run's outputs may overflow; its results still show
+            run_calls(trainer.evaluated.forward)
+    return trainer.evaluated.o
 
 
 def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None = 100,
@@ -67,7 +84,7 @@ def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None 
         output_activation=trainer.head.activation,
         layer_sizes=net.sizes,
         gradients=tuple(frozen_copy(g) for g in trainer.weight_gradients()),
-        results=results_from_outputs(trainer.head, trainer.evaluated.o, trainer.dataset.y_train,
+        results=results_from_outputs(trainer.head, evaluated_outputs(trainer), trainer.dataset.y_train,
                                      trainer.dataset.y_test),
         recent_grad_norms=frozen_copy(trainer.history.column("grad_norms")[-WINDOW:]),
         engine=trainer.engine,

@@ -14,7 +14,8 @@ comes from, and does to weights, optimizer and run what the edit table says:
 - painted points continue the run (a new class: the output layer redrawn, a new run);
 - new data settings and Reset start a new run from new weights (loaded or drawn points
   stay when only the input scaling changes);
-- restoring a kept run makes its spec, points and weights current (a fresh optimizer).
+- restoring a kept run makes it current as it ended: spec, points, weights, epoch, loss history
+  (and its optimizer state when the run was kept with it).
 
 Whatever starts a new run first moves the current one to :attr:`runs` (when it has
 trained at all: an untrained run has nothing to compare).
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -38,6 +40,7 @@ from playground.core.checkpoint import (
     with_fresh_optimizer,
 )
 from playground.core.dataset import Dataset
+from playground.core.io.weights import WeightFile
 from playground.core.runs import Run
 from playground.core.snapshot import Snapshot
 from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, SpecError, TrainingSpec
@@ -52,6 +55,7 @@ from playground.ui.edit_commands import (
     one_edit_at_a_time,
 )
 from playground.ui.edit_text import KEPT, describe_edit, describe_resize
+from playground.ui.rebuild_rollback import RebuildRollback
 from playground.ui.runs_list import RunsList
 from playground.ui.training import TrainingController, WorkerRequestError
 
@@ -87,12 +91,14 @@ class Session(QObject):
         self._draws = 0  # architecture edits so far: seeds the weights they draw
         self._told_trimmed = False
         self._fetching = False  # waiting for the worker's answer (see one_edit_at_a_time)
+        self._last_checkpoint: Checkpoint | None = None  # the worker's state last fetched (runs keep its optimizer)
         self.controller = TrainingController(self, auto_acknowledge)
         self.undo_stack = BoundedUndoStack(self)
         self.undo_stack.trimmed.connect(self._on_trimmed)
         self.runs = RunsList(self)
         self.runs.restore_requested.connect(self.restore_run)
         self.controller.snapshot_ready.connect(self.snapshot_ready)
+        self._rollback = RebuildRollback(self)  # a run the worker cannot build: the edit is refused
 
     # ------------------------------------------------------------------ reading
 
@@ -131,6 +137,7 @@ class Session(QObject):
         the whole of it.
         """
         self.controller.pause()
+        self._rollback.before_restore()
         self._archive()
         self._spec, self._dataset = spec, dataset
         self._dtype = dtype or self._dtype
@@ -312,11 +319,32 @@ class Session(QObject):
         self._push_new_run(checkpoint, dataset, text, note)
 
     @one_edit_at_a_time
+    def import_weights(self, weights: WeightFile, source: str) -> bool:
+        """Start a new run from imported ``weights`` (read from ``source``, a file name): a fresh
+        optimizer, epoch 0; the current run goes to :attr:`runs`. One undoable step. Raises
+        ``WorkerRequestError`` naming the first difference when they do not fit the network."""
+        self._fetch("check_weights", (weights, source))
+        before = self._checkpoint()
+        if before is None:
+            return False
+        cp = weights_only(before.spec, before.dataset, weights.state)
+        # Reset goes on drawing the seed's next weights after the import, as it would have before.
+        after = dataclasses.replace(cp, state={**(cp.state or {}), "init_count": before.state["init_count"]},
+                                    picture_domain=before.picture_domain)
+        name = Path(source).name
+        self._push_new_run(after, self._dataset, f"import weights from {name}",
+                           f"Weights from {name}: a new run from them, a fresh optimizer")
+        return True
+
+    @one_edit_at_a_time
     def restore_run(self, run: Run) -> None:
-        """Make a kept run the experiment: its spec, points and final weights, a fresh optimizer."""
-        after = weights_only(run.spec, run.dataset, run.weights)
+        """Make a kept run the experiment as it ended: its spec, points, weights, epoch and loss history,
+        and its optimizer's state when it was kept with it (else a fresh optimizer)."""
+        after = Checkpoint(run.spec, run.dataset, run.state())
+        optimizer = "its optimizer state" if run.optimizer is not None else "a fresh optimizer"
         self._push_new_run(after, run.dataset, f"restore {run.name}",
-                           f"Restored {run.name}: its weights, a fresh optimizer, a new run")
+                           f"Restored {run.name}: its weights and history, {optimizer}; "
+                           f"it goes on from epoch {run.epoch:,}")
 
     # ------------------------------------------------------------------ building steps
 
@@ -358,7 +386,20 @@ class Session(QObject):
             self.spec_changed.emit(self._spec, "")
             return None
         assert isinstance(cp, Checkpoint)
+        self._last_checkpoint = cp
         return cp
+
+    def _with_optimizer(self, run: Run) -> Run:
+        """``run`` with its optimizer's state when the last state fetched is exactly the run's end
+        (the usual case: an edit while paused), so that restoring it goes on as it would have."""
+        cp, self._last_checkpoint = self._last_checkpoint, None
+        if cp is None or cp.spec != run.spec or cp.state is None or cp.state.get("batches") != run.batches:
+            return run
+        weights, optimizer = cp.weights, cp.state.get("optimizer")
+        if optimizer is None or weights.keys() != run.weights.keys() or not all(
+                np.array_equal(weights[k], w) for k, w in run.weights.items()):
+            return run
+        return run.with_optimizer(optimizer)
 
     def _fetch(self, kind: str, argument: object = None) -> object:
         self._fetching = True
@@ -380,7 +421,8 @@ class Session(QObject):
         if snap is self._archived:
             return self._archived_run
         self._archived = snap
-        self._archived_run = run = Run.from_snapshot(snap, self.runs.next_name())
+        run = Run.from_snapshot(snap, self.runs.next_name())
+        self._archived_run = run = self._with_optimizer(run)
         self.runs.add(run)
         return run
 
@@ -405,6 +447,9 @@ class Session(QObject):
 
     def _apply_checkpoint(self, checkpoint: Checkpoint, dataset: Dataset | None, note: str) -> None:
         """A new run from ``checkpoint`` (``dataset``: the points when not generated)."""
+        if self._rollback.rolling_back:
+            return
+        self._rollback.before_restore()
         self._archive()
         self._dataset = dataset
         self._run_began_at = int((checkpoint.state or {}).get("batches", 0))
@@ -421,10 +466,13 @@ class Session(QObject):
 
     def _continue_with(self, change, dataset: Dataset | None, note: str) -> None:
         """The run goes on from ``change(the current checkpoint)``."""
+        if self._rollback.rolling_back:
+            return
         current = self._checkpoint()
         if current is None:
             return
         target = change(current)
+        self._rollback.before_restore()
         self._dataset = dataset
         self.controller.restore(target, self._dtype)
         self._set_spec(target.spec, note)

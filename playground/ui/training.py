@@ -77,6 +77,7 @@ class TrainingController(QObject):
     stopped = Signal(str)
     reply_ready = Signal()  # an answer to a fetch arrived (fetch waits on it)
     request_answered = Signal(int, object, str)  # id, answer, error ("" if none): replies to send_request
+    rebuild_failed = Signal(int)  # the load or restore of this generation could not be built: the old run goes on
 
     _load_requested = Signal(object, object, object, str, int)
     _play_requested = Signal()
@@ -130,6 +131,7 @@ class TrainingController(QObject):
         w.failed.connect(self._on_failed)
         w.stopped.connect(self._on_stopped)
         w.replied.connect(self._on_replied)
+        w.rebuild_failed.connect(self._on_rebuild_failed)
         _THREADS.append(self._thread)
         self._thread.start()
         app = QCoreApplication.instance()
@@ -317,6 +319,11 @@ class TrainingController(QObject):
     def _on_failed(self, message: str) -> None:
         if not self._closed:
             self.failed.emit(message)
+
+    @Slot(int)
+    def _on_rebuild_failed(self, generation: int) -> None:
+        if not self._closed:
+            self.rebuild_failed.emit(generation)
 
     @Slot(str)
     def _on_stopped(self, message: str) -> None:

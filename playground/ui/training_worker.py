@@ -84,6 +84,7 @@ class TrainingWorker(QObject):
     failed = Signal(str)
     stopped = Signal(str)  # a stop condition was reached; the message says which
     replied = Signal(int, object, str)  # request id, immutable answer (or None), error message ("" if none)
+    rebuild_failed = Signal(int)  # generation of a load or restore that could not be built (the old run goes on)
 
     def __init__(self, interrupts: Interrupts | None = None) -> None:
         super().__init__()
@@ -140,6 +141,10 @@ class TrainingWorker(QObject):
         except Exception as exc:  # a spec the engine refuses: say so, keep the old run
             self._set_running(False)
             self.failed.emit(f"could not build this experiment: {exc}")
+            if self._trainer is not None:  # the old run goes on, its pictures current again
+                self._generation = generation
+                self.rebuild_failed.emit(generation)
+                self._snapshot(force=True)
             return
         self._trainer = trainer
         self._generation = generation

@@ -178,3 +178,14 @@ def test_an_epoch_begun_batch_by_batch_is_finished_by_the_kernel():
     assert [t.epoch for t in trainers] == [4, 4]
     assert trainers[1].batches == trainers[0].batches
     np.testing.assert_allclose(trainers[1].network.params, trainers[0].network.params, rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("points", [90, 120])
+def test_a_kernel_runs_results_are_its_current_predictions(points):
+    """The confusion matrices of a kernel run count what the network predicts now: their
+    accuracy is the run's accuracy (the kernel never fills the numpy metrics pass's outputs)."""
+    tr = Trainer(make_spec("blobs", (8, 8), classes=3, points=points), engine="kernel")
+    tr.train(200)
+    results = tr.snapshot(grid_resolution=None).results
+    for matrix, accuracy in ((results.confusion_train, tr.train_accuracy), (results.confusion_test, tr.test_accuracy)):
+        assert np.trace(matrix) / matrix.sum() == pytest.approx(accuracy, abs=1e-12)
