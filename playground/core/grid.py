@@ -3,7 +3,9 @@
 This is what the decision-boundary heatmap and the neuron thumbnails draw.
 The grid is evaluated in float32 (a picture needs no more, and float32 tanh is
 several times faster) through a mirror network whose buffers are reused
-between calls, so a 100 × 100 grid of a 6 × 8 network takes about a millisecond.
+between calls. Measured gain (CPU time of a 100 × 100 grid, a float64 mirror
+instead): 6 × 8 2.6–2.8 ms instead of 10.6–11.5 ms, 10 × 64 35–48 ms instead
+of 167–178 ms.
 A big network's grid runs in pieces of cells (see ``epoch_pieces``), and whoever
 asked may stop it between them; its resolution is kept within the work budget
 by the caller (``spec_limits.picture_resolution``).

@@ -288,7 +288,6 @@ def apply_step(trainer: Trainer, inspection: Inspection) -> None:
     trainer.optimizer.set_state(dict(update.state))
     # The gradient views show this update's gradient, as after any batch.
     trainer.grad[...] = flatten(update.grad_w, update.grad_b)
-    trainer._grad_scale = 1.0
     trainer.restored_gradients = None
     trainer.batches += 1
     trainer._evaluate()

@@ -184,8 +184,7 @@ class PageMode:
 def backup_calls(trainer: Trainer) -> list[Call]:
     """Calls that keep what a divergence rolls back to, made before every epoch (or inspected step):
     the weights and, for a link experiment, the dead-link mask (links that die in an epoch that is
-    rolled back live again; so a link experiment's epochs run one at a time, never as an ``EpochRun``,
-    whose per-epoch backups hold weights only)."""
+    rolled back live again)."""
     calls = [partial(np.copyto, trainer._backup, trainer.network.params)]
     if trainer.page is not None:
         calls.append(partial(np.copyto, trainer.page.dead.kept, trainer.page.dead.alive))
