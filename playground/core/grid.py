@@ -20,7 +20,7 @@ from playground.core.epoch_pieces import KeepGoing, chunk_rows
 from playground.core.features import expand_features
 from playground.core.input_scaling import InputScaling
 from playground.core.network import Network, Workspace, run_calls
-from playground.core.neuron_images import NeuronRequest, requested_images
+from playground.core.neuron_images import NeuronRequest, detail_image, requested_images
 from playground.core.snapshot import GridOutput, frozen_copy
 
 MIN_RESOLUTION = 2
@@ -114,8 +114,11 @@ class GridEvaluator:
         predicted = head.predict(out).reshape(n, n) if head.is_classification else None
         neurons: tuple[np.ndarray, ...] = ()
         ids: tuple[np.ndarray, ...] = ()
+        detail = None
         if isinstance(with_neurons, NeuronRequest):
-            neurons, ids = requested_images([self.workspace.inputs[:-1], *self.workspace.acts], n, with_neurons)
+            units = [self.workspace.inputs[:-1], *self.workspace.acts]
+            neurons, ids = requested_images(units, n, with_neurons)
+            detail = detail_image(units, n, with_neurons)
         elif with_neurons:
             # Feature-major buffers (k, n·n) are k images already: a plain copy, no transpose.
             neurons = (self._input_images, *(self._thumbnails(a) for a in self.workspace.acts))
@@ -126,4 +129,5 @@ class GridEvaluator:
             predicted=None if predicted is None else frozen_copy(predicted),
             neurons=neurons,
             neuron_ids=ids,
+            detail=detail,
         )

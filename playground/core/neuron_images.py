@@ -27,15 +27,21 @@ class NeuronRequest:
         neurons to draw, ascending
     size : the side of an image in cells (the thumbnail's side in device pixels); never more
         than the grid's resolution
+    detail : (unit layer, neuron) of one neuron whose image is also made at ``detail_size``
+        cells a side (the one under the mouse, shown enlarged), or None
     """
 
     neurons: tuple[tuple[int, ...], ...]
     size: int
+    detail: tuple[int, int] | None = None
+    detail_size: int = 96
 
     @classmethod
-    def of(cls, neurons: Sequence[Sequence[int]], size: int) -> NeuronRequest:
-        """A request with every layer's indices made unique, ascending plain ints, and a side of at least 1."""
-        return cls(tuple(tuple(sorted({int(j) for j in layer})) for layer in neurons), max(1, int(size)))
+    def of(cls, neurons: Sequence[Sequence[int]], size: int, detail: tuple[int, int] | None = None,
+           detail_size: int = 96) -> NeuronRequest:
+        """A request with every layer's indices made unique, ascending plain ints, and sides of at least 1."""
+        return cls(tuple(tuple(sorted({int(j) for j in layer})) for layer in neurons), max(1, int(size)),
+                   None if detail is None else (int(detail[0]), int(detail[1])), max(1, int(detail_size)))
 
     def fits(self, sizes: Sequence[int]) -> bool:
         """Whether this request is for a network of unit layer ``sizes`` (inputs, hidden, outputs)."""
@@ -48,6 +54,24 @@ def sample_cells(resolution: int, size: int) -> np.ndarray:
     under the centre of each of the m pixels, so an image of m² cells covers the whole domain."""
     m = max(1, min(size, resolution))
     return ((np.arange(m) + 0.5) * resolution / m).astype(np.intp)
+
+
+def sampled_image(values: np.ndarray, resolution: int, size: int) -> np.ndarray:
+    """One neuron's values on the grid (N·N,) as an image (m, m), m = min(size, N) (a read-only copy)."""
+    rows = sample_cells(resolution, size)
+    return frozen_copy(values.reshape(resolution, resolution)[np.ix_(rows, rows)])
+
+
+def detail_image(units: Sequence[np.ndarray], resolution: int, request: NeuronRequest
+                 ) -> tuple[int, int, np.ndarray] | None:
+    """(layer, neuron, image) of the request's detail neuron at its detail size; None when it has none
+    (or names no neuron of these layers)."""
+    if request.detail is None:
+        return None
+    layer, neuron = request.detail
+    if not (0 <= layer < len(units) and 0 <= neuron < units[layer].shape[0]):
+        return None
+    return layer, neuron, sampled_image(units[layer][neuron], resolution, request.detail_size)
 
 
 def requested_images(units: Sequence[np.ndarray], resolution: int, request: NeuronRequest

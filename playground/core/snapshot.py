@@ -43,6 +43,8 @@ class GridOutput:
         images of the neurons it draws only, at the side it draws them.
     neuron_ids : tuple of (k_l,) int arrays, or ()
         Which neuron each image of ``neurons`` is, per unit layer; ``()``: the first ones, in order.
+    detail : (unit layer, neuron, (D, D) image) or None
+        One neuron's image at a larger side (the one a view shows enlarged), when asked for.
     """
 
     domain: tuple[float, float, float, float]
@@ -51,6 +53,7 @@ class GridOutput:
     predicted: np.ndarray | None
     neurons: tuple[np.ndarray, ...]
     neuron_ids: tuple[np.ndarray, ...] = ()
+    detail: tuple[int, int, np.ndarray] | None = None
 
     def neuron_image(self, layer: int, neuron: int) -> np.ndarray | None:
         """The image of neuron ``neuron`` of unit layer ``layer``, None when none was made."""

@@ -56,3 +56,16 @@ def test_requested_images_of_a_known_grid():
 def test_a_snapshot_carries_the_requested_images(trained):
     s = trained.snapshot(grid_resolution=20, with_neurons=NeuronRequest.of([(0, 1), (5,), (), (0,)], 8))
     assert [len(a) for a in s.grid.neurons] == [2, 1, 0, 1] and s.grid.neurons[1].shape == (1, 8, 8)
+
+
+def test_the_detail_neuron_gets_a_larger_image_too(trained):
+    g = GridEvaluator(trained.network, trained.spec.features, trained.dataset.domain(), 60)
+    full = g.evaluate(True)
+    out = g.evaluate(NeuronRequest.of([(), (0,), (), ()], 6, detail=(1, 17), detail_size=30))
+    layer, neuron, image = out.detail
+    cells = sample_cells(60, 30)
+    assert (layer, neuron) == (1, 17) and image.shape == (30, 30) and not image.flags.writeable
+    np.testing.assert_array_equal(image, full.neurons[1][17][np.ix_(cells, cells)])
+    assert out.neuron_image(1, 17) is None  # not drawn as a thumbnail: only its detail is made
+    assert g.evaluate(NeuronRequest.of([(), (0,), (), ()], 6, detail=(1, 30))).detail is None  # no such neuron
+    assert g.evaluate(NeuronRequest.of([(), (0,), (), ()], 6)).detail is None
