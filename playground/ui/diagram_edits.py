@@ -3,8 +3,8 @@
 The diagram only asks (``edit_requested``, ``weight_edit_requested``,
 ``neuron_switch_requested``); the session applies each request as an undoable step
 and says what happened (an edit that does not fit is refused with one line). The
-diagram also says how many neurons of each layer it draws, so that the worker makes
-images of those only.
+diagram also says which neurons it has on screen and at what size, so that the worker
+makes images of those only, at that size.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ class DiagramEdits:
         view.weight_edit_requested.connect(self.set_weight)
         view.neuron_switch_requested.connect(self.switch_neuron)
         view.visible_neurons_changed.connect(window.controller.set_visible_neurons)
-        if view.shown:  # drawn before this connection was made
-            window.controller.set_visible_neurons(tuple(view.shown))
+        if view.thumbnails.request is not None:  # drawn before this connection was made
+            window.controller.set_visible_neurons(view.thumbnails.request)
 
     def apply_edit(self, edit: Edit) -> None:
         """An architecture edit: a new run from the weights that remain (see the session)."""

@@ -470,13 +470,13 @@ def test_network_hover_neuron_and_link(qtbot, snapshots):
     ev = QMouseEvent(QEvent.Type.MouseMove, w.view.mapFromScene(centre).toPointF(), QPointF(),
                      Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(w.view.viewport(), ev)
-    assert w.header.text().startswith("output neuron 1") and w._zoom.isVisible()
+    assert w.header.text().startswith("output neuron 1") and w.thumbnails.zoom.isVisible()
     a, b = w.neurons[0][0].rect, w.neurons[1][0].rect  # a point on the link X₁ → output
     x = a.right() + 1 + 0.25 * (b.left() - a.right() - 2)
     y = a.center().y() + (b.center().y() - a.center().y()) * np.interp(0.25, *_bezier())
     text = w.hover_text_at(QPointF(x, y))
     assert "X₁ → output" in text and f"{s.weights[0][0, 0]:.4g}" in text
-    assert not w._zoom.isVisible()
+    assert not w.thumbnails.zoom.isVisible()
 
 
 def _bezier() -> tuple[np.ndarray, np.ndarray]:
