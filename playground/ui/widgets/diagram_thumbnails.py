@@ -91,38 +91,41 @@ class DiagramThumbnails:
         g, cols = s.grid, self.view.neurons
         if g is None or len(g.neurons) != len(cols):
             return
-        ids = g.neuron_ids or tuple(np.arange(len(a)) for a in g.neurons)
+        if g.neuron_ids:  # made for a request: the neurons it names
+            ids, images = g.neuron_ids, g.neurons
+        else:  # a picture of every neuron: those drawn
+            ids = tuple(np.arange(min(k, len(a))) for k, a in zip(self.view.shown, g.neurons, strict=True))
+            images = tuple(a[:len(j)] for a, j in zip(g.neurons, ids, strict=True))
         side = self.side()
         key = (g.domain, g.resolution, side, tuple(ids[0]))
         if key != self._inputs_drawn:  # the inputs are the same picture for a given grid: draw them once
             self._inputs_drawn = key
-            a = g.neurons[0]  # inputs span very different ranges (x1 to ±6, x1² to 36): each to its own max
-            self._set_column(0, ids[0], atlas_pixmaps(thumbnail_rgba(a, a.shape[-1], np.abs(a).max(axis=(1, 2)))))
+            a = images[0]  # inputs span very different ranges (x1 to ±6, x1² to 36): each to its own max
+            self._set_column(0, ids[0], atlas_pixmaps(thumbnail_rgba(a, side, np.abs(a).max(axis=(1, 2)))))
             self.view.editor.draw_off_features(g.domain, min(side, g.resolution))
         hidden = range(1, len(cols) - 1)
         if hidden:  # every hidden layer through the colour table in one go
-            sub = np.concatenate([g.neurons[c] for c in hidden])
-            pixmaps = atlas_pixmaps(thumbnail_rgba(sub, sub.shape[-1]))
+            sub = np.concatenate([images[c] for c in hidden])
+            pixmaps = atlas_pixmaps(thumbnail_rgba(sub, side))
             start = 0
             for c in hidden:
-                n = len(g.neurons[c])
+                n = len(images[c])
                 self._set_column(c, ids[c], pixmaps[start:start + n])
                 start += n
         last = len(cols) - 1
-        self._set_column(last, ids[last], self._output_pixmaps(s, g))
+        self._set_column(last, ids[last], self._output_pixmaps(s, g, ids[last], images[last], side))
 
-    def _output_pixmaps(self, s: Snapshot, g: GridOutput) -> list[QPixmap]:
+    def _output_pixmaps(self, s: Snapshot, g: GridOutput, ids: np.ndarray, images: np.ndarray,
+                        side: int) -> list[QPixmap]:
         last = len(g.neurons) - 1
         if len(self.view.neurons[last]) == 1:  # one output neuron, drawn larger: the boundary view's picture
-            if not len(g.neurons[last]):  # not on screen
+            if not len(ids):  # not on screen
                 return []
             side = round(self.view.neurons[last][0].rect.width() * self._scale())
             return [to_pixmap(thumbnail_rgba(np.asarray(g.output)[None], side)[0])]
-        a = g.neurons[last]
         if s.dataset.classes:  # softmax outputs: each class's probability
-            ids = g.neuron_ids[last] if g.neuron_ids else range(len(a))
-            return [to_pixmap(class_rgba(image, int(k), image.shape[-1])) for image, k in zip(a, ids, strict=True)]
-        return atlas_pixmaps(thumbnail_rgba(a, a.shape[-1]))
+            return [to_pixmap(class_rgba(a, int(k), side)) for a, k in zip(images, ids, strict=True)]
+        return atlas_pixmaps(thumbnail_rgba(images, side))
 
     def _set_column(self, c: int, ids, pixmaps: list[QPixmap]) -> None:
         col, device = self.view.neurons[c], self._scale()

@@ -18,10 +18,11 @@ pixmaps are replaced, and the cached link image is redrawn (at most
 
 from __future__ import annotations
 
+import time
 from itertools import pairwise
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -58,6 +59,9 @@ from playground.ui.widgets.plot_style import Throttle, header_label
 _HINT = "hover a neuron or a link · click to edit, right-click for more"
 #: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
 LINK_RENDERS_PER_SECOND = 3
+#: ... and less often when it is slow (a big network's: tens of milliseconds), so that it takes at most
+#: this share of the UI thread's time.
+LINK_SHARE = 0.04
 _GRADIENT_TIP = ("Links sized by how strongly the loss pulls on each weight (|∂L/∂w| of the last mini-batch, "
                  "log scale 1e-5 … 1); blue: a descent step raises the weight, orange: lowers it. "
                  "Each layer's gradient norm is under its column.")
@@ -125,6 +129,10 @@ class NetworkView(DiagramZoom, QWidget):
         self._snapshot: Snapshot | None = None
         # The link image takes its turn with the window's other throttled drawings (see DrawTurns).
         self.link_throttle = Throttle(lambda _: self._render_links(), LINK_RENDERS_PER_SECOND, self)
+        self._links_soon = QTimer(self)  # a new diagram's links: drawn in the next turn of the event loop
+        self._links_soon.setSingleShot(True)
+        self._links_soon.setInterval(0)
+        self._links_soon.timeout.connect(self._render_links)
         self._reset_items()
 
     # ------------------------------------------------------------------ public
@@ -144,12 +152,13 @@ class NetworkView(DiagramZoom, QWidget):
         """Update thumbnails, bias marks and links; items are rebuilt only for a new architecture."""
         key = (tuple(snapshot.layer_sizes), tuple(snapshot.spec.features), snapshot.spec.network.activations,
                snapshot.output_activation, snapshot.dataset.classes)
-        if key != self._key:
+        rebuilt = key != self._key
+        if rebuilt:
             self._build(snapshot)
             self._key = key
         self._snapshot = snapshot
         self.editor.update(snapshot)
-        self._update_links(snapshot)
+        self._update_links(snapshot, soon=rebuilt)
         self._update_biases(snapshot)
         self.thumbnails.update(snapshot)
         if self.thumbnails.hovered is not None:
@@ -300,8 +309,10 @@ class NetworkView(DiagramZoom, QWidget):
         return min(abs(centres[c] - centres[k]) for k in (c - 1, c + 1) if k in centres) - 6 \
             if len(centres) > 1 else self.column_gap
 
-    def _update_links(self, s: Snapshot) -> None:
-        """Work out every link's look; redraw the link image now or, if one was drawn just now, soon."""
+    def _update_links(self, s: Snapshot, soon: bool = False) -> None:
+        """Work out every link's look; redraw the link image now or, if one was drawn just now, soon;
+        ``soon``: in the next turn of the event loop (a new diagram's neurons are painted first, so
+        that building a big one and drawing its links are two short waits, not one long one)."""
         norms = np.asarray(s.grad_norms, dtype=float).ravel()
         gradient = self._show_gradients and norms.size == len(s.weights)
         if gradient:
@@ -310,7 +321,10 @@ class NetworkView(DiagramZoom, QWidget):
                 self._place_grad_label(c + 1)
         levels, positive, uniform = self.marks.link_looks() or link_looks(s, gradient)
         if self.links.set_links(levels, positive, uniform):
-            self.link_throttle(True)
+            if soon:
+                self._links_soon.start()
+            else:
+                self.link_throttle(True)
 
     def refresh_links(self) -> None:
         """Redraw the links from the last snapshot (the inspector's link values changed)."""
@@ -329,8 +343,11 @@ class NetworkView(DiagramZoom, QWidget):
 
     def _render_links(self) -> None:
         """Redraw the link image now (a held throttled redraw is then not needed)."""
+        start = time.thread_time()
         if self.links.render(self.view.devicePixelRatioF()):
             self.link_throttle.note_drawn()
+            took = max(time.thread_time() - start, 1e-6)
+            self.link_throttle.max_fps = min(LINK_RENDERS_PER_SECOND, LINK_SHARE / took)
 
     def _update_biases(self, s: Snapshot) -> None:
         for c, b in enumerate(s.biases, start=1):
