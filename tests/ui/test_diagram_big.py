@@ -15,8 +15,8 @@ def test_a_new_diagram_paints_its_neurons_first_and_its_links_in_the_next_turn(q
     s = sample_snapshot("binary", 0, (12, 12), grid_resolution=20)
     w = shown_diagram(qtbot, s, 600, 400)  # built and drawn in one call: links not yet
     assert w.links.pixmap().isNull() and not w.neurons[1][0].pixmap.pixmap().isNull()
-    QApplication.processEvents()
-    assert not w.links.pixmap().isNull()
+    w.finish_drawing()  # before a picture is taken: at once
+    assert not w.links.pixmap().isNull() and not w._links_soon.isActive()
     assert not w._links_soon.isActive()
     w.show_snapshot(sample_snapshot("binary", 5, (12, 12), grid_resolution=20))  # the same network: throttled
     assert not w._links_soon.isActive()

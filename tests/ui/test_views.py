@@ -311,9 +311,30 @@ def test_weights_rebuild_only_for_a_new_architecture(qtbot, snapshots):
     w.show_snapshot(snapshots["binary"])
     assert w.layers[0] is first
     w.show_snapshot(snapshots["deep"])
-    assert w.layers[0] is not first and len(w.layers) == 9
+    assert w.layers[0] is not first
+    qtbot.waitUntil(lambda: len(w.layers) == 9)  # a deep network's plots: a few at once, then one a turn
     w.clear()
     assert w.layers == []
+
+
+def test_a_deep_networks_weight_plots_come_one_a_turn_each_drawn_at_once(qtbot, snapshots):
+    from playground.ui.widgets.weights_view import PLOTS_AT_ONCE
+
+    w = make(qtbot, WeightsView)
+    s = snapshots["deep"]
+    w.show_snapshot(s)
+    assert len(w.layers) == PLOTS_AT_ONCE < len(s.weights)  # the window keeps answering meanwhile
+    counts = []
+    while len(w.layers) < len(s.weights):
+        QApplication.processEvents()
+        counts.append(len(w.layers))
+    assert counts[0] <= PLOTS_AT_ONCE + 1 and not w._builder.isActive()
+    w.show_snapshot(snapshots["binary"])
+    w.show_snapshot(s)
+    w.finish_drawing()  # before a picture is taken: every plot at once
+    assert len(w.layers) == len(s.weights) and not w._builder.isActive()
+    for lp, wt in zip(w.layers, s.weights, strict=True):  # each drawn from the last snapshot as it comes
+        np.testing.assert_array_equal(lp.weights.image, palette.diverging_rgba(wt, w.vmax))
 
 
 def test_weight_plots_wrap_into_rows_that_keep_cells_large():

@@ -172,6 +172,12 @@ class NetworkView(DiagramZoom, QWidget):
         self._snapshot = None
         self.header.setText(_HINT)
 
+    def finish_drawing(self) -> None:
+        """Draw a new diagram's links now if they are still to come (before a picture is taken)."""
+        if self._links_soon.isActive():
+            self._links_soon.stop()
+            self._render_links()
+
     def link_widths(self, layer: int) -> np.ndarray:
         """Current pen widths (out, in) of the links from column ``layer`` to the next."""
         return self.links.widths(layer)
