@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import types
 
+import pytest
 from diagram_helpers import shown_diagram
-from PySide6.QtWidgets import QApplication
 
 from playground.ui.widgets import network_view
 from playground.ui.widgets.preview import sample_snapshot
@@ -25,11 +25,30 @@ def test_a_new_diagram_paints_its_neurons_first_and_its_links_in_the_next_turn(q
 def test_a_slow_link_image_is_redrawn_less_often(qtbot, monkeypatch):
     s = sample_snapshot("binary", 0, (6,), grid_resolution=20)
     w = shown_diagram(qtbot, s, 600, 400)
-    QApplication.processEvents()  # its first link image drawn
-    clock = iter([0.0, 0.2, 1.0, 1.001])  # a render of 200 ms, then one of 1 ms
+    clock = [0.0]  # the UI thread's CPU time, moved on only by the link image's renders
+    took = [0.2]
 
-    monkeypatch.setattr(network_view, "time", types.SimpleNamespace(thread_time=lambda: next(clock)))
+    def render(_ratio: float) -> bool:
+        clock[0] += took[0]
+        return True
+
+    monkeypatch.setattr(network_view, "time", types.SimpleNamespace(thread_time=lambda: clock[0]))
+    monkeypatch.setattr(w.links, "render", render)
     w._render_links()
-    assert w.link_throttle.max_fps == network_view.LINK_SHARE / 0.2  # 0.2 a second: 4 % of the UI thread
+    assert w.link_throttle.max_fps == pytest.approx(network_view.LINK_SHARE / 0.2)  # 0.2 a second: 4 %
+    took[0] = 0.001
     w._render_links()
     assert w.link_throttle.max_fps == network_view.LINK_RENDERS_PER_SECOND
+
+
+def test_a_picture_of_every_neuron_is_drawn_for_the_drawn_neurons_only(qtbot):
+    from builders import make_trainer
+
+    t = make_trainer("xor", (40, 3))
+    w = shown_diagram(qtbot, t.snapshot(grid_resolution=30), 600, 400)
+    drawn = {}
+    set_column = w.thumbnails._set_column
+    w.thumbnails._set_column = lambda c, ids, pixmaps: (drawn.update({c: (list(ids), len(pixmaps))}),
+                                                         set_column(c, ids, pixmaps))
+    w.show_snapshot(t.snapshot(grid_resolution=30))  # every neuron's image (no request): 40 in layer 1
+    assert drawn[1] == (list(range(w.shown[1])), w.shown[1]) and w.shown[1] < 40

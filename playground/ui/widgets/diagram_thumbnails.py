@@ -91,11 +91,11 @@ class DiagramThumbnails:
         g, cols = s.grid, self.view.neurons
         if g is None or len(g.neurons) != len(cols):
             return
-        if g.neuron_ids:  # made for a request: the neurons it names
-            ids, images = g.neuron_ids, g.neurons
-        else:  # a picture of every neuron: those drawn
-            ids = tuple(np.arange(min(k, len(a))) for k, a in zip(self.view.shown, g.neurons, strict=True))
-            images = tuple(a[:len(j)] for a, j in zip(g.neurons, ids, strict=True))
+        # Only the drawn neurons' (a picture made for another request, or none, may hold more).
+        made = g.neuron_ids or tuple(np.arange(len(a)) for a in g.neurons)
+        keep = [j < k for j, k in zip(made, self.view.shown, strict=True)]
+        ids = tuple(j[k] for j, k in zip(made, keep, strict=True))
+        images = tuple(a[k] for a, k in zip(g.neurons, keep, strict=True))
         side = self.side()
         key = (g.domain, g.resolution, side, tuple(ids[0]))
         if key != self._inputs_drawn:  # the inputs are the same picture for a given grid: draw them once
