@@ -19,7 +19,6 @@ pixmaps are replaced, and the cached link image is redrawn (at most
 from __future__ import annotations
 
 import time
-from itertools import pairwise
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
@@ -290,14 +289,19 @@ class NetworkView(DiagramZoom, QWidget):
         for t, nrn in zip(self.feature_labels, self.neurons[0], strict=True):
             r = t.boundingRect()
             t.setPos(nrn.rect.left() - r.width() - 8, nrn.rect.center().y() - r.height() / 2)
-        anchors = [([QPointF(n.rect.right() + 1, n.rect.center().y()) for n in src],
-                    [QPointF(n.rect.left() - 1, n.rect.center().y()) for n in dst])
-                   for src, dst in pairwise(self.neurons)]
+        anchors = [(self._link_ends(c, 1.0), self._link_ends(c + 1, -1.0)) for c in range(ncols - 1)]
         self.links.set_geometry(self.scene.sceneRect(), anchors, self.shown)
         self.editor.place(slot_rect, self._col_centres, self.column_gap, self.scene.sceneRect())
         self._render_links()
         self.marks.place()
         self.thumbnails.ask()
+
+    def _link_ends(self, c: int, side: float) -> list[QPointF]:
+        """Where links meet column ``c``'s neurons: right of them (``side`` 1) or left (−1). No link of
+        a neuron behind "+k more" is drawn: those share one point (16 × 256 has 4,000 of them)."""
+        col, k = self.neurons[c], self.shown[c]
+        ends = [QPointF(n.rect.center().x() + side * (n.rect.width() / 2 + 1), n.rect.center().y()) for n in col[:k]]
+        return ends + [ends[-1] if ends else QPointF()] * (len(col) - k)
 
     # ------------------------------------------------------------------ per frame
 
