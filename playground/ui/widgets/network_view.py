@@ -289,19 +289,13 @@ class NetworkView(DiagramZoom, QWidget):
         for t, nrn in zip(self.feature_labels, self.neurons[0], strict=True):
             r = t.boundingRect()
             t.setPos(nrn.rect.left() - r.width() - 8, nrn.rect.center().y() - r.height() / 2)
-        anchors = [(self._link_ends(c, 1.0), self._link_ends(c + 1, -1.0)) for c in range(ncols - 1)]
+        anchors = [(lay.link_ends(self.neurons[c], self.shown[c], 1.0),
+                    lay.link_ends(self.neurons[c + 1], self.shown[c + 1], -1.0)) for c in range(ncols - 1)]
         self.links.set_geometry(self.scene.sceneRect(), anchors, self.shown)
         self.editor.place(slot_rect, self._col_centres, self.column_gap, self.scene.sceneRect())
         self._render_links()
         self.marks.place()
         self.thumbnails.ask()
-
-    def _link_ends(self, c: int, side: float) -> list[QPointF]:
-        """Where links meet column ``c``'s neurons: right of them (``side`` 1) or left (−1). No link of
-        a neuron behind "+k more" is drawn: those share one point (16 × 256 has 4,000 of them)."""
-        col, k = self.neurons[c], self.shown[c]
-        ends = [QPointF(n.rect.center().x() + side * (n.rect.width() / 2 + 1), n.rect.center().y()) for n in col[:k]]
-        return ends + [ends[-1] if ends else QPointF()] * (len(col) - k)
 
     # ------------------------------------------------------------------ per frame
 
