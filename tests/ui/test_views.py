@@ -222,6 +222,19 @@ def test_boundary_image_orientation_and_colours(qtbot, snapshots):
     assert p.x() == pytest.approx(x0 + (j + 0.5) * d) and p.y() == pytest.approx(y0 + (i + 0.5) * d)
 
 
+def test_a_coarser_boundary_still_covers_the_whole_domain(qtbot, snapshots):
+    """While a big network trains its picture is coarser (same domain): the image is scaled to fit it again."""
+    w = make(qtbot, BoundaryView)
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    x0, x1, y0, y1 = s.grid.domain
+    for n in (s.grid.resolution // 2, s.grid.resolution):
+        w.show_snapshot(with_grid(s, np.asarray(s.grid.output)[::s.grid.resolution // n, ::s.grid.resolution // n]))
+        corner = w.image.mapToParent(QPointF(n, n))
+        assert w.image.image.shape[0] == n
+        assert (corner.x(), corner.y()) == (pytest.approx(x1), pytest.approx(y1))
+
+
 def test_boundary_regression_clips_and_discretize_thresholds(qtbot, snapshots):
     w = make(qtbot, BoundaryView)
     s = snapshots["regression"]
