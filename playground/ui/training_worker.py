@@ -210,10 +210,11 @@ class TrainingWorker(QObject):
 
     @Slot(object)
     def set_visible_neurons(self, request: NeuronRequest | None) -> None:
-        """Neuron images only of the neurons ``request`` names, at its size (None: all); a new
-        picture at once, so that neurons just shown get theirs while paused too."""
+        """Neuron images only of the neurons ``request`` names, at its size (None: all). Paused, a
+        new picture at once, so that neurons just shown get theirs; training, the next picture
+        (a request comes with every scroll, zoom and hover: a big network's picture takes a second)."""
         self._visible_neurons = request
-        self._snapshot(force=True)
+        self._snapshot(force=not self._running)
 
     @Slot(int)
     def set_grid_resolution(self, n: int) -> None:

@@ -52,3 +52,26 @@ def test_a_picture_of_every_neuron_is_drawn_for_the_drawn_neurons_only(qtbot):
                                                          set_column(c, ids, pixmaps))
     w.show_snapshot(t.snapshot(grid_resolution=30))  # every neuron's image (no request): 40 in layer 1
     assert drawn[1] == (list(range(w.shown[1])), w.shown[1]) and w.shown[1] < 40
+
+
+def test_a_new_neuron_request_is_drawn_at_once_when_paused_and_with_the_next_picture_when_training(monkeypatch):
+    from builders import make_spec
+
+    from playground.core.neuron_images import NeuronRequest
+    from playground.ui import training_worker
+
+    monkeypatch.setattr(training_worker, "lower_this_thread_priority", lambda: None)  # this is the test's thread
+    w = training_worker.TrainingWorker()
+    made = []
+    w.snapshot_made.connect(lambda s, _eps: made.append(s))
+    w.load(make_spec(hidden=(6,)), None, None, "float64", 1)
+    w.acknowledge()
+    first = NeuronRequest.of([(0,), (2, 3), (0,)], 8)
+    w.set_visible_neurons(first)  # paused: a picture with those images at once
+    assert len(made) == 2 and [list(ids) for ids in made[-1].grid.neuron_ids] == [[0], [2, 3], [0]]
+    w.acknowledge()
+    w.play()
+    w.set_visible_neurons(NeuronRequest.of([(0,), (4,), (0,)], 8))  # training: no extra picture for it
+    assert len(made) == 2
+    w.pause()  # the next picture has the new request's images
+    assert len(made) == 3 and [list(ids) for ids in made[-1].grid.neuron_ids] == [[0], [4], [0]]
