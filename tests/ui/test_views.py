@@ -341,11 +341,12 @@ def test_a_deep_networks_weight_plots_come_one_a_turn_each_drawn_at_once(qtbot, 
     while len(w.layers) < len(s.weights):
         QApplication.processEvents()
         counts.append(len(w.layers))
+        assert w.canvas.updatesEnabled() == (len(w.layers) == len(s.weights))  # painted once, when complete
     assert counts[0] <= PLOTS_AT_ONCE + 1 and not w._builder.isActive()
     w.show_snapshot(snapshots["binary"])
     w.show_snapshot(s)
     w.finish_drawing()  # before a picture is taken: every plot at once
-    assert len(w.layers) == len(s.weights) and not w._builder.isActive()
+    assert len(w.layers) == len(s.weights) and not w._builder.isActive() and w.canvas.updatesEnabled()
     for lp, wt in zip(w.layers, s.weights, strict=True):  # each drawn from the last snapshot as it comes
         np.testing.assert_array_equal(lp.weights.image, palette.diverging_rgba(wt, w.vmax))
 

@@ -216,6 +216,7 @@ class WeightsView(QWidget):
         self.throttle.cancel()
         self._builder.stop()
         self._unbuilt = []
+        self.canvas.setUpdatesEnabled(True)
         self.canvas.clear()
         self.layers = []
         self.colorbar = None
@@ -257,7 +258,8 @@ class WeightsView(QWidget):
             self._unbuilt += [(row, k, i) for k, i in enumerate(members)]
         for _ in range(min(PLOTS_AT_ONCE, len(self._unbuilt))):
             self._add_layer_plot(*self._unbuilt.pop(0), sizes, features)
-        if self._unbuilt:
+        if self._unbuilt:  # not painted until complete: a repaint per plot would cost more than the plots
+            self.canvas.setUpdatesEnabled(False)
             self._builder.start()
         self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
                                         width=12, pen=AXIS)
@@ -277,6 +279,7 @@ class WeightsView(QWidget):
         """Make the next layer's plot and draw the last snapshot's weights in it."""
         if not self._unbuilt or self._key is None:
             self._builder.stop()
+            self.canvas.setUpdatesEnabled(True)
             return
         self._add_layer_plot(*self._unbuilt.pop(0), *self._key)
         theme.restyle_new(self.canvas)
@@ -285,6 +288,7 @@ class WeightsView(QWidget):
             self.layers[i].set_data(self._rgba(s.weights[i]), self._rgba(np.reshape(s.biases[i], (-1, 1))))
         if not self._unbuilt:
             self._builder.stop()
+            self.canvas.setUpdatesEnabled(True)
 
     def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
                         features: tuple[str, ...]) -> None:
