@@ -282,12 +282,12 @@ class WeightsView(QWidget):
             self.canvas.setUpdatesEnabled(True)
             return
         self._add_layer_plot(*self._unbuilt.pop(0), *self._key)
-        theme.restyle_new(self.canvas)
         s, i = self._snapshot, len(self.layers) - 1
         if s is not None and i < len(s.weights):
             self.layers[i].set_data(self._rgba(s.weights[i]), self._rgba(np.reshape(s.biases[i], (-1, 1))))
         if not self._unbuilt:
             self._builder.stop()
+            theme.restyle_new(self.canvas)  # the new plots in the active theme's ink
             self.canvas.setUpdatesEnabled(True)
 
     def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
