@@ -79,6 +79,14 @@ def test_the_enlarged_neuron_under_the_mouse_is_asked_for_at_its_own_size(qtbot,
     assert w.thumbnails.request.detail is None and not w.thumbnails.zoom.isVisible()
 
 
+def test_a_new_network_forgets_the_neuron_that_was_under_the_mouse(qtbot, wide):
+    w = shown_diagram(qtbot, wide, 700, 460)
+    w.hover_text_at(w.neurons[5][20].rect.center())
+    assert w.thumbnails.hovered == (5, 20)
+    w.show_snapshot(sample_snapshot("binary", 0, (3,), grid_resolution=20))  # no column 5 any more
+    assert w.thumbnails.hovered is None and w.thumbnails.request.detail is None
+
+
 def test_the_window_worker_makes_images_of_the_requested_neurons_only(qtbot, tmp_path):
     from builders import easy_spec
     from file_helpers import close_quietly, file_window
