@@ -22,12 +22,11 @@ from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
 from playground.core.spec_limits import picture_resolution
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
+    from playground.core.neuron_images import NeuronRequest
     from playground.core.trainer import Trainer
 
 
-def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool | Sequence[int] = True,
+def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool | NeuronRequest = True,
                   keep_going: KeepGoing | None = None) -> GridOutput | None:
     """Output and every neuron on a grid of ``resolution``² cells, or fewer for a network too big
     for that within the work budget; None when ``keep_going()`` said stop."""
@@ -54,7 +53,7 @@ def evaluated_outputs(trainer: Trainer) -> np.ndarray:
 
 
 def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None = 100,
-             with_neurons: bool | Sequence[int] = True,
+             with_neurons: bool | NeuronRequest = True,
              keep_going: KeepGoing | None = None) -> Snapshot | None:
     """An immutable picture of ``trainer``'s state (copies only); None when stopped."""
     from playground.core.gradient_health import WINDOW

@@ -3,9 +3,10 @@
 The diagram only asks (``edit_requested``, ``weight_edit_requested``,
 ``neuron_switch_requested``); the session applies each request as an undoable step
 and says what happened (an edit that does not fit is refused with one line). The
-diagram also says how many neurons of each layer it draws, so that the worker makes
-images of those only, and draws a new run's columns and links as soon as the session
-has them (``preview_ready``), its neurons' pictures with the worker's first snapshot.
+diagram also says which neurons it has on screen and at what size, so that the worker
+makes images of those only, at that size; and it draws a new run's columns and links as
+soon as the session has them (``preview_ready``), its neurons' pictures with the worker's
+first snapshot.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ class DiagramEdits:
         view.neuron_switch_requested.connect(self.switch_neuron)
         view.visible_neurons_changed.connect(window.controller.set_visible_neurons)
         window.session.preview_ready.connect(self.show_preview)
-        if view.shown:  # drawn before this connection was made
-            window.controller.set_visible_neurons(tuple(view.shown))
+        if view.thumbnails.request is not None:  # drawn before this connection was made
+            window.controller.set_visible_neurons(view.thumbnails.request)
 
     def show_preview(self, preview: Snapshot, inputs_from: Snapshot | None) -> None:
         """A new run's columns and links drawn at once, before the worker's first picture of it."""

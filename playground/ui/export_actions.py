@@ -293,5 +293,7 @@ class ExportActions(QObject):
             return False
         source = self.picture_source(key)
         self.window.bring_up_to_date(source.widget)
+        if source.widget in (self.window.weights_view, self.window.network_view):  # a big network's: drawn in turns
+            source.widget.finish_drawing()  # type: ignore[attr-defined]
         return self._attempt(title, lambda: export_picture(source, path), PictureError,
                              f"{PICTURES[key]} saved as {path.name}")

@@ -39,6 +39,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QT
 
 from playground.core.checkpoint import Checkpoint
 from playground.core.dataset import Dataset
+from playground.core.neuron_images import NeuronRequest
 from playground.core.snapshot import Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.ui.quick_replies import QuickReplies
@@ -210,10 +211,10 @@ class TrainingController(QObject):
             raise ValueError(f"grid resolution must be from {lo} to {hi}, got {n}")
         self._grid_resolution_requested.emit(int(n))
 
-    def set_visible_neurons(self, counts: tuple[int, ...] | None) -> None:
-        """Make neuron images only of the first ``counts[l]`` neurons of each unit layer (inputs,
-        hidden layers, outputs), those the diagram draws; None: of every neuron."""
-        self._visible_neurons_requested.emit(None if counts is None else tuple(int(k) for k in counts))
+    def set_visible_neurons(self, request: NeuronRequest | None) -> None:
+        """Make neuron images only of the neurons ``request`` names (those the diagram has on
+        screen), at its size; None: of every neuron."""
+        self._visible_neurons_requested.emit(request)
 
     def acknowledge(self) -> None:
         """The views have painted the last snapshot: the worker may send the next one."""

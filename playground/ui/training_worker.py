@@ -18,6 +18,7 @@ from playground.core import engines
 from playground.core.checkpoint import Checkpoint, build_trainer
 from playground.core.dataset import Dataset
 from playground.core.live_resolution import LiveResolution
+from playground.core.neuron_images import NeuronRequest
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainingDiverged
 from playground.ui import worker_requests
@@ -102,7 +103,7 @@ class TrainingWorker(QObject):
         self._target_test_loss: float | None = None
         self._grid_resolution = 100
         self._live_resolution = LiveResolution(PICTURE_SHARE)  # coarser while a big network trains
-        self._visible_neurons: tuple[int, ...] | None = None  # per unit layer, the first k drawn
+        self._visible_neurons: NeuronRequest | None = None  # the neurons a view draws, at its size
         self._awaiting_ack = False
         self._force_pending = False
         self._dirty = False
@@ -216,11 +217,12 @@ class TrainingWorker(QObject):
         self._target_test_loss = target_test_loss
 
     @Slot(object)
-    def set_visible_neurons(self, counts: tuple[int, ...] | None) -> None:
-        """Neuron images only of the first ``counts[l]`` neurons of each unit layer (None: all);
-        a new picture at once, so that neurons just shown get theirs while paused too."""
-        self._visible_neurons = counts
-        self._snapshot(force=True)
+    def set_visible_neurons(self, request: NeuronRequest | None) -> None:
+        """Neuron images only of the neurons ``request`` names, at its size (None: all). Paused, a
+        new picture at once, so that neurons just shown get theirs; training, the next picture
+        (a request comes with every scroll, zoom and hover: a big network's picture takes a second)."""
+        self._visible_neurons = request
+        self._snapshot(force=not self._running)
 
     @Slot(int)
     def set_grid_resolution(self, n: int) -> None:

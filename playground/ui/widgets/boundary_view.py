@@ -134,13 +134,16 @@ class BoundaryView(QWidget):
         g = snapshot.grid
         if g is None:
             return
+        resized = self._grid is None or g.resolution != self._grid.resolution  # a big network trains coarser
         self._grid = g
         self._draw_grid(g)
-        if g.domain != self._domain:
+        if g.domain != self._domain or resized:
             # After setImage: the rectangle maps the image's current size onto the domain.
-            self._domain = g.domain
             x0, x1, y0, y1 = g.domain
             self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        if g.domain != self._domain:
+            self._domain = g.domain
+            x0, x1, y0, y1 = g.domain
             self.plot.getPlotItem().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
             self.plot.getAxis("bottom").setTicks(_nice_ticks(x0, x1))
             self.plot.getAxis("left").setTicks(_nice_ticks(y0, y1))

@@ -55,6 +55,9 @@ class EditButton(QGraphicsObject):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(10)
+        # Painted from a cached image: the diagram repaints under the buttons every frame, and a
+        # paint() in Python for each of a big network's dozens of buttons would cost milliseconds.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._hover = False
 
     @property
