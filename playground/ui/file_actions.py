@@ -221,7 +221,8 @@ class ProjectFiles(QObject):
         if not self.maybe_save():
             return False
         from playground.ui.main_window import default_spec
-        self.window.load_experiment(default_spec())
+        if not self.window.load_experiment(default_spec()):
+            return False
         self.set_current_file(None)
         self.window.status.note("New experiment: press Space to train")
         return True
@@ -247,7 +248,8 @@ class ProjectFiles(QObject):
             self.busy = False
         if not self.maybe_save():
             return False
-        self.window.load_experiment(opened.spec, opened.dataset, opened.state, opened.dtype)
+        if not self.window.load_experiment(opened.spec, opened.dataset, opened.state, opened.dtype):
+            return False  # the experiment before it goes on, and keeps its file, title and undo history
         self.window.runs_ui.add_opened(opened.runs)  # runs: the session will do this
         drawing = show_drawing(self.window, opened)  # as drawn; Play says what it misses
         self.set_current_file(None if as_copy else path, opened.epoch, opened.batches)
