@@ -119,6 +119,18 @@ def virtual_clock(monkeypatch) -> VirtualClock:
 
 
 @pytest.fixture
+def view_clock(monkeypatch) -> VirtualClock:
+    """Replace the live views' clock (``widgets.plot_style``: frame-rate caps, draw turns, epoch axes)
+    by a :class:`VirtualClock` that stands still until the test advances it: whether a value comes
+    "too soon" then depends on the time the test says has passed, not on how busy the machine is."""
+    from playground.ui.widgets import plot_style
+
+    clock = VirtualClock(tick=0.0)
+    monkeypatch.setattr(plot_style, "time", clock)
+    return clock
+
+
+@pytest.fixture
 def adam_session(qtbot):
     """A started Session on its own (no window) of a small Adam network, its first snapshot arrived."""
     from builders import easy_spec
