@@ -285,9 +285,8 @@ def test_a_load_still_queued_when_closing_is_skipped(qtbot):
     made = []
     worker.snapshot_made.connect(lambda snap, eps: made.append(snap))
     worker.interrupts.stop.set()
-    t0 = time.perf_counter()
     worker.load(largest_spec((48,) * 8), None, None, "float64", 1)
-    assert time.perf_counter() - t0 < 0.5 and worker._trainer is None and not made
+    assert worker._trainer is None and not made  # not built (a time bound would fail on a busy machine)
     worker.interrupts.stop.clear()
     worker.load(_spec(), None, None, "float64", 1)  # without the flag it builds as before
     assert worker._trainer is not None and made
