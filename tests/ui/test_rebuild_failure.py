@@ -8,9 +8,9 @@ import dataclasses
 import pytest
 from builders import easy_spec
 from file_helpers import step_to
+from paint_helpers import stroke
 from PySide6.QtCore import Qt
 from session_helpers import train
-from test_paint import _stroke
 from window_helpers import settle
 from window_helpers import wait_snapshot as wait
 
@@ -136,7 +136,7 @@ def test_a_stroke_the_worker_cannot_build_takes_its_points_back_off_the_view(qtb
     settle(qtbot, w)
     before = w.paint.points
     w.paint.bar.class_buttons[2].click()
-    _stroke(w, [(1.0, 1.0)])  # a new class: the output layer redrawn, a new run the worker cannot build
+    stroke(w, [(1.0, 1.0)])  # a new class: the output layer redrawn, a new run the worker cannot build
     qtbot.waitUntil(lambda: w.banner.isVisible() and "could not build" in w.banner.text)
     assert w.paint.points.same_as(before) and w.spec.data.classes == 2
     assert w.undo_stack.count() == 0
