@@ -146,17 +146,22 @@ def test_a_file_the_worker_cannot_build_keeps_the_window_on_the_old_one_so_save_
         qtbot, win, tmp_path, unbuildable):
     w, dialogs = win
     old, opened = tmp_path / "old.playground.json", tmp_path / "big.playground.json"
+    save_project(opened, Trainer(easy_spec((6,))))  # a file the worker cannot build
+    opened_bytes = opened.read_bytes()
     dialogs.save_answers.append((str(old), ""))
     assert w.files.save_as()
+    assert not w.files.open(opened)  # saved just now, and still so: only the worker's generation moved
+    assert w.windowTitle().startswith("old.playground.json") and not w.isWindowModified()
+    assert w.status.currentMessage() == ("Not opened: the training thread could not build the run of "
+                                         "big.playground.json; old.playground.json goes on")
     w.session.set_network(dataclasses.replace(w.spec.network, hidden=(3,)))  # one step to undo
     wait(qtbot, w, lambda s: s.spec.network.hidden == (3,))
     step_to(qtbot, w, 1)
-    save_project(opened, Trainer(easy_spec((6,))))  # a file the worker cannot build
-    opened_bytes = opened.read_bytes()
     dialogs.change_answers.append("discard")  # the unsaved changes: not saved now
     assert not w.files.open(opened)
     assert w.files.path == old.absolute() and w.windowTitle().startswith("old.playground.json")
     assert w.spec.network.hidden == (3,) and w.undo_stack.count() == 1  # its history is kept
+    assert w.isWindowModified()  # its changes are still unsaved
     assert "could not build" in w.banner.text
     w.activateWindow()
     qtbot.keyClick(w, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S: the old experiment, to its file
