@@ -119,15 +119,24 @@ def virtual_clock(monkeypatch) -> VirtualClock:
 
 
 @pytest.fixture
-def view_clock(monkeypatch) -> VirtualClock:
-    """Replace the live views' clock (``widgets.plot_style``: frame-rate caps, draw turns, epoch axes)
-    by a :class:`VirtualClock` that stands still until the test advances it: whether a value comes
+def stopped_clock(monkeypatch):
+    """``stopped_clock(module)`` replaces that module's ``time`` (only there) by a :class:`VirtualClock`
+    that stands still until the test advances it, and returns the clock: whether something comes
     "too soon" then depends on the time the test says has passed, not on how busy the machine is."""
+    def install(module) -> VirtualClock:
+        clock = VirtualClock(tick=0.0)
+        monkeypatch.setattr(module, "time", clock)
+        return clock
+
+    return install
+
+
+@pytest.fixture
+def view_clock(stopped_clock) -> VirtualClock:
+    """The live views' clock (``widgets.plot_style``: frame-rate caps, draw turns, epoch axes), stopped."""
     from playground.ui.widgets import plot_style
 
-    clock = VirtualClock(tick=0.0)
-    monkeypatch.setattr(plot_style, "time", clock)
-    return clock
+    return stopped_clock(plot_style)
 
 
 class WorkerPolls:
