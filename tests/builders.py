@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, OptimizerSpec, TrainingSpec
 from playground.core.trainer import Trainer
 
@@ -31,6 +33,13 @@ def make_spec(dataset: str = "xor", hidden: tuple[int, ...] = (4,), activation: 
 def make_trainer(*args, **kwargs) -> Trainer:
     """A trainer for ``make_spec(*args, **kwargs)``."""
     return Trainer(make_spec(*args, **kwargs))
+
+
+def set_learning_rate(trainer: Trainer, learning_rate: float) -> None:
+    """Train on at ``learning_rate`` (the optimizer and its state kept), e.g. one that makes it diverge."""
+    t = trainer.spec.training
+    trainer.set_training(dataclasses.replace(t, optimizer=dataclasses.replace(t.optimizer,
+                                                                             learning_rate=learning_rate)))
 
 
 def easy_spec(hidden: tuple[int, ...] = (4,), lr: float = 0.03, points: int = 200, **kwargs) -> ExperimentSpec:

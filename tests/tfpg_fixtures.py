@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from pathlib import Path
 from typing import Any
 
+from playground.core.spec import ExperimentSpec
+from playground.core.tfpg_data import page_experiment
+from playground.core.tfpg_link import open_link
+from playground.core.trainer import Trainer
+
 FIXTURES = Path(__file__).resolve().parent / "data" / "tfpg" / "links.json"
+L1_LINK = "reg-gauss-0.4242"  # relu, regression, batch 25, L1 that kills links
 
 
 @functools.cache
@@ -27,3 +34,21 @@ def link_id(fixture: dict[str, Any]) -> str:
     keys = dict(item.partition("=")[::2] for item in fixture["link"].split("&"))
     data = keys.get("regDataset") if keys.get("problem") == "regression" else keys.get("dataset", "circle")
     return f"{data}-{fixture['seed']}"
+
+
+def l1_link_spec(batch_size: int | None = None) -> ExperimentSpec:
+    """The :data:`L1_LINK` experiment (``batch_size``: another batch size than the link's)."""
+    fixture = next(f for f in page_links() if link_id(f) == L1_LINK)
+    spec, _ = open_link(fixture["link"])
+    if batch_size is not None:
+        spec = spec.replace(training=dataclasses.replace(spec.training, batch_size=batch_size))
+    return spec
+
+
+def l1_link_trainer(batch_size: int | None = None) -> Trainer:
+    """A trainer of :func:`l1_link_spec` from the page's first weights."""
+    spec = l1_link_spec(batch_size)
+    data, weights = page_experiment(spec)
+    trainer = Trainer(spec, data)
+    trainer.load_weights(weights)
+    return trainer

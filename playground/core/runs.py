@@ -43,6 +43,8 @@ class Run:
     optimizer : the optimizer's state at the end (read-only), when the run was kept with it;
         None: a restored run starts a fresh optimizer
     key : a number unique in this process, kept by :meth:`renamed` and :meth:`with_pinned`
+    dead_links : (d,) int64, read-only: a link experiment's weights that L1 killed for good (flat
+        parameter positions), so that a restored run keeps them dead; None outside that mode
     """
 
     name: str
@@ -59,6 +61,7 @@ class Run:
     pinned: bool = False
     optimizer: Mapping[str, Any] | None = None
     key: int = field(default_factory=lambda: next(_keys))
+    dead_links: np.ndarray | None = None
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot, name: str) -> Run:
@@ -66,7 +69,8 @@ class Run:
         return cls(name=name, spec=snapshot.spec, dataset=snapshot.dataset, history=snapshot.history,
                    weights=snapshot_weights(snapshot), epoch=int(snapshot.epoch), batches=int(snapshot.batches),
                    train_loss=float(snapshot.train_loss), test_loss=float(snapshot.test_loss),
-                   train_accuracy=snapshot.train_accuracy, test_accuracy=snapshot.test_accuracy)
+                   train_accuracy=snapshot.train_accuracy, test_accuracy=snapshot.test_accuracy,
+                   dead_links=snapshot.dead_links)
 
     def renamed(self, name: str) -> Run:
         return dataclasses.replace(self, name=name)
@@ -82,13 +86,14 @@ class Run:
     def state(self) -> dict[str, Any]:
         """The run as a training state (``Trainer.set_state``'s, partly) that goes on where it ended:
         its weights, epoch and update count, its loss history (the rows kept) and its optimizer's
-        state when kept (None: a fresh one). Arrays are the run's own read-only ones."""
+        state when kept (None: a fresh one), and a link experiment's dead links. Arrays are the
+        run's own read-only ones."""
         h = self.history
         history = {"every": 1, "epochs": h.epochs, "train_loss": h.train_loss, "test_loss": h.test_loss,
                    "train_accuracy": h.train_accuracy, "test_accuracy": h.test_accuracy,
                    "grad_norms": h.grad_norms}
         return {"weights": dict(self.weights), "optimizer": self.optimizer, "epoch": self.epoch,
-                "batches": self.batches, "history": history}
+                "batches": self.batches, "history": history, "page_dead": self.dead_links}
 
 
 def snapshot_weights(snapshot: Snapshot) -> dict[str, np.ndarray]:

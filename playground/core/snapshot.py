@@ -115,3 +115,6 @@ class Snapshot:
     #: (what the vanishing/exploding warnings look at); None in snapshots made without them
     recent_grad_norms: np.ndarray | None = None
     engine: str = "numpy"  # the engine training this run (core.engines)
+    #: (d,) int64 read-only: the flat parameter positions of the links L1 killed for good in a
+    #: TensorFlow Playground link experiment (``page_quirks.DeadLinks``); None outside that mode
+    dead_links: np.ndarray | None = None

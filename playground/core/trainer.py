@@ -378,6 +378,7 @@ class Trainer(TrainerMetrics):
             self.page.clear()
         self.restored_gradients = self.divergence = None  # they were of another set of weights
         self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
+        run_calls(backup_calls(self))  # a divergence before the next epoch starts rolls back to these
         self._compile()
         self._evaluate()
 

@@ -87,4 +87,5 @@ def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None 
                                      trainer.dataset.y_test),
         recent_grad_norms=frozen_copy(trainer.history.column("grad_norms")[-WINDOW:]),
         engine=trainer.engine,
+        dead_links=None if trainer.page is None else frozen_copy(trainer.page.dead.dead()),
     )

@@ -13,8 +13,9 @@ import numpy as np
 from playground.core.divergence import Divergence
 from playground.core.engines import ENGINES, use_engine
 from playground.core.history import MetricHistory
+from playground.core.network import run_calls
 from playground.core.optimizers import make_optimizer
-from playground.core.page_quirks import PageMode
+from playground.core.page_quirks import PageMode, backup_calls
 
 if TYPE_CHECKING:
     from playground.core.trainer import Trainer
@@ -163,5 +164,8 @@ def set_state(trainer: Trainer, state: dict[str, Any]) -> None:
     if order is not None:
         trainer._order = order.astype(np.int64)
         trainer._apply_order()
+    # What a divergence rolls back to, kept otherwise when an epoch starts: a state restored in the
+    # middle of one would roll back to another run's weights (or unset memory) before the next.
+    run_calls(backup_calls(trainer))
     trainer._compile()
     trainer._evaluate()

@@ -244,7 +244,8 @@ class ExportActions(QObject):
             return self._fail(title, f"{exc}" if str(path) in str(exc) else f"{path}: {exc}")
         finally:
             w.files.busy = False
-        w.load_experiment(spec, dataset, dtype=w.dtype)
+        if not w.load_experiment(spec, dataset, dtype=w.dtype):
+            return False  # not built: the experiment before it goes on (the worker said why)
         w.files.note_source("data", path)
         w.files.mark_modified()
         kind = (f"{dataset.classes} classes" if dataset.problem == "classification" else "regression")

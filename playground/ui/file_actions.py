@@ -221,7 +221,8 @@ class ProjectFiles(QObject):
         if not self.maybe_save():
             return False
         from playground.ui.main_window import default_spec
-        self.window.load_experiment(default_spec())
+        if not self.window.load_experiment(default_spec()):
+            return False
         self.set_current_file(None)
         self.window.status.note("New experiment: press Space to train")
         return True
@@ -247,7 +248,10 @@ class ProjectFiles(QObject):
             self.busy = False
         if not self.maybe_save():
             return False
-        self.window.load_experiment(opened.spec, opened.dataset, opened.state, opened.dtype)
+        was_modified = self.modified
+        if not self.window.load_experiment(opened.spec, opened.dataset, opened.state, opened.dtype):
+            self._not_built(Path(path).name, was_modified)
+            return False
         self.window.runs_ui.add_opened(opened.runs)  # runs: the session will do this
         drawing = show_drawing(self.window, opened)  # as drawn; Play says what it misses
         self.set_current_file(None if as_copy else path, opened.epoch, opened.batches)
@@ -256,6 +260,14 @@ class ProjectFiles(QObject):
         if opened.divergence is not None:  # saved right after a divergence: say so, as then
             self.window.banner.show_message(opened.divergence, error=True)
         return True
+
+    def _not_built(self, name: str, was_modified: bool) -> None:
+        """The worker could not build the run of the file ``name``: the experiment before it goes on,
+        with its file, title and undo history (and unmodified if it was: only its generation moved)."""
+        if not was_modified and self._clean is not None:
+            self._mark_clean(*self._clean[1:])
+        self.window.status.note(f"Not opened: the training thread could not build the run of {name}; "
+                                f"{self.display_name} goes on")
 
     def open_recent(self, path: str) -> bool:
         """Open a recent file; one that is gone is taken off the list with a message."""

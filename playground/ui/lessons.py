@@ -151,7 +151,8 @@ class Lessons(QObject):
             return
         w = self.window
         variant = lesson.variants[k]
-        w.load_experiment(variant.spec)
+        if not w.load_experiment(variant.spec):
+            return  # not built: the experiment before it goes on
         w.files.set_current_file(None)
         for i, b in enumerate(self.variant_buttons):
             b.setChecked(i == k)

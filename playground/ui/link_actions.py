@@ -104,7 +104,8 @@ class LinkActions(QObject):
         if not w.files.maybe_save():
             return False
         dataset, start = page_start(spec)
-        w.load_experiment(spec, dataset, start, "float64")  # the page computes in float64
+        if not w.load_experiment(spec, dataset, start, "float64"):  # the page computes in float64
+            return False  # not built: the experiment before it goes on, with its file
         w.files.set_current_file(None)
         w.show_test_action.setChecked(bool(state.values["showTestData"]))
         w.discretize_action.setChecked(bool(state.values["discretize"]))

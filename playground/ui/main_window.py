@@ -260,10 +260,10 @@ class MainWindow(QMainWindow):
         return self.session.dtype
 
     def load_experiment(self, spec: ExperimentSpec, dataset: Dataset | None = None, state: dict | None = None,
-                        dtype: str | None = None) -> None:
-        """Pause and start ``spec`` afresh (see :meth:`Session.load_experiment`)."""
+                        dtype: str | None = None) -> bool:
+        """Pause and start ``spec`` afresh (see :meth:`Session.load_experiment`); False when it could not be built."""
         self.keep_for_recovery()
-        self.session.load_experiment(spec, dataset, state, dtype)
+        return self.session.load_experiment(spec, dataset, state, dtype)
 
     def set_spec(self, spec: ExperimentSpec, reason: str) -> None:
         """Switch to ``spec`` as an undoable edit (see :meth:`Session.set_spec`)."""

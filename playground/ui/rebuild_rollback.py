@@ -7,6 +7,11 @@ and sends its pictures under the new generation (``rebuild_failed``). :class:`Re
 then puts the session back as it was before the edit and takes the edit's step off the
 undo stack (an undo that failed is refused the same way), so the panels, the views and
 the worker agree again and the app stays usable.
+
+An opened file (or link) waits for its run to be built (:meth:`RebuildRollback.built`) before
+anything else takes it as current (the undo history cleared, the window's file and title), so
+a refused one leaves all of that to the experiment that goes on and Save cannot write it over
+the file that was opened.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from playground.core.runs import Run
 from playground.core.snapshot import Snapshot
 from playground.core.spec import ExperimentSpec
 from playground.ui.edit_commands import Step
+from playground.ui.training import WorkerRequestError
 
 if TYPE_CHECKING:
     from playground.ui.session import Session
@@ -35,6 +41,7 @@ class _Before:
     spec: ExperimentSpec
     dataset: Dataset | None
     run_began_at: int
+    dtype: str
     archived: Snapshot | None
     archived_run: Run | None
     runs: int  # how many runs were kept
@@ -52,24 +59,37 @@ class RebuildRollback(QObject):
         #: session then leaves the worker alone (it still runs the state before the step).
         self.rolling_back = False
         self._before: _Before | None = None
+        self._refused = 0  # the generation of the last restore refused (0: none)
         session.controller.rebuild_failed.connect(self._on_rebuild_failed)
 
     def before_restore(self) -> None:
         """Called by the session just before it changes itself and sends a restore to the worker."""
         s = self.session
         k = s._keeper
-        self._before = _Before(s.controller.generation + 1, s._spec, s._dataset, k.began_at, k.kept,
+        self._before = _Before(s.controller.generation + 1, s._spec, s._dataset, k.began_at, s._dtype, k.kept,
                                k.kept_run, len(s.runs), s.undo_stack.index(),
                                weakref.WeakSet(s.undo_stack.steps()))
+
+    def built(self) -> bool:
+        """Wait until the worker has built or refused the load or restore sent last; True unless refused
+        (also when the worker cannot answer: then nothing was put back either)."""
+        generation = self.session.controller.generation
+        try:  # answered after the build; a refusal's rebuild_failed is handled before the answer arrives
+            self.session._fetcher.fetch("position")
+        except WorkerRequestError:
+            pass
+        return self._refused != generation
 
     @Slot(int)
     def _on_rebuild_failed(self, generation: int) -> None:
         before, self._before = self._before, None
         s = self.session
+        self._refused = generation
         if before is None or before.generation != generation or generation != s.controller.generation:
             return  # another edit came since: the worker's own message says what failed
         k = s._keeper
         s._spec, s._dataset, k.began_at = before.spec, before.dataset, before.run_began_at
+        s._dtype = before.dtype  # an opened file may have brought another
         if len(s.runs) == before.runs + 1 and k.kept_run is not before.archived_run \
                 and s.runs[len(s.runs) - 1] is k.kept_run:
             s.runs.remove(len(s.runs) - 1)  # the run goes on: it is not a kept one
@@ -89,7 +109,7 @@ class RebuildRollback(QObject):
             return pushed[0], True
         if index == before.index + 1:
             return steps[before.index], True
-        if index == before.index - 1:
+        if index == before.index - 1 and index < len(steps):  # (a cleared stack is no undo)
             return steps[index], False
         return None, True
 

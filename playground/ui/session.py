@@ -121,9 +121,10 @@ class Session(QObject):
 
     @one_edit_at_a_time
     def load_experiment(self, spec: ExperimentSpec, dataset: Dataset | None = None, state: dict | None = None,
-                        dtype: str | None = None) -> None:
+                        dtype: str | None = None) -> bool:
         """Pause and make ``spec`` the experiment (an opened file or link): a new run, the current one
-        goes to :attr:`runs`.
+        goes to :attr:`runs`. Waits for the worker to build it: False when it could not (the
+        experiment before it goes on, put back, its undo history kept).
 
         Not undoable, and the undo history is cleared: its steps edited another experiment, and
         undoing one would bring that one back piecemeal over the opened file. Runs bring back
@@ -135,10 +136,13 @@ class Session(QObject):
         self._spec, self._dataset = spec, dataset
         self._dtype = dtype or self._dtype
         self._keeper.began(state)
-        self.undo_stack.clear()
         self.run_started.emit()
         self.spec_changed.emit(spec, "")
         self.controller.load(spec, dataset, state, self._dtype)
+        if not self._rollback.built():
+            return False
+        self.undo_stack.clear()
+        return True
 
     # ------------------------------------------------------------------ edits (undoable)
 

@@ -39,6 +39,9 @@ Kinds
 ``set_switched_off``
     argument: the (hidden layer, neuron) pairs to switch off, every other on; answers the
     pairs that were off before.
+``position``
+    the trainer's ``(epoch, batches)``. Asked right after a load or restore, its answer comes once
+    that was built or refused (``rebuild_failed`` arrives first), so the UI can wait for either.
 ``adopt_engine``
     the compiled engine has just become ready: a run that has not trained yet takes it
     (one that has keeps its engine); answers the run's engine name.
@@ -137,6 +140,7 @@ HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "checkpoint": lambda trainer, _argument: take_checkpoint(trainer),
     "set_weight": _set_weight,
     "set_switched_off": _set_switched_off,
+    "position": lambda trainer, _argument: (int(trainer.epoch), int(trainer.batches)),
     **inspector_requests.HANDLERS,
     **surface_requests.HANDLERS,
     "adopt_engine": _adopt_engine,

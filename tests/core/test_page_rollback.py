@@ -3,38 +3,20 @@ that L1 killed during the epoch that was rolled back live again, as they were be
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
-from tfpg_fixtures import link_id, page_links
+from builders import set_learning_rate
+from tfpg_fixtures import l1_link_trainer
 
 from playground.core import page_quirks
-from playground.core.tfpg_data import page_experiment
-from playground.core.tfpg_link import open_link
 from playground.core.trainer import Trainer, TrainingDiverged
-
-L1_LINK = "reg-gauss-0.4242"  # relu, regression, batch 25, L1 that kills links
-
-
-def _trainer(batch_size: int | None = None) -> Trainer:
-    fixture = next(f for f in page_links() if link_id(f) == L1_LINK)
-    spec, _ = open_link(fixture["link"])
-    if batch_size is not None:
-        spec = spec.replace(training=dataclasses.replace(spec.training, batch_size=batch_size))
-    data, weights = page_experiment(spec)
-    trainer = Trainer(spec, data)
-    trainer.load_weights(weights)
-    return trainer
 
 
 def _diverging(batch_size: int | None, epochs_before: int, learning_rate: float) -> Trainer:
     """The link's run after ``epochs_before`` epochs, at a learning rate that makes it diverge soon."""
-    trainer = _trainer(batch_size)
+    trainer = l1_link_trainer(batch_size)
     trainer.train(epochs_before)
-    t = trainer.spec.training
-    trainer.set_training(dataclasses.replace(t, optimizer=dataclasses.replace(t.optimizer,
-                                                                             learning_rate=learning_rate)))
+    set_learning_rate(trainer, learning_rate)
     return trainer
 
 

@@ -119,6 +119,79 @@ def virtual_clock(monkeypatch) -> VirtualClock:
 
 
 @pytest.fixture
+def stopped_clock(monkeypatch):
+    """``stopped_clock(module)`` replaces that module's ``time`` (only there) by a :class:`VirtualClock`
+    that stands still until the test advances it, and returns the clock: whether something comes
+    "too soon" then depends on the time the test says has passed, not on how busy the machine is."""
+    def install(module) -> VirtualClock:
+        clock = VirtualClock(tick=0.0)
+        monkeypatch.setattr(module, "time", clock)
+        return clock
+
+    return install
+
+
+@pytest.fixture
+def view_clock(stopped_clock) -> VirtualClock:
+    """The live views' clock (``widgets.plot_style``: frame-rate caps, draw turns, epoch axes), stopped."""
+    from playground.ui.widgets import plot_style
+
+    return stopped_clock(plot_style)
+
+
+class WorkerPolls:
+    """Every poll of the training worker's interrupt flags (pause, stop) between its pieces of work:
+    the worker thread's CPU time then, and whether a flag was set.
+
+    How promptly the worker answers a pause or a close is the CPU time between two polls (a piece
+    of work), measured on its own thread's clock: unlike the wall clock, that does not grow when a
+    busy machine gives the thread less of a core.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._polls: list[tuple[float, bool]] = []
+
+    def add(self, cpu: float, interrupted: bool) -> None:
+        with self._lock:
+            self._polls.append((cpu, interrupted))
+
+    def mark(self) -> int:
+        """A position in the polls so far (to look at the polls after it)."""
+        with self._lock:
+            return len(self._polls)
+
+    def since(self, mark: int, until: int | None = None) -> list[tuple[float, bool]]:
+        with self._lock:
+            return list(self._polls[mark:until])
+
+    def longest_piece(self, mark: int, until: int | None = None) -> float:
+        """The most CPU seconds the worker spent between two polls in a row after ``mark`` (and before ``until``)."""
+        cpu = [c for c, _ in self.since(mark, until)]
+        assert len(cpu) >= 2, "the worker did not poll its flags between pieces of work"
+        return max(b - a for a, b in zip(cpu, cpu[1:], strict=False))
+
+
+@pytest.fixture
+def worker_polls(monkeypatch) -> WorkerPolls:
+    """Record the training worker's polls of its interrupt flags (see :class:`WorkerPolls`)."""
+    import time
+
+    from playground.ui.training_worker import Interrupts
+
+    polls = WorkerPolls()
+    real = Interrupts.any
+
+    def any_set(self) -> bool:
+        result = real(self)
+        polls.add(time.thread_time(), result)  # polled in the worker thread: its own CPU clock
+        return result
+
+    monkeypatch.setattr(Interrupts, "any", any_set)
+    return polls
+
+
+@pytest.fixture
 def adam_session(qtbot):
     """A started Session on its own (no window) of a small Adam network, its first snapshot arrived."""
     from builders import easy_spec

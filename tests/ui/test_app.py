@@ -5,19 +5,14 @@ from __future__ import annotations
 import sys
 import time
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from window_helpers import easy_spec, wait_snapshot
+from window_helpers import easy_spec, isolated_settings, wait_snapshot
 
 from playground.core.io.project import save_project
 from playground.core.trainer import Trainer
 from playground.ui.app import APP_NAME, ORG_NAME, open_window, run
 from playground.ui.main_window import MainWindow
-
-
-def _isolated_settings(tmp_path) -> None:
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
 
 
 def _close_soon(seen: list, wait_for_training: bool) -> QTimer:
@@ -44,7 +39,7 @@ def _close_soon(seen: list, wait_for_training: bool) -> QTimer:
 
 
 def test_run_shows_the_window_autoplays_and_returns_zero(qtbot, tmp_path):
-    _isolated_settings(tmp_path)
+    isolated_settings(tmp_path)
     seen: list = []
     timer = _close_soon(seen, wait_for_training=True)
     interval = sys.getswitchinterval()
@@ -61,7 +56,7 @@ def test_run_shows_the_window_autoplays_and_returns_zero(qtbot, tmp_path):
 
 
 def test_run_with_a_missing_file_says_so(qtbot, tmp_path):
-    _isolated_settings(tmp_path)
+    isolated_settings(tmp_path)
     seen: list = []
     timer = _close_soon(seen, wait_for_training=False)
     interval = sys.getswitchinterval()
@@ -75,7 +70,7 @@ def test_run_with_a_missing_file_says_so(qtbot, tmp_path):
 
 
 def test_open_window_continues_a_saved_experiment(qtbot, tmp_path):
-    _isolated_settings(tmp_path)
+    isolated_settings(tmp_path)
     trainer = Trainer(easy_spec(hidden=(3,)))
     trainer.train(7)
     path = tmp_path / "run.playground.json"
@@ -100,7 +95,7 @@ def test_loaded_custom_points_are_kept_until_a_generator_is_picked(qtbot, tmp_pa
     from playground.core.spec import DataSpec, ExperimentSpec
     from playground.ui.widgets.data_panel import PICKER_DATASETS
 
-    _isolated_settings(tmp_path)
+    isolated_settings(tmp_path)
     rng = np.random.default_rng(0)
     x = rng.uniform(-5, 5, (40, 2))
     y = (x[:, 0] > 0).astype(np.int64)

@@ -5,30 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 from file_helpers import same_arrays, weights_of
-from PySide6.QtCore import QPoint, QPointF, Qt
+from paint_helpers import NO_MOD, enter_draw_mode, pixel, stroke
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from window_helpers import settle, wait_snapshot
-
-NO_MOD = Qt.KeyboardModifier.NoModifier
-
-
-def _pixel(w, x: float, y: float) -> QPoint:
-    vb = w.boundary.plot.getPlotItem().getViewBox()
-    return w.boundary.plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
-
-
-def _stroke(w, path, button=Qt.MouseButton.LeftButton, modifier=NO_MOD) -> None:
-    port = w.boundary.plot.viewport()
-    QTest.mousePress(port, button, modifier, _pixel(w, *path[0]))
-    for x, y in path[1:]:
-        QTest.mouseMove(port, _pixel(w, x, y))
-    QTest.mouseRelease(port, button, modifier, _pixel(w, *path[-1]))
-
-
-def _draw(qtbot, w):
-    w.paint.draw_action.setChecked(True)
-    s = settle(qtbot, w)
-    return s, len(w.paint.points)
 
 
 def _worker_points(qtbot, w, n: int):
@@ -38,9 +18,9 @@ def _worker_points(qtbot, w, n: int):
 
 def test_a_click_adds_a_point_of_the_chosen_class_and_a_drag_sprays(qtbot, win):
     w, _ = win
-    _, n = _draw(qtbot, w)
+    _, n = enter_draw_mode(qtbot, w)
     w.paint.bar.class_buttons[1].click()
-    _stroke(w, [(2.0, 3.0)])
+    stroke(w, [(2.0, 3.0)])
     assert len(w.paint.points) == n + 1
     x, y = _worker_points(qtbot, w, n + 1)
     i = int(np.argmin(np.hypot(x[:, 0] - 2.0, x[:, 1] - 3.0)))
@@ -51,7 +31,7 @@ def test_a_click_adds_a_point_of_the_chosen_class_and_a_drag_sprays(qtbot, win):
     n += 1
     w.paint.bar.density.setValue(5)
     path = [(-4.0, -4.0), (-3.5, -4.0), (-3.0, -4.0), (-2.5, -4.0)]
-    _stroke(w, path)
+    stroke(w, path)
     p = w.paint.points
     assert len(p) == n + 1 + 5 * 3
     new = p.x[n:]
@@ -63,26 +43,26 @@ def test_a_click_adds_a_point_of_the_chosen_class_and_a_drag_sprays(qtbot, win):
 
 def test_a_right_drag_or_shift_drag_erases_near_the_cursor(qtbot, win):
     w, _ = win
-    _, n = _draw(qtbot, w)
+    _, n = enter_draw_mode(qtbot, w)
     p = w.paint.points
     centre = tuple(p.x[0])
     radius = 0.04 * np.diff(w.boundary.plot.getPlotItem().getViewBox().viewRange()[0])[0]
     near = int(np.sum(np.hypot(p.x[:, 0] - centre[0], p.x[:, 1] - centre[1]) <= radius * 0.9))
     assert near >= 1
-    _stroke(w, [centre], button=Qt.MouseButton.RightButton)
+    stroke(w, [centre], button=Qt.MouseButton.RightButton)
     left = w.paint.points
     assert len(left) <= n - near
     assert np.hypot(left.x[:, 0] - centre[0], left.x[:, 1] - centre[1]).min() > radius * 0.9
     _worker_points(qtbot, w, len(left))
     # Shift with the left button erases too.
     centre = tuple(left.x[0])
-    _stroke(w, [centre], modifier=Qt.KeyboardModifier.ShiftModifier)
+    stroke(w, [centre], modifier=Qt.KeyboardModifier.ShiftModifier)
     assert len(w.paint.points) < len(left)
 
 
 def test_clear_leaves_nothing_to_train_and_play_says_what_is_missing(qtbot, win):
     w, _ = win
-    s, n = _draw(qtbot, w)
+    s, n = enter_draw_mode(qtbot, w)
     assert "\nD:" in "\n" + w.shortcuts_text()  # Draw mode is listed with its key
     w.paint.bar.clear.click()
     assert len(w.paint.points) == 0
@@ -98,8 +78,8 @@ def test_clear_leaves_nothing_to_train_and_play_says_what_is_missing(qtbot, win)
 def test_every_stroke_is_one_undo_step(qtbot, win):
     w, _ = win
     stack = w.session.undo_stack
-    _, n = _draw(qtbot, w)
-    _stroke(w, [(1.0, 1.0), (1.5, 1.0)])
+    _, n = enter_draw_mode(qtbot, w)
+    stroke(w, [(1.0, 1.0), (1.5, 1.0)])
     added = len(w.paint.points)
     assert stack.count() == 1 and added > n
     _worker_points(qtbot, w, added)
@@ -112,11 +92,11 @@ def test_every_stroke_is_one_undo_step(qtbot, win):
 
 def test_a_new_class_grows_k_and_redraws_the_output_layer_only(qtbot, win):
     w, _ = win
-    _draw(qtbot, w)
+    enter_draw_mode(qtbot, w)
     before = weights_of(w)
     assert w.paint.bar.class_buttons[2].isVisible() and not w.paint.bar.class_buttons[3].isVisible()
     w.paint.bar.class_buttons[2].click()
-    _stroke(w, [(4.0, -4.0), (4.5, -4.0)])
+    stroke(w, [(4.0, -4.0), (4.5, -4.0)])
     s = wait_snapshot(qtbot, w, lambda s: s.layer_sizes[-1] == 3)
     assert w.spec.data.classes == 3 and s.epoch == 0
     after = weights_of(w)
@@ -136,7 +116,7 @@ def test_a_blank_plane_trains_once_two_classes_have_two_points(qtbot, win):
     for k, xs in ((0, (-3.0, -2.0)), (1, (2.0, 3.0))):
         w.paint.bar.class_buttons[k].click()
         for x in xs:
-            _stroke(w, [(x, 0.0)])
+            stroke(w, [(x, 0.0)])
     x, y = _worker_points(qtbot, w, 4)
     assert sorted(y.tolist()) == [0, 0, 1, 1]
     assert w.paint.play_blocked() is None
@@ -149,9 +129,9 @@ def test_painting_while_paused_keeps_the_weights(qtbot, win):
     w, _ = win
     w.step_action.trigger()
     wait_snapshot(qtbot, w, lambda s: s.epoch == 1)
-    _, n = _draw(qtbot, w)
+    _, n = enter_draw_mode(qtbot, w)
     before = weights_of(w)
-    _stroke(w, [(0.5, 0.5)])
+    stroke(w, [(0.5, 0.5)])
     _worker_points(qtbot, w, n + 1)
     assert same_arrays(weights_of(w), before)
     assert w.controller.last_snapshot.epoch == 1
@@ -159,12 +139,12 @@ def test_painting_while_paused_keeps_the_weights(qtbot, win):
 
 def test_painting_while_training_changes_the_workers_data_and_the_run_goes_on(qtbot, win):
     w, _ = win
-    _, n = _draw(qtbot, w)
+    _, n = enter_draw_mode(qtbot, w)
     w.play_action.trigger()
     before = wait_snapshot(qtbot, w, lambda s: s.epoch >= 3)
     epoch = before.epoch
     w.paint.bar.density.setValue(4)
-    _stroke(w, [(3.0, 3.0), (3.3, 3.0), (3.6, 3.0)])
+    stroke(w, [(3.0, 3.0), (3.3, 3.0), (3.6, 3.0)])
     total = len(w.paint.points)
     s = wait_snapshot(qtbot, w, lambda s: s.dataset.n_train + s.dataset.n_test == total and s.epoch > epoch)
     # The same run: its history goes on from the epochs before the stroke.
@@ -181,10 +161,10 @@ def test_regression_points_take_the_sliders_value(qtbot, tmp_path):
 
     w, dialogs = file_window(qtbot, tmp_path, make_spec("plane", (4,), points=60))
     try:
-        _, n = _draw(qtbot, w)
+        _, n = enter_draw_mode(qtbot, w)
         assert w.paint.bar.value.isVisible() and not w.paint.bar.class_buttons[0].isVisible()
         w.paint.bar.value.setValue(-40)
-        _stroke(w, [(1.0, -1.0)])
+        stroke(w, [(1.0, -1.0)])
         x, y = _worker_points(qtbot, w, n + 1)
         i = int(np.argmin(np.hypot(x[:, 0] - 1.0, x[:, 1] + 1.0)))
         assert y[i] == -0.4
@@ -198,9 +178,9 @@ def test_drawn_points_save_with_the_experiment_and_export_to_csv(qtbot, tmp_path
     from playground.ui.dialogs import CSV_FILTER
 
     w, dialogs = win
-    _, n = _draw(qtbot, w)
+    _, n = enter_draw_mode(qtbot, w)
     w.paint.bar.class_buttons[1].click()
-    _stroke(w, [(5.0, 5.0), (5.2, 5.0)])
+    stroke(w, [(5.0, 5.0), (5.2, 5.0)])
     drawn = w.paint.points.to_dataset()
     _worker_points(qtbot, w, len(w.paint.points))
     saved = loads_project(w.controller.fetch("project").text)
@@ -213,15 +193,15 @@ def test_drawn_points_save_with_the_experiment_and_export_to_csv(qtbot, tmp_path
 
 def test_the_view_never_rescales_during_a_stroke_and_fits_to_the_data_on_request(qtbot, win):
     w, _ = win
-    _, n = _draw(qtbot, w)
+    _, n = enter_draw_mode(qtbot, w)
     vb = w.boundary.plot.getPlotItem().getViewBox()
     port = w.boundary.plot.viewport()
     start = vb.viewRange()
-    QTest.mousePress(port, Qt.MouseButton.LeftButton, NO_MOD, _pixel(w, 5.5, 5.5))
+    QTest.mousePress(port, Qt.MouseButton.LeftButton, NO_MOD, pixel(w, 5.5, 5.5))
     for x in (5.6, 5.7, 5.8):
-        QTest.mouseMove(port, _pixel(w, x, 5.5))
+        QTest.mouseMove(port, pixel(w, x, 5.5))
         assert vb.viewRange() == start  # under the pen nothing moves
-    QTest.mouseRelease(port, Qt.MouseButton.LeftButton, NO_MOD, _pixel(w, 5.8, 5.5))
+    QTest.mouseRelease(port, Qt.MouseButton.LeftButton, NO_MOD, pixel(w, 5.8, 5.5))
     far = w.paint.points.added([[30.0, 0.0]], 0, 0.5)
     w.paint._commit(w.paint.points, far, "Draw points")  # a point far out grows the domain
     s = wait_snapshot(qtbot, w, lambda s: s.grid is not None and s.grid.domain[1] > 30.0)
@@ -244,7 +224,7 @@ def test_a_blank_plane_after_a_regression_starts_a_classification_run(qtbot, tmp
         for k, xs in ((0, (-3.0, -2.0)), (1, (2.0, 3.0))):
             w.paint.bar.class_buttons[k].click()
             for x in xs:
-                _stroke(w, [(x, 0.0)])
+                stroke(w, [(x, 0.0)])
         s = wait_snapshot(qtbot, w, lambda s: s.dataset.problem == "classification")
         assert s.dataset.n_train + s.dataset.n_test == 4 and w.spec.data.problem_type == "classification"
     finally:

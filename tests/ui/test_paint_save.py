@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from test_app import _isolated_settings
-from test_paint import _stroke
-from window_helpers import easy_spec, settle, wait_snapshot
+from paint_helpers import stroke
+from window_helpers import easy_spec, isolated_settings, settle, wait_snapshot
 
 from playground.core.io.project import MAX_FILE_BYTES, dumps_project
 from playground.core.io.project_drawing import with_drawing
@@ -26,7 +25,7 @@ def test_drawn_points_not_trainable_yet_are_saved_and_reopened_as_drawn(qtbot, t
     w.experiment.data.blank_button.click()  # a blank plane: nothing trainable yet
     w.paint.bar.class_buttons[1].click()
     for x in (-2.0, 1.0, 2.5):
-        _stroke(w, [(x, 0.5)])
+        stroke(w, [(x, 0.5)])
     drawn = w.paint.points
     assert len(drawn) == 3 and w.paint.play_blocked()  # one class only
     path = tmp_path / "drawn.playground.json"
@@ -55,7 +54,7 @@ def test_the_recovery_file_keeps_drawn_points_not_trainable_yet(qtbot, tmp_path,
     w, _ = win
     settle(qtbot, w)
     w.experiment.data.blank_button.click()
-    _stroke(w, [(1.0, 1.0)])  # one point: not trainable yet
+    stroke(w, [(1.0, 1.0)])  # one point: not trainable yet
     recovery = crash_recovery.install(w, tmp_path / "recovery.playground.json")
     assert recovery.save() is None  # as after a crash
     drawing = read_project(recovery.path).drawing
@@ -63,7 +62,7 @@ def test_the_recovery_file_keeps_drawn_points_not_trainable_yet(qtbot, tmp_path,
 
 
 def test_a_file_with_a_drawing_opened_from_the_command_line_shows_it(qtbot, tmp_path):
-    _isolated_settings(tmp_path)
+    isolated_settings(tmp_path)
     trainer = Trainer(easy_spec())
     trainer.train(2)
     drawn = PaintedPoints(np.array([[-2.0, 1.0], [1.0, -1.0]]), np.array([0, 0]), np.array([True, False]))

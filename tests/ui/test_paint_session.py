@@ -5,7 +5,7 @@ puts the previous run back exactly."""
 from __future__ import annotations
 
 import numpy as np
-from test_paint import _draw, _stroke
+from paint_helpers import enter_draw_mode, stroke
 from window_helpers import wait_snapshot
 
 from playground.core.checkpoint import Checkpoint
@@ -25,10 +25,10 @@ def _same_state(a: Checkpoint, b: Checkpoint) -> None:
 def test_a_stroke_while_training_keeps_the_run_and_is_one_undo_step(qtbot, win):
     w, _ = win
     stack = w.session.undo_stack
-    _draw(qtbot, w)
+    enter_draw_mode(qtbot, w)
     w.play_action.trigger()
     old = wait_snapshot(qtbot, w, lambda s: s.epoch >= 2).dataset
-    _stroke(w, [(3.0, 3.0), (3.4, 3.0)])
+    stroke(w, [(3.0, 3.0), (3.4, 3.0)])
     drawn = w.paint.points.to_dataset()
     s = wait_snapshot(qtbot, w, lambda s: s.dataset.same_points(drawn))
     epoch = s.epoch
@@ -47,13 +47,13 @@ def test_a_stroke_while_training_keeps_the_run_and_is_one_undo_step(qtbot, win):
 
 def test_a_new_class_is_a_new_run_and_undo_puts_the_previous_run_back_exactly(qtbot, win):
     w, _ = win
-    _draw(qtbot, w)
+    enter_draw_mode(qtbot, w)
     w.step_action.trigger()
     w.step_action.trigger()
     wait_snapshot(qtbot, w, lambda s: s.epoch == 2)
     before = w.controller.fetch("checkpoint")
     w.paint.bar.class_buttons[2].click()
-    _stroke(w, [(4.0, -4.0), (4.5, -4.0)])
+    stroke(w, [(4.0, -4.0), (4.5, -4.0)])
     s = wait_snapshot(qtbot, w, lambda s: s.layer_sizes[-1] == 3)
     assert s.epoch == 0 and w.spec.data.classes == 3
     assert len(w.session.runs) == 1 and w.session.runs[0].spec == before.spec  # the previous run is kept
@@ -67,7 +67,7 @@ def test_a_new_class_is_a_new_run_and_undo_puts_the_previous_run_back_exactly(qt
 
 def test_strokes_that_cannot_train_yet_are_undone_in_the_view_alone(qtbot, win):
     w, _ = win
-    s, n = _draw(qtbot, w)
+    s, n = enter_draw_mode(qtbot, w)
     stack = w.session.undo_stack
     w.play_action.trigger()
     qtbot.waitUntil(lambda: w.controller.running)

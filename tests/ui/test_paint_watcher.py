@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -102,24 +103,23 @@ def test_the_window_acknowledges_a_snapshot_after_painting_it(qtbot, tmp_path):
     window.close()
 
 
-def test_throttles_sharing_turns_never_draw_in_the_same_frame(qtbot):
-    import time
-    from itertools import pairwise
-
+def test_throttles_sharing_turns_never_draw_in_the_same_frame(qtbot, view_clock):
     from PySide6.QtCore import QObject
 
     from playground.ui.widgets.plot_style import DrawTurns, Throttle
 
     parent = QObject()
     turns = DrawTurns(gap=0.05)
-    drawn: list[tuple[str, float]] = []
-    throttles = [Throttle(lambda v, n=name: drawn.append((n, time.monotonic())), 100, parent) for name in "abc"]
+    drawn: list[tuple[str, float]] = []  # (throttle, the views' clock when it drew)
+    throttles = [Throttle(lambda v, n=name: drawn.append((n, view_clock.monotonic())), 100, parent)
+                 for name in "abc"]
     for t in throttles:
         t.turns = turns
     for t in throttles:
         t("x")  # all three at once: the first draws, the others wait their turn
     assert [n for n, _ in drawn] == ["a"]
-    qtbot.waitUntil(lambda: len(drawn) == 3, timeout=2000)
-    times = [t for _, t in drawn]
-    assert all(b - a >= 0.045 for a, b in pairwise(times))
+    for count in (2, 3):  # one turn at a time: one more draws each
+        view_clock.advance(0.05)
+        qtbot.waitUntil(lambda count=count: len(drawn) == count, timeout=2000)
+    assert [t for _, t in drawn] == pytest.approx([1000.0, 1000.05, 1000.1])  # each a gap after the one before
     assert sorted(n for n, _ in drawn) == ["a", "b", "c"]

@@ -8,13 +8,15 @@ import dataclasses
 import pytest
 from builders import easy_spec
 from file_helpers import step_to
+from paint_helpers import stroke
+from PySide6.QtCore import Qt
 from session_helpers import train
-from test_paint import _stroke
 from window_helpers import settle
 from window_helpers import wait_snapshot as wait
 
 from playground.core import checkpoint
 from playground.core.architecture_edit import AddNeuron
+from playground.core.io.project import load_project, save_project
 from playground.core.spec import DataSpec
 from playground.core.trainer import Trainer
 from playground.ui import training_worker
@@ -134,7 +136,36 @@ def test_a_stroke_the_worker_cannot_build_takes_its_points_back_off_the_view(qtb
     settle(qtbot, w)
     before = w.paint.points
     w.paint.bar.class_buttons[2].click()
-    _stroke(w, [(1.0, 1.0)])  # a new class: the output layer redrawn, a new run the worker cannot build
+    stroke(w, [(1.0, 1.0)])  # a new class: the output layer redrawn, a new run the worker cannot build
     qtbot.waitUntil(lambda: w.banner.isVisible() and "could not build" in w.banner.text)
     assert w.paint.points.same_as(before) and w.spec.data.classes == 2
     assert w.undo_stack.count() == 0
+
+
+def test_a_file_the_worker_cannot_build_keeps_the_window_on_the_old_one_so_save_cannot_overwrite_it(
+        qtbot, win, tmp_path, unbuildable):
+    w, dialogs = win
+    old, opened = tmp_path / "old.playground.json", tmp_path / "big.playground.json"
+    save_project(opened, Trainer(easy_spec((6,))))  # a file the worker cannot build
+    opened_bytes = opened.read_bytes()
+    dialogs.save_answers.append((str(old), ""))
+    assert w.files.save_as()
+    assert not w.files.open(opened)  # saved just now, and still so: only the worker's generation moved
+    assert w.windowTitle().startswith("old.playground.json") and not w.isWindowModified()
+    assert w.status.currentMessage() == ("Not opened: the training thread could not build the run of "
+                                         "big.playground.json; old.playground.json goes on")
+    w.session.set_network(dataclasses.replace(w.spec.network, hidden=(3,)))  # one step to undo
+    wait(qtbot, w, lambda s: s.spec.network.hidden == (3,))
+    step_to(qtbot, w, 1)
+    dialogs.change_answers.append("discard")  # the unsaved changes: not saved now
+    assert not w.files.open(opened)
+    assert w.files.path == old.absolute() and w.windowTitle().startswith("old.playground.json")
+    assert w.spec.network.hidden == (3,) and w.undo_stack.count() == 1  # its history is kept
+    assert w.isWindowModified()  # its changes are still unsaved
+    assert "could not build" in w.banner.text
+    w.activateWindow()
+    qtbot.keyClick(w, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S: the old experiment, to its file
+    qtbot.waitUntil(lambda: not w.isWindowModified())
+    assert opened.read_bytes() == opened_bytes
+    saved = load_project(old)
+    assert saved.spec.network.hidden == (3,) and saved.epoch == 1

@@ -7,9 +7,12 @@ import dataclasses
 
 import numpy as np
 from session_helpers import state, train
+from tfpg_fixtures import l1_link_spec
 from window_helpers import wait_snapshot as wait
 
 from playground.core.spec import DataSpec
+from playground.core.tfpg_data import page_start
+from playground.ui.session import Session
 
 
 def test_a_restored_run_goes_on_from_its_epoch_with_its_history_and_optimizer(qtbot, adam_session):
@@ -54,3 +57,23 @@ def test_a_run_kept_without_its_optimizer_restores_with_a_fresh_one_and_its_hist
     snap = wait(qtbot, adam_session, lambda snap: snap.spec.data.name == "gauss")
     assert snap.epoch == run.epoch == 2 and list(snap.history.epochs) == [1, 2]
     assert state(adam_session).state["optimizer"]["t"] == 0  # fresh
+
+
+def test_a_restored_link_run_keeps_the_links_l1_killed(qtbot):
+    spec = l1_link_spec(batch_size=10)  # L1 kills links within a few epochs
+    dataset, start = page_start(spec)
+    session = Session(spec, dataset, auto_acknowledge=True)
+    try:
+        session.start(start)
+        wait(qtbot, session, lambda snap: True)
+        train(qtbot, session, 5)
+        dead = state(session).state["page_dead"]
+        assert len(dead)
+        session.reset()  # a new run, every link alive again; the trained one is kept
+        wait(qtbot, session, lambda snap: snap.epoch == 0)
+        assert len(state(session).state["page_dead"]) == 0
+        session.runs.request_restore(0)
+        wait(qtbot, session, lambda snap: snap.epoch == 5)
+        np.testing.assert_array_equal(state(session).state["page_dead"], dead)
+    finally:
+        session.controller.shutdown()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from builders import diverging_spec, largest_spec, make_spec
@@ -232,22 +230,17 @@ def test_shutdown_while_training_stops_the_thread(qtbot):
 # ---------------------------------------------------------------- the largest allowed settings
 
 
-def _within(qtbot, seconds: float, action, signal) -> float:
-    """Seconds from ``action()`` to ``signal`` (a UI-side relay), failing past ``seconds``."""
-    t0 = time.perf_counter()
-    with qtbot.waitSignal(signal, timeout=int(seconds * 1000) + 5000):
-        action()
-    took = time.perf_counter() - t0
-    assert took < seconds, f"took {took:.2f} s"
-    return took
+#: The most CPU time the worker may spend on one piece of work between polls of its flags (so that a
+#: pause or a close is answered within it); generous: a piece is tens of milliseconds.
+PIECE_CPU = 1.0
 
 
 @pytest.mark.parametrize("hidden", [(256,) * 16, (48,) * 8], ids=["16x256", "8x48-max-points"])
-def test_pause_save_and_close_answer_within_a_second_in_the_middle_of_a_huge_epoch(qtbot, hidden):
+def test_pause_save_and_close_answer_within_a_piece_of_a_huge_epoch(qtbot, hidden, worker_polls):
     """16 × 256 neurons (with the points the budget allows) and the most points (with a network
-    the budget allows), batch size 1: an epoch takes many seconds, yet pause and close take
-    less than a second (generous: a piece of work is tens of milliseconds) and save does not
-    wait for the epoch to end."""
+    the budget allows), batch size 1: an epoch takes many seconds, yet pause and close stop it
+    in the middle, after at most a short piece of work (measured in the worker thread's CPU time,
+    so a busy machine does not change it), and save does not wait for the epoch to end."""
     from playground.core.spec import MAX_POINTS
     spec = largest_spec(hidden)
     if hidden == (48,) * 8:
@@ -257,22 +250,28 @@ def test_pause_save_and_close_answer_within_a_second_in_the_middle_of_a_huge_epo
         rec = Recorder(ctl)
         ctl.load(spec)
         _wait_for(qtbot, rec, lambda s: s.generation == ctl.generation, timeout=60_000)
-        _within(qtbot, 1.0, ctl.play, ctl.running_changed)
+        with qtbot.waitSignal(ctl.running_changed, timeout=10_000):
+            ctl.play()
         # Training has started its first epoch (it lasts seconds): pause stops it in the middle.
-        _within(qtbot, 1.0, ctl.pause, ctl.running_changed)
-        assert not ctl.running and rec.last.epoch == 0
+        playing = worker_polls.mark()
+        qtbot.waitUntil(lambda: len(worker_polls.since(playing)) >= 3, timeout=30_000)  # pieces of it ran
+        with qtbot.waitSignal(ctl.running_changed, timeout=30_000):
+            ctl.pause()
+        paused = worker_polls.mark()
+        assert not ctl.running and rec.last.epoch == 0  # stopped in the middle of the epoch
+        assert worker_polls.longest_piece(playing, paused) < PIECE_CPU
         ctl.play()
-        qtbot.waitUntil(lambda: ctl.running, timeout=5000)
-        qtbot.waitUntil(lambda: rec.last.batches > 0, timeout=30_000)  # mid-epoch snapshots arrive
+        qtbot.waitUntil(lambda: ctl.running, timeout=10_000)
+        qtbot.waitUntil(lambda: rec.last.batches > 0, timeout=60_000)  # mid-epoch snapshots arrive
         # Save is answered in the middle of the epoch, with the batches done so far (writing a
-        # million parameters as text takes seconds of its own: no time bound here).
+        # million parameters as text takes seconds of its own: no bound here).
         payload = ctl.fetch("project", timeout=60)
         assert payload.epoch == 0 and payload.batches > 0
+        training = worker_polls.mark()
+        qtbot.waitUntil(lambda: len(worker_polls.since(training)) >= 2, timeout=30_000)  # training again
     finally:
-        t0 = time.perf_counter()
-        assert ctl.shutdown()
-        took = time.perf_counter() - t0
-    assert took < 1.0, f"close took {took:.2f} s"
+        assert ctl.shutdown(timeout=30.0)  # joined, in the middle of the epoch
+    assert worker_polls.longest_piece(training) < PIECE_CPU
     assert not live_worker_threads()
 
 
@@ -285,9 +284,8 @@ def test_a_load_still_queued_when_closing_is_skipped(qtbot):
     made = []
     worker.snapshot_made.connect(lambda snap, eps: made.append(snap))
     worker.interrupts.stop.set()
-    t0 = time.perf_counter()
     worker.load(largest_spec((48,) * 8), None, None, "float64", 1)
-    assert time.perf_counter() - t0 < 0.5 and worker._trainer is None and not made
+    assert worker._trainer is None and not made  # not built (a time bound would fail on a busy machine)
     worker.interrupts.stop.clear()
     worker.load(_spec(), None, None, "float64", 1)  # without the flag it builds as before
     assert worker._trainer is not None and made

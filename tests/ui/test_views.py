@@ -107,9 +107,9 @@ def test_view_takes_snapshots_without_grid_or_history(qtbot, snapshots, cls):
 
 
 @pytest.mark.parametrize("cls", [LossPlot, WeightsView, GradientFlowView])
-def test_secondary_views_cap_their_frame_rate_but_draw_the_latest(qtbot, snapshots, cls):
+def test_secondary_views_cap_their_frame_rate_but_draw_the_latest(qtbot, snapshots, cls, view_clock):
     w = make(qtbot, cls, throttled=True)
-    w.throttle.max_fps = 2  # 0.5 s apart: the calls below come well within one interval
+    w.throttle.max_fps = 20  # 50 ms apart, on the test's clock: the calls below come at one instant
     drawn: list[Snapshot] = []
     w.throttle.draw = lambda s, draw=w.throttle.draw: (drawn.append(s), draw(s))
     first, second, third = snapshots["binary"], snapshots["classes"], snapshots["regression"]
@@ -117,6 +117,7 @@ def test_secondary_views_cap_their_frame_rate_but_draw_the_latest(qtbot, snapsho
     w.show_snapshot(second)  # too soon: held, then replaced by the next
     w.show_snapshot(third)
     assert drawn == [first]
+    view_clock.advance(0.05)  # its turn has come: the held one is drawn
     qtbot.waitUntil(lambda: len(drawn) == 2, timeout=3000)
     assert drawn[1] is third
     w.show_snapshot(first)  # just after a draw: held

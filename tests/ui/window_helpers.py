@@ -15,7 +15,8 @@ from playground.ui.window_settings import SPEED_KEY
 PLATFORM_NOISE = ("propagateSizeHints",)
 
 
-__all__ = ["easy_spec", "make_window", "wait_snapshot", "trained_epochs", "settle", "qt_warnings", "settings_at"]
+__all__ = ["easy_spec", "make_window", "wait_snapshot", "trained_epochs", "settle", "qt_warnings", "settings_at",
+           "isolated_settings"]
 
 
 def settings_at(path) -> QSettings:
@@ -27,6 +28,12 @@ def settings_at(path) -> QSettings:
         if not settings.contains(key):
             settings.setValue(key, value)
     return settings
+
+
+def isolated_settings(tmp_path) -> None:
+    """The app's own settings (``QSettings()`` with no path, as ``app.run`` makes them) under ``tmp_path``."""
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
 
 
 def make_window(qtbot, tmp_path, spec: ExperimentSpec | None = None) -> MainWindow:

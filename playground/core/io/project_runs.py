@@ -7,7 +7,8 @@ Each run is a JSON object::
      "epoch", "batches",
      "final": packed (4,) float64,        # train loss, test loss, train accuracy, test accuracy (NaN: none)
      "weights": {"layers.{i}.weight", "layers.{i}.bias"},   # as the state's weights
-     "history": {"epochs", "train_loss", …, "grad_norms"}}  # packed columns
+     "history": {"epochs", "train_loss", …, "grad_norms"},  # packed columns
+     "page_dead": [...]}                  # optional: a link experiment's dead links, as the state's
 
 Arrays use the experiment's own encodings (``project_arrays.array_value``,
 ``packed``), so every number reopens bit for bit. To keep files within the size
@@ -29,8 +30,9 @@ from playground.core.dataset import Dataset
 from playground.core.history import MetricHistory
 from playground.core.io import json_text
 from playground.core.io.packed import pack, unpack
-from playground.core.io.project_arrays import array_value, numbers
+from playground.core.io.project_arrays import array_value, numbers, whole_numbers
 from playground.core.io.validate import Invalid, check_int
+from playground.core.page_quirks import is_page_mode
 from playground.core.run_models import network_for
 from playground.core.runs import Run
 from playground.core.snapshot import History, frozen_copy
@@ -78,7 +80,7 @@ def run_value(run: Run, dataset: Any) -> dict[str, Any]:
     final = np.array([run.train_loss, run.test_loss,
                       np.nan if run.train_accuracy is None else run.train_accuracy,
                       np.nan if run.test_accuracy is None else run.test_accuracy], dtype=np.float64)
-    return {
+    value = {
         "name": run.name[:MAX_NAME],
         "pinned": bool(run.pinned),
         "spec": run.spec.to_dict(),
@@ -90,6 +92,9 @@ def run_value(run: Run, dataset: Any) -> dict[str, Any]:
         "history": {"epochs": pack(h.epochs), **{k: pack(getattr(h, k)) for k in _METRICS},
                     "grad_norms": pack(h.grad_norms)},
     }
+    if run.dead_links is not None:  # only a link experiment's run has them (readers before them ignore the key)
+        value["page_dead"] = array_value(run.dead_links)
+    return value
 
 
 def runs_texts(runs: Sequence[Run], current: Dataset, budget: int = RUNS_MAX_BYTES) -> tuple[list[str], int]:
@@ -180,13 +185,27 @@ def _run(d: Any, path: str, version: int, current: Dataset, earlier: list[Run],
               for k, ref in net.state_dict().items()}
     final = unpack(d.get("final"), f"{path}.final", "float64", (4,), 4)
     history = _history(d.get("history"), f"{path}.history", net.n_layers, d["epoch"])
+    dead = _dead_links(d.get("page_dead"), f"{path}.page_dead", spec, net.n_params, version)
 
     def metric(v: float) -> float | None:
         return None if np.isnan(v) else float(v)
 
     return Run(name=name.strip(), spec=spec, dataset=dataset, history=history, weights=arrays,
                epoch=d["epoch"], batches=d["batches"], train_loss=float(final[0]), test_loss=float(final[1]),
-               train_accuracy=metric(final[2]), test_accuracy=metric(final[3]), pinned=d["pinned"])
+               train_accuracy=metric(final[2]), test_accuracy=metric(final[3]), pinned=d["pinned"],
+               dead_links=dead)
+
+
+def _dead_links(value: Any, path: str, spec: ExperimentSpec, n_params: int, version: int) -> np.ndarray | None:
+    """A link experiment's dead links (distinct parameter positions), or None (other runs, older files)."""
+    if value is None:
+        return None
+    if not is_page_mode(spec):
+        raise Invalid(f"{path}: only a run of a TensorFlow Playground link experiment has dead links")
+    dead = whole_numbers(value, path, n_params, version)
+    if dead.size and (dead.min() < 0 or dead.max() >= n_params or len(np.unique(dead)) != len(dead)):
+        raise Invalid(f"{path} must list distinct parameter positions from 0 to {n_params - 1:,}")
+    return frozen_copy(dead)
 
 
 def _run_dataset(value: Any, path: str, version: int, current: Dataset, earlier: list[Run],
