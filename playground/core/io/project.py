@@ -202,6 +202,20 @@ def loads_project_with_drawing(text: str, source: str = "<text>"
         raise ProjectError(one_line(f"{source}: {exc}")) from None
 
 
+def _ends_too_early(text: str, exc: json.JSONDecodeError) -> bool:
+    """Whether ``text`` failed only because it stops: the error is at its end, in a string that never
+    closes, or before a tail that can only be part of one number or literal (``1.5e-`` is cut in its
+    exponent, and the decoder stops before the ``e``)."""
+    rest = text[exc.pos:].rstrip()
+    if not rest or exc.msg.startswith("Unterminated string"):
+        return True
+    return all(c in _TOKEN_TAIL for c in rest)
+
+
+#: What the end of a number or of true/false/null can hold.
+_TOKEN_TAIL = frozenset("0123456789+-.eEtruefalsn")
+
+
 def _parse(text: str) -> dict[str, Any]:
     def no_constants(name: str) -> float:
         raise Invalid(f"holds {name}, which is not a number JSON allows")
@@ -210,7 +224,7 @@ def _parse(text: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         if not text.strip():
             raise Invalid("the file is empty") from None
-        if exc.pos >= len(text.rstrip()):
+        if _ends_too_early(text, exc):
             raise Invalid("the file is truncated (the JSON ends too early)") from None
         raise Invalid(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
     except RecursionError:

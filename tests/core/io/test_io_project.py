@@ -264,6 +264,21 @@ def test_truncated_file_says_so(good_doc, tmp_path):
         load_project(path)
 
 
+@pytest.mark.parametrize("tail", ["1.5e-", "-", "2.", "1e", "tru", "nul", '"layers.0.we', "0.125"])
+def test_a_file_cut_inside_a_number_literal_or_string_says_truncated(tail):
+    """Wherever a cut falls (a file's numbers differ between machines), it reads as truncated,
+    not as a delimiter missing before the number's cut exponent."""
+    with pytest.raises(ProjectError, match="truncated"):
+        loads_project('{"format_version": 3, "state": {"weights": [0.5, ' + tail)
+
+
+def test_every_cut_of_a_file_says_truncated(good_doc):
+    text = json.dumps(good_doc)
+    for cut in range(1, len(text) - 1, max(1, len(text) // 400)):
+        with pytest.raises(ProjectError, match="truncated"):
+            loads_project(text[:cut])
+
+
 def test_missing_file_folder_and_binary_file(tmp_path):
     with pytest.raises(ProjectError, match=r"nope\.playground\.json: cannot read \(no such file"):
         load_project(tmp_path / "nope.playground.json")
