@@ -41,7 +41,9 @@ def make_window(qtbot, tmp_path, spec: ExperimentSpec | None = None) -> MainWind
     w = MainWindow(spec or easy_spec(), settings=settings)
     w.show()
     qtbot.waitExposed(w)
-    wait_snapshot(qtbot, w, lambda s: True)
+    # The first picture of the largest networks takes the worker (at a lower priority) about a
+    # second of CPU: on a loaded machine that is many seconds, and nothing is wrong.
+    wait_snapshot(qtbot, w, lambda s: True, timeout=60_000)
     return w
 
 
