@@ -209,6 +209,7 @@ class TrainingController(QObject):
         """The views have painted the last snapshot: the worker may send the next one."""
         if self._unacked and not self._closed:
             self._unacked = False
+            self._interrupts.acknowledged.set()  # read by the worker at once, in the middle of its slice
             self._ack_requested.emit()
 
     def fetch(self, kind: str, argument: object = None, timeout: float = 30.0) -> object:

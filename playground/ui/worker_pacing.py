@@ -1,0 +1,50 @@
+"""What paces the training worker besides its queue: thread-safe flags the UI thread sets, and its epochs/s.
+
+A queued command waits until the worker's current slice of training is done; these flags are
+read in the middle of one (between kernel calls, pieces of a big epoch or of a picture), so
+that a pause, the end, or the UI's acknowledgement of the last snapshot take effect at once.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+
+
+class Interrupts:
+    """Thread-safe flags the UI thread sets and the worker polls between pieces of work.
+
+    ``pause`` stops the piece under way until the worker has handled the queued pause,
+    ``stop`` for good (the thread is about to quit). ``acknowledged``: the UI has drawn the
+    snapshot in flight, so the worker may send the next one as soon as it is due, without
+    waiting for its slice to end and the queued acknowledgement to be handled.
+    """
+
+    def __init__(self) -> None:
+        self.pause = threading.Event()
+        self.stop = threading.Event()
+        self.acknowledged = threading.Event()
+
+    def any(self) -> bool:
+        """A pause or the end was asked for."""
+        return self.pause.is_set() or self.stop.is_set()
+
+
+class RateMeter:
+    """Epochs per second over the last second of (time, epoch) samples."""
+
+    def __init__(self, window: float = 1.0) -> None:
+        self.window = window
+        self._samples: collections.deque[tuple[float, int]] = collections.deque()
+
+    def clear(self) -> None:
+        self._samples.clear()
+
+    def add(self, now: float, epoch: int) -> float:
+        """Record a sample; the rate over the window (0 until two samples span some time)."""
+        s = self._samples
+        s.append((now, epoch))
+        while len(s) > 2 and now - s[1][0] >= self.window:
+            s.popleft()
+        t0, e0 = s[0]
+        return (epoch - e0) / (now - t0) if now - t0 > 0.05 else 0.0

@@ -1,0 +1,73 @@
+"""The worker's pace: the UI's acknowledgement is read in the middle of a slice, and a due snapshot
+goes out before more training.
+
+The worker is driven directly in the test's thread (its slots called by hand), so that each slice
+is one call and what it sent can be counted.
+"""
+
+from __future__ import annotations
+
+import pytest
+from builders import make_spec
+
+from playground.ui.training_worker import TrainingWorker
+from playground.ui.worker_pacing import RateMeter
+
+
+@pytest.fixture
+def worker(qtbot):
+    w = TrainingWorker()
+    sent = []
+    w.snapshot_made.connect(lambda snap, _eps: sent.append(snap))  # same thread: called at once
+    w.load(make_spec("gauss", (4,), points=200), None, None, "float64", 1)
+    assert len(sent) == 1  # the new run's picture, waiting for its acknowledgement
+    w.play()
+    w._timer.stop()  # the test runs each slice itself
+    yield w, sent
+    w._set_running(False)
+    w.deleteLater()
+
+
+def test_a_slice_sends_the_next_snapshot_once_the_flag_says_the_last_was_drawn(worker):
+    w, sent = worker
+    w._last_emit -= 1.0  # the least gap between two snapshots has passed
+    w._run_slice()
+    assert len(sent) == 1  # not acknowledged yet: nothing more in flight
+    w.interrupts.acknowledged.set()  # what the controller sets, before its queued acknowledgement arrives
+    w._run_slice()
+    assert len(sent) == 2
+    assert not w.interrupts.acknowledged.is_set()  # taken by this snapshot: the next one waits again
+    w._last_emit -= 1.0
+    w._run_slice()
+    assert len(sent) == 2
+
+
+def test_the_queued_acknowledgement_of_a_snapshot_already_answered_frees_nothing(worker):
+    w, sent = worker
+    w.interrupts.acknowledged.set()
+    w._last_emit -= 1.0
+    w._run_slice()  # the flag answered snapshot 1; snapshot 2 is in flight
+    assert len(sent) == 2
+    w.acknowledge()  # snapshot 1's queued acknowledgement, late
+    w._last_emit -= 1.0
+    w._run_slice()
+    assert len(sent) == 2  # snapshot 2 is still not drawn
+
+
+def test_a_due_snapshot_goes_out_before_more_training(worker):
+    w, sent = worker
+    w._run_slice()  # trains: the gap since the first picture has not passed
+    epoch = w._trainer.epoch
+    assert epoch > 0
+    w.interrupts.acknowledged.set()
+    w._last_emit -= 1.0
+    w._run_slice()
+    assert sent[-1].epoch == epoch  # sent at once, not after the slice's training
+
+
+def test_rate_meter_measures_over_its_window():
+    m = RateMeter(window=1.0)
+    assert m.add(0.0, 0) == 0.0
+    assert m.add(0.5, 100) == pytest.approx(200.0)
+    assert m.add(3.0, 400) == pytest.approx(300 / 2.5)  # the oldest sample left the window
+    assert m.add(3.5, 500) == pytest.approx(400 / 3.0)  # one sample at or before the window's start stays
