@@ -55,6 +55,9 @@ class EditButton(QGraphicsObject):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(10)
+        # Painted once into a cached image, not at every frame the thumbnails under way repaint the
+        # scene (each paint is a call into Python, which takes the GIL from the training thread).
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._hover = False
 
     @property

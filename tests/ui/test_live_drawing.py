@@ -1,0 +1,46 @@
+"""Per-frame drawing while training: what does not change between two snapshots is not drawn again."""
+
+from __future__ import annotations
+
+from builders import make_trainer
+from diagram_helpers import shown_diagram
+from PySide6.QtCore import QEvent, QObject
+
+from playground.ui.widgets.network_edit_items import EditButton
+
+
+class PaintCounter(QObject):
+    """Counts the paint events of the widgets it is installed on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_the_diagrams_buttons_are_not_painted_again_when_the_pictures_under_them_change(qtbot, monkeypatch):
+    painted = []
+    original = EditButton.paint
+
+    def counting_paint(self, painter, option, widget=None):
+        painted.append(self)
+        original(self, painter, option, widget)
+
+    monkeypatch.setattr(EditButton, "paint", counting_paint)
+    trainer = make_trainer("spiral", (6, 6))
+    first = trainer.snapshot(1, 50)
+    trainer.train(20)
+    later = trainer.snapshot(1, 50)
+    view = shown_diagram(qtbot, first, 700, 500)
+    frames = PaintCounter()
+    view.view.viewport().installEventFilter(frames)
+    qtbot.waitUntil(lambda: frames.count > 0 and bool(painted))  # the first frame paints every button once
+    frames.count, before = 0, len(painted)
+    view.show_snapshot(later)  # new thumbnails,
+    view.refresh_links()  # and a new link image under the whole diagram: every item is repainted
+    qtbot.waitUntil(lambda: frames.count > 0)
+    assert len(painted) == before
