@@ -6,6 +6,9 @@ from builders import make_trainer
 from diagram_helpers import shown_diagram
 from PySide6.QtCore import QEvent, QObject
 
+from playground.ui import theme
+from playground.ui.widgets.gradient_flow import layer_colors
+from playground.ui.widgets.gradient_histograms import GradientHistogramsView
 from playground.ui.widgets.network_edit_items import EditButton
 
 
@@ -44,3 +47,18 @@ def test_the_diagrams_buttons_are_not_painted_again_when_the_pictures_under_them
     view.refresh_links()  # and a new link image under the whole diagram: every item is repainted
     qtbot.waitUntil(lambda: frames.count > 0)
     assert len(painted) == before
+
+
+def test_the_histograms_output_layer_takes_the_themes_text_colour(qtbot):
+    view = GradientHistogramsView()
+    qtbot.addWidget(view)
+    view.throttle.max_fps = None
+    view.show_snapshot(make_trainer("xor", (3,)).snapshot(1, None))
+    try:
+        theme.apply(theme.DARK, view)
+        assert view.curves[1][-1].pen().color().name() == theme.DARK.color("text")
+        assert view.areas[1][-1].brush().color().name() == theme.DARK.color("text")  # the fill, see-through
+        assert view.curves[1][0].pen().color().name() == layer_colors(2)[0]  # a hidden layer keeps its colour
+    finally:
+        theme.apply(theme.LIGHT, view)
+    assert view.curves[1][-1].pen().color().name() == theme.LIGHT.color("text")
