@@ -358,6 +358,11 @@ class TrainingWorker(QObject):
         now = time.perf_counter()
         if not (self._force_pending or (self._dirty and self._snapshot_due(now))):
             return
+        # A snapshot a little late (training stops for it only between two kernel calls) keeps the pace's
+        # phase: the next is due one gap after this one was, so the redraws average one per gap.
+        late = now - self._last_emit - self._picture_gap
+        phase = now - late if self._running and not self._force_pending and 0 <= late < self._picture_gap / 2 \
+            else now
         try:
             with np.errstate(all="ignore"):
                 neurons = self._visible_neurons if self._visible_neurons is not None else True
@@ -380,5 +385,5 @@ class TrainingWorker(QObject):
         self._force_pending = False
         self._dirty = False
         self._awaiting_ack = True
-        self._last_emit = now
+        self._last_emit = phase
         self.snapshot_made.emit(snap, self._eps)

@@ -71,3 +71,21 @@ def test_rate_meter_measures_over_its_window():
     assert m.add(0.5, 100) == pytest.approx(200.0)
     assert m.add(3.0, 400) == pytest.approx(300 / 2.5)  # the oldest sample left the window
     assert m.add(3.5, 500) == pytest.approx(400 / 3.0)  # one sample at or before the window's start stays
+
+
+def test_a_late_snapshot_keeps_the_pace_so_that_redraws_average_one_a_gap(worker, virtual_clock):
+    """Training stops for a snapshot only between two kernel calls, so each one is a little late; the
+    next is due one gap after the last was due, not after it went out, or the pace would slip below
+    one snapshot a gap."""
+    w, sent = worker
+    gap = w._picture_gap
+    t0 = virtual_clock.perf_counter()
+    w._last_emit = t0 - gap - 0.005  # due 5 ms ago
+    w.interrupts.acknowledged.set()
+    w._run_slice()  # sends it at once (about t0), then trains to the slice's end
+    assert len(sent) == 2
+    virtual_clock.advance(t0 + gap - 0.002 - virtual_clock.perf_counter())  # one gap after it was due
+    epoch = w._trainer.epoch
+    w.interrupts.acknowledged.set()
+    w._run_slice()
+    assert len(sent) == 3 and sent[-1].epoch == epoch  # due already: sent before any more training
