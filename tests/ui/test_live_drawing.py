@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from builders import make_trainer
 from diagram_helpers import shown_diagram
 from PySide6.QtCore import QEvent, QObject
@@ -10,6 +12,7 @@ from playground.ui import theme
 from playground.ui.widgets.gradient_flow import layer_colors
 from playground.ui.widgets.gradient_histograms import GradientHistogramsView
 from playground.ui.widgets.network_edit_items import EditButton
+from playground.ui.widgets.plot_style import DrawTurns, Throttle
 
 
 class PaintCounter(QObject):
@@ -62,3 +65,25 @@ def test_the_histograms_output_layer_takes_the_themes_text_colour(qtbot):
     finally:
         theme.apply(theme.LIGHT, view)
     assert view.curves[1][-1].pen().color().name() == theme.LIGHT.color("text")
+
+
+def test_the_next_views_turn_counts_from_the_end_of_a_long_draw(qtbot):
+    """A slow draw (a link image, a busy machine) still leaves the other views' draws a gap after it,
+    so that two never follow each other in one stretch of the event loop."""
+    parent = QObject()
+    turns = DrawTurns(gap=0.05)
+    spans: dict[str, tuple[float, float]] = {}
+
+    def slow(name: str, seconds: float):
+        def draw(_value) -> None:
+            start = time.monotonic()
+            time.sleep(seconds)  # stands for a draw that keeps the UI thread this long
+            spans[name] = (start, time.monotonic())
+        return draw
+
+    a, b = Throttle(slow("a", 0.08), 100, parent), Throttle(slow("b", 0.0), 100, parent)
+    a.turns = b.turns = turns
+    a("x")
+    b("x")
+    qtbot.waitUntil(lambda: "b" in spans, timeout=2000)
+    assert spans["b"][0] - spans["a"][1] >= 0.045
