@@ -87,3 +87,13 @@ def test_the_next_views_turn_counts_from_the_end_of_a_long_draw(qtbot):
     b("x")
     qtbot.waitUntil(lambda: "b" in spans, timeout=2000)
     assert spans["b"][0] - spans["a"][1] >= 0.045
+
+
+def test_histograms_not_built_yet_take_a_theme_change(qtbot):
+    view = GradientHistogramsView()
+    qtbot.addWidget(view)
+    try:
+        theme.apply(theme.DARK, view)  # no snapshot yet: nothing to recolour
+        assert view.curves == [[], []]
+    finally:
+        theme.apply(theme.LIGHT, view)

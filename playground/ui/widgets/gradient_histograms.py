@@ -136,6 +136,8 @@ class GradientHistogramsView(QWidget):
     def restyled(self) -> None:
         """Colour each layer's histogram (the output layer's is the theme's text colour)."""
         for lines, areas in zip(self.curves, self.areas, strict=True):
+            if not lines:  # not built yet: built in the theme's colours
+                continue
             for line, area, color in zip(lines, areas, layer_colors(len(lines)), strict=True):
                 fill = pg.mkColor(color)
                 fill.setAlpha(150)  # see-through, so the output layer's black reads as a grey fill too
