@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 from builders import make_spec
+from window_helpers import trained_epochs
 
+from playground.ui.training import TrainingController
 from playground.ui.training_worker import TrainingWorker
 from playground.ui.worker_pacing import RateMeter
 
@@ -89,3 +91,22 @@ def test_a_late_snapshot_keeps_the_pace_so_that_redraws_average_one_a_gap(worker
     w.interrupts.acknowledged.set()
     w._run_slice()
     assert len(sent) == 3 and sent[-1].epoch == epoch  # due already: sent before any more training
+
+
+def test_the_controllers_acknowledgement_reaches_a_training_worker_without_its_queue(qtbot):
+    """The flag alone frees the next snapshot while training: the queued acknowledgement is only
+    needed when the worker is idle (paused) and has to be woken."""
+    ctl = TrainingController(auto_acknowledge=False)
+    try:
+        ctl._ack_requested.disconnect(ctl._worker.acknowledge)  # the queued path cut
+        snapshots = []
+        ctl.snapshot_ready.connect(snapshots.append)
+        ctl.load(make_spec("gauss", (4,), points=200))
+        qtbot.waitUntil(lambda: len(snapshots) == 1, timeout=3000)
+        ctl.play()
+        qtbot.waitUntil(lambda: trained_epochs(ctl) >= 20, timeout=5000)
+        ctl.acknowledge()
+        qtbot.waitUntil(lambda: len(snapshots) == 2, timeout=3000)
+        assert snapshots[-1].epoch > 0
+    finally:
+        ctl.shutdown()
