@@ -11,7 +11,8 @@ layers of 8 tanh neurons, batch 10, trained at maximum speed:
   printed too (the decision boundary and the network diagram draw every snapshot; the loss,
   weight and gradient-flow charts are capped at a few a second, see their ``MAX_FPS``)
 - UI event-loop latency: a 5 ms timer probe's lateness, p50/p99/max (max < 50 ms); beside it the UI
-  thread's longest CPU stretch between two probes, which other processes on a busy machine do not inflate
+  thread's longest CPU stretch between two probes (the time other processes take is not in it, though
+  after such a pause the events that piled up run in one stretch)
 - startup: process launch to a painted window, in a fresh interpreter (< 2 s)
 - RSS growth over 100,000 epochs after warm-up (< 50 MB; ``--quick``: 10,000)
 
@@ -117,8 +118,8 @@ class Probe:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.lateness: list[float] = []
-        #: UI-thread CPU seconds between two ticks: unlike lateness, not stretched by other processes
-        #: taking the CPU, so it shows the UI's own longest tasks on a busy machine too
+        #: UI-thread CPU seconds between two ticks: unlike lateness, without the time other processes
+        #: took the CPU (the events that piled up meanwhile still run in one stretch)
         self.cpu_between: list[float] = []
         self._last_cpu = time.thread_time()
         self.snapshots = 0
