@@ -28,6 +28,7 @@ test-avx2: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_engine.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_app.py
+	$(BIN)/python benchmarks/bench_startup.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check playground tests benchmarks

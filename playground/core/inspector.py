@@ -26,6 +26,8 @@ from playground.core import epoch_pieces as pieces
 from playground.core.dataset import frozen_copy
 from playground.core.features import expand_features
 from playground.core.grid import grid_points
+from playground.core.network import run_calls
+from playground.core.page_quirks import backup_calls
 from playground.core.reference_network import ReferenceNetwork, flatten, step, unflatten
 from playground.core.snapshot import GridOutput
 
@@ -281,12 +283,11 @@ def apply_step(trainer: Trainer, inspection: Inspection) -> None:
     update = inspection.update
     net = trainer.network
     if not trainer._epoch_open:
-        np.copyto(trainer._backup, net.params)  # what a divergence rolls back to
+        run_calls(backup_calls(trainer))  # what a divergence rolls back to
     net.params[...] = flatten(update.new_w, update.new_b)
     trainer.optimizer.set_state(dict(update.state))
     # The gradient views show this update's gradient, as after any batch.
     trainer.grad[...] = flatten(update.grad_w, update.grad_b)
-    trainer._grad_scale = 1.0
     trainer.restored_gradients = None
     trainer.batches += 1
     trainer._evaluate()

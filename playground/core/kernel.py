@@ -10,13 +10,12 @@ flat parameter buffer laid out as ``network.Network.params`` (per layer, each ro
 W (out, in) followed by its bias).
 
 The maths is the tables' (``activations``, ``losses``, ``optimizers``), written per
-element; :func:`tanh_one` computes tanh from one ``expm1`` (accurate to a few ulp, tested
-against the table), which is several times cheaper than numpy's AVX2 ``tanh``.
-Every array argument has one fixed dtype and rank, so numba compiles each entry point once
-(``cache=True``: later starts load it from disk).
+element (an activation and its slope: ``kernel_maths``). Every array argument has one fixed
+dtype and rank, so numba compiles each entry point once (``cache=True``: later starts load it
+from disk).
 
-Codes (small ints, one per table entry) are defined here and mapped from names by
-``kernel_epochs``.
+Codes (small ints, one per table entry) are defined here and in ``kernel_maths`` (the
+activations'), and mapped from names by ``kernel_epochs``.
 
 Not implemented here: TensorFlow Playground's two quirks (the partial batch carried into the
 next epoch, L1 weights that die when they cross zero). ``engines.kernel_suits`` never picks the
@@ -30,12 +29,8 @@ import math
 import numpy as np
 from numba import njit
 
-from playground.core.activations import ELU_ALPHA, GELU_C, GELU_K, LEAKY_SLOPE
+from playground.core.kernel_maths import SOFTMAX, TANH, activate, slope, tanh_one
 
-# Activation codes (hidden layers, and the output's tanh, sigmoid, linear and softmax).
-LINEAR, RELU, LEAKY_RELU, ELU, TANH, SIGMOID, SOFTPLUS, SWISH, GELU, SOFTMAX = range(10)
-ACTIVATION_CODES = {"linear": LINEAR, "relu": RELU, "leaky_relu": LEAKY_RELU, "elu": ELU, "tanh": TANH,
-                    "sigmoid": SIGMOID, "softplus": SOFTPLUS, "swish": SWISH, "gelu": GELU, "softmax": SOFTMAX}
 MSE, BCE, CROSS_ENTROPY = range(3)
 LOSS_CODES = {"mse": MSE, "bce": BCE, "cross_entropy": CROSS_ENTROPY}
 SGD, MOMENTUM, NESTEROV, RMSPROP, ADAM, ADAMW = range(6)
@@ -45,8 +40,8 @@ NO_REGULARIZATION, L1, L2 = range(3)
 REGULARIZATION_CODES = {"none": NO_REGULARIZATION, "l1": L1, "l2": L2}
 
 # Slots of the ``ints`` argument (int64) and the ``reals`` argument (float64).
-I_LOSS, I_OPTIMIZER, I_REGULARIZATION, I_BATCH, I_STEPS, I_LEAVE_SUM, I_CLASSES = range(7)
-N_INTS = 7
+I_LOSS, I_OPTIMIZER, I_REGULARIZATION, I_BATCH, I_STEPS, I_CLASSES = range(6)
+N_INTS = 6
 R_LR, R_MOMENTUM, R_RHO, R_EPSILON, R_BETA1, R_BETA2, R_DECAY, R_REG_RATE, R_THRESHOLD = range(9)
 N_REALS = 9
 #: Columns of the metrics pass's chunks (and the least width of the work buffers).
@@ -54,72 +49,6 @@ EVAL_COLUMNS = 64
 #: Sums may be reassociated (vectorised) and multiply-adds fused; never assume finite values,
 #: because divergence is detected from infinities and NaNs.
 _FAST = {"reassoc", "contract"}
-
-
-@njit(nogil=True, cache=True)
-def tanh_one(z: float) -> float:
-    """tanh(z) from one ``exp``: with e = exp(−2|z|) ∈ (0, 1], tanh|z| = (1 − e) / (1 + e).
-
-    Never overflows; its error is at most a few units of 2⁻⁵³ absolute (relative near 0, where
-    1 − e cancels, it is larger: fine for training, whose sums are held to an absolute scale).
-    glibc's ``exp`` costs about 5 ns here against 14–32 ns for numpy's AVX2 ``tanh`` and 20 ns
-    for ``expm1``.
-    """
-    e = math.exp(-2.0 * abs(z))
-    return math.copysign((1.0 - e) / (1.0 + e), z)
-
-
-@njit(nogil=True, cache=True)
-def sigmoid_one(z: float) -> float:
-    """σ(z) = ½(1 + tanh(z/2)), the table's overflow-free form."""
-    return 0.5 * (1.0 + tanh_one(0.5 * z))
-
-
-@njit(nogil=True, cache=True)
-def activate(code: int, z: float) -> float:
-    """f(z) for a hidden layer's activation (or the output's tanh, sigmoid, linear)."""
-    if code == TANH:
-        return tanh_one(z)
-    if code == LINEAR:
-        return z
-    if code == RELU:
-        return z if z > 0.0 else 0.0
-    if code == LEAKY_RELU:
-        return max(z, LEAKY_SLOPE * z)
-    if code == ELU:
-        return z if z > 0.0 else ELU_ALPHA * math.expm1(z)
-    if code == SIGMOID:
-        return sigmoid_one(z)
-    if code == SOFTPLUS:  # log(1 + e^z) = max(z, 0) + log1p(e^−|z|), never overflows
-        return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
-    if code == SWISH:
-        return z * sigmoid_one(z)
-    # GELU's tanh approximation ½z(1 + tanh(c(z + kz³)))
-    return 0.5 * z * (1.0 + tanh_one(GELU_C * z * (1.0 + GELU_K * z * z)))
-
-
-@njit(nogil=True, cache=True)
-def slope(code: int, z: float, a: float) -> float:
-    """f'(z) given z and a = f(z) (as ``activations``' ``grad_into`` computes it)."""
-    if code == TANH:
-        return 1.0 - a * a
-    if code == LINEAR:
-        return 1.0
-    if code == RELU:
-        return 1.0 if z > 0.0 else 0.0
-    if code == LEAKY_RELU:
-        return 1.0 if z > 0.0 else LEAKY_SLOPE
-    if code == ELU:
-        return 1.0 if z > 0.0 else a + ELU_ALPHA
-    if code == SIGMOID:
-        return a * (1.0 - a)
-    if code == SOFTPLUS:
-        return sigmoid_one(z)
-    if code == SWISH:
-        s = sigmoid_one(z)
-        return a + s * (1.0 - a)
-    t = tanh_one(GELU_C * z * (1.0 + GELU_K * z * z))
-    return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_K * z * z)
 
 
 @njit(nogil=True, cache=True, fastmath=_FAST)
@@ -227,27 +156,24 @@ def _backward(xin, tin, m, sizes, offsets, units, codes, mask, params, z, a, del
 def _update(params, grad, weight_mask, state1, state2, ints, reals, rows):
     """The regulariser and one optimizer step with the summed gradient of ``rows`` rows in ``grad``.
 
-    ``grad`` is left as the ``optimizers`` leave it: the sum for SGD without a regulariser (the
-    step folds the mean's 1/rows in), else the mean plus the regulariser's gradient.
+    ``grad`` is left as the ``optimizers`` leave it: the mean plus the regulariser's gradient.
     """
     opt, reg = ints[I_OPTIMIZER], ints[I_REGULARIZATION]
     lr = reals[R_LR]
     n = len(params)
-    if ints[I_LEAVE_SUM] == 0:
-        inv = 1.0 / rows
-        rate = reals[R_REG_RATE]
-        for p in range(n):
-            g = grad[p] * inv
-            if reg == L2:
-                g += params[p] * (weight_mask[p] * rate)
-            elif reg == L1:
-                w = params[p]
-                g += (1.0 if w > 0.0 else (-1.0 if w < 0.0 else 0.0)) * (weight_mask[p] * rate)
-            grad[p] = g
+    inv = 1.0 / rows
+    rate = reals[R_REG_RATE]
+    for p in range(n):
+        g = grad[p] * inv
+        if reg == L2:
+            g += params[p] * (weight_mask[p] * rate)
+        elif reg == L1:
+            w = params[p]
+            g += (1.0 if w > 0.0 else (-1.0 if w < 0.0 else 0.0)) * (weight_mask[p] * rate)
+        grad[p] = g
     if opt == SGD:
-        step = -lr * (1.0 / rows) if ints[I_LEAVE_SUM] else -lr
         for p in range(n):
-            params[p] += grad[p] * step
+            params[p] += grad[p] * -lr
     elif opt == MOMENTUM or opt == NESTEROV:
         mu = reals[R_MOMENTUM]
         for p in range(n):
@@ -381,7 +307,6 @@ def train_epochs(sizes, offsets, codes, mask, params, grad, weight_mask, state1,
         hi = stop_batch if n_epochs == 0 else n_batches
         if lo == 0 and n_epochs > 0:
             backup[:] = params
-        rows = batch
         for b in range(lo, hi):
             begin = b * batch
             rows = min(begin + batch, n) - begin
@@ -400,7 +325,6 @@ def train_epochs(sizes, offsets, codes, mask, params, grad, weight_mask, state1,
         _set_metrics(x, t, labels, sizes, offsets, units, codes, mask, params, xin, z, a, ints, reals, out, 0)
         _set_metrics(x_test, t_test, labels_test, sizes, offsets, units, codes, mask, params, xin, z, a, ints,
                      reals, out, 1)
-        scale = 1.0 / rows if ints[I_LEAVE_SUM] else 1.0
         squares = 0.0
         for p in range(len(params)):
             squares += params[p] * params[p]
@@ -408,7 +332,7 @@ def train_epochs(sizes, offsets, codes, mask, params, grad, weight_mask, state1,
             s = 0.0
             for p in range(offsets[layer], offsets[layer + 1]):
                 s += grad[p] * grad[p] * weight_mask[p]
-            out[4 + layer] = math.sqrt(s) * scale
+            out[4 + layer] = math.sqrt(s)
         if not (math.isfinite(out[0]) and math.isfinite(squares)):
             if not math.isfinite(out[0]):
                 return e

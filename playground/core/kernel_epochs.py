@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from playground.core import kernel as k
+from playground.core.kernel_maths import ACTIVATION_CODES
 
 if TYPE_CHECKING:
     from playground.core.trainer import Trainer
@@ -37,7 +38,7 @@ class _Args:
         self.sizes = np.array(net.sizes, dtype=np.int64)
         self.offsets = np.asarray(net.offsets, dtype=np.int64)
         names = [a.name for a in net.hidden_activations] + [net.head.activation]
-        self.codes = np.array([k.ACTIVATION_CODES[name] for name in names], dtype=np.int64)
+        self.codes = np.array([ACTIVATION_CODES[name] for name in names], dtype=np.int64)
         masks = [np.ones(s) if m is None else m[:, 0] for s, m in zip(net.sizes[1:-1], net.neuron_masks, strict=True)]
         self.mask = np.concatenate([*masks, np.ones(net.sizes[-1])]).astype(np.float64)
         state = list(opt.state.values())
@@ -47,10 +48,10 @@ class _Args:
         regularized = spec.regularization != "none" and spec.regularization_rate != 0.0
         o = spec.optimizer
         self.ints = np.zeros(k.N_INTS, dtype=np.int64)
-        self.ints[[k.I_LOSS, k.I_OPTIMIZER, k.I_REGULARIZATION, k.I_BATCH, k.I_LEAVE_SUM, k.I_CLASSES]] = [
+        self.ints[[k.I_LOSS, k.I_OPTIMIZER, k.I_REGULARIZATION, k.I_BATCH, k.I_CLASSES]] = [
             k.LOSS_CODES[spec.loss], k.OPTIMIZER_CODES[o.name],
             k.REGULARIZATION_CODES[spec.regularization] if regularized else k.NO_REGULARIZATION,
-            min(spec.batch_size, n), int(o.name == "sgd" and not regularized), net.head.classes]
+            min(spec.batch_size, n), net.head.classes]
         self.reals = np.array([o.learning_rate, o.momentum, o.rho, o.epsilon, o.beta1, o.beta2, o.weight_decay,
                                spec.regularization_rate, net.head.threshold], dtype=np.float64)
         assert len(self.reals) == k.N_REALS
@@ -113,7 +114,6 @@ class KernelEpochs:
         tr.batches += ran * n_batches - first
         tr.batch_index = 0
         tr._epoch_open = False
-        tr._grad_scale = tr._batch_grad_scale[-1]
         if done:
             tr.metrics_calc.row[:] = args.rows[done - 1]
             tr.metrics_calc.raw[-1] = 0.0  # the kernel checked the weights: finite

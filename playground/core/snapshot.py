@@ -39,7 +39,12 @@ class GridOutput:
         Every neuron's output as one thumbnail image per neuron (rows and columns
         as in ``output``, sampled at a stride so that M ≤ 100: ``grid.neuron_stride``):
         index 0 holds the input features, then each hidden layer, then the output
-        layer's activations.
+        layer's activations. A picture made for a view's request (``neuron_images``) holds the
+        images of the neurons it draws only, at the side it draws them.
+    neuron_ids : tuple of (k_l,) int arrays, or ()
+        Which neuron each image of ``neurons`` is, per unit layer; ``()``: the first ones, in order.
+    detail : (unit layer, neuron, (D, D) image) or None
+        One neuron's image at a larger side (the one a view shows enlarged), when asked for.
     """
 
     domain: tuple[float, float, float, float]
@@ -47,6 +52,18 @@ class GridOutput:
     output: np.ndarray
     predicted: np.ndarray | None
     neurons: tuple[np.ndarray, ...]
+    neuron_ids: tuple[np.ndarray, ...] = ()
+    detail: tuple[int, int, np.ndarray] | None = None
+
+    def neuron_image(self, layer: int, neuron: int) -> np.ndarray | None:
+        """The image of neuron ``neuron`` of unit layer ``layer``, None when none was made."""
+        if not 0 <= layer < len(self.neurons):
+            return None
+        if not self.neuron_ids:
+            return self.neurons[layer][neuron] if 0 <= neuron < len(self.neurons[layer]) else None
+        ids = self.neuron_ids[layer]
+        k = int(np.searchsorted(ids, neuron))
+        return self.neurons[layer][k] if k < len(ids) and ids[k] == neuron else None
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from playground.core.input_scaling import SCALINGS
-from playground.core.spec_limits import SpecError, check_work, n_parameters
+from playground.core.spec_limits import SpecError, check_choice, check_int, check_number, check_work, fail, n_parameters
 
 FORMAT_VERSION = 1
 
@@ -71,36 +70,6 @@ def dataset_problem(name: str) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------- checks
-
-
-def _fail(path: str, message: str, value: Any) -> SpecError:
-    return SpecError(f"{path}: {message}, got {value!r}")
-
-
-def _check_number(path: str, value: Any, lo: float, hi: float, *, lo_open: bool = False) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _fail(path, "must be a number", value)
-    if not math.isfinite(value):
-        raise _fail(path, "must be a finite number", value)
-    low_ok = value > lo if lo_open else value >= lo
-    if not low_ok or value > hi:
-        lo_txt = f"> {lo:g}" if lo_open else f">= {lo:g}"
-        raise _fail(path, f"must be {lo_txt} and <= {hi:g}", value)
-
-
-def _check_int(path: str, value: Any, lo: int, hi: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(path, f"must be a whole number from {lo} to {hi}", value)
-    if not lo <= value <= hi:
-        raise _fail(path, f"must be from {lo} to {hi}", value)
-
-
-def _check_choice(path: str, value: Any, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise _fail(path, f"must be one of {', '.join(choices)}", value)
-
-
 # --------------------------------------------------------------------------- parts
 
 
@@ -131,22 +100,22 @@ class DataSpec:
     scale: str = "none"
 
     def __post_init__(self) -> None:
-        _check_choice("data.name", self.name, DATASETS)
-        _check_choice("data.scale", self.scale, SCALINGS)
+        check_choice("data.name", self.name, DATASETS)
+        check_choice("data.scale", self.scale, SCALINGS)
         if self.points is not None:
-            _check_int("data.points", self.points, 4, MAX_POINTS)
-        _check_number("data.noise", self.noise, 0.0, MAX_NOISE)
-        _check_number("data.train_ratio", self.train_ratio, 0.1, 0.9)
-        _check_int("data.classes", self.classes, 2, MAX_CLASSES)
-        _check_int("data.seed", self.seed, 0, 2**63 - 1)
+            check_int("data.points", self.points, 4, MAX_POINTS)
+        check_number("data.noise", self.noise, 0.0, MAX_NOISE)
+        check_number("data.train_ratio", self.train_ratio, 0.1, 0.9)
+        check_int("data.classes", self.classes, 2, MAX_CLASSES)
+        check_int("data.seed", self.seed, 0, 2**63 - 1)
         if self.problem is not None:
-            _check_choice("data.problem", self.problem, PROBLEMS)
+            check_choice("data.problem", self.problem, PROBLEMS)
         implied = dataset_problem(self.name)
         if implied is not None and self.problem is not None and self.problem != implied:
-            raise _fail("data.problem", f"dataset {self.name} is a {implied} dataset", self.problem)
+            raise fail("data.problem", f"dataset {self.name} is a {implied} dataset", self.problem)
         if self.name in ("circle", "xor", "gauss", "spiral", "moons", "checkerboard") \
                 and self.classes != 2:
-            raise _fail("data.classes", f"dataset {self.name} has 2 classes", self.classes)
+            raise fail("data.classes", f"dataset {self.name} has 2 classes", self.classes)
         if self.page_seed is not None:
             self._check_page_source()
 
@@ -154,13 +123,13 @@ class DataSpec:
         """The page's generator makes its own six datasets at its own sizes only."""
         seed = self.page_seed
         if not isinstance(seed, str) or not seed.strip() or len(seed) > MAX_PAGE_SEED_CHARS:
-            raise _fail("data.page_seed", f"must be a non-empty text of at most {MAX_PAGE_SEED_CHARS} characters",
+            raise fail("data.page_seed", f"must be a non-empty text of at most {MAX_PAGE_SEED_CHARS} characters",
                         seed)
         if self.name not in PAGE_DATASETS:
-            raise _fail("data.name", f"TensorFlow Playground's generator has only {', '.join(PAGE_DATASETS)}",
+            raise fail("data.name", f"TensorFlow Playground's generator has only {', '.join(PAGE_DATASETS)}",
                         self.name)
         if self.points is not None:
-            raise _fail("data.points", "TensorFlow Playground's generator makes its own number of points "
+            raise fail("data.points", "TensorFlow Playground's generator makes its own number of points "
                         "(leave it unset)", self.points)
 
     @property
@@ -193,17 +162,17 @@ class NetworkSpec:
         object.__setattr__(self, "hidden", tuple(self.hidden))
         object.__setattr__(self, "activations", tuple(self.activations))
         if len(self.hidden) > MAX_HIDDEN_LAYERS:
-            raise _fail("network.hidden", f"at most {MAX_HIDDEN_LAYERS} hidden layers", len(self.hidden))
+            raise fail("network.hidden", f"at most {MAX_HIDDEN_LAYERS} hidden layers", len(self.hidden))
         for i, n in enumerate(self.hidden):
-            _check_int(f"network.hidden[{i}]", n, 1, MAX_NEURONS)
+            check_int(f"network.hidden[{i}]", n, 1, MAX_NEURONS)
         if len(self.activations) != len(self.hidden):
             raise SpecError(
                 f"network.activations: needs one activation per hidden layer "
                 f"({len(self.hidden)}), got {len(self.activations)}"
             )
         for i, a in enumerate(self.activations):
-            _check_choice(f"network.activations[{i}]", a, ACTIVATIONS)
-        _check_choice("network.init", self.init, INITIALIZERS)
+            check_choice(f"network.activations[{i}]", a, ACTIVATIONS)
+        check_choice("network.init", self.init, INITIALIZERS)
         self._check_switched_off()
 
     def _check_switched_off(self) -> None:
@@ -211,16 +180,16 @@ class NetworkSpec:
         that equal choices give equal specs."""
         pairs = self.switched_off
         if not isinstance(pairs, (list, tuple)):
-            raise _fail("network.switched_off", "must be a list of [layer, neuron] pairs", pairs)
+            raise fail("network.switched_off", "must be a list of [layer, neuron] pairs", pairs)
         out = set()
         for k, pair in enumerate(pairs):
             path = f"network.switched_off[{k}]"
             if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-                raise _fail(path, "must be a [layer, neuron] pair", pair)
+                raise fail(path, "must be a [layer, neuron] pair", pair)
             if not self.hidden:
-                raise _fail(path, "there are no hidden layers", list(pair))
-            _check_int(f"{path}[0] (layer)", pair[0], 0, len(self.hidden) - 1)
-            _check_int(f"{path}[1] (neuron)", pair[1], 0, self.hidden[pair[0]] - 1)
+                raise fail(path, "there are no hidden layers", list(pair))
+            check_int(f"{path}[0] (layer)", pair[0], 0, len(self.hidden) - 1)
+            check_int(f"{path}[1] (neuron)", pair[1], 0, self.hidden[pair[0]] - 1)
             out.add((pair[0], pair[1]))
         object.__setattr__(self, "switched_off", tuple(sorted(out)))
 
@@ -244,14 +213,14 @@ class OptimizerSpec:
     weight_decay: float = 0.01  # adamw (decoupled)
 
     def __post_init__(self) -> None:
-        _check_choice("training.optimizer.name", self.name, OPTIMIZERS)
-        _check_number("training.optimizer.learning_rate", self.learning_rate, 0.0, 100.0, lo_open=True)
-        _check_number("training.optimizer.momentum", self.momentum, 0.0, 0.9999)
-        _check_number("training.optimizer.beta1", self.beta1, 0.0, 0.9999)
-        _check_number("training.optimizer.beta2", self.beta2, 0.0, 0.999999)
-        _check_number("training.optimizer.rho", self.rho, 0.0, 0.9999)
-        _check_number("training.optimizer.epsilon", self.epsilon, 0.0, 1.0, lo_open=True)
-        _check_number("training.optimizer.weight_decay", self.weight_decay, 0.0, 1.0)
+        check_choice("training.optimizer.name", self.name, OPTIMIZERS)
+        check_number("training.optimizer.learning_rate", self.learning_rate, 0.0, 100.0, lo_open=True)
+        check_number("training.optimizer.momentum", self.momentum, 0.0, 0.9999)
+        check_number("training.optimizer.beta1", self.beta1, 0.0, 0.9999)
+        check_number("training.optimizer.beta2", self.beta2, 0.0, 0.999999)
+        check_number("training.optimizer.rho", self.rho, 0.0, 0.9999)
+        check_number("training.optimizer.epsilon", self.epsilon, 0.0, 1.0, lo_open=True)
+        check_number("training.optimizer.weight_decay", self.weight_decay, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -266,12 +235,12 @@ class TrainingSpec:
     shuffle: bool = True
 
     def __post_init__(self) -> None:
-        _check_choice("training.loss", self.loss, LOSSES)
-        _check_choice("training.regularization", self.regularization, REGULARIZATIONS)
-        _check_number("training.regularization_rate", self.regularization_rate, 0.0, 10.0)
-        _check_int("training.batch_size", self.batch_size, 1, MAX_POINTS)
+        check_choice("training.loss", self.loss, LOSSES)
+        check_choice("training.regularization", self.regularization, REGULARIZATIONS)
+        check_number("training.regularization_rate", self.regularization_rate, 0.0, 10.0)
+        check_int("training.batch_size", self.batch_size, 1, MAX_POINTS)
         if not isinstance(self.shuffle, bool):
-            raise _fail("training.shuffle", "must be true or false", self.shuffle)
+            raise fail("training.shuffle", "must be true or false", self.shuffle)
 
 
 @dataclass(frozen=True)
@@ -292,22 +261,22 @@ class ExperimentSpec:
         if not self.features:
             raise SpecError(f"features: choose at least one of {', '.join(FEATURES)}")
         for f in self.features:
-            _check_choice("features", f, FEATURES)
+            check_choice("features", f, FEATURES)
         if len(set(self.features)) != len(self.features):
-            raise _fail("features", "each feature at most once", list(self.features))
+            raise fail("features", "each feature at most once", list(self.features))
         # Keep the canonical order so that equal choices give equal specs.
         object.__setattr__(self, "features", tuple(f for f in FEATURES if f in self.features))
-        _check_int("seed", self.seed, 0, 2**63 - 1)
-        _check_int("format_version", self.format_version, 1, FORMAT_VERSION)
+        check_int("seed", self.seed, 0, 2**63 - 1)
+        check_int("format_version", self.format_version, 1, FORMAT_VERSION)
         link = self.source_link
         if link is not None and (not isinstance(link, str) or not 0 < len(link) <= MAX_LINK_CHARS
                                  or not link.isprintable()):
-            raise _fail("source_link", f"must be a link on one line of at most {MAX_LINK_CHARS} characters",
+            raise fail("source_link", f"must be a link on one line of at most {MAX_LINK_CHARS} characters",
                         str(link)[:60])
         problem = self.data.problem_type
         loss = self.training.loss
         if problem == "regression" and loss != "mse":
-            raise _fail("training.loss", "regression needs mse", loss)
+            raise fail("training.loss", "regression needs mse", loss)
         check_work(self.n_parameters, self.data.n_points)
 
     # ---- derived facts
@@ -359,7 +328,7 @@ class ExperimentSpec:
         Unknown keys are rejected (a typo must not be ignored silently).
         """
         if not isinstance(d, dict):
-            raise _fail("spec", "must be a JSON object", type(d).__name__)
+            raise fail("spec", "must be a JSON object", type(d).__name__)
         version = d.get("format_version", FORMAT_VERSION)
         if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
             raise SpecError(
@@ -383,7 +352,7 @@ class ExperimentSpec:
         if "features" in d:
             feats = d.pop("features")
             if not isinstance(feats, (list, tuple)):
-                raise _fail("features", "must be a list of feature names", feats)
+                raise fail("features", "must be a list of feature names", feats)
             kwargs["features"] = tuple(feats)
         unknown = set(d) - {"seed", "format_version", "source_link"}
         if unknown:
@@ -407,7 +376,7 @@ def _build(klass: type, d: Any, path: str) -> Any:
     if isinstance(d, klass):
         return d
     if not isinstance(d, dict):
-        raise _fail(path, "must be a JSON object", d)
+        raise fail(path, "must be a JSON object", d)
     names = {f.name for f in dataclasses.fields(klass)}
     unknown = set(d) - names
     if unknown:

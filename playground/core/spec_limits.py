@@ -1,5 +1,5 @@
-"""The error every invalid experiment raises, and the work budget: one cap on what an epoch and a
-picture may cost.
+"""The error every invalid experiment raises (and the checks of one field that raise it), and the
+work budget: one cap on what an epoch and a picture may cost.
 
 The app, the command line and files all refuse the same experiments through :func:`check_work`
 (``ExperimentSpec`` calls it, the trainer again with the real number of rows); pictures are never
@@ -9,6 +9,7 @@ refused but drawn on a coarser grid (:func:`picture_resolution`).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 #: The work budget: parameters × points, what one epoch (and one picture: parameters × grid
 #: cells) may cost. At the limit an epoch is a few seconds of arithmetic; 16 × 256 neurons
@@ -42,3 +43,34 @@ def picture_resolution(n_parameters: int, requested: int, lowest: int = 2) -> in
     """The grid resolution N ≤ ``requested`` whose picture (parameters × N²) fits :data:`MAX_WORK`."""
     fit = math.isqrt(MAX_WORK // max(1, n_parameters))
     return max(lowest, min(requested, fit))
+
+
+def fail(path: str, message: str, value: Any) -> SpecError:
+    """The error for a field: ``"<path>: <message>, got <value>"``."""
+    return SpecError(f"{path}: {message}, got {value!r}")
+
+
+def check_number(path: str, value: Any, lo: float, hi: float, *, lo_open: bool = False) -> None:
+    """A finite number from ``lo`` (excluded when ``lo_open``) to ``hi``, or :class:`SpecError`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise fail(path, "must be a number", value)
+    if not math.isfinite(value):
+        raise fail(path, "must be a finite number", value)
+    low_ok = value > lo if lo_open else value >= lo
+    if not low_ok or value > hi:
+        lo_txt = f"> {lo:g}" if lo_open else f">= {lo:g}"
+        raise fail(path, f"must be {lo_txt} and <= {hi:g}", value)
+
+
+def check_int(path: str, value: Any, lo: int, hi: int) -> None:
+    """A whole number from ``lo`` to ``hi`` (not a bool), or :class:`SpecError`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise fail(path, f"must be a whole number from {lo} to {hi}", value)
+    if not lo <= value <= hi:
+        raise fail(path, f"must be from {lo} to {hi}", value)
+
+
+def check_choice(path: str, value: Any, choices: tuple[str, ...]) -> None:
+    """One of ``choices``, or :class:`SpecError` naming them."""
+    if value not in choices:
+        raise fail(path, f"must be one of {', '.join(choices)}", value)

@@ -7,12 +7,10 @@ are put in a new random order at the start of every epoch, otherwise they are
 visited in their stored order. After every epoch the train and test loss and
 accuracy are computed on the whole sets and appended to the history.
 
-The whole epoch is compiled into one list of numpy calls bound to
-preallocated buffers (see ``network.Workspace``), rebuilt only when a setting
-changes; when the batch is the whole training set, :meth:`Trainer.train` runs
-``EPOCHS_PER_RUN`` epochs as one list (``epoch_run.EpochRun``). A big epoch runs
-in short pieces instead (``epoch_pieces``). The trainer knows nothing of
-threads: long runs take a ``keep_going`` callback, asked between pieces.
+The whole epoch is compiled into one list of numpy calls bound to preallocated buffers
+(``epoch_compile``), rebuilt only when a setting changes; a big epoch runs in short pieces
+(``epoch_pieces``). The trainer knows nothing of threads: long runs take a ``keep_going``
+callback, asked between pieces.
 With the compiled engine (``engine="kernel"``, see ``engines``) whole epochs and single
 batches run in ``kernel_epochs`` instead, on the same buffers; the engine is chosen once per run.
 
@@ -25,28 +23,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import partial
 
 import numpy as np
 
 from playground.core import epoch_pieces as pieces
 from playground.core import trainer_gradients
-from playground.core.batch_plan import plan_batches
 from playground.core.blas import limit_blas_threads_once
 from playground.core.dataset import Dataset
 from playground.core.datasets import make_dataset
 from playground.core.divergence import Divergence
 from playground.core.engines import use_engine
-from playground.core.epoch_metrics import N_SET_COLUMNS, EpochMetrics, EvaluatedPass
-from playground.core.epoch_run import EpochRun
+from playground.core.epoch_compile import compile_epoch
+from playground.core.epoch_metrics import N_SET_COLUMNS
 from playground.core.features import expand_features
 from playground.core.history import MetricHistory
 from playground.core.input_scaling import fit_scaling
 from playground.core.losses import OutputHead, output_head
 from playground.core.malloc import keep_freed_memory_once
 from playground.core.network import Network, Workspace, run_calls
-from playground.core.optimizers import Optimizer, make_optimizer, regularization_calls
-from playground.core.page_quirks import PageMode, end_epoch, is_page_mode
+from playground.core.optimizers import Optimizer, make_optimizer
+from playground.core.page_quirks import PageMode, backup_calls, end_epoch, is_page_mode, roll_back
 from playground.core.snapshot import GridOutput, Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.tfpg_data import page_reset_weights
@@ -57,7 +53,7 @@ from playground.core.training_errors import TrainerError, TrainingDiverged, chec
 __all__ = ["EPOCHS_PER_RUN", "HISTORY_POINTS_IN_SNAPSHOT", "Trainer", "TrainerError", "TrainingDiverged"]
 
 HISTORY_POINTS_IN_SNAPSHOT = 4000
-EPOCHS_PER_RUN = 16  # full-batch epochs compiled together (core/epoch_run.py)
+EPOCHS_PER_RUN = 16  # epochs one step of train_for asks for (the compiled engine runs them in one call)
 
 
 class Trainer(TrainerMetrics):
@@ -149,9 +145,7 @@ class Trainer(TrainerMetrics):
         self.epoch = 0
         self.batches = 0
         self.batch_index = 0  # next batch within the current epoch
-        self.grad.fill(0.0)
-        # What turns ``grad`` into the last batch's mean gradient: set by that batch, kept by a recompile.
-        self._grad_scale = 1.0
+        self.grad.fill(0.0)  # after a batch: its mean gradient (with the regulariser's)
         # The last mini-batch's mean weight gradients (out, in) per layer as restored from a saved
         # state (``set_state``): shown until this trainer runs a batch of its own.
         self.restored_gradients: list[np.ndarray] | None = None
@@ -178,62 +172,8 @@ class Trainer(TrainerMetrics):
         return ws
 
     def _compile(self) -> None:
-        """Bind the epoch's calls: per batch forward, backward, regulariser and update (in pieces
-        that can be stopped between when the epoch is big, see ``epoch_pieces``)."""
-        tr, net = self._spec.training, self.network
-        n = self.dataset.n_train
-        b = min(tr.batch_size, n)
-        n_batches = -(-n // b)
-        pieced = pieces.needs_pieces(net.n_params, n, n + self.dataset.n_test, n_batches)
-        # One batch holding the whole set is never reordered: its mean gradient does not depend on order.
-        self._single_batch = b == n
-        self._shuffled = tr.shuffle and not self._single_batch
-        xs, ts = (self._xs, self._ts) if self._shuffled else (self.x_train, self.t_train)
-        sizes, after_update = None, None
-        if self.page is not None:  # the page's batches: the carried rows, then this epoch's order
-            sizes = self.page.batches.fill(self.x_train, self.t_train, self._order, b)
-            xs, ts = self.page.batches.xs, self.page.batches.ts
-            after_update = self.page.update_calls(net.params, tr, self._reg_tmp)
-        reg = regularization_calls(tr.regularization, tr.regularization_rate, net.params, self.grad,
-                                   net.weight_mask, self._reg_tmp)
-        split = pieces.chunk_rows(net.n_params, True) if pieced else None  # rows a batch is split by
-        plan = plan_batches(xs, ts, b, self._workspace, net.params, self.grad, self.grad_blocks, self.optimizer, reg,
-                            split, pieced and n_batches > pieces.MANY_BATCHES, sizes, after_update)
-        self.batch_calls, self._batch_grad_scale, self._after_forward = plan.calls, plan.grad_scales, plan.after_forward
-        self._pieces: pieces.PiecedEpoch | None = None
-        self._metrics_next: int | None = None  # a pieced epoch's next metrics piece, once its batches ran
-        self._epoch_open = self.batch_index > 0  # started (backed up, shuffled) and not yet recorded
-        if pieced:
-            chunks, z, o = pieces.chunked_evaluation(self._x_eval, self._workspace, pieces.chunk_rows(net.n_params))
-            evaluated = EvaluatedPass([c for p in chunks for c in p], z, o, self._t_eval, self._labels_eval, n)
-        else:
-            evaluation = self._workspace("eval")
-            evaluated = EvaluatedPass(evaluation.forward_calls(self._x_eval), evaluation.z[-1], evaluation.acts[-1],
-                                      self._t_eval, self._labels_eval, n)
-        # Metrics after a whole epoch use the last batch's gradient, so its scale.
-        self.metrics_calc = EpochMetrics(self.head, evaluated, net.params, self.grad, net.weight_mask,
-                                         net.offsets, self._batch_grad_scale[-1])
-        self.evaluated = evaluated  # its output buffer gives a snapshot's per-point results (class_results)
-        self._forward_is_fresh = False
-        if pieced:  # the metrics' own calls after the forward pass end its last chunk
-            rest = self.metrics_calc.calls[len(evaluated.forward):]
-            self._pieces = pieces.PiecedEpoch(plan.chunks, b, chunks[:-1] + [chunks[-1] + rest], net.n_params)
-            return
-        self.epoch_calls = [c for calls in self.batch_calls for c in calls]
-        # A whole epoch and its metrics are one list of calls. With a full batch, the evaluation
-        # has just run the forward pass the next epoch needs (same rows, same weights): that epoch
-        # copies its training columns into the batch's buffers and starts at the backward pass.
-        # (The copy costs a fraction of a forward pass; the backward pass needs the training
-        # columns contiguous, and the evaluation is cheaper as one pass over both sets.)
-        backup = [partial(np.copyto, self._backup, net.params)]  # what a divergence rolls back to
-        batch = self._workspace(n) if self._single_batch else evaluation
-        self._refresh = [partial(np.copyto, mine, theirs[:, :n])
-                         for mine, theirs in zip(batch.forward_state, evaluation.forward_state, strict=True)
-                         if mine is not theirs]
-        self._run_epoch = self._refresh + self._after_forward  # also an EpochRun's epoch (built on first use)
-        self._epoch_run: EpochRun | None = None
-        self._whole_epoch = backup + self.epoch_calls + self.metrics_calc.calls
-        self._whole_epoch_after_forward = backup + self._run_epoch + self.metrics_calc.calls
+        """Bind the epoch's calls (see ``epoch_compile``)."""
+        compile_epoch(self)
 
     # ------------------------------------------------------------------ live changes
 
@@ -267,7 +207,7 @@ class Trainer(TrainerMetrics):
 
     def _start_epoch(self) -> None:
         self._epoch_open = True
-        np.copyto(self._backup, self.network.params)
+        run_calls(backup_calls(self))
         self._reshuffle()
 
     def _reshuffle(self) -> None:
@@ -307,7 +247,6 @@ class Trainer(TrainerMetrics):
                 run_calls(self.batch_calls[k])
             run_calls(self.metrics_calc.calls)
         self.batches += n_batches - self.batch_index
-        self._grad_scale = self._batch_grad_scale[-1]
         self._forward_is_fresh = self._single_batch
         self.batch_index = 0
         self._record_epoch()
@@ -330,7 +269,6 @@ class Trainer(TrainerMetrics):
             elif self._pieces.run_batch(self.batch_index, keep_going or pieces.always) == self.batch_index:
                 return
         self._forward_is_fresh = False
-        self._grad_scale = self._batch_grad_scale[self.batch_index]
         self.batches += 1
         self.batch_index += 1
         if self._pieces is not None:  # its metrics pass in pieces too
@@ -357,7 +295,7 @@ class Trainer(TrainerMetrics):
 
     def _diverged(self, loss: float) -> None:
         """Roll back to ``_backup``, start the optimizer afresh and raise :class:`TrainingDiverged`."""
-        np.copyto(self.network.params, self._backup)
+        roll_back(self)
         self.optimizer = make_optimizer(self._spec.training.optimizer, self.network.weight_mask)
         epoch = self.epoch
         self.epoch = max(0, self.epoch - 1) if self.batch_index == 0 else self.epoch
@@ -369,42 +307,24 @@ class Trainer(TrainerMetrics):
         raise TrainingDiverged(message, epoch)
 
     def _step_epochs(self, most: int, keep_going: pieces.KeepGoing | None = None) -> int:
-        """One epoch, or an :class:`EpochRun` of several when ``most`` allows and the batch is
-        the whole set (inside the caller's ``np.errstate``); returns epochs done (0: a pieced
-        epoch that ``keep_going`` stopped)."""
+        """One epoch, or (the compiled engine) up to ``most`` in one call, inside the caller's
+        ``np.errstate``; returns epochs done (0: a pieced epoch that ``keep_going`` stopped)."""
         if self._pieces is not None:
             return int(pieces.advance(self, keep_going or pieces.always))
         if self._kernel is not None:
             return self._kernel.epochs(self, most)
-        if most < EPOCHS_PER_RUN or not (self._single_batch and self._forward_is_fresh and self.batch_index == 0):
-            self._step_epoch()
-            return 1
-        run = self._epoch_run
-        if run is None:
-            run = self._epoch_run = EpochRun(EPOCHS_PER_RUN, self._run_epoch, self.metrics_calc, self.network.params)
-        run_calls(run.calls)
-        bad = run.first_diverged()
-        done = run.k if bad is None else bad
-        self.history.append_rows(self.epoch + 1, run.rows[:done])
-        self.epoch += done
-        self.batches += done
-        self._grad_scale = self._batch_grad_scale[-1]
-        if bad is not None:
-            np.copyto(self._backup, run.backups[bad])
-            self.epoch += 1  # counted, then taken back, as a single epoch's check does
-            self.batches += 1  # its batch did run
-            self._diverged(float(run.rows[bad, 0]))
-        return done
+        self._step_epoch()
+        return 1
 
     def train(self, epochs: int, keep_going: Callable[[], bool] | None = None) -> int:
         """Run up to ``epochs`` epochs while ``keep_going()`` says so; returns epochs done.
 
-        ``keep_going`` is asked before every epoch, or before every run of
-        ``EPOCHS_PER_RUN`` full-batch epochs (about a millisecond), or between the pieces of
-        a big epoch (which then goes on from there next time).
+        ``keep_going`` is asked before every epoch (the compiled engine's calls of up to
+        ``EPOCHS_PER_RUN`` epochs), or between the pieces of a big epoch (which then goes on
+        from there next time).
         """
         done = 0
-        with np.errstate(all="ignore"):  # entered once: it costs as much as a tenth of a small epoch
+        with np.errstate(all="ignore"):  # overflow is detected and reported by _check_finite
             while done < epochs and (keep_going is None or keep_going()):
                 done += self._step_epochs(epochs - done, keep_going)
         return done

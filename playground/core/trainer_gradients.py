@@ -23,14 +23,12 @@ def grad_norms(trainer: Trainer) -> np.ndarray:
     if saved is not None:
         return np.array([np.sqrt(np.sum(g * g)) for g in saved])
     g = trainer.grad * trainer.network.weight_mask
-    return trainer._grad_scale * np.sqrt(np.add.reduceat(g * g, trainer.network.offsets[:-1]))
+    return np.sqrt(np.add.reduceat(g * g, trainer.network.offsets[:-1]))
 
 
 def weight_gradients(trainer: Trainer) -> list[np.ndarray]:
     """(out, in) per layer: the mean weight gradient of the last mini-batch (new arrays)."""
-    # The grad buffer may still hold the summed gradient (the optimizer folds 1/rows in):
-    # the same scale as grad_norms turns it into the mean.
     saved = restored(trainer)
     if saved is not None:
         return [g.copy() for g in saved]
-    return [trainer._grad_scale * b[:, :-1] for b in trainer.network.block_views(trainer.grad)]
+    return [b[:, :-1].copy() for b in trainer.network.block_views(trainer.grad)]

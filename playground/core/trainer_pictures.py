@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from playground.core.class_results import results_from_outputs
 from playground.core.data_swap import picture_domain
+from playground.core.engines import NUMPY
 from playground.core.epoch_pieces import KeepGoing
 from playground.core.grid import MIN_RESOLUTION, GridEvaluator
+from playground.core.network import run_calls
 from playground.core.snapshot import GridOutput, Snapshot, frozen_copy
 from playground.core.spec_limits import picture_resolution
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
+    from playground.core.neuron_images import NeuronRequest
     from playground.core.trainer import Trainer
 
 
-def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool | Sequence[int] = True,
+def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool | NeuronRequest = True,
                   keep_going: KeepGoing | None = None) -> GridOutput | None:
     """Output and every neuron on a grid of ``resolution``² cells, or fewer for a network too big
     for that within the work budget; None when ``keep_going()`` said stop."""
@@ -36,8 +39,21 @@ def evaluate_grid(trainer: Trainer, resolution: int, with_neurons: bool | Sequen
     return g.evaluate(with_neurons, keep_going)
 
 
+def evaluated_outputs(trainer: Trainer) -> np.ndarray:
+    """The network's outputs on both sets (n_outputs, n_train + n_test) for the current weights.
+
+    The numpy engine's metrics pass leaves them in ``trainer.evaluated.o`` after every epoch and
+    every edit. The compiled kernel computes its metrics itself and never writes that buffer, so
+    for it the forward pass is run here (once a snapshot: a fraction of one epoch).
+    """
+    if trainer.engine != NUMPY:
+        with np.errstate(all="ignore"):  # a diverging run's outputs may overflow; its results still show
+            run_calls(trainer.evaluated.forward)
+    return trainer.evaluated.o
+
+
 def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None = 100,
-             with_neurons: bool | Sequence[int] = True,
+             with_neurons: bool | NeuronRequest = True,
              keep_going: KeepGoing | None = None) -> Snapshot | None:
     """An immutable picture of ``trainer``'s state (copies only); None when stopped."""
     from playground.core.gradient_health import WINDOW
@@ -67,7 +83,7 @@ def snapshot(trainer: Trainer, generation: int = 0, grid_resolution: int | None 
         output_activation=trainer.head.activation,
         layer_sizes=net.sizes,
         gradients=tuple(frozen_copy(g) for g in trainer.weight_gradients()),
-        results=results_from_outputs(trainer.head, trainer.evaluated.o, trainer.dataset.y_train,
+        results=results_from_outputs(trainer.head, evaluated_outputs(trainer), trainer.dataset.y_train,
                                      trainer.dataset.y_test),
         recent_grad_norms=frozen_copy(trainer.history.column("grad_norms")[-WINDOW:]),
         engine=trainer.engine,

@@ -15,7 +15,7 @@ from playground.core.io.project import ProjectError
 from playground.resources_path import APP_ID
 from playground.ui import crash_recovery, engine_status
 from playground.ui.app_icon import app_icon
-from playground.ui.file_actions import APP_TITLE, read_project
+from playground.ui.file_actions import APP_TITLE, read_project, show_drawing
 from playground.ui.main_window import MainWindow
 
 APP_NAME = APP_TITLE
@@ -54,9 +54,10 @@ def open_window(project: str | None = None, play: bool = False) -> tuple[MainWin
     # The worker must own the trainer: it gets the spec, points and state, not the object.
     window = MainWindow(opened.spec, dataset=opened.dataset, state=opened.state, dtype=opened.dtype)
     window.runs_ui.add_opened(opened.runs)
+    drawing = show_drawing(window, opened)
     window.files.set_current_file(project, opened.epoch, opened.batches)
     return window, (f"Opened {Path(project).name} at epoch {opened.epoch:,}"
-                    + window.links.origin_note(opened.spec.source_link))
+                    + window.links.origin_note(opened.spec.source_link) + drawing)
 
 
 def run(project: str | None = None, play: bool = False, argv: list[str] | None = None) -> int:
@@ -78,7 +79,7 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
     QTimer.singleShot(0, recovery.offer_restore)  # once the window is up
     warm_up = engine_status.install(window)  # the compiled engine, made ready in the background
     if play:
-        QTimer.singleShot(0, window.controller.play)
+        QTimer.singleShot(0, window.transport_actions.play)  # drawn points not trainable yet say so instead
     previous = _close_on_interrupt(window)
     collector = collect_garbage_on_this_thread()
     try:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from playground.ui import palette
+from playground.ui import hidpi, palette
 from playground.ui.named_action import named_action
 
 if TYPE_CHECKING:
@@ -29,11 +29,16 @@ WIDTH = 250
 
 
 def colour_scale(width: int = 180, height: int = 12) -> QPixmap:
-    """The diverging palette from −1 (left) to +1 (right) as a picture (the values' colour scale)."""
-    lut = np.ascontiguousarray(palette.diverging_lut(width))  # (width, 4) RGBA
-    rows = np.ascontiguousarray(np.repeat(lut[None], height, axis=0))
-    image = QImage(rows.data, width, height, 4 * width, QImage.Format.Format_RGBA8888)
-    return QPixmap.fromImage(image.copy())
+    """The diverging palette from −1 (left) to +1 (right) as a picture (the values' colour scale),
+    a colour step per device pixel."""
+    ratio = hidpi.screen_ratio()
+    columns, rows_ = round(width * ratio), round(height * ratio)
+    lut = np.ascontiguousarray(palette.diverging_lut(columns))  # (columns, 4) RGBA
+    rows = np.ascontiguousarray(np.repeat(lut[None], rows_, axis=0))
+    image = QImage(rows.data, columns, rows_, 4 * columns, QImage.Format.Format_RGBA8888)
+    pixmap = QPixmap.fromImage(image.copy())
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
 
 
 def scale_legend() -> QWidget:

@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from playground import __version__
-from playground.core.io.atomic import atomic_write_text, describe_os_error
+from playground.core.io.atomic import describe_os_error
 from playground.core.io.project import SUFFIX
 from playground.ui.background import run_in_background
+from playground.ui.file_actions import pending_drawing, write_project
 from playground.ui.training import WorkerRequestError
 
 if TYPE_CHECKING:
@@ -126,11 +127,13 @@ class Recovery(QObject):
         try:
             payload = self.window.controller.fetch("project", timeout=10.0)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            run_in_background(atomic_write_text, self.path, payload.text)
+            run_in_background(write_project, self.path, payload.text, pending_drawing(self.window))
         except WorkerRequestError as exc:
             return f"the training thread could not give the experiment ({exc})"
         except OSError as exc:
             return f"{self.path}: cannot write ({describe_os_error(exc)})"
+        except ValueError as exc:  # drawn points that would make the file too big to open
+            return str(exc)
         self._saved = self._state_key()
         return None
 

@@ -3,8 +3,10 @@
 The diagram only asks (``edit_requested``, ``weight_edit_requested``,
 ``neuron_switch_requested``); the session applies each request as an undoable step
 and says what happened (an edit that does not fit is refused with one line). The
-diagram also says how many neurons of each layer it draws, so that the worker makes
-images of those only.
+diagram also says which neurons it has on screen and at what size, so that the worker
+makes images of those only, at that size; and it draws a new run's columns and links as
+soon as the session has them (``preview_ready``), its neurons' pictures with the worker's
+first snapshot.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from playground.core.architecture_edit import Edit
+    from playground.core.snapshot import Snapshot
     from playground.ui.main_window import MainWindow
 
 
@@ -26,8 +29,14 @@ class DiagramEdits:
         view.weight_edit_requested.connect(self.set_weight)
         view.neuron_switch_requested.connect(self.switch_neuron)
         view.visible_neurons_changed.connect(window.controller.set_visible_neurons)
-        if view.shown:  # drawn before this connection was made
-            window.controller.set_visible_neurons(tuple(view.shown))
+        window.session.preview_ready.connect(self.show_preview)
+        if view.thumbnails.request is not None:  # drawn before this connection was made
+            window.controller.set_visible_neurons(view.thumbnails.request)
+
+    def show_preview(self, preview: Snapshot, inputs_from: Snapshot | None) -> None:
+        """A new run's columns and links drawn at once, before the worker's first picture of it."""
+        if self.window.network_view.isVisible():  # a hidden diagram draws the run when shown again
+            self.window.network_view.show_preview(preview, inputs_from)
 
     def apply_edit(self, edit: Edit) -> None:
         """An architecture edit: a new run from the weights that remain (see the session)."""

@@ -226,7 +226,7 @@ def one_edit_at_a_time(method: Callable) -> Callable:
 
     @functools.wraps(method)
     def edit(self: Session, *args: object, **kwargs: object) -> object:
-        if self._fetching:
+        if self._fetcher.busy:
             QTimer.singleShot(0, self, lambda: edit(self, *args, **kwargs))
             return False
         return method(self, *args, **kwargs)

@@ -179,11 +179,17 @@ class ExportActions(QObject):
         finally:
             self.window.files.busy = False
         self.window.keep_for_recovery()  # the trained weights are about to be replaced
-        if self._fetch("load_weights", title, (wf, path)) is FAILED:  # shapes or features that do not fit
-            return False
+        try:  # a new run from them, one undoable step (the trained run goes to the runs)
+            if not self.window.session.import_weights(wf, str(path)):
+                return False
+        except WorkerRequestError as exc:  # shapes or features that do not fit
+            return self._fail(title, str(exc))
         self.window.files.note_source("weights", path)
         self.window.files.mark_modified()
-        self.window.status.note(f"Weights from {Path(path).name} loaded; the optimizer starts afresh")
+        note = f"Weights from {Path(path).name}: a new run from them, a fresh optimizer (Undo brings the " \
+               f"previous run back)"
+        self.window.banner.show_message(note, error=False)
+        self.window.status.note(note)
         return True
 
     def copy_code(self, flavour: str) -> bool:
@@ -287,5 +293,7 @@ class ExportActions(QObject):
             return False
         source = self.picture_source(key)
         self.window.bring_up_to_date(source.widget)
+        if source.widget in (self.window.weights_view, self.window.network_view):  # a big network's: drawn in turns
+            source.widget.finish_drawing()  # type: ignore[attr-defined]
         return self._attempt(title, lambda: export_picture(source, path), PictureError,
                              f"{PICTURES[key]} saved as {path.name}")

@@ -30,7 +30,9 @@ from PySide6.QtWidgets import QMenu
 
 from playground.core.dataset import Dataset
 from playground.core.io.atomic import atomic_write_text, describe_os_error, same_file
-from playground.core.io.project import SUFFIX, ProjectError, load_project_with_runs
+from playground.core.io.project import MAX_FILE_BYTES, SUFFIX, ProjectError, load_project_with_drawing
+from playground.core.io.project_drawing import with_drawing
+from playground.core.painted_data import PaintedPoints
 from playground.core.runs import Run
 from playground.core.snapshot import Snapshot
 from playground.core.spec import ExperimentSpec
@@ -63,6 +65,7 @@ class OpenedProject:
     state: dict
     dtype: str
     runs: tuple[Run, ...] = ()  # the runs kept in the file
+    drawing: PaintedPoints | None = None  # drawn points not trainable yet, kept beside the run
 
     @property
     def epoch(self) -> int:
@@ -88,12 +91,38 @@ def read_project(path: str | Path) -> OpenedProject:
         one line naming the file and the problem (also for errors nobody foresaw).
     """
     try:
-        trainer, runs = load_project_with_runs(path)
+        trainer, runs, drawing = load_project_with_drawing(path)
     except ProjectError:
         raise
     except Exception as exc:  # the user gets a message, never a traceback
         raise ProjectError(f"{path}: cannot open ({type(exc).__name__}: {exc})") from None
-    return OpenedProject(trainer.spec, trainer.dataset, trainer.get_state(), trainer.dtype.name, runs)
+    return OpenedProject(trainer.spec, trainer.dataset, trainer.get_state(), trainer.dtype.name, runs, drawing)
+
+
+def write_project(path: Path, text: str, drawing: PaintedPoints | None) -> None:
+    """Write the experiment's ``text``, with the ``drawing`` not trainable yet when there is one
+    (``ValueError`` when that would make a file too big to open)."""
+    atomic_write_text(path, text if drawing is None else with_drawing(text, drawing, MAX_FILE_BYTES))
+
+
+def show_drawing(window: MainWindow, opened: OpenedProject) -> str:
+    """Show the drawn points an opened file keeps beside its run (not trainable yet) as they were
+    drawn; the end of the status note, saying what they miss ("" when the file keeps none)."""
+    if opened.drawing is None:
+        return ""
+    window.paint.show_points(opened.drawing, opened.dataset, True)
+    window.paint.draw_action.setChecked(True)  # the plane shows the drawn points, not the worker's
+    missing = opened.drawing.missing()
+    if not missing:
+        return ""
+    window.banner.show_message(f"The drawn points cannot be trained on yet: {missing}", error=False)
+    return "; the drawn points cannot be trained on yet"
+
+
+def pending_drawing(window: MainWindow) -> PaintedPoints | None:
+    """The drawn points that cannot be trained on yet (the worker has the last trainable ones), or None."""
+    paint = window.paint
+    return paint.points if paint.pending else None
 
 
 class ProjectFiles(QObject):
@@ -220,9 +249,10 @@ class ProjectFiles(QObject):
             return False
         self.window.load_experiment(opened.spec, opened.dataset, opened.state, opened.dtype)
         self.window.runs_ui.add_opened(opened.runs)  # runs: the session will do this
+        drawing = show_drawing(self.window, opened)  # as drawn; Play says what it misses
         self.set_current_file(None if as_copy else path, opened.epoch, opened.batches)
         self.window.status.note(f"Opened {Path(path).name} at epoch {opened.epoch:,}"
-                                + self.window.links.origin_note(opened.spec.source_link))
+                                + self.window.links.origin_note(opened.spec.source_link) + drawing)
         if opened.divergence is not None:  # saved right after a divergence: say so, as then
             self.window.banner.show_message(opened.divergence, error=True)
         return True
@@ -276,13 +306,17 @@ class ProjectFiles(QObject):
         self.busy = True  # waiting for the worker and the disk: a window-system close must not start a second save
         try:
             payload = self.window.controller.fetch("project", self.window.session.runs.runs)
+            drawing = pending_drawing(self.window)  # kept too
             # hundreds of megabytes, flushed to disk: off the UI thread
-            run_in_background(atomic_write_text, path, payload.text)
+            run_in_background(write_project, path, payload.text, drawing)
         except WorkerRequestError as exc:
             self.window.dialogs.error("Cannot save", f"Cannot save {path.name}: {exc}")
             return False
         except OSError as exc:
             self.window.dialogs.error("Cannot save", f"{path}: cannot write ({describe_os_error(exc)})")
+            return False
+        except ValueError as exc:  # the drawing would make a file too big to open again
+            self.window.dialogs.error("Cannot save", f"Cannot save {path.name}: {exc}")
             return False
         finally:
             self.busy = False
@@ -291,7 +325,8 @@ class ProjectFiles(QObject):
         self._mark_clean(payload.epoch, payload.batches)
         self.window.status.note(f"Saved {path.name} at epoch {payload.epoch:,}" + (
             f"; {payload.runs_left_out} kept run(s) left out to stay within the file size limit"
-            if payload.runs_left_out else ""))
+            if payload.runs_left_out else "") + ("; the drawn points too, though they cannot be trained on yet"
+                                                 if drawing is not None else ""))
         return True
 
     def maybe_save(self) -> bool:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtCore import QObject, Qt, QUrl
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QImage, QPixmap, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from playground import __version__
@@ -62,6 +62,14 @@ def _widget(window: MainWindow, name: str) -> QWidget:
     return part.dock.widget() if hasattr(part, "dock") else part
 
 
+def page_picture(picture: QPixmap) -> QImage:
+    """A grabbed part of the window as the page shows it: at most ``PICTURE_WIDTH`` layout units wide,
+    at the screen's resolution (the grab's device pixel ratio, which the image keeps)."""
+    ratio = picture.devicePixelRatio()
+    return picture.toImage().scaledToWidth(round(min(PICTURE_WIDTH * ratio, picture.width())),
+                                           Qt.TransformationMode.SmoothTransformation)
+
+
 def how_to_use_html(window: MainWindow, document: QTextDocument) -> str:
     """The page's HTML; each section's picture is added to ``document`` as ``app:<name>``."""
     parts = [f"<h2>How to use {APP_TITLE}</h2>",
@@ -71,9 +79,7 @@ def how_to_use_html(window: MainWindow, document: QTextDocument) -> str:
     for name, attr, heading, text in SECTIONS:
         picture = _widget(window, attr).grab()
         if not picture.isNull() and picture.width() > 0:
-            image = picture.toImage().scaledToWidth(min(PICTURE_WIDTH, picture.width()),
-                                                    Qt.TransformationMode.SmoothTransformation)
-            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"app:{name}"), image)
+            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"app:{name}"), page_picture(picture))
             img = f'<p><img src="app:{name}"></p>'
         else:
             img = ""

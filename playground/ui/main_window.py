@@ -38,6 +38,7 @@ from playground.ui import (
     preferences,
     results_dock,
     scaling_advice,
+    transport_actions,
     undo_menu,
     window_settings,
 )
@@ -232,13 +233,7 @@ class MainWindow(QMainWindow):
         session.message.connect(self.status.note)
         session.run_started.connect(self.banner.hide)
         session.edited.connect(self.files.mark_modified)
-        c.running_changed.connect(self._on_running_changed)
-        c.failed.connect(self._on_failed)
-        c.stopped.connect(self._on_stopped)
-        self.play_action.triggered.connect(self._on_play_triggered)
-        self.step_action.triggered.connect(self._on_step)
-        self.step_batch_action.triggered.connect(self._on_step_batch)
-        self.reset_action.triggered.connect(self._on_reset)
+        self.transport_actions = transport_actions.install(self)
         self.quit_action.triggered.connect(self.close)
         self.reset_layout_action.triggered.connect(self._on_reset_layout)
         self.shortcuts_action.triggered.connect(self._on_show_shortcuts)
@@ -291,35 +286,6 @@ class MainWindow(QMainWindow):
         if self.recovery is not None:
             self.recovery.save_if_trained()
 
-    # ------------------------------------------------------------------ transport
-
-    def _blocked_by_drawing(self) -> bool:
-        """True (and says what is missing) while drawn points cannot be trained on yet."""
-        blocked = None if self.controller.running else self.paint.play_blocked()
-        if blocked:
-            self.banner.show_message(blocked, error=False)
-            self.status.note(blocked)
-        return bool(blocked)
-
-    def _on_play_triggered(self) -> None:
-        if self._blocked_by_drawing():
-            return
-        if not self.controller.running:
-            self.banner.hide()
-        self.controller.toggle_play()
-
-    def _on_step(self) -> None:
-        if not self._blocked_by_drawing():
-            self.controller.step_epoch()
-
-    def _on_step_batch(self) -> None:
-        if not self._blocked_by_drawing():
-            self.controller.step_batch()
-
-    def _on_reset(self) -> None:
-        self.keep_for_recovery()
-        self.session.reset()
-
     # ------------------------------------------------------------------ from the worker
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
@@ -366,22 +332,6 @@ class MainWindow(QMainWindow):
             self._ack_timer.stop()
             self._paint_watcher.disarm()
             self.frame_cap.acknowledge()
-
-    def _on_running_changed(self, running: bool) -> None:
-        self.play_action.setText("Pause" if running else "Play")
-        icon = QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_action.setIcon(self.style().standardIcon(icon))
-        if not running:
-            self.status.show_rate(0.0)
-
-    def _on_failed(self, message: str) -> None:
-        self.banner.show_message(message, error=True)
-        self.status.note(message)
-
-    def _on_stopped(self, message: str) -> None:
-        text = message[:1].upper() + message[1:]
-        self.banner.show_message(text, error=False)
-        self.status.note(text)
 
     # ------------------------------------------------------------------ settings and closing
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
@@ -36,6 +36,12 @@ if TYPE_CHECKING:
 
 #: The brush's radius as a share of the visible width (spray and erase).
 BRUSH_SHARE = 0.04
+#: The drawn points' size (px) as dots (see ``palette.class_point_size`` for shapes).
+OVERLAY_POINT_SIZE = 8
+#: Most class buttons shown on one row with Spray and the whole-set actions (more wrap to two rows).
+ONE_ROW_CLASSES = 4
+#: A class button's least width (px): a digit and its border.
+CLASS_BUTTON_WIDTH = 24
 
 
 class PaintBar(QWidget):
@@ -43,9 +49,15 @@ class PaintBar(QWidget):
 
     def __init__(self, draw_action: QAction, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(2)
+        row = QHBoxLayout()
         row.setSpacing(3)
+        self._second_row = QHBoxLayout()
+        rows.addLayout(row)
+        rows.addLayout(self._second_row)
+        self._first_row = row
         draw = QToolButton()
         draw.setDefaultAction(draw_action)
         draw.setObjectName("draw_button")
@@ -58,8 +70,11 @@ class PaintBar(QWidget):
             b = QToolButton()
             b.setText(str(k))
             b.setCheckable(True)
-            b.setToolTip(f"Draw points of class {k} (as files number them)")
-            b.setStyleSheet(f"QToolButton {{ color: white; background: {palette.CLASS_COLORS[k]}; border-radius: 3px;"
+            b.setToolTip(f"Draw points of class {k} (as files number them); with more than two classes its "
+                         f"points are drawn as {palette.CLASS_GLYPHS[k]}")
+            b.setMinimumWidth(CLASS_BUTTON_WIDTH)
+            b.setStyleSheet(f"QToolButton {{ color: {palette.ink_on(palette.CLASS_COLORS[k])};"
+                            f" background: {palette.CLASS_COLORS[k]}; border-radius: 3px;"
                             f" padding: 1px 3px; font-weight: bold; border: 2px solid transparent; }}"
                             f"QToolButton:checked {{ border: 2px solid {palette.ACCENT}; }}")
             self.classes.addButton(b, k)
@@ -77,6 +92,12 @@ class PaintBar(QWidget):
         self.value_label.setText("+1.00")
         row.addWidget(self.value)
         row.addWidget(self.value_label)
+        row.addStretch(1)
+        # Spray and the whole-set actions: one widget, beside the classes or on a row of its own.
+        self.tools = QWidget()
+        tools = QHBoxLayout(self.tools)
+        tools.setContentsMargins(0, 0, 0, 0)
+        tools.setSpacing(3)
         density_label = QLabel("Spray")
         self.density = QSlider(Qt.Orientation.Horizontal)
         self.density.setRange(1, 20)
@@ -85,9 +106,9 @@ class PaintBar(QWidget):
         self.density.setMinimumWidth(40)
         self.density.setToolTip("How many points a drag sprays at each step of the mouse.")
         density_label.setToolTip(self.density.toolTip())
-        row.addWidget(density_label)
-        row.addWidget(self.density)
-        row.addStretch(1)
+        tools.addWidget(density_label)
+        tools.addWidget(self.density)
+        tools.addStretch(1)
         self.clear = QToolButton()
         self.clear.setText("Clear")
         self.clear.setToolTip("Remove every point (one undo step).")
@@ -99,19 +120,31 @@ class PaintBar(QWidget):
         self.fit.setToolTip("Fit to data: fit the view to the points (drawing far out grows it, erasing does "
                             "not shrink it).")
         for b in (self.clear, self.resplit, self.fit):
-            row.addWidget(b)
+            tools.addWidget(b)
+        row.addWidget(self.tools)
         # As for two classes until the first points arrive: all eight buttons would make the window's
         # minimum width wider than a small screen before the first snapshot.
         self.show_problem(True, 2)
 
+    @property
+    def wrapped(self) -> bool:
+        """Whether Spray and the whole-set actions sit on a second row (many classes)."""
+        return self._second_row.indexOf(self.tools) >= 0
+
     def show_problem(self, classification: bool, classes: int) -> None:
         """Offer classes 0 … K (a new one up to 8) for classification, the value slider for regression."""
+        shown = min(classes, MAX_CLASSES - 1) + 1 if classification else 0
         for k, b in enumerate(self.class_buttons):
-            b.setVisible(classification and k <= min(classes, MAX_CLASSES - 1))
-        if classification and self.classes.checkedId() > min(classes, MAX_CLASSES - 1):
+            b.setVisible(k < shown)
+        if classification and self.classes.checkedId() >= shown:
             self.class_buttons[0].setChecked(True)
         self.value.setVisible(not classification)
         self.value_label.setVisible(not classification)
+        # Many class buttons and the tools on one row would make the window wider than a small screen.
+        wrap = shown > ONE_ROW_CLASSES
+        if wrap != self.wrapped:
+            (self._first_row if self.wrapped else self._second_row).removeWidget(self.tools)
+            (self._second_row if wrap else self._first_row).addWidget(self.tools)
 
 
 class PaintMode(QObject):
@@ -122,6 +155,7 @@ class PaintMode(QObject):
         self.window = window
         self.view = window.boundary
         self.points: PaintedPoints | None = None
+        self._origin: PaintedPoints | None = None  # the points as the last dataset from outside brought them
         self._known: Dataset | None = None  # the worker's dataset the points were last taken from or sent as
         self._before: PaintedPoints | None = None  # the points when the stroke under way began
         self._erasing = False
@@ -137,7 +171,7 @@ class PaintMode(QObject):
         self.bar.clear.clicked.connect(self.clear)
         self.bar.resplit.clicked.connect(self.resplit)
         self.bar.fit.clicked.connect(self.fit_to_data)
-        self.overlay = pg.ScatterPlotItem(size=8, pxMode=True)
+        self.overlay = pg.ScatterPlotItem(size=OVERLAY_POINT_SIZE, pxMode=True)
         self.overlay.setZValue(12)
         self.overlay.setVisible(False)
         self.view.plot.addItem(self.overlay)
@@ -151,6 +185,12 @@ class PaintMode(QObject):
     def pending(self) -> bool:
         """Whether drawn points are waiting because they cannot be trained on yet."""
         return self.points is not None and self.points.missing() is not None
+
+    @property
+    def drawn(self) -> bool:
+        """Whether the points differ from those the last dataset brought (a split alone is no drawing)."""
+        p, o = self.points, self._origin
+        return p is not None and (o is None or not (np.array_equal(p.x, o.x) and np.array_equal(p.y, o.y)))
 
     def play_blocked(self) -> str | None:
         """What Play must say instead of training, or None."""
@@ -166,13 +206,14 @@ class PaintMode(QObject):
         known, self._known = self._known, d
         if known is not None and d.same_points(known):
             return
-        self.points = PaintedPoints.from_dataset(d)
+        self.points = self._origin = PaintedPoints.from_dataset(d)
         self._refresh()
 
     def _refresh(self) -> None:
         p = self.points
         if p is None:
             return
+        self.window.experiment.data.set_points_drawn(self.drawn)
         self.bar.show_problem(p.is_classification, p.classes)
         if self.draw_action.isChecked():  # the overlay is drawn only while it shows
             self._draw_overlay()
@@ -330,7 +371,9 @@ class PaintMode(QObject):
         outline, white = pg.mkPen("w", width=1.2), pg.mkBrush(255, 255, 255, 210)
         brushes = np.where(p.train, fills[index], white)
         pens = np.where(p.train, outline, rings[index])
-        self.overlay.setData(pos=p.x, brush=brushes, pen=pens)
+        symbols = palette.class_symbols(index, p.classes) if p.is_classification else "o"
+        size = palette.class_point_size(OVERLAY_POINT_SIZE, p.classes if p.is_classification else 0)
+        self.overlay.setData(pos=p.x, brush=brushes, pen=pens, symbol=symbols, size=size)
 
 
 def install(window: MainWindow) -> PaintMode:

@@ -14,8 +14,19 @@ POSITIVE = "#0877bd"
 ACCENT = "#183d4e"
 TRAIN_LOSS = "#5a5a5a"
 TEST_LOSS = "#111111"
-#: Class colours for K > 2 (class 0 orange and 1 blue as in the two-class palette).
-CLASS_COLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+#: Class colours for K > 2 (class 0 orange and 1 blue as in the two-class palette). Chosen by a search
+#: so that any first K stay apart for normal vision and with protanopia, deuteranopia and tritanopia
+#: (CIELAB ΔE >= 23 between any two, also when lightened as the heatmap draws them), none is near the
+#: heatmap's "unsure" grey, and each reads on the light and the dark theme's backgrounds.
+CLASS_COLORS = ("#f59322", "#0877bd", "#9911ff", "#99bb77", "#cc1166", "#66bbff", "#dd0011", "#dd99bb")
+#: Point shapes of classes 0 … 7 (pyqtgraph's symbol names) when there are more than two classes, so that
+#: a point's class shows in its shape as well as its colour; two classes keep TensorFlow Playground's dots.
+CLASS_SYMBOLS = ("o", "s", "t1", "d", "t", "t3", "t2", "h")
+#: The same shapes as text, for labels.
+CLASS_GLYPHS = ("●", "■", "▲", "◆", "▼", "◀", "▶", "⬢")
+#: Pixels a shaped point is drawn larger than a dot: a 7-pixel triangle or diamond in its white outline
+#: shows more outline than colour.
+SHAPE_EXTRA_SIZE = 2
 #: Colour steps in the heatmaps (TensorFlow Playground uses 30).
 HEATMAP_STEPS = 256
 
@@ -58,6 +69,31 @@ def diverging_rgba(values: np.ndarray, vmax: float = 1.0, alpha: int = 255) -> n
 def class_rgb(k: int) -> np.ndarray:
     """(3,) uint8 colour of class ``k``."""
     return hex_to_rgb(CLASS_COLORS[k % len(CLASS_COLORS)])
+
+
+def class_symbols(labels: np.ndarray, classes: int) -> str | np.ndarray:
+    """Each point's shape for class ``labels`` (n,) int: (n,) symbol names, or ``"o"`` for two classes."""
+    if classes <= 2:
+        return "o"
+    return np.asarray(CLASS_SYMBOLS, dtype=object)[np.asarray(labels, dtype=np.intp) % len(CLASS_SYMBOLS)]
+
+
+def class_point_size(size: int, classes: int) -> int:
+    """The size of a point drawn ``size`` pixels as a dot, when there are ``classes`` (shaped above two)."""
+    return size + SHAPE_EXTRA_SIZE if classes > 2 else size
+
+
+def ink_on(color: str) -> str:
+    """The text colour that reads on a ``color`` background: white, or near-black on light colours."""
+    r, g, b = (hex_to_rgb(color) / 255.0).tolist()
+    luminance = 0.2126 * _linear(r) + 0.7152 * _linear(g) + 0.0722 * _linear(b)
+    # WCAG contrast of white is 1.05 / (L + 0.05), of #111111 (L 0.0056) (L + 0.05) / 0.0556: white while it wins.
+    return "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.0556 else "#111111"
+
+
+def _linear(c: float) -> float:
+    """An sRGB channel in [0, 1] as linear light."""
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
 
 def class_confidence_rgba(predicted: np.ndarray, confidence: np.ndarray, classes: int) -> np.ndarray:

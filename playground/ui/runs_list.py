@@ -19,9 +19,10 @@ MAX_RUN_BYTES = 256 * 2**20
 
 
 def run_bytes(run: Run) -> int:
-    """The memory a run's own arrays take (weights and history; its points are shared)."""
+    """The memory a run's own arrays take (weights, optimizer state and history; its points are shared)."""
     h = run.history
-    return sum(v.nbytes for v in run.weights.values()) + sum(
+    optimizer = sum(getattr(v, "nbytes", 0) for v in (run.optimizer or {}).values())
+    return optimizer + sum(v.nbytes for v in run.weights.values()) + sum(
         a.nbytes for a in (h.epochs, h.train_loss, h.test_loss, h.train_accuracy, h.test_accuracy, h.grad_norms))
 
 

@@ -14,7 +14,8 @@ comes from, and does to weights, optimizer and run what the edit table says:
 - painted points continue the run (a new class: the output layer redrawn, a new run);
 - new data settings and Reset start a new run from new weights (loaded or drawn points
   stay when only the input scaling changes);
-- restoring a kept run makes its spec, points and weights current (a fresh optimizer).
+- restoring a kept run makes it current as it ended: spec, points, weights, epoch, loss history
+  (and its optimizer state when the run was kept with it).
 
 Whatever starts a new run first moves the current one to :attr:`runs` (when it has
 trained at all: an untrained run has nothing to compare).
@@ -24,26 +25,21 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from playground.core.architecture_edit import Edit, apply_edit, carry_weights
-from playground.core.checkpoint import (
-    Checkpoint,
-    carry_resized,
-    changes_outputs,
-    weights_only,
-    with_dataset,
-    with_fresh_optimizer,
-)
+from playground.core.architecture_edit import Edit
+from playground.core.checkpoint import Checkpoint, weights_only
 from playground.core.dataset import Dataset
+from playground.core.io.weights import WeightFile
+from playground.core.run_preview import preview, same_inputs
 from playground.core.runs import Run
 from playground.core.snapshot import Snapshot
 from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, SpecError, TrainingSpec
 from playground.ui.edit_commands import (
     BoundedUndoStack,
-    ContinueStep,
     RunStep,
     Step,
     SwitchStep,
@@ -51,9 +47,12 @@ from playground.ui.edit_commands import (
     WeightStep,
     one_edit_at_a_time,
 )
-from playground.ui.edit_text import KEPT, describe_edit, describe_resize
+from playground.ui.rebuild_rollback import RebuildRollback
+from playground.ui.run_keeper import RunKeeper
+from playground.ui.run_steps import architecture_step, loss_step, points_step, resize_step
 from playground.ui.runs_list import RunsList
-from playground.ui.training import TrainingController, WorkerRequestError
+from playground.ui.training import TrainingController
+from playground.ui.worker_fetch import WorkerFetch
 
 
 class Session(QObject):
@@ -72,6 +71,9 @@ class Session(QObject):
     message = Signal(str)  # one line for the status bar
     run_started = Signal()  # the current run was replaced (messages about the old one are stale)
     edited = Signal()  # an edit, an undo or a redo changed the experiment
+    #: Snapshot without pictures of a new run's start (``core.run_preview``), before the worker's first;
+    #: and the last snapshot of the run before when its input features' pictures are the same, else None
+    preview_ready = Signal(object, object)
 
     def __init__(self, spec: ExperimentSpec, dataset: Dataset | None = None, dtype: str = "float64",
                  parent: QObject | None = None, auto_acknowledge: bool = False) -> None:
@@ -79,20 +81,17 @@ class Session(QObject):
         self._spec = spec
         self._dataset = dataset
         self._dtype = dtype
-        self._archived: Snapshot | None = None
-        self._archived_run: Run | None = None  # the run made of that snapshot
-        # Updates the current run had when it began: a run that has not trained since is not kept
-        # again (undo then redo would otherwise list the same restored run twice).
-        self._run_began_at = 0
         self._draws = 0  # architecture edits so far: seeds the weights they draw
         self._told_trimmed = False
-        self._fetching = False  # waiting for the worker's answer (see one_edit_at_a_time)
         self.controller = TrainingController(self, auto_acknowledge)
+        self._fetcher = WorkerFetch(self.controller, self.message.emit)  # its busy flag: one_edit_at_a_time
         self.undo_stack = BoundedUndoStack(self)
         self.undo_stack.trimmed.connect(self._on_trimmed)
         self.runs = RunsList(self)
+        self._keeper = RunKeeper(self.runs)  # which run goes to the runs when a new one starts
         self.runs.restore_requested.connect(self.restore_run)
         self.controller.snapshot_ready.connect(self.snapshot_ready)
+        self._rollback = RebuildRollback(self)  # a run the worker cannot build: the edit is refused
 
     # ------------------------------------------------------------------ reading
 
@@ -117,7 +116,7 @@ class Session(QObject):
 
     def start(self, state: dict | None = None) -> None:
         """Train the session's experiment, from ``state`` (``Trainer.get_state``) or new weights."""
-        self._run_began_at = int((state or {}).get("batches", 0))
+        self._keeper.began(state)
         self.controller.load(self._spec, self._dataset, state, self._dtype)
 
     @one_edit_at_a_time
@@ -131,10 +130,11 @@ class Session(QObject):
         the whole of it.
         """
         self.controller.pause()
+        self._rollback.before_restore()
         self._archive()
         self._spec, self._dataset = spec, dataset
         self._dtype = dtype or self._dtype
-        self._run_began_at = int((state or {}).get("batches", 0))
+        self._keeper.began(state)
         self.undo_stack.clear()
         self.run_started.emit()
         self.spec_changed.emit(spec, "")
@@ -152,7 +152,7 @@ class Session(QObject):
             return
         if old.replace(training=spec.training) == spec:
             if spec.training.loss != old.training.loss:
-                self._push_loss(spec, reason)
+                self.undo_stack.push_step(loss_step(self, spec, reason))
             else:
                 self.undo_stack.push_step(TrainingStep(self, old.training, spec.training))
             return
@@ -163,7 +163,9 @@ class Session(QObject):
             return
         same_rest = old.replace(network=spec.network, features=spec.features) == spec
         if same_rest and spec.network.init == old.network.init:
-            self._push_resize(spec.network, spec.features)
+            step = resize_step(self, spec.network, spec.features)
+            if step is not None:
+                self.undo_stack.push_step(step)
             return
         # Loaded or drawn points stay when only the scaling changes (its numbers come from the same points).
         same_points = dataclasses.replace(old.data, scale=spec.data.scale) == spec.data
@@ -211,24 +213,10 @@ class Session(QObject):
     def apply_architecture_edit(self, edit: Edit) -> bool:
         """An architecture edit (``core.architecture_edit``): the weights of every neuron and link that
         remains are kept, a new run starts from them. False (with a message) when it does not fit."""
-        try:
-            new_spec = apply_edit(self._spec, edit)
-        except SpecError as exc:
-            self.message.emit(f"Not applied: {exc}")
-            return False
-        before = self._checkpoint()
-        if before is None:
-            return False
-        what = describe_edit(self._spec, edit)
-        try:
-            weights = carry_weights(before.spec, before.weights, edit, self._edit_rng())
-        except (SpecError, ValueError) as exc:
-            self.message.emit(f"Not applied: {exc}")
-            return False
-        after = weights_only(new_spec, before.dataset, weights)
-        self.undo_stack.push_step(RunStep(self, what, f"{what}: {KEPT}", before, after,
-                                          (self._dataset, self._dataset)))
-        return True
+        step = architecture_step(self, edit)
+        if step is not None:
+            self.undo_stack.push_step(step)
+        return step is not None
 
     @one_edit_at_a_time
     def set_weight(self, layer: int, out: int, inp: int | None, value: float) -> bool:
@@ -265,25 +253,9 @@ class Session(QObject):
         step (``wrap`` may wrap it in a step of its own): weights and optimizer kept, the run goes on.
         When K changes, the output layer is drawn anew and a new run starts from these weights; points
         of another problem type start a new run from new weights."""
-        old, old_data = self._dataset, self._spec.data
-        new_data = data or old_data
-        new_spec = self._spec.replace(data=new_data)
-        step: Step
-        if new_data.problem_type == old_data.problem_type and not changes_outputs(self._spec, new_spec):
-            step = ContinueStep(self, description, f"{description}: weights kept, training goes on",
-                                lambda cp: with_dataset(cp, dataset, new_data),
-                                lambda cp: with_dataset(cp, old, old_data), (old, dataset))
-        else:
-            before = self._checkpoint()
-            if before is None:
-                return
-            if new_data.problem_type != old_data.problem_type:
-                after, note = Checkpoint(new_spec, dataset), f"{description}: {dataset.problem} points, new weights"
-            else:
-                after = with_dataset(before, dataset, new_data)
-                note = f"{description}: {new_data.classes} classes now, the output layer redrawn"
-            step = RunStep(self, description, f"{note}, a new run", before, after, (old, dataset))
-        self.undo_stack.push_step(wrap(step) if wrap is not None else step)
+        step = points_step(self, dataset, description, data)
+        if step is not None:
+            self.undo_stack.push_step(wrap(step) if wrap is not None else step)
 
     @one_edit_at_a_time
     def push_step(self, step: Step) -> None:
@@ -312,37 +284,34 @@ class Session(QObject):
         self._push_new_run(checkpoint, dataset, text, note)
 
     @one_edit_at_a_time
-    def restore_run(self, run: Run) -> None:
-        """Make a kept run the experiment: its spec, points and final weights, a fresh optimizer."""
-        after = weights_only(run.spec, run.dataset, run.weights)
-        self._push_new_run(after, run.dataset, f"restore {run.name}",
-                           f"Restored {run.name}: its weights, a fresh optimizer, a new run")
-
-    # ------------------------------------------------------------------ building steps
-
-    def _push_loss(self, spec: ExperimentSpec, reason: str) -> None:
-        old_training, new_training = self._spec.training, spec.training
-        text = f"loss {old_training.loss} → {new_training.loss}"
-
-        def to(training: TrainingSpec):
-            return lambda cp: with_fresh_optimizer(cp, cp.spec.replace(training=training))
-
-        self.undo_stack.push_step(ContinueStep(self, text, f"{reason}: weights kept, a fresh optimizer",
-                                               to(new_training), to(old_training), (self._dataset, self._dataset)))
-
-    def _push_resize(self, network: NetworkSpec, features: tuple[str, ...]) -> None:
+    def import_weights(self, weights: WeightFile, source: str) -> bool:
+        """Start a new run from imported ``weights`` (read from ``source``, a file name): a fresh
+        optimizer, epoch 0; the current run goes to :attr:`runs`. One undoable step. Raises
+        ``WorkerRequestError`` naming the first difference when they do not fit the network."""
+        self._fetcher.fetch("check_weights", (weights, source))
         before = self._checkpoint()
         if before is None:
-            return
-        try:
-            after = carry_resized(before, network, features, self._edit_rng())
-        except (SpecError, ValueError) as exc:
-            self.message.emit(f"Not applied: {exc}")
-            self.spec_changed.emit(self._spec, "")
-            return
-        what = describe_resize(before.spec, after.spec)
-        self.undo_stack.push_step(RunStep(self, what, f"{what}: {KEPT}", before, after,
-                                          (self._dataset, self._dataset)))
+            return False
+        cp = weights_only(before.spec, before.dataset, weights.state)
+        # Reset goes on drawing the seed's next weights after the import, as it would have before.
+        after = dataclasses.replace(cp, state={**(cp.state or {}), "init_count": before.state["init_count"]},
+                                    picture_domain=before.picture_domain)
+        name = Path(source).name
+        self._push_new_run(after, self._dataset, f"import weights from {name}",
+                           f"Weights from {name}: a new run from them, a fresh optimizer")
+        return True
+
+    @one_edit_at_a_time
+    def restore_run(self, run: Run) -> None:
+        """Make a kept run the experiment as it ended: its spec, points, weights, epoch and loss history,
+        and its optimizer's state when it was kept with it (else a fresh optimizer)."""
+        after = Checkpoint(run.spec, run.dataset, run.state())
+        optimizer = "its optimizer state" if run.optimizer is not None else "a fresh optimizer"
+        self._push_new_run(after, run.dataset, f"restore {run.name}",
+                           f"Restored {run.name}: its weights and history, {optimizer}; "
+                           f"it goes on from epoch {run.epoch:,}")
+
+    # ------------------------------------------------------------------ building steps
 
     def _push_new_run(self, after: Checkpoint, dataset: Dataset | None, text: str, note: str) -> None:
         before = self._checkpoint()
@@ -350,39 +319,21 @@ class Session(QObject):
             self.undo_stack.push_step(RunStep(self, text, note, before, after, (self._dataset, dataset)))
 
     def _checkpoint(self) -> Checkpoint | None:
-        """The worker's whole state now; None (with a message) when it cannot say."""
-        try:
-            cp = self._fetch("checkpoint")
-        except WorkerRequestError as exc:
-            self.message.emit(f"Not applied: {exc}")
+        """The worker's whole state now; None (said, the panels back to the spec) when it cannot say."""
+        cp = self._fetcher.checkpoint()
+        if cp is None:
             self.spec_changed.emit(self._spec, "")
             return None
-        assert isinstance(cp, Checkpoint)
+        self._keeper.last_checkpoint = cp  # a run kept from it keeps its optimizer's state
         return cp
-
-    def _fetch(self, kind: str, argument: object = None) -> object:
-        self._fetching = True
-        try:
-            return self.controller.fetch(kind, argument)
-        finally:
-            self._fetching = False
 
     def _edit_rng(self) -> np.random.Generator:
         self._draws += 1
         return np.random.default_rng([self._spec.seed, 7, self._draws])
 
     def _archive(self) -> Run | None:
-        """Keep the current run in :attr:`runs` before it is replaced (once, and only if it trained);
-        the run kept (now or before), or None."""
-        snap = self.controller.last_snapshot
-        if snap is None or snap.batches == self._run_began_at:
-            return None
-        if snap is self._archived:
-            return self._archived_run
-        self._archived = snap
-        self._archived_run = run = Run.from_snapshot(snap, self.runs.next_name())
-        self.runs.add(run)
-        return run
+        """Keep the current run in :attr:`runs` before it is replaced (see ``RunKeeper``)."""
+        return self._keeper.keep(self.controller.last_snapshot)
 
     def _on_trimmed(self, dropped: int) -> None:
         if not self._told_trimmed:
@@ -405,45 +356,50 @@ class Session(QObject):
 
     def _apply_checkpoint(self, checkpoint: Checkpoint, dataset: Dataset | None, note: str) -> None:
         """A new run from ``checkpoint`` (``dataset``: the points when not generated)."""
+        if self._rollback.rolling_back:
+            return
+        self._rollback.before_restore()
+        self.controller.restore(checkpoint, self._dtype)
+        previous = self.controller.last_snapshot  # the run before's, until the new run's first comes
+        first = preview(checkpoint, previous, self.controller.generation) if previous is not None else None
+        if first is not None and previous is not None:  # the diagram draws the new run's columns and links now
+            self.preview_ready.emit(first, previous if same_inputs(checkpoint, previous) else None)
         self._archive()
         self._dataset = dataset
-        self._run_began_at = int((checkpoint.state or {}).get("batches", 0))
-        self.controller.restore(checkpoint, self._dtype)
+        self._keeper.began(checkpoint.state)
         self.run_started.emit()
         self._set_spec(checkpoint.spec, note)
 
     def _apply_reset(self, note: str) -> None:
         self._archive()
-        self._run_began_at = 0
+        self._keeper.began(None)
         self.controller.reset()
         self.run_started.emit()
         self._set_spec(self._spec, note)
 
     def _continue_with(self, change, dataset: Dataset | None, note: str) -> None:
         """The run goes on from ``change(the current checkpoint)``."""
+        if self._rollback.rolling_back:
+            return
         current = self._checkpoint()
         if current is None:
             return
         target = change(current)
+        self._rollback.before_restore()
         self._dataset = dataset
         self.controller.restore(target, self._dtype)
         self._set_spec(target.spec, note)
 
     def _apply_weight(self, layer: int, out: int, inp: int | None, value: float, note: str) -> float | None:
-        try:
-            old = self._fetch("set_weight", (layer, out, inp, value))
-        except WorkerRequestError as exc:
-            self.message.emit(f"Not applied: {exc}")
+        ok, old = self._fetcher.ask("set_weight", (layer, out, inp, value))
+        if not ok:
             return None
         self.message.emit(note)
         self.edited.emit()
         return float(old)  # type: ignore[arg-type]
 
     def _apply_switched_off(self, pairs: tuple[tuple[int, int], ...], note: str) -> None:
-        try:
-            self._fetch("set_switched_off", pairs)
-        except WorkerRequestError as exc:
-            self.message.emit(f"Not applied: {exc}")
+        if not self._fetcher.ask("set_switched_off", pairs)[0]:
             return
         network = dataclasses.replace(self._spec.network, switched_off=pairs)
         self._set_spec(self._spec.replace(network=network), note)

@@ -35,12 +35,14 @@ from __future__ import annotations
 import time
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from playground.core.checkpoint import Checkpoint
 from playground.core.dataset import Dataset
+from playground.core.neuron_images import NeuronRequest
 from playground.core.snapshot import Snapshot
 from playground.core.spec import ExperimentSpec, TrainingSpec
+from playground.ui.quick_replies import QuickReplies
 from playground.ui.training_worker import SLICE_SECONDS, SNAPSHOT_INTERVAL, Interrupts, TrainingWorker
 
 __all__ = ["GRID_RESOLUTIONS", "SLICE_SECONDS", "SNAPSHOT_INTERVAL", "TrainingController", "TrainingWorker",
@@ -77,6 +79,7 @@ class TrainingController(QObject):
     stopped = Signal(str)
     reply_ready = Signal()  # an answer to a fetch arrived (fetch waits on it)
     request_answered = Signal(int, object, str)  # id, answer, error ("" if none): replies to send_request
+    rebuild_failed = Signal(int)  # the load or restore of this generation could not be built: the old run goes on
 
     _load_requested = Signal(object, object, object, str, int)
     _play_requested = Signal()
@@ -130,6 +133,11 @@ class TrainingController(QObject):
         w.failed.connect(self._on_failed)
         w.stopped.connect(self._on_stopped)
         w.replied.connect(self._on_replied)
+        w.rebuild_failed.connect(self._on_rebuild_failed)
+        self._quick = QuickReplies()  # a fetch waits for its answer there first, without the event loop
+        w.replied.connect(self._quick.put, Qt.ConnectionType.DirectConnection)  # runs in the worker thread
+        self._holding = False  # a fetch holds back snapshots (see fetch's hold_snapshots)
+        self._held: tuple[Snapshot, float] | None = None
         _THREADS.append(self._thread)
         self._thread.start()
         app = QCoreApplication.instance()
@@ -143,11 +151,13 @@ class TrainingController(QObject):
         """Train ``spec`` (points from ``dataset`` or generated; from fresh weights, or from ``state``
         of ``Trainer.get_state``, which must not be used afterwards) in ``dtype``; drops older snapshots."""
         self.generation += 1
+        self._drop_held()
         self._load_requested.emit(spec, dataset, state, dtype, self.generation)
 
     def restore(self, checkpoint: Checkpoint, dtype: str = "float64") -> None:
         """Go on from ``checkpoint`` (see ``core.checkpoint``) in ``dtype``; drops older snapshots."""
         self.generation += 1
+        self._drop_held()
         self._restore_requested.emit(checkpoint, dtype, self.generation)
 
     def play(self) -> None:
@@ -172,6 +182,7 @@ class TrainingController(QObject):
     def reset(self) -> None:
         """Pause, draw new initial weights, back to epoch 0."""
         self.generation += 1
+        self._drop_held()
         self._reset_requested.emit(self.generation)
 
     def set_training(self, training: TrainingSpec) -> None:
@@ -200,10 +211,10 @@ class TrainingController(QObject):
             raise ValueError(f"grid resolution must be from {lo} to {hi}, got {n}")
         self._grid_resolution_requested.emit(int(n))
 
-    def set_visible_neurons(self, counts: tuple[int, ...] | None) -> None:
-        """Make neuron images only of the first ``counts[l]`` neurons of each unit layer (inputs,
-        hidden layers, outputs), those the diagram draws; None: of every neuron."""
-        self._visible_neurons_requested.emit(None if counts is None else tuple(int(k) for k in counts))
+    def set_visible_neurons(self, request: NeuronRequest | None) -> None:
+        """Make neuron images only of the neurons ``request`` names (those the diagram has on
+        screen), at its size; None: of every neuron."""
+        self._visible_neurons_requested.emit(request)
 
     def acknowledge(self) -> None:
         """The views have painted the last snapshot: the worker may send the next one."""
@@ -212,11 +223,16 @@ class TrainingController(QObject):
             self._interrupts.acknowledged.set()  # read by the worker at once, in the middle of its slice
             self._ack_requested.emit()
 
-    def fetch(self, kind: str, argument: object = None, timeout: float = 30.0) -> object:
+    def fetch(self, kind: str, argument: object = None, timeout: float = 30.0, hold_snapshots: bool = False) -> object:
         """Ask the worker for ``kind`` (see :mod:`~playground.ui.worker_requests`) and wait for the answer.
 
-        Training goes on: the worker answers between slices. Snapshots keep arriving
-        while waiting, but user input waits, so no other command can slip in.
+        Training goes on: the worker answers between slices. A quick answer is waited for
+        without the event loop (see :mod:`~playground.ui.quick_replies`); snapshots keep
+        arriving while waiting, but user input waits, so no other command can slip in.
+        Every signal the worker sent before its answer has arrived when this returns.
+        ``hold_snapshots``: the run is about to be replaced, so a snapshot arriving meanwhile is
+        held back instead of drawn: dropped if the run is replaced (load, restore, reset), shown
+        as soon as control returns to the event loop otherwise.
 
         Raises
         ------
@@ -228,8 +244,14 @@ class TrainingController(QObject):
         self._next_request += 1
         rid = self._next_request
         self._waiting.add(rid)
+        self._quick.expect(rid)
+        self._interrupts.request.set()  # a picture under way stops: the answer comes first
+        holding = self._holding  # a fetch made while another waits (a timer's) keeps its hold
+        self._holding = holding or hold_snapshots
         self._request_requested.emit(rid, kind, argument)
         deadline = time.monotonic() + timeout
+        if self._quick.wait(rid):  # what the worker sent this object up to the answer, without painting
+            QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
         loop = QEventLoop()
         timer = QTimer()
         timer.setSingleShot(True)
@@ -246,6 +268,11 @@ class TrainingController(QObject):
             timer.stop()
             self.reply_ready.disconnect(loop.quit)
             self._waiting.discard(rid)
+            self._quick.forget(rid)
+            self._interrupts.request.clear()  # answered (the worker cleared it) or given up
+            self._holding = holding
+            if self._held is not None and not holding:
+                QTimer.singleShot(0, self, self._release_held)
         if rid not in self._replies:
             raise WorkerRequestError("the training thread did not answer in time" if not self._closed
                                      else "the training thread has stopped")
@@ -299,10 +326,30 @@ class TrainingController(QObject):
         if snapshot.generation != self.generation:
             self.acknowledge()  # stale: made before the last reset or load
             return
+        if self._holding:  # not acknowledged yet: the worker sends no other meanwhile
+            self._held = (snapshot, epochs_per_second)
+            return
+        self._deliver(snapshot, epochs_per_second)
+
+    def _deliver(self, snapshot: Snapshot, epochs_per_second: float) -> None:
         self.last_snapshot = snapshot
         self.epochs_per_second = epochs_per_second
         self.snapshot_ready.emit(snapshot)
         if self.auto_acknowledge:
+            self.acknowledge()
+
+    def _release_held(self) -> None:
+        """A snapshot held back by a fetch that did not replace the run: shown now."""
+        if self._held is not None and not self._holding and not self._closed:
+            snapshot, epochs_per_second = self._held
+            self._held = None
+            self._deliver(snapshot, epochs_per_second)
+
+    def _drop_held(self) -> None:
+        """The run is replaced: a held snapshot is stale (acknowledged before the new run is asked for,
+        so that the new run's first snapshot is sent at once)."""
+        if self._held is not None:
+            self._held = None
             self.acknowledge()
 
     @Slot(bool)
@@ -318,6 +365,11 @@ class TrainingController(QObject):
     def _on_failed(self, message: str) -> None:
         if not self._closed:
             self.failed.emit(message)
+
+    @Slot(int)
+    def _on_rebuild_failed(self, generation: int) -> None:
+        if not self._closed:
+            self.rebuild_failed.emit(generation)
 
     @Slot(str)
     def _on_stopped(self, message: str) -> None:

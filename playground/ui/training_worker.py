@@ -16,11 +16,12 @@ from playground.core import engines
 from playground.core.checkpoint import Checkpoint, build_trainer
 from playground.core.dataset import Dataset
 from playground.core.live_resolution import LiveResolution
+from playground.core.neuron_images import NeuronRequest
 from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainingDiverged
 from playground.ui import worker_requests
 from playground.ui.engine_status import lower_this_thread_priority
-from playground.ui.worker_pacing import Interrupts, RateMeter
+from playground.ui.worker_pacing import Interrupts, RateMeter, SnapshotClock
 
 #: Seconds of training per timer slice; commands wait at most this long (plus one epoch).
 SLICE_SECONDS = 0.010
@@ -47,11 +48,12 @@ class TrainingWorker(QObject):
     failed = Signal(str)
     stopped = Signal(str)  # a stop condition was reached; the message says which
     replied = Signal(int, object, str)  # request id, immutable answer (or None), error message ("" if none)
+    rebuild_failed = Signal(int)  # generation of a load or restore that could not be built (the old run goes on)
 
     def __init__(self, interrupts: Interrupts | None = None) -> None:
         super().__init__()
         self.interrupts = interrupts or Interrupts()
-        self._picture_gap = SNAPSHOT_INTERVAL  # the least time between two snapshots while training
+        self._clock = SnapshotClock(SNAPSHOT_INTERVAL)  # when the next snapshot is due while training
         self._trainer: Trainer | None = None
         self._generation = 0
         self._running = False
@@ -61,11 +63,10 @@ class TrainingWorker(QObject):
         self._target_test_loss: float | None = None
         self._grid_resolution = 100
         self._live_resolution = LiveResolution(PICTURE_SHARE)  # coarser while a big network trains
-        self._visible_neurons: tuple[int, ...] | None = None  # per unit layer, the first k drawn
+        self._visible_neurons: NeuronRequest | None = None  # the neurons a view draws, at its size
         self._awaiting_ack = False
         self._force_pending = False
         self._dirty = False
-        self._last_emit = 0.0
         self._rate = RateMeter()
         self._eps = 0.0
         # Parented to the worker so that it moves with it to the worker thread.
@@ -103,6 +104,10 @@ class TrainingWorker(QObject):
         except Exception as exc:  # a spec the engine refuses: say so, keep the old run
             self._set_running(False)
             self.failed.emit(f"could not build this experiment: {exc}")
+            if self._trainer is not None:  # the old run goes on, its pictures current again
+                self._generation = generation
+                self.rebuild_failed.emit(generation)
+                self._snapshot(force=True)
             return
         self._trainer = trainer
         self._generation = generation
@@ -171,11 +176,12 @@ class TrainingWorker(QObject):
         self._target_test_loss = target_test_loss
 
     @Slot(object)
-    def set_visible_neurons(self, counts: tuple[int, ...] | None) -> None:
-        """Neuron images only of the first ``counts[l]`` neurons of each unit layer (None: all);
-        a new picture at once, so that neurons just shown get theirs while paused too."""
-        self._visible_neurons = counts
-        self._snapshot(force=True)
+    def set_visible_neurons(self, request: NeuronRequest | None) -> None:
+        """Neuron images only of the neurons ``request`` names, at its size (None: all). Paused, a
+        new picture at once, so that neurons just shown get theirs; training, the next picture
+        (a request comes with every scroll, zoom and hover: a big network's picture takes a second)."""
+        self._visible_neurons = request
+        self._snapshot(force=not self._running)
 
     @Slot(int)
     def set_grid_resolution(self, n: int) -> None:
@@ -192,6 +198,7 @@ class TrainingWorker(QObject):
     @Slot(int, str, object)
     def answer_request(self, request_id: int, kind: str, argument: object) -> None:
         """Answer a :mod:`~playground.ui.worker_requests` request between slices (training goes on)."""
+        self.interrupts.request.clear()
         try:
             with np.errstate(all="ignore"):
                 result = worker_requests.answer(self._trainer, kind, argument)
@@ -203,6 +210,8 @@ class TrainingWorker(QObject):
             self._dirty = True
             self._snapshot(force=True)
         self.replied.emit(request_id, result, "")
+        if self._force_pending:  # a picture the request stopped
+            self._snapshot()
 
     @Slot()
     def shutdown(self) -> None:
@@ -267,6 +276,10 @@ class TrainingWorker(QObject):
             return f"stopped at epoch {t.epoch}: test loss {t.test_loss:.4g} is below the target {target:g}"
         return ""
 
+    def _picture_may_go_on(self) -> bool:
+        """``keep_going`` of a picture: as :meth:`_uninterrupted`, and no fetch is waiting."""
+        return not self.interrupts.any() and not self.interrupts.request.is_set()
+
     def _uninterrupted(self) -> bool:
         """``keep_going`` for work the UI waits on: until a pause or the end is asked for."""
         return not self.interrupts.any()
@@ -281,10 +294,11 @@ class TrainingWorker(QObject):
         deadline = now + SLICE_SECONDS
 
         def keep_going() -> bool:
-            # A big epoch stops at the slice's end, so that commands get in; any training stops as soon
-            # as a snapshot is due and the UI has drawn the last one, so that redraws keep their pace.
+            # A big epoch stops at the slice's end (or for a fetch), so that commands get in; any training
+            # stops as soon as a snapshot is due and the UI has drawn the last one, so redraws keep their pace.
             t = time.perf_counter()
-            return not self.interrupts.any() and t < deadline and not self._snapshot_due(t)
+            return not self.interrupts.any() and t < deadline and not self.interrupts.request.is_set() \
+                and not self._snapshot_due(t)
 
         paced = self._speed > 0
         try:
@@ -345,8 +359,7 @@ class TrainingWorker(QObject):
 
     def _snapshot_due(self, now: float) -> bool:
         """The last snapshot is drawn and the least gap between two has passed."""
-        return (not self._awaiting_ack or self.interrupts.acknowledged.is_set()) \
-            and now - self._last_emit >= self._picture_gap
+        return (not self._awaiting_ack or self.interrupts.acknowledged.is_set()) and self._clock.due(now)
 
     def _snapshot(self, force: bool = False) -> None:
         """Send a snapshot when one is due (throttled) or forced; never two in flight."""
@@ -358,17 +371,13 @@ class TrainingWorker(QObject):
         now = time.perf_counter()
         if not (self._force_pending or (self._dirty and self._snapshot_due(now))):
             return
-        # A snapshot a little late (training stops for it only between two kernel calls) keeps the pace's
-        # phase: the next is due one gap after this one was, so the redraws average one per gap.
-        late = now - self._last_emit - self._picture_gap
-        phase = now - late if self._running and not self._force_pending and 0 <= late < self._picture_gap / 2 \
-            else now
+        on_schedule = self._running and not self._force_pending
         try:
             with np.errstate(all="ignore"):
                 neurons = self._visible_neurons if self._visible_neurons is not None else True
                 resolution = self._live_resolution.resolution(self._grid_resolution, self._running)
                 snap = self._trainer.snapshot(self._generation, resolution, with_neurons=neurons,
-                                              keep_going=self._uninterrupted)
+                                              keep_going=self._picture_may_go_on)
         except Exception as exc:  # a picture that cannot be made must not kill the thread
             self._force_pending = False
             self._set_running(False)
@@ -379,11 +388,11 @@ class TrainingWorker(QObject):
         took = time.perf_counter() - now
         if self._running and snap.grid is not None:
             self._live_resolution.took(took, snap.grid.resolution, self._grid_resolution)
-        self._picture_gap = max(SNAPSHOT_INTERVAL, took / PICTURE_SHARE)
+        self._clock.sent(now, on_schedule)
+        self._clock.gap = max(SNAPSHOT_INTERVAL, took / PICTURE_SHARE)
         if self._running:
             self._eps = self._rate.add(now, snap.epoch)
         self._force_pending = False
         self._dirty = False
         self._awaiting_ack = True
-        self._last_emit = phase
         self.snapshot_made.emit(snap, self._eps)

@@ -15,14 +15,17 @@ class Interrupts:
     """Thread-safe flags the UI thread sets and the worker polls between pieces of work.
 
     ``pause`` stops the piece under way until the worker has handled the queued pause,
-    ``stop`` for good (the thread is about to quit). ``acknowledged``: the UI has drawn the
-    snapshot in flight, so the worker may send the next one as soon as it is due, without
-    waiting for its slice to end and the queued acknowledgement to be handled.
+    ``stop`` for good (the thread is about to quit). ``request``: a fetch waits for an answer,
+    so a picture under way stops and the answer comes first (the picture is made again after
+    it). ``acknowledged``: the UI has drawn the snapshot in flight, so the worker may send the
+    next one as soon as it is due, without waiting for its slice to end and the queued
+    acknowledgement to be handled.
     """
 
     def __init__(self) -> None:
         self.pause = threading.Event()
         self.stop = threading.Event()
+        self.request = threading.Event()
         self.acknowledged = threading.Event()
 
     def any(self) -> bool:
@@ -48,3 +51,24 @@ class RateMeter:
             s.popleft()
         t0, e0 = s[0]
         return (epoch - e0) / (now - t0) if now - t0 > 0.05 else 0.0
+
+
+class SnapshotClock:
+    """When the next snapshot is due while training: ``gap`` seconds after the last one was due.
+
+    Training stops for a snapshot only between two kernel calls, so each goes out a little late;
+    counting the gap from when it was due, not from when it went out, keeps the pace's phase, so
+    that snapshots average one per gap.
+    """
+
+    def __init__(self, gap: float) -> None:
+        self.gap = gap
+        self.last = 0.0  # when the last snapshot was due (or sent, if not on schedule)
+
+    def due(self, now: float) -> bool:
+        return now - self.last >= self.gap
+
+    def sent(self, now: float, on_schedule: bool) -> None:
+        """A snapshot went out at ``now``; ``on_schedule``: a due one while training (not a forced one)."""
+        late = now - self.last - self.gap
+        self.last = now - late if on_schedule and 0 <= late < self.gap / 2 else now

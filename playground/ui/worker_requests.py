@@ -1,8 +1,8 @@
 """Requests the UI makes of the training worker, answered in the worker thread with immutable values.
 
 The worker owns the trainer, so anything that needs its whole state (saving,
-weight export, the full loss history) or changes it outside training
-(importing weights) is a named request: the controller sends ``(kind,
+weight export, the full loss history, whether weights fit) or changes it outside training
+(a typed weight, a switched neuron) is a named request: the controller sends ``(kind,
 argument)``, the worker runs the handler below between training slices and
 sends back the answer. Answers are immutable (text, frozen dataclasses,
 read-only array copies), so they may cross threads. No Qt here.
@@ -17,9 +17,10 @@ Kinds
     a :class:`~playground.core.io.weights.WeightFile` of the current weights.
 ``history``
     the full :class:`~playground.core.snapshot.History` (snapshots carry a thinned one).
-``load_weights``
-    argument ``(WeightFile, source)``: start from these weights (checked to fit
-    the network); answers ``None``. Changes the trainer (see :data:`CHANGING`).
+``check_weights``
+    argument ``(WeightFile, source)``: whether these weights fit the network (``check_matches``);
+    answers ``None`` or fails with the first difference. Changes nothing (the session imports them
+    as a new run).
 ``fit_domain``
     fit the pictures' domain to the points again (``data_swap.fit_domain``); answers ``None``.
 ``inspect``
@@ -53,14 +54,19 @@ from playground.core import engines
 from playground.core.checkpoint import take_checkpoint
 from playground.core.data_swap import fit_domain
 from playground.core.io.project import ProjectError, dumps_project_with_runs
-from playground.core.io.weights import WeightFile, WeightFileError, load_weights_into, weight_file_from_trainer
+from playground.core.io.weights import (
+    WeightFile,
+    WeightFileError,
+    check_matches,
+    weight_file_from_trainer,
+)
 from playground.core.spec import SpecError
 from playground.core.trainer import Trainer
 from playground.core.weight_edits import set_switched_off, set_weight
 from playground.ui import inspector_requests, surface_requests
 
 #: Requests that change the trainer: the worker sends a fresh snapshot after them.
-CHANGING = frozenset({"load_weights", "fit_domain", "set_weight", "set_switched_off", "apply_step", "adopt_engine"})
+CHANGING = frozenset({"fit_domain", "set_weight", "set_switched_off", "apply_step", "adopt_engine"})
 
 
 class RequestError(Exception):
@@ -89,11 +95,11 @@ def _project(trainer: Trainer, argument: Any) -> ProjectPayload:
     return ProjectPayload(text, int(trainer.epoch), int(trainer.batches), left_out)
 
 
-def _load_weights(trainer: Trainer, argument: Any) -> None:
+def _check_weights(trainer: Trainer, argument: Any) -> None:
     wf, source = argument
     if not isinstance(wf, WeightFile):
-        raise RequestError("load_weights needs a WeightFile")
-    load_weights_into(trainer, wf, str(source))
+        raise RequestError("check_weights needs a WeightFile")
+    check_matches(wf, trainer, str(source))
 
 
 def _set_weight(trainer: Trainer, argument: Any) -> float:
@@ -126,7 +132,7 @@ HANDLERS: dict[str, Callable[[Trainer, Any], Any]] = {
     "project": _project,
     "weights": lambda trainer, _argument: weight_file_from_trainer(trainer),
     "history": lambda trainer, _argument: trainer.history.view(),
-    "load_weights": _load_weights,
+    "check_weights": _check_weights,
     "fit_domain": lambda trainer, _argument: fit_domain(trainer),
     "checkpoint": lambda trainer, _argument: take_checkpoint(trainer),
     "set_weight": _set_weight,

@@ -94,7 +94,7 @@ def test_pieced_and_staged_epochs_equal_the_reference_steps(experiment, piece_wo
 @settings(max_examples=25)
 @given(experiments())
 def test_full_batch_epoch_runs_equal_the_reference_steps(experiment):
-    """Full-batch epochs run EPOCHS_PER_RUN at a time as one compiled list (``epoch_run``).
+    """Full-batch epochs, each starting from the forward pass the last metrics pass left.
 
     Over many steps an unstable run (the weights blowing up) amplifies rounding differences without
     bound, so the learning rate is small and runs whose weights grow past 100 are left out."""

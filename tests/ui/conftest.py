@@ -116,3 +116,18 @@ def virtual_clock(monkeypatch) -> VirtualClock:
     clock = VirtualClock(tick=1e-4)
     monkeypatch.setattr(training_worker, "time", clock)
     return clock
+
+
+@pytest.fixture
+def adam_session(qtbot):
+    """A started Session on its own (no window) of a small Adam network, its first snapshot arrived."""
+    from builders import easy_spec
+    from window_helpers import wait_snapshot
+
+    from playground.ui.session import Session
+
+    s = Session(easy_spec((4, 3), optimizer="adam", lr=0.01), auto_acknowledge=True)
+    s.start()
+    wait_snapshot(qtbot, s, lambda snap: True)
+    yield s
+    s.controller.shutdown()

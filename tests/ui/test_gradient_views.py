@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor
+from colour_vision import CVD, delta_e
 from window_helpers import wait_snapshot
 
 from playground.core.snapshot import Snapshot, frozen_copy
@@ -86,37 +86,13 @@ def test_the_window_has_the_histograms_beside_the_gradient_flow(qtbot, win):
 
 # ---------------------------------------------------------------------------- layer colours
 
-# Machado, Oliveira and Fernandes (2009) at full severity, on linear RGB.
-CVD = {
-    "normal": np.eye(3),
-    "protanopia": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
-                            [-0.003882, -0.048116, 1.051998]]),
-    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
-                              [-0.011820, 0.042940, 0.968881]]),
-    "tritanopia": np.array([[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
-                            [0.004733, 0.691367, 0.303900]]),
-}
-
-
-def _lab(color: str, matrix: np.ndarray) -> np.ndarray:
-    """CIELAB (D65) of ``color`` as a person with the deficiency ``matrix`` simulates sees it."""
-    c = QColor(color)
-    srgb = np.array([c.redF(), c.greenF(), c.blueF()])
-    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
-    linear = np.clip(matrix @ linear, 0.0, 1.0)
-    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ linear
-    t = xyz / np.array([0.95047, 1.0, 1.08883])
-    f = np.where(t > (6 / 29) ** 3, np.cbrt(t), t / (3 * (6 / 29) ** 2) + 4 / 29)
-    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
-
-
 @pytest.mark.parametrize("vision", list(CVD))
 def test_consecutive_layers_differ_in_colour_also_with_colour_blindness(vision):
     colors = layer_colors(17)  # the deepest network: 16 hidden layers and the output
     pairs = list(zip(colors[:-1], colors[1:], strict=True))
     pairs += [(LAYER_COLORS[-1], LAYER_COLORS[0])]  # where the colours start again
     pairs += [(c, output_color()) for c in LAYER_COLORS]  # the output beside any hidden layer
-    worst = min(np.linalg.norm(_lab(a, CVD[vision]) - _lab(b, CVD[vision])) for a, b in pairs)
+    worst = min(delta_e(a, b, vision) for a, b in pairs)
     assert worst >= 20.0  # CIELAB ΔE: 2 is just noticeable, 20 is told apart at a glance
 
 

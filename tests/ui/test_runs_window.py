@@ -45,7 +45,9 @@ def test_compare_overlays_a_run_and_restore_brings_it_back(qtbot, win):
     qtbot.mouseDClick(w.runs_ui.strip.tiles[0], Qt.MouseButton.LeftButton)  # restores that run
     last = len(run.weights) // 2 - 1
     s = wait_snapshot(qtbot, w, lambda s: np.array_equal(s.weights[last], run.weights[f"layers.{last}.weight"]))
-    assert s.epoch == 0  # the session restores a run's weights as a new run
+    assert s.epoch == 3 and list(s.history.epochs) == [1, 2, 3]  # the run as it ended, its curve on the chart
+    qtbot.waitUntil(lambda: w.loss_plot.test_curve.getData()[0] is not None
+                    and w.loss_plot.test_curve.getData()[0].tolist() == [1, 2, 3])
     assert [r.epoch for r in w.session.runs.runs] == [3, 1]  # the run it replaced is kept
     w.reset_action.trigger()  # the restored run, untrained since, is not kept twice
     assert len(w.session.runs) == 2

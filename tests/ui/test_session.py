@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 from builders import easy_spec
+from session_helpers import state, train
 from window_helpers import wait_snapshot as wait  # works on anything with a controller
 
 from playground.core.architecture_edit import AddNeuron, RemoveLayer, ToggleFeature, carry_weights
@@ -18,24 +19,8 @@ from playground.ui.session import Session
 
 
 @pytest.fixture
-def session(qtbot):
-    s = Session(easy_spec((4, 3), optimizer="adam", lr=0.01), auto_acknowledge=True)
-    s.start()
-    wait(qtbot, s, lambda snap: True)
-    yield s
-    s.controller.shutdown()
-
-
-def state(s: Session) -> Checkpoint:
-    """The worker's whole state, asked after every command sent before."""
-    return s.controller.fetch("checkpoint")
-
-
-def train(qtbot, s: Session, epochs: int) -> None:
-    for _ in range(epochs):
-        epoch = s.controller.last_snapshot.epoch
-        s.controller.step_epoch()
-        wait(qtbot, s, lambda snap, e=epoch: snap.epoch == e + 1)
+def session(adam_session):
+    return adam_session
 
 
 def assert_same(a: Checkpoint, b: Checkpoint) -> None:

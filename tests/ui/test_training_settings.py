@@ -114,7 +114,7 @@ def test_worker_requests_answer_while_training_and_refuse_unknown_kinds(qtbot, t
         with pytest.raises(WorkerRequestError, match="unknown request 'nope'"):
             w.controller.fetch("nope")
         with pytest.raises(WorkerRequestError, match="needs a WeightFile"):
-            w.controller.fetch("load_weights", ("not weights", "x"))
+            w.controller.fetch("check_weights", ("not weights", "x"))
         wait_snapshot(qtbot, w, lambda s: s.epoch >= history.epochs[-1] + 5)  # still training
     finally:
         close_quietly(w, dialogs)

@@ -222,6 +222,19 @@ def test_boundary_image_orientation_and_colours(qtbot, snapshots):
     assert p.x() == pytest.approx(x0 + (j + 0.5) * d) and p.y() == pytest.approx(y0 + (i + 0.5) * d)
 
 
+def test_a_coarser_boundary_still_covers_the_whole_domain(qtbot, snapshots):
+    """While a big network trains its picture is coarser (same domain): the image is scaled to fit it again."""
+    w = make(qtbot, BoundaryView)
+    s = snapshots["binary"]
+    w.show_snapshot(s)
+    x0, x1, y0, y1 = s.grid.domain
+    for n in (s.grid.resolution // 2, s.grid.resolution):
+        w.show_snapshot(with_grid(s, np.asarray(s.grid.output)[::s.grid.resolution // n, ::s.grid.resolution // n]))
+        corner = w.image.mapToParent(QPointF(n, n))
+        assert w.image.image.shape[0] == n
+        assert (corner.x(), corner.y()) == (pytest.approx(x1), pytest.approx(y1))
+
+
 def test_boundary_regression_clips_and_discretize_thresholds(qtbot, snapshots):
     w = make(qtbot, BoundaryView)
     s = snapshots["regression"]
@@ -311,9 +324,31 @@ def test_weights_rebuild_only_for_a_new_architecture(qtbot, snapshots):
     w.show_snapshot(snapshots["binary"])
     assert w.layers[0] is first
     w.show_snapshot(snapshots["deep"])
-    assert w.layers[0] is not first and len(w.layers) == 9
+    assert w.layers[0] is not first
+    qtbot.waitUntil(lambda: len(w.layers) == 9)  # a deep network's plots: a few at once, then one a turn
     w.clear()
     assert w.layers == []
+
+
+def test_a_deep_networks_weight_plots_come_one_a_turn_each_drawn_at_once(qtbot, snapshots):
+    from playground.ui.widgets.weights_view import PLOTS_AT_ONCE
+
+    w = make(qtbot, WeightsView)
+    s = snapshots["deep"]
+    w.show_snapshot(s)
+    assert len(w.layers) == PLOTS_AT_ONCE < len(s.weights)  # the window keeps answering meanwhile
+    counts = []
+    while len(w.layers) < len(s.weights):
+        QApplication.processEvents()
+        counts.append(len(w.layers))
+        assert w.canvas.updatesEnabled() == (len(w.layers) == len(s.weights))  # painted once, when complete
+    assert counts[0] <= PLOTS_AT_ONCE + 1 and not w._builder.isActive()
+    w.show_snapshot(snapshots["binary"])
+    w.show_snapshot(s)
+    w.finish_drawing()  # before a picture is taken: every plot at once
+    assert len(w.layers) == len(s.weights) and not w._builder.isActive() and w.canvas.updatesEnabled()
+    for lp, wt in zip(w.layers, s.weights, strict=True):  # each drawn from the last snapshot as it comes
+        np.testing.assert_array_equal(lp.weights.image, palette.diverging_rgba(wt, w.vmax))
 
 
 def test_weight_plots_wrap_into_rows_that_keep_cells_large():
@@ -470,13 +505,13 @@ def test_network_hover_neuron_and_link(qtbot, snapshots):
     ev = QMouseEvent(QEvent.Type.MouseMove, w.view.mapFromScene(centre).toPointF(), QPointF(),
                      Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(w.view.viewport(), ev)
-    assert w.header.text().startswith("output neuron 1") and w._zoom.isVisible()
+    assert w.header.text().startswith("output neuron 1") and w.thumbnails.zoom.isVisible()
     a, b = w.neurons[0][0].rect, w.neurons[1][0].rect  # a point on the link X₁ → output
     x = a.right() + 1 + 0.25 * (b.left() - a.right() - 2)
     y = a.center().y() + (b.center().y() - a.center().y()) * np.interp(0.25, *_bezier())
     text = w.hover_text_at(QPointF(x, y))
     assert "X₁ → output" in text and f"{s.weights[0][0, 0]:.4g}" in text
-    assert not w._zoom.isVisible()
+    assert not w.thumbnails.zoom.isVisible()
 
 
 def _bezier() -> tuple[np.ndarray, np.ndarray]:

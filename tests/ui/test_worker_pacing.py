@@ -32,14 +32,14 @@ def worker(qtbot):
 
 def test_a_slice_sends_the_next_snapshot_once_the_flag_says_the_last_was_drawn(worker):
     w, sent = worker
-    w._last_emit -= 1.0  # the least gap between two snapshots has passed
+    w._clock.last -= 1.0  # the least gap between two snapshots has passed
     w._run_slice()
     assert len(sent) == 1  # not acknowledged yet: nothing more in flight
     w.interrupts.acknowledged.set()  # what the controller sets, before its queued acknowledgement arrives
     w._run_slice()
     assert len(sent) == 2
     assert not w.interrupts.acknowledged.is_set()  # taken by this snapshot: the next one waits again
-    w._last_emit -= 1.0
+    w._clock.last -= 1.0
     w._run_slice()
     assert len(sent) == 2
 
@@ -47,11 +47,11 @@ def test_a_slice_sends_the_next_snapshot_once_the_flag_says_the_last_was_drawn(w
 def test_the_queued_acknowledgement_of_a_snapshot_already_answered_frees_nothing(worker):
     w, sent = worker
     w.interrupts.acknowledged.set()
-    w._last_emit -= 1.0
+    w._clock.last -= 1.0
     w._run_slice()  # the flag answered snapshot 1; snapshot 2 is in flight
     assert len(sent) == 2
     w.acknowledge()  # snapshot 1's queued acknowledgement, late
-    w._last_emit -= 1.0
+    w._clock.last -= 1.0
     w._run_slice()
     assert len(sent) == 2  # snapshot 2 is still not drawn
 
@@ -62,7 +62,7 @@ def test_a_due_snapshot_goes_out_before_more_training(worker):
     epoch = w._trainer.epoch
     assert epoch > 0
     w.interrupts.acknowledged.set()
-    w._last_emit -= 1.0
+    w._clock.last -= 1.0
     w._run_slice()
     assert sent[-1].epoch == epoch  # sent at once, not after the slice's training
 
@@ -80,9 +80,9 @@ def test_a_late_snapshot_keeps_the_pace_so_that_redraws_average_one_a_gap(worker
     next is due one gap after the last was due, not after it went out, or the pace would slip below
     one snapshot a gap."""
     w, sent = worker
-    gap = w._picture_gap
+    gap = w._clock.gap
     t0 = virtual_clock.perf_counter()
-    w._last_emit = t0 - gap - 0.005  # due 5 ms ago
+    w._clock.last = t0 - gap - 0.005  # due 5 ms ago
     w.interrupts.acknowledged.set()
     w._run_slice()  # sends it at once (about t0), then trains to the slice's end
     assert len(sent) == 2

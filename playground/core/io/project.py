@@ -11,6 +11,7 @@ Layout (``format_version`` 3)::
       "state": {...},                      # Trainer.get_state(): weights, optimizer, rng, epoch,
                                            # history, gradients, diverged ({"epoch", "message"} or null)
       "runs": [...]                        # format 3: the kept runs (``project_runs.py``), optional
+      "drawing": {...}                     # drawn points not trainable yet (``project_drawing.py``), optional
     }
 
 Arrays of more than a few dozen numbers (and every history column) are
@@ -42,9 +43,11 @@ from playground.core.dataset import DataError, Dataset
 from playground.core.io import json_text
 from playground.core.io.atomic import WriteError, atomic_write_text, describe_os_error
 from playground.core.io.project_arrays import numbers, read_state, state_value, whole_numbers
+from playground.core.io.project_drawing import read_drawing
 from playground.core.io.project_runs import RUNS_MAX_BYTES, dataset_value, read_runs, runs_texts
 from playground.core.io.reading import read_bytes_limited
 from playground.core.io.validate import Invalid, check_int, one_line, show
+from playground.core.painted_data import PaintedPoints
 from playground.core.runs import Run
 from playground.core.spec import MAX_POINTS, PROBLEMS, ExperimentSpec, SpecError, dataset_problem
 from playground.core.trainer import Trainer, TrainerError
@@ -160,6 +163,14 @@ def loads_project(text: str, source: str = "<text>") -> Trainer:
 
 def load_project_with_runs(path: str | os.PathLike[str]) -> tuple[Trainer, tuple[Run, ...]]:
     """:func:`load_project`, and the runs the file keeps (none before format 3)."""
+    trainer, runs, _ = load_project_with_drawing(path)
+    return trainer, runs
+
+
+def load_project_with_drawing(path: str | os.PathLike[str]
+                              ) -> tuple[Trainer, tuple[Run, ...], PaintedPoints | None]:
+    """:func:`load_project_with_runs`, and the drawn points not trainable yet that the file keeps
+    (``project_drawing``; None when none)."""
     try:
         raw = read_bytes_limited(path, MAX_FILE_BYTES, "experiment files")
     except ValueError as exc:
@@ -168,18 +179,25 @@ def load_project_with_runs(path: str | os.PathLike[str]) -> tuple[Trainer, tuple
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ProjectError(f"{path}: not an experiment file (not UTF-8 text)") from None
-    return loads_project_with_runs(text, source=str(path))
+    return loads_project_with_drawing(text, source=str(path))
 
 
 def loads_project_with_runs(text: str, source: str = "<text>") -> tuple[Trainer, tuple[Run, ...]]:
     """Like :func:`load_project_with_runs` for the file's text."""
+    trainer, runs, _ = loads_project_with_drawing(text, source)
+    return trainer, runs
+
+
+def loads_project_with_drawing(text: str, source: str = "<text>"
+                               ) -> tuple[Trainer, tuple[Run, ...], PaintedPoints | None]:
+    """Like :func:`load_project_with_drawing` for the file's text."""
     try:
         doc = _parse(text)
         trainer = _trainer_from_doc(doc, source)
         runs = ()
         if doc["format_version"] >= 3 and "runs" in doc:
             runs = read_runs(doc["runs"], doc["format_version"], trainer.dataset, _dataset)
-        return trainer, runs
+        return trainer, runs, read_drawing(doc, doc["format_version"])
     except Invalid as exc:
         raise ProjectError(one_line(f"{source}: {exc}")) from None
 

@@ -29,6 +29,8 @@ _HINT = "hover the map to read the network's output"
 #: Points drawn per turn of the event loop: pyqtgraph takes about 4 µs a point, so 100,000
 #: points are drawn in turns of about 40 ms instead of one freeze of 0.4 s.
 POINTS_PER_TURN = 10_000
+#: Training points' and test rings' sizes (px) as dots (see ``palette.class_point_size`` for shapes).
+POINT_SIZE, RING_SIZE = 7, 8
 
 
 def lighten(rgba: np.ndarray, opacity: float = HEATMAP_OPACITY) -> np.ndarray:
@@ -94,10 +96,10 @@ class BoundaryView(QWidget):
         item.setAspectLocked(True)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
-        self.test_points = pg.ScatterPlotItem(size=8, pxMode=True)
+        self.test_points = pg.ScatterPlotItem(size=RING_SIZE, pxMode=True)
         self.test_points.setZValue(10)
         self.test_points.setVisible(False)
-        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.2), pxMode=True)
+        self.train_points = pg.ScatterPlotItem(size=POINT_SIZE, pen=pg.mkPen("w", width=1.2), pxMode=True)
         self.train_points.setZValue(11)
         self.plot.addItem(self.test_points)
         self.plot.addItem(self.train_points)
@@ -132,13 +134,16 @@ class BoundaryView(QWidget):
         g = snapshot.grid
         if g is None:
             return
+        resized = self._grid is None or g.resolution != self._grid.resolution  # a big network trains coarser
         self._grid = g
         self._draw_grid(g)
-        if g.domain != self._domain:
+        if g.domain != self._domain or resized:
             # After setImage: the rectangle maps the image's current size onto the domain.
-            self._domain = g.domain
             x0, x1, y0, y1 = g.domain
             self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        if g.domain != self._domain:
+            self._domain = g.domain
+            x0, x1, y0, y1 = g.domain
             self.plot.getPlotItem().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
             self.plot.getAxis("bottom").setTicks(_nice_ticks(x0, x1))
             self.plot.getAxis("left").setTicks(_nice_ticks(y0, y1))
@@ -200,9 +205,12 @@ class BoundaryView(QWidget):
         rings = np.array([pg.mkPen(c, width=2) for c in colours], dtype=object)
         white = pg.mkBrush(255, 255, 255, 210)
         self._pending = []
-        for item, x, style in ((self.train_points, d.x_train, {"brush": brushes[self._colour_index(d.y_train)]}),
+        dot, ring = (palette.class_point_size(s, self._classes) for s in (POINT_SIZE, RING_SIZE))
+        for item, x, style in ((self.train_points, d.x_train, {"brush": brushes[self._colour_index(d.y_train)],
+                                                               "symbol": self._symbols(d.y_train), "size": dot}),
                                (self.test_points, d.x_test, {"pen": rings[self._colour_index(d.y_test)],
-                                                             "brush": white})):
+                                                             "brush": white, "symbol": self._symbols(d.y_test),
+                                                             "size": ring})):
             item.clear()
             for lo in range(0, len(x), POINTS_PER_TURN):
                 part = {k: v[lo:lo + POINTS_PER_TURN] if isinstance(v, np.ndarray) else v for k, v in style.items()}
@@ -225,6 +233,10 @@ class BoundaryView(QWidget):
         if self._classes:
             return [QColor(*palette.class_rgb(k)) for k in range(self._classes)]
         return [QColor(*map(int, c)) for c in palette.diverging_lut()]
+
+    def _symbols(self, y: np.ndarray) -> str | np.ndarray:
+        """Each point's shape: its class's for more than two classes, else a dot."""
+        return palette.class_symbols(y, self._classes)
 
     def _colour_index(self, y: np.ndarray) -> np.ndarray:
         """Each point's index into :meth:`_colours` (its class, or its target's step)."""

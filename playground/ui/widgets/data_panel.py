@@ -35,6 +35,7 @@ from playground.core.spec import (
     default_points,
 )
 from playground.ui import palette
+from playground.ui.hidpi import device_image
 
 THUMB_SIZE = 44  # six tiles fit a row
 SLIDER_MAX_NOISE = 50  # percent, as on TensorFlow Playground
@@ -69,7 +70,7 @@ def points_thumbnail(x: np.ndarray, y: np.ndarray, classification: bool,
     else:
         rgb = palette.diverging_rgba(y, vmax=max(float(np.abs(y).max(initial=0.0)), 1e-9))[:, :3]
     xmin, xmax, ymin, ymax = domain
-    image = QImage(size, size, QImage.Format.Format_RGB32)
+    image = device_image(size, size, QImage.Format.Format_RGB32)  # sharp on high-DPI screens
     image.fill(QColor("#f7f7f7"))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -94,6 +95,7 @@ class DataPanel(QWidget):
         super().__init__(parent)
         self._data = data or DataSpec()
         self._classes_wanted = max(self._data.classes, _PREVIEW_CLASSES)
+        self._drawn = False  # custom points drawn by hand rather than loaded
 
         self.setStyleSheet(f"QToolButton {{ border: 2px solid transparent; border-radius: 4px; padding: 1px; }}"
                            f"QToolButton:checked {{ border: 2px solid {palette.ACCENT}; background: #dde8ef; }}"
@@ -257,9 +259,19 @@ class DataPanel(QWidget):
         self.scale.setCurrentIndex(SCALINGS.index(data.scale))
         for w, b in zip(widgets, blocked, strict=True):
             w.blockSignals(b)
+        self._show_title()
+
+    def set_points_drawn(self, drawn: bool) -> None:
+        """Say whether custom points were drawn by hand (True) or loaded from a file."""
+        self._drawn = drawn
+        self._show_title()
+
+    def _show_title(self) -> None:
+        data = self._data
         problem = data.problem_type
         kind = f"{data.classes} classes" if problem == "classification" else "real-valued target"
-        source = "" if generated else " (loaded points; pick a dataset above to generate new ones)"
+        origin = "drawn" if self._drawn else "loaded"
+        source = "" if data.name != "custom" else f" ({origin} points; pick a dataset above to generate new ones)"
         if data.page_seed is not None:
             source = f" (TensorFlow Playground's points, its seed {html.escape(data.page_seed)})"
         self.title.setText(f"<b>{dataset_title(data.name)}</b> — {problem}, {kind}{source}")

@@ -89,6 +89,14 @@ def geometry(viewport: tuple[float, float], zoom: float, rows_: Sequence[int], t
     return Geometry(w, h, top, bottom, pitch, size, xs)
 
 
+def link_ends(column: Sequence[Neuron], shown: int, side: float) -> list[QPointF]:
+    """Where links meet a column's neurons: right of them (``side`` 1) or left (−1). No link of a
+    neuron behind "+k more" is drawn: those share one point (16 × 256 has 4,000 of them)."""
+    ends = [QPointF(n.rect.center().x() + side * (n.rect.width() / 2 + 1), n.rect.center().y())
+            for n in column[:shown]]
+    return ends + [ends[-1] if ends else QPointF()] * (len(column) - shown)
+
+
 def neuron_at(neurons: list[list[Neuron]], shown: Sequence[int], pos: QPointF) -> tuple[int, int] | None:
     """(column, neuron) of the drawn neuron at scene position ``pos``, if any."""
     for c, col in enumerate(neurons):

@@ -55,8 +55,8 @@ class EditButton(QGraphicsObject):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(10)
-        # Painted once into a cached image, not at every frame the thumbnails under way repaint the
-        # scene (each paint is a call into Python, which takes the GIL from the training thread).
+        # Painted from a cached image: the diagram repaints under the buttons every frame, and a
+        # paint() in Python for each of a big network's dozens of buttons would cost milliseconds.
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._hover = False
 

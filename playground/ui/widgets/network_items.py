@@ -103,7 +103,7 @@ def thumbnail_rgba(a: np.ndarray, size: int, vmax: float | np.ndarray = 1.0) -> 
     ``vmax`` (scalar or (n,)) maps to full colour; values beyond it are clipped.
     """
     step = max(1, a.shape[1] // max(size, 1))
-    v = np.ascontiguousarray(a[:, ::-step, ::step], dtype=np.float32)  # rows: top first
+    v = np.array(a[:, ::-step, ::step], dtype=np.float32, order="C")  # rows: top first (a copy: scaled in place)
     v /= np.maximum(np.asarray(vmax, dtype=np.float32), 1e-12).reshape(-1, 1, 1)
     np.nan_to_num(v, copy=False)
     np.clip(v, -1.0, 1.0, out=v)
@@ -144,19 +144,6 @@ def atlas_pixmaps(rgba: np.ndarray) -> list[QPixmap]:
     strip = np.ascontiguousarray(rgba.transpose(1, 0, 2, 3)).reshape(h, n * w, 4)
     atlas = QPixmap.fromImage(QImage(strip.data, n * w, h, 4 * n * w, QImage.Format.Format_RGBA8888))
     return [atlas.copy(k * w, 0, w, h) for k in range(n)]
-
-
-def column_pixmaps(s: Snapshot, c: int, size: int) -> list[QPixmap]:
-    """Thumbnails of column ``c`` (0 = inputs, last = output) of ``s.grid.neurons`` at ~``size`` samples."""
-    a = s.grid.neurons[c]  # type: ignore[union-attr]
-    if c == len(s.layer_sizes) - 1:
-        if len(a) > 1 and s.dataset.classes:  # softmax outputs: each class's probability
-            return [to_pixmap(class_rgba(a[k], k, size)) for k in range(len(a))]
-        # One output neuron: the same picture as the boundary view.
-        return [to_pixmap(thumbnail_rgba(np.asarray(s.grid.output)[None], size)[0])]  # type: ignore
-    # Inputs span very different ranges (x1 to ±6, x1² to 36): scale each to its own max.
-    vmax = np.abs(a).max(axis=(1, 2)) if c == 0 else 1.0
-    return atlas_pixmaps(thumbnail_rgba(a, size, vmax))
 
 
 class Neuron:
@@ -201,9 +188,11 @@ class Neuron:
                 if item is not None:
                     item.setVisible(on)
 
-    def set_pixmap(self, pm: QPixmap) -> None:
+    def set_pixmap(self, pm: QPixmap, scale: float | None = None) -> None:
+        """Show ``pm`` over the neuron's square, scaled to fit it, or by ``scale`` when given."""
         self.pixmap.setPixmap(pm)
-        scale = self.rect.width() / pm.width() if pm.width() else 1.0
+        if scale is None:
+            scale = self.rect.width() / pm.width() if pm.width() else 1.0
         if scale != self._scale:  # most frames: same size, one Qt call saved per neuron
             self._scale = scale
             self.pixmap.setScale(scale)
@@ -238,7 +227,7 @@ class NeuronSlot:
     def set_visible(self, on: bool) -> None:
         pass
 
-    def set_pixmap(self, pm: QPixmap) -> None:
+    def set_pixmap(self, pm: QPixmap, scale: float | None = None) -> None:
         pass
 
     def set_bias(self, value: float) -> None:

@@ -18,15 +18,13 @@ pixmaps are replaced, and the cached link image is redrawn (at most
 
 from __future__ import annotations
 
-from itertools import pairwise
+import time
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGraphicsPixmapItem,
-    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
@@ -42,6 +40,7 @@ from playground.ui import theme
 from playground.ui.widgets import diagram_layout as lay
 from playground.ui.widgets.diagram_editor import HEADER_HEIGHT, DiagramEditor
 from playground.ui.widgets.diagram_keys import handle_key
+from playground.ui.widgets.diagram_thumbnails import DiagramThumbnails
 from playground.ui.widgets.diagram_view import DiagramView
 from playground.ui.widgets.diagram_zoom import DiagramZoom
 from playground.ui.widgets.network_edit_items import BUTTON_HEIGHT, small_font
@@ -50,11 +49,8 @@ from playground.ui.widgets.network_items import (
     LinkLayer,
     Neuron,
     NeuronSlot,
-    atlas_pixmaps,
-    column_pixmaps,
     fit_text,
     link_looks,
-    thumbnail_rgba,
 )
 from playground.ui.widgets.network_marks import NetworkMarks
 from playground.ui.widgets.plot_style import Throttle, header_label
@@ -62,6 +58,9 @@ from playground.ui.widgets.plot_style import Throttle, header_label
 _HINT = "hover a neuron or a link · click to edit, right-click for more"
 #: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
 LINK_RENDERS_PER_SECOND = 3
+#: ... and less often when it is slow (a big network's: tens of milliseconds), so that it takes at most
+#: this share of the UI thread's time.
+LINK_SHARE = 0.04
 _GRADIENT_TIP = ("Links sized by how strongly the loss pulls on each weight (|∂L/∂w| of the last mini-batch, "
                  "log scale 1e-5 … 1); blue: a descent step raises the weight, orange: lowers it. "
                  "Each layer's gradient norm is under its column.")
@@ -76,7 +75,7 @@ class NetworkView(DiagramZoom, QWidget):
     edit_requested = Signal(object)  # an architecture edit (playground.core.architecture_edit)
     weight_edit_requested = Signal(int, int, int, float)  # weight layer, out (unit), in (unit), value
     neuron_switch_requested = Signal(int, int, bool)  # hidden layer, neuron, True: switch off
-    #: per unit layer (inputs, hidden layers, outputs) how many neurons are drawn: only their images are needed
+    #: a NeuronRequest: the neurons on screen, at their side in device pixels (only their images are needed)
     visible_neurons_changed = Signal(object)
 
     neuron_clicked = Signal(int, int)  # diagram column (0: the inputs), neuron
@@ -96,7 +95,10 @@ class NetworkView(DiagramZoom, QWidget):
         self.view.setBackgroundBrush(QColor("white"))
         self.view.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.view.setMouseTracking(True)
+        self.thumbnails = DiagramThumbnails(self)  # the neuron images: which to ask for, drawing them
         self.view.resized.connect(self._on_resized)
+        for bar in (self.view.horizontalScrollBar(), self.view.verticalScrollBar()):
+            bar.valueChanged.connect(self.thumbnails.ask)  # scrolled: the neurons now on screen
         self.view.hovered.connect(self._on_hovered)
         self.view.left.connect(self._on_left)
         self.editor = DiagramEditor(self)
@@ -126,6 +128,10 @@ class NetworkView(DiagramZoom, QWidget):
         self._snapshot: Snapshot | None = None
         # The link image takes its turn with the window's other throttled drawings (see DrawTurns).
         self.link_throttle = Throttle(lambda _: self._render_links(), LINK_RENDERS_PER_SECOND, self)
+        self._links_soon = QTimer(self)  # a new diagram's links: drawn in the next turn of the event loop
+        self._links_soon.setSingleShot(True)
+        self._links_soon.setInterval(0)
+        self._links_soon.timeout.connect(self._render_links)
         self._reset_items()
 
     # ------------------------------------------------------------------ public
@@ -145,16 +151,28 @@ class NetworkView(DiagramZoom, QWidget):
         """Update thumbnails, bias marks and links; items are rebuilt only for a new architecture."""
         key = (tuple(snapshot.layer_sizes), tuple(snapshot.spec.features), snapshot.spec.network.activations,
                snapshot.output_activation, snapshot.dataset.classes)
-        if key != self._key:
+        rebuilt = key != self._key
+        if rebuilt:
             self._build(snapshot)
             self._key = key
         self._snapshot = snapshot
         self.editor.update(snapshot)
-        self._update_links(snapshot)
+        self._update_links(snapshot, soon=rebuilt)
         self._update_biases(snapshot)
-        self._update_thumbnails(snapshot)
-        if self._hovered is not None:
-            self._show_zoom(*self._hovered)
+        self.thumbnails.update(snapshot)
+        if self.thumbnails.hovered is not None:
+            self.thumbnails.show_zoom(*self.thumbnails.hovered)
+
+    def show_preview(self, preview: Snapshot, inputs_from: Snapshot | None = None) -> None:
+        """A new run before its first picture (``core.run_preview``): its columns at once and its links
+        in the next turn of the event loop, every neuron blank until the snapshot with the run's
+        pictures comes, but the input features drawn as in ``inputs_from`` (a snapshot whose inputs'
+        pictures are the new run's too)."""
+        self._key = None  # built anew: no picture of the run before stays
+        self.show_snapshot(preview)
+        if inputs_from is not None:
+            self.thumbnails.update_inputs(inputs_from)
+        self.view.viewport().repaint()  # the new columns on screen now: painting waits for no queued event
 
     def clear(self) -> None:
         """Remove every item."""
@@ -163,6 +181,12 @@ class NetworkView(DiagramZoom, QWidget):
         self.editor.reset()
         self._snapshot = None
         self.header.setText(_HINT)
+
+    def finish_drawing(self) -> None:
+        """Draw a new diagram's links now if they are still to come (before a picture is taken)."""
+        if self._links_soon.isActive():
+            self._links_soon.stop()
+            self._render_links()
 
     def link_widths(self, layer: int) -> np.ndarray:
         """Current pen widths (out, in) of the links from column ``layer`` to the next."""
@@ -173,9 +197,9 @@ class NetworkView(DiagramZoom, QWidget):
         s = self._snapshot
         hit = self._neuron_at(pos)
         if s is not None and hit is not None:
-            self._show_zoom(*hit)
-            return self._neuron_text(s, *hit)
-        self._hide_zoom()
+            self.thumbnails.show_zoom(*hit)
+            return self.thumbnails.neuron_text(s, *hit)
+        self.thumbnails.hide_zoom()
         link = self._link_at(pos)
         if s is not None and link is not None:
             layer, j, i = link
@@ -201,14 +225,11 @@ class NetworkView(DiagramZoom, QWidget):
         self.titles: list[QGraphicsSimpleTextItem] = []
         self.grad_labels: list[QGraphicsSimpleTextItem] = []
         self.feature_labels: list[QGraphicsSimpleTextItem] = []
-        self._hovered: tuple[int, int] | None = None
         self._size = 24.0
         self._col_centres: dict[int, float] = {}
         self.column_gap = 0.0
         self._features: tuple[str, ...] = ()
-        self._inputs_drawn: tuple | None = None
-        self._zoom = QGraphicsPixmapItem()
-        self._zoom_frame = QGraphicsRectItem()
+        self.thumbnails.reset()
 
     def _build(self, s: Snapshot) -> None:
         self.scene.clear()
@@ -237,14 +258,7 @@ class NetworkView(DiagramZoom, QWidget):
             t.setBrush(QColor("#333333"))
             self.feature_labels.append(t)
         self.scene.addItem(self.links)
-        self._zoom.setZValue(20)
-        self._zoom.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        self._zoom_frame.setZValue(19)
-        self._zoom_frame.setPen(QPen(QColor("#333333"), 1))
-        self._zoom_frame.setBrush(QColor("white"))
-        self.scene.addItem(self._zoom_frame)
-        self.scene.addItem(self._zoom)
-        self._hide_zoom()
+        self.thumbnails.add_to(self.scene)
         self.editor.build(s)
         theme.restyle_new(self.view)  # the new titles and frame in the active theme's ink
         self._layout()
@@ -254,10 +268,7 @@ class NetworkView(DiagramZoom, QWidget):
         if not self.neurons:
             return
         top, bottom = HEADER_HEIGHT, 2 * BUTTON_HEIGHT + 12
-        shown = lay.shown_counts([len(col) for col in self.neurons], self.expanded)
-        if shown != self.shown:
-            self.shown = shown
-            self.visible_neurons_changed.emit(tuple(shown))
+        self.shown = lay.shown_counts([len(col) for col in self.neurons], self.expanded)
         rows = lay.rows([len(col) for col in self.neurons], self.shown)
         viewport = (self.view.viewport().width(), self.view.viewport().height())
         if self.fitting:
@@ -289,13 +300,13 @@ class NetworkView(DiagramZoom, QWidget):
         for t, nrn in zip(self.feature_labels, self.neurons[0], strict=True):
             r = t.boundingRect()
             t.setPos(nrn.rect.left() - r.width() - 8, nrn.rect.center().y() - r.height() / 2)
-        anchors = [([QPointF(n.rect.right() + 1, n.rect.center().y()) for n in src],
-                    [QPointF(n.rect.left() - 1, n.rect.center().y()) for n in dst])
-                   for src, dst in pairwise(self.neurons)]
+        anchors = [(lay.link_ends(self.neurons[c], self.shown[c], 1.0),
+                    lay.link_ends(self.neurons[c + 1], self.shown[c + 1], -1.0)) for c in range(ncols - 1)]
         self.links.set_geometry(self.scene.sceneRect(), anchors, self.shown)
         self.editor.place(slot_rect, self._col_centres, self.column_gap, self.scene.sceneRect())
         self._render_links()
         self.marks.place()
+        self.thumbnails.ask()
 
     # ------------------------------------------------------------------ per frame
 
@@ -313,8 +324,10 @@ class NetworkView(DiagramZoom, QWidget):
         return min(abs(centres[c] - centres[k]) for k in (c - 1, c + 1) if k in centres) - 6 \
             if len(centres) > 1 else self.column_gap
 
-    def _update_links(self, s: Snapshot) -> None:
-        """Work out every link's look; redraw the link image now or, if one was drawn just now, soon."""
+    def _update_links(self, s: Snapshot, soon: bool = False) -> None:
+        """Work out every link's look; redraw the link image now or, if one was drawn just now, soon;
+        ``soon``: in the next turn of the event loop (a new diagram's neurons are painted first, so
+        that building a big one and drawing its links are two short waits, not one long one)."""
         norms = np.asarray(s.grad_norms, dtype=float).ravel()
         gradient = self._show_gradients and norms.size == len(s.weights)
         if gradient:
@@ -323,7 +336,10 @@ class NetworkView(DiagramZoom, QWidget):
                 self._place_grad_label(c + 1)
         levels, positive, uniform = self.marks.link_looks() or link_looks(s, gradient)
         if self.links.set_links(levels, positive, uniform):
-            self.link_throttle(True)
+            if soon:
+                self._links_soon.start()
+            else:
+                self.link_throttle(True)
 
     def refresh_links(self) -> None:
         """Redraw the links from the last snapshot (the inspector's link values changed)."""
@@ -342,8 +358,11 @@ class NetworkView(DiagramZoom, QWidget):
 
     def _render_links(self) -> None:
         """Redraw the link image now (a held throttled redraw is then not needed)."""
+        start = time.thread_time()
         if self.links.render(self.view.devicePixelRatioF()):
             self.link_throttle.note_drawn()
+            took = max(time.thread_time() - start, 1e-6)
+            self.link_throttle.max_fps = min(LINK_RENDERS_PER_SECOND, LINK_SHARE / took)
 
     def _update_biases(self, s: Snapshot) -> None:
         for c, b in enumerate(s.biases, start=1):
@@ -351,50 +370,18 @@ class NetworkView(DiagramZoom, QWidget):
             for nrn, v in zip(self.neurons[c][:k], np.asarray(b)[:k], strict=True):
                 nrn.set_bias(float(v))
 
-    def _update_thumbnails(self, s: Snapshot) -> None:
-        g = s.grid
-        if g is None or len(g.neurons) != len(self.neurons):
-            return
-        cols = self.neurons
-        size = int(min(24, max(8, cols[0][0].rect.width())))
-        key = (g.domain, g.resolution, size)
-        if key != self._inputs_drawn:  # the inputs are the same picture for a given grid: draw them once
-            self._inputs_drawn = key
-            self._set_column(0, column_pixmaps(s, 0, size))
-            self.editor.draw_off_features(g.domain, size)
-        hidden = range(1, len(cols) - 1)
-        if hidden:  # every hidden layer through the colour table in one go
-            step = max(1, g.neurons[1].shape[-1] // size)  # the neuron images' own size (thumbnails)
-            # Only the drawn neurons (the worker may have made images of those only).
-            counts = {c: min(self.shown[c], len(g.neurons[c])) for c in hidden}
-            sub = np.concatenate([g.neurons[c][:counts[c], ::step, ::step] for c in hidden])
-            rgba = thumbnail_rgba(sub, sub.shape[1])
-            pixmaps = atlas_pixmaps(rgba)
-            start = 0
-            for c in hidden:
-                n = counts[c]
-                self._set_column(c, pixmaps[start:start + n])
-                start += n
-        last = len(cols) - 1
-        out_size = int(min(24 if len(cols[last]) > 1 else 40, max(8, cols[last][0].rect.width())))
-        self._set_column(last, column_pixmaps(s, last, out_size))
-
-    def _set_column(self, c: int, pixmaps: list[QPixmap]) -> None:
-        for nrn, pm in zip(self.neurons[c][:len(pixmaps)], pixmaps, strict=True):
-            nrn.set_pixmap(pm)
-
     # ------------------------------------------------------------------ hover
 
     def _on_resized(self) -> None:
         self._layout()
         if self._snapshot is not None:
-            self._update_thumbnails(self._snapshot)
+            self.thumbnails.update(self._snapshot)
 
     def _on_hovered(self, pos: QPointF) -> None:
         self.header.setText(self.hover_text_at(pos))
 
     def _on_left(self) -> None:
-        self._hide_zoom()
+        self.thumbnails.hide_zoom()
         self.header.setText(_HINT)
 
     def _neuron_at(self, pos: QPointF) -> tuple[int, int] | None:
@@ -409,40 +396,9 @@ class NetworkView(DiagramZoom, QWidget):
             return f"input {FEATURE_LABELS.get(f, f)}"
         return f"neuron {j + 1}"
 
-    def _neuron_text(self, s: Snapshot, c: int, j: int) -> str:
-        last = c == len(self.neurons) - 1
-        where = self._name(c, j) if c == 0 else f"{'output' if last else f'layer {c}'} neuron {j + 1}"
-        text = where
-        if s.grid is not None and len(s.grid.neurons) == len(self.neurons) and j < len(s.grid.neurons[c]):
-            a = s.grid.neurons[c][j]
-            text += f" · output over the plane {float(a.min()):.3g} … {float(a.max()):.3g}"
-        if c > 0:
-            text += f" · bias {float(s.biases[c - 1][j]):.4g}"
-        return text
-
-    def _show_zoom(self, c: int, j: int) -> None:
-        s = self._snapshot
-        self._hovered = (c, j)
-        if s is None or s.grid is None or len(s.grid.neurons) != len(self.neurons) \
-                or j >= len(s.grid.neurons[c]):  # no image made of a neuron that was not drawn
-            return
-        pm = column_pixmaps(s, c, 96)[j]
-        side = 120.0
-        r = self.neurons[c][j].rect
-        sr = self.scene.sceneRect()
-        x = r.right() + 8 if r.right() + 8 + side < sr.right() else r.left() - 8 - side
-        y = float(np.clip(r.center().y() - side / 2, sr.top(), max(sr.top(), sr.bottom() - side)))
-        self._zoom.setPixmap(pm)
-        self._zoom.setScale(side / pm.width())
-        self._zoom.setPos(x, y)
-        self._zoom_frame.setRect(x - 1, y - 1, side + 2, side + 2)
-        self._zoom.setVisible(True)
-        self._zoom_frame.setVisible(True)
-
-    def _hide_zoom(self) -> None:
-        self._hovered = None
-        self._zoom.setVisible(False)
-        self._zoom_frame.setVisible(False)
+    def neuron_size(self) -> float:
+        """A thumbnail's side in scene pixels (at zoom 1)."""
+        return self._size
 
 
 if __name__ == "__main__":

@@ -57,6 +57,12 @@ def result_texts(snapshot: Snapshot) -> tuple[str, str]:
     return text, "\n".join(lines)
 
 
+def row_labels(classes: int) -> list[str]:
+    """The matrix's row labels; for more than two classes with each class's point shape, as the plots
+    draw its points."""
+    return [f"{palette.CLASS_GLYPHS[i]} true {i}" if classes > 2 else f"true {i}" for i in range(classes)]
+
+
 class ConfusionMatrix(QWidget):
     """One confusion matrix, painted: a cell's tint is its share of the row (green on the diagonal,
     red off it), its text the count and the percentage."""
@@ -105,7 +111,8 @@ class ConfusionMatrix(QWidget):
             return
         k = m.shape[0]
         # Rows: title, "predicted", the column classes, then the cells; the row labels in bold.
-        label_width = QFontMetricsF(bold).horizontalAdvance(f"true {k - 1}") + 8
+        labels = row_labels(k)
+        label_width = max(QFontMetricsF(bold).horizontalAdvance(t) for t in labels) + 8
         top = 3 * line + 8
         size = max(8.0, min((self.width() - label_width - 4) / k, (self.height() - top - 4) / k))
         left = max(label_width, (self.width() - size * k + label_width) / 2 - label_width / 2)
@@ -118,7 +125,7 @@ class ConfusionMatrix(QWidget):
             p.setPen(QColor(palette.CLASS_COLORS[i]))
             p.setFont(bold)
             p.drawText(QRectF(0, y, left - 6, size), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       f"true {i}")
+                       labels[i])
             p.drawText(QRectF(left + i * size, 2 * line + 5, size, line), Qt.AlignmentFlag.AlignCenter, str(i))
             p.setFont(small)
             for j in range(k):

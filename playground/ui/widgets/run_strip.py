@@ -18,6 +18,7 @@ from playground.core.run_models import picture_cost, run_boundary
 from playground.core.runs import Run, spec_summary
 from playground.core.snapshot import GridOutput
 from playground.ui.background import run_in_background
+from playground.ui.hidpi import scaled_pixmap
 from playground.ui.widgets.boundary_view import heatmap_colors
 from playground.ui.widgets.loss_plot import format_value
 from playground.ui.widgets.run_colors import run_color
@@ -48,6 +49,7 @@ class _Tile(QWidget):
     def __init__(self, run: Run, strip: RunStrip) -> None:
         super().__init__()
         self.run, self._strip = run, strip
+        self.picture = QPixmap()  # the run's boundary, at the screen's resolution
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         self._strip.run_clicked.emit(self.run)
@@ -138,9 +140,8 @@ class RunStrip(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
         picture = QLabel()
-        pixmap = QPixmap.fromImage(self._images[run.key]).scaled(
-            TILE_PX, TILE_PX, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
-        picture.setPixmap(pixmap)
+        tile.picture = scaled_pixmap(self._images[run.key], TILE_PX, TILE_PX)
+        picture.setPixmap(tile.picture)
         picture.setFixedSize(TILE_PX + 4, TILE_PX + 4)
         picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         picture.setStyleSheet(f"border: 2px solid {run_color(run)};")

@@ -11,7 +11,7 @@ compared is kept here by run key, so it survives renaming and reordering.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.runs import Run, spec_summary
+from playground.ui.hidpi import device_pixmap
 from playground.ui.runs_list import RunsList
 from playground.ui.widgets.loss_plot import format_accuracy, format_value
 from playground.ui.widgets.run_colors import run_color
@@ -60,7 +61,7 @@ def distinct_summaries(summaries: list[str]) -> list[str]:
 
 
 def _swatch(color: str) -> QIcon:
-    pixmap = QPixmap(12, 12)
+    pixmap = device_pixmap(12, 12)
     pixmap.fill(QColor(color))
     return QIcon(pixmap)
 

@@ -10,7 +10,7 @@ images' colours, at most :data:`MAX_FPS` times a second.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
@@ -24,6 +24,9 @@ from playground.ui.widgets.plot_style import AXIS, TEXT, Throttle, header_label,
 
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
 MAX_FPS = 6
+#: Layer plots a new architecture gets at once; the others come one per turn of the event loop
+#: (a plot takes some 30 ms to make: a deep network's all at once would freeze the window).
+PLOTS_AT_ONCE = 3
 _HINT = "hover a cell to read its weight"
 
 
@@ -153,6 +156,10 @@ class WeightsView(QWidget):
         self._snapshot: Snapshot | None = None
         self._arrangement: list[list[int]] = []
         self.layers: list[_LayerPlot] = []
+        self._unbuilt: list[tuple[pg.GraphicsLayout, int, int]] = []  # (row, place, layer) plots still to make
+        self._builder = QTimer(self)
+        self._builder.setInterval(0)
+        self._builder.timeout.connect(self._build_next)
         self.vmax = 1.0
         self._lut = palette.diverging_lut()
         self.header = header_label(_HINT)
@@ -194,7 +201,7 @@ class WeightsView(QWidget):
         # The scale moves in nice steps (…, 1, 1.2, 1.5, 2, …) just above max |w|: colours and the
         # colour bar's ticks stay put between frames instead of flickering with every update.
         self.vmax = nice_ceiling(vmax) if np.isfinite(vmax) and vmax > 0 else 1.0
-        for lp, w, b in zip(self.layers, snapshot.weights, snapshot.biases, strict=True):
+        for lp, w, b in zip(self.layers, snapshot.weights, snapshot.biases, strict=False):  # the plots made so far
             lp.set_data(self._rgba(w), self._rgba(np.reshape(b, (-1, 1))))
         if self.colorbar is not None and tuple(self.colorbar.levels()) != (-self.vmax, self.vmax):
             self.colorbar.setLevels(values=(-self.vmax, self.vmax))
@@ -207,6 +214,9 @@ class WeightsView(QWidget):
     def clear(self) -> None:
         """Remove every plot."""
         self.throttle.cancel()
+        self._builder.stop()
+        self._unbuilt = []
+        self.canvas.setUpdatesEnabled(True)
         self.canvas.clear()
         self.layers = []
         self.colorbar = None
@@ -245,8 +255,12 @@ class WeightsView(QWidget):
             row.setContentsMargins(0, 0, 0, 0)
             row.setSpacing(6)
             row.setMinimumHeight(min_canvas_height(sizes, [members]))  # cells of at least MIN_CELL px
-            for k, i in enumerate(members):
-                self._add_layer_plot(row, k, i, sizes, features)
+            self._unbuilt += [(row, k, i) for k, i in enumerate(members)]
+        for _ in range(min(PLOTS_AT_ONCE, len(self._unbuilt))):
+            self._add_layer_plot(*self._unbuilt.pop(0), sizes, features)
+        if self._unbuilt:  # not painted until complete: a repaint per plot would cost more than the plots
+            self.canvas.setUpdatesEnabled(False)
+            self._builder.start()
         self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
                                         width=12, pen=AXIS)
         self.canvas.addItem(self.colorbar, row=0, col=1, rowspan=len(self._arrangement))
@@ -255,6 +269,26 @@ class WeightsView(QWidget):
         self.canvas.ci.layout.setColumnFixedWidth(1, 64)
         self.canvas.setMinimumHeight(min_canvas_height(sizes, self._arrangement))
         theme.restyle_new(self.canvas)  # the new plots in the active theme's ink
+
+    def finish_drawing(self) -> None:
+        """Make every plot still to come now (before a picture of the view is taken)."""
+        while self._unbuilt:
+            self._build_next()
+
+    def _build_next(self) -> None:
+        """Make the next layer's plot and draw the last snapshot's weights in it."""
+        if not self._unbuilt or self._key is None:
+            self._builder.stop()
+            self.canvas.setUpdatesEnabled(True)
+            return
+        self._add_layer_plot(*self._unbuilt.pop(0), *self._key)
+        s, i = self._snapshot, len(self.layers) - 1
+        if s is not None and i < len(s.weights):
+            self.layers[i].set_data(self._rgba(s.weights[i]), self._rgba(np.reshape(s.biases[i], (-1, 1))))
+        if not self._unbuilt:
+            self._builder.stop()
+            theme.restyle_new(self.canvas)  # the new plots in the active theme's ink
+            self.canvas.setUpdatesEnabled(True)
 
     def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
                         features: tuple[str, ...]) -> None:
