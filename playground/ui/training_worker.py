@@ -21,7 +21,7 @@ from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainingDiverged
 from playground.ui import worker_requests
 from playground.ui.engine_status import lower_this_thread_priority
-from playground.ui.worker_pacing import Interrupts, RateMeter, SnapshotClock
+from playground.ui.worker_pacing import InFlight, Interrupts, RateMeter, SnapshotClock
 
 #: Seconds of training per timer slice; commands wait at most this long (plus one epoch).
 SLICE_SECONDS = 0.010
@@ -64,7 +64,7 @@ class TrainingWorker(QObject):
         self._grid_resolution = 100
         self._live_resolution = LiveResolution(PICTURE_SHARE)  # coarser while a big network trains
         self._visible_neurons: NeuronRequest | None = None  # the neurons a view draws, at its size
-        self._awaiting_ack = False
+        self._in_flight = InFlight(self.interrupts)
         self._force_pending = False
         self._dirty = False
         self._rate = RateMeter()
@@ -191,7 +191,13 @@ class TrainingWorker(QObject):
     @Slot()
     def acknowledge(self) -> None:
         """The UI has drawn the last snapshot; a pending forced one goes out now."""
-        self._take_acknowledgement()
+        self.acknowledge_upto(self._in_flight.sent)
+
+    @Slot(int)
+    def acknowledge_upto(self, count: int) -> None:
+        """The UI has drawn the first ``count`` snapshots sent (a late acknowledgement of an earlier
+        one frees nothing); a pending forced one goes out now."""
+        self._in_flight.free(count)
         if self._force_pending or (self._dirty and not self._running):
             self._snapshot(force=True)
 
@@ -351,22 +357,16 @@ class TrainingWorker(QObject):
                                                                          self._max_epochs - trainer.epoch))
         return trainer.train(most, keep_going) > 0
 
-    def _take_acknowledgement(self) -> None:
-        """The UI's acknowledgement, a flag read as soon as it is set: the next snapshot may go out."""
-        if self.interrupts.acknowledged.is_set():
-            self.interrupts.acknowledged.clear()
-            self._awaiting_ack = False
-
     def _snapshot_due(self, now: float) -> bool:
         """The last snapshot is drawn and the least gap between two has passed."""
-        return (not self._awaiting_ack or self.interrupts.acknowledged.is_set()) and self._clock.due(now)
+        return self._in_flight.drawn() and self._clock.due(now)
 
     def _snapshot(self, force: bool = False) -> None:
         """Send a snapshot when one is due (throttled) or forced; never two in flight."""
         if force:
             self._force_pending = True
-        self._take_acknowledgement()
-        if self._trainer is None or self._awaiting_ack:
+        self._in_flight.free()
+        if self._trainer is None or self._in_flight.waiting:
             return
         now = time.perf_counter()
         if not (self._force_pending or (self._dirty and self._snapshot_due(now))):
@@ -394,5 +394,5 @@ class TrainingWorker(QObject):
             self._eps = self._rate.add(now, snap.epoch)
         self._force_pending = False
         self._dirty = False
-        self._awaiting_ack = True
+        self._in_flight.send()
         self.snapshot_made.emit(snap, self._eps)

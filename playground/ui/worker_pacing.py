@@ -17,16 +17,16 @@ class Interrupts:
     ``pause`` stops the piece under way until the worker has handled the queued pause,
     ``stop`` for good (the thread is about to quit). ``request``: a fetch waits for an answer,
     so a picture under way stops and the answer comes first (the picture is made again after
-    it). ``acknowledged``: the UI has drawn the snapshot in flight, so the worker may send the
-    next one as soon as it is due, without waiting for its slice to end and the queued
-    acknowledgement to be handled.
+    it). ``acknowledged``: how many of the worker's snapshots the UI has drawn (counted as they
+    arrived; an int only the UI thread writes), so the worker may send the next one as soon as
+    it is due, without waiting for its slice to end and the queued acknowledgement to be handled.
     """
 
     def __init__(self) -> None:
         self.pause = threading.Event()
         self.stop = threading.Event()
         self.request = threading.Event()
-        self.acknowledged = threading.Event()
+        self.acknowledged = 0
 
     def any(self) -> bool:
         """A pause or the end was asked for."""
@@ -72,3 +72,30 @@ class SnapshotClock:
         """A snapshot went out at ``now``; ``on_schedule``: a due one while training (not a forced one)."""
         late = now - self.last - self.gap
         self.last = now - late if on_schedule and 0 <= late < self.gap / 2 else now
+
+
+class InFlight:
+    """The worker's snapshots sent and whether the last is still waiting to be drawn: never two in flight.
+
+    The controller counts the snapshots as they arrive and writes how many the UI has drawn into
+    ``interrupts.acknowledged``; a queued acknowledgement carries the same count, so a late one of
+    an earlier snapshot frees nothing.
+    """
+
+    def __init__(self, interrupts: Interrupts) -> None:
+        self.interrupts = interrupts
+        self.sent = 0
+        self.waiting = False
+
+    def send(self) -> None:
+        self.sent += 1
+        self.waiting = True
+
+    def drawn(self) -> bool:
+        """No snapshot waits to be drawn (the UI's count, read as soon as it is written)."""
+        return not self.waiting or self.interrupts.acknowledged >= self.sent
+
+    def free(self, count: int | None = None) -> None:
+        """The UI has drawn the first ``count`` snapshots (None: its count so far)."""
+        if (self.interrupts.acknowledged if count is None else count) >= self.sent:
+            self.waiting = False

@@ -30,15 +30,14 @@ def worker(qtbot):
     w.deleteLater()
 
 
-def test_a_slice_sends_the_next_snapshot_once_the_flag_says_the_last_was_drawn(worker):
+def test_a_slice_sends_the_next_snapshot_once_the_count_says_the_last_was_drawn(worker):
     w, sent = worker
     w._clock.last -= 1.0  # the least gap between two snapshots has passed
     w._run_slice()
     assert len(sent) == 1  # not acknowledged yet: nothing more in flight
-    w.interrupts.acknowledged.set()  # what the controller sets, before its queued acknowledgement arrives
+    w.interrupts.acknowledged = 1  # what the controller writes, before its queued acknowledgement arrives
     w._run_slice()
-    assert len(sent) == 2
-    assert not w.interrupts.acknowledged.is_set()  # taken by this snapshot: the next one waits again
+    assert len(sent) == 2  # and the next one waits again: snapshot 2 is not drawn yet
     w._clock.last -= 1.0
     w._run_slice()
     assert len(sent) == 2
@@ -46,11 +45,11 @@ def test_a_slice_sends_the_next_snapshot_once_the_flag_says_the_last_was_drawn(w
 
 def test_the_queued_acknowledgement_of_a_snapshot_already_answered_frees_nothing(worker):
     w, sent = worker
-    w.interrupts.acknowledged.set()
+    w.interrupts.acknowledged = 1
     w._clock.last -= 1.0
-    w._run_slice()  # the flag answered snapshot 1; snapshot 2 is in flight
+    w._run_slice()  # the count answered snapshot 1; snapshot 2 is in flight
     assert len(sent) == 2
-    w.acknowledge()  # snapshot 1's queued acknowledgement, late
+    w.acknowledge_upto(1)  # snapshot 1's queued acknowledgement, late
     w._clock.last -= 1.0
     w._run_slice()
     assert len(sent) == 2  # snapshot 2 is still not drawn
@@ -61,7 +60,7 @@ def test_a_due_snapshot_goes_out_before_more_training(worker):
     w._run_slice()  # trains: the gap since the first picture has not passed
     epoch = w._trainer.epoch
     assert epoch > 0
-    w.interrupts.acknowledged.set()
+    w.interrupts.acknowledged = 1
     w._clock.last -= 1.0
     w._run_slice()
     assert sent[-1].epoch == epoch  # sent at once, not after the slice's training
@@ -83,22 +82,22 @@ def test_a_late_snapshot_keeps_the_pace_so_that_redraws_average_one_a_gap(worker
     gap = w._clock.gap
     t0 = virtual_clock.perf_counter()
     w._clock.last = t0 - gap - 0.005  # due 5 ms ago
-    w.interrupts.acknowledged.set()
+    w.interrupts.acknowledged = 1
     w._run_slice()  # sends it at once (about t0), then trains to the slice's end
     assert len(sent) == 2
     virtual_clock.advance(t0 + gap - 0.002 - virtual_clock.perf_counter())  # one gap after it was due
     epoch = w._trainer.epoch
-    w.interrupts.acknowledged.set()
+    w.interrupts.acknowledged = 2
     w._run_slice()
     assert len(sent) == 3 and sent[-1].epoch == epoch  # due already: sent before any more training
 
 
 def test_the_controllers_acknowledgement_reaches_a_training_worker_without_its_queue(qtbot):
-    """The flag alone frees the next snapshot while training: the queued acknowledgement is only
+    """The count alone frees the next snapshot while training: the queued acknowledgement is only
     needed when the worker is idle (paused) and has to be woken."""
     ctl = TrainingController(auto_acknowledge=False)
     try:
-        ctl._ack_requested.disconnect(ctl._worker.acknowledge)  # the queued path cut
+        ctl._ack_requested.disconnect(ctl._worker.acknowledge_upto)  # the queued path cut
         snapshots = []
         ctl.snapshot_ready.connect(snapshots.append)
         ctl.load(make_spec("gauss", (4,), points=200))
