@@ -92,7 +92,7 @@ class TrainingController(QObject):
     _stop_conditions_requested = Signal(object, object)
     _grid_resolution_requested = Signal(int)
     _visible_neurons_requested = Signal(object)
-    _ack_requested = Signal()
+    _ack_requested = Signal(int)
     _shutdown_requested = Signal()
     _request_requested = Signal(int, str, object)
     _restore_requested = Signal(object, str, int)
@@ -105,6 +105,7 @@ class TrainingController(QObject):
         self.last_snapshot: Snapshot | None = None
         self.epochs_per_second = 0.0
         self._unacked = False
+        self._received = 0  # snapshots received from the worker, stale ones too
         self._closed = False
         self._next_request = 0
         self._waiting: set[int] = set()
@@ -124,7 +125,7 @@ class TrainingController(QObject):
             (self._stop_conditions_requested, w.set_stop_conditions),
             (self._grid_resolution_requested, w.set_grid_resolution),
             (self._visible_neurons_requested, w.set_visible_neurons),
-            (self._ack_requested, w.acknowledge), (self._shutdown_requested, w.shutdown),
+            (self._ack_requested, w.acknowledge_upto), (self._shutdown_requested, w.shutdown),
             (self._request_requested, w.answer_request), (self._restore_requested, w.restore),
         ):
             signal.connect(slot)
@@ -220,7 +221,8 @@ class TrainingController(QObject):
         """The views have painted the last snapshot: the worker may send the next one."""
         if self._unacked and not self._closed:
             self._unacked = False
-            self._ack_requested.emit()
+            self._interrupts.acknowledged = self._received  # read by the worker at once, in the middle of its slice
+            self._ack_requested.emit(self._received)
 
     def fetch(self, kind: str, argument: object = None, timeout: float = 30.0, hold_snapshots: bool = False) -> object:
         """Ask the worker for ``kind`` (see :mod:`~playground.ui.worker_requests`) and wait for the answer.
@@ -321,6 +323,7 @@ class TrainingController(QObject):
     def _on_snapshot_made(self, snapshot: Snapshot, epochs_per_second: float) -> None:
         if self._closed:
             return
+        self._received += 1  # the worker's count of snapshots sent, in step (queued signals keep their order)
         self._unacked = True
         if snapshot.generation != self.generation:
             self.acknowledge()  # stale: made before the last reset or load

@@ -6,8 +6,6 @@ talks to this object, through queued signals.
 
 from __future__ import annotations
 
-import collections
-import threading
 import time
 from collections.abc import Callable
 
@@ -23,6 +21,7 @@ from playground.core.spec import ExperimentSpec, TrainingSpec
 from playground.core.trainer import Trainer, TrainingDiverged
 from playground.ui import worker_requests
 from playground.ui.engine_status import lower_this_thread_priority
+from playground.ui.worker_pacing import InFlight, Interrupts, RateMeter, SnapshotClock
 
 #: Seconds of training per timer slice; commands wait at most this long (plus one epoch).
 SLICE_SECONDS = 0.010
@@ -36,45 +35,6 @@ _MAX_IDLE = 0.030
 PICTURE_SHARE = 0.25
 #: The most epochs the compiled engine trains between two looks at the queue and the snapshots.
 KERNEL_EPOCHS = 16
-
-
-class Interrupts:
-    """Thread-safe flags the UI thread sets and the worker polls between pieces of work.
-
-    A queued command waits until the worker's current piece of work is done; these flags
-    make the piece itself stop: ``pause`` until the worker has handled the queued pause,
-    ``stop`` for good (the thread is about to quit).
-    """
-
-    def __init__(self) -> None:
-        self.pause = threading.Event()
-        self.stop = threading.Event()
-        # A fetch waits for an answer: a picture under way stops, the answer comes first (the
-        # picture is made again after it).
-        self.request = threading.Event()
-
-    def any(self) -> bool:
-        return self.pause.is_set() or self.stop.is_set()
-
-
-class _RateMeter:
-    """Epochs per second over the last second of (time, epoch) samples."""
-
-    def __init__(self, window: float = 1.0) -> None:
-        self.window = window
-        self._samples: collections.deque[tuple[float, int]] = collections.deque()
-
-    def clear(self) -> None:
-        self._samples.clear()
-
-    def add(self, now: float, epoch: int) -> float:
-        """Record a sample; the rate over the window (0 until two samples span some time)."""
-        s = self._samples
-        s.append((now, epoch))
-        while len(s) > 2 and now - s[1][0] >= self.window:
-            s.popleft()
-        t0, e0 = s[0]
-        return (epoch - e0) / (now - t0) if now - t0 > 0.05 else 0.0
 
 
 class TrainingWorker(QObject):
@@ -93,7 +53,7 @@ class TrainingWorker(QObject):
     def __init__(self, interrupts: Interrupts | None = None) -> None:
         super().__init__()
         self.interrupts = interrupts or Interrupts()
-        self._picture_gap = SNAPSHOT_INTERVAL  # the least time between two snapshots while training
+        self._clock = SnapshotClock(SNAPSHOT_INTERVAL)  # when the next snapshot is due while training
         self._trainer: Trainer | None = None
         self._generation = 0
         self._running = False
@@ -104,11 +64,10 @@ class TrainingWorker(QObject):
         self._grid_resolution = 100
         self._live_resolution = LiveResolution(PICTURE_SHARE)  # coarser while a big network trains
         self._visible_neurons: NeuronRequest | None = None  # the neurons a view draws, at its size
-        self._awaiting_ack = False
+        self._in_flight = InFlight(self.interrupts)
         self._force_pending = False
         self._dirty = False
-        self._last_emit = 0.0
-        self._rate = _RateMeter()
+        self._rate = RateMeter()
         self._eps = 0.0
         # Parented to the worker so that it moves with it to the worker thread.
         self._timer = QTimer(self)
@@ -232,7 +191,13 @@ class TrainingWorker(QObject):
     @Slot()
     def acknowledge(self) -> None:
         """The UI has drawn the last snapshot; a pending forced one goes out now."""
-        self._awaiting_ack = False
+        self.acknowledge_upto(self._in_flight.sent)
+
+    @Slot(int)
+    def acknowledge_upto(self, count: int) -> None:
+        """The UI has drawn the first ``count`` snapshots sent (a late acknowledgement of an earlier
+        one frees nothing); a pending forced one goes out now."""
+        self._in_flight.free(count)
         if self._force_pending or (self._dirty and not self._running):
             self._snapshot(force=True)
 
@@ -334,8 +299,12 @@ class TrainingWorker(QObject):
         now = time.perf_counter()
         deadline = now + SLICE_SECONDS
 
-        def keep_going() -> bool:  # a big epoch stops at the slice's end (or for a fetch), so that commands get in
-            return not self.interrupts.any() and time.perf_counter() < deadline and not self.interrupts.request.is_set()
+        def keep_going() -> bool:
+            # A big epoch stops at the slice's end (or for a fetch), so that commands get in; any training
+            # stops as soon as a snapshot is due and the UI has drawn the last one, so redraws keep their pace.
+            t = time.perf_counter()
+            return not self.interrupts.any() and t < deadline and not self.interrupts.request.is_set() \
+                and not self._snapshot_due(t)
 
         paced = self._speed > 0
         try:
@@ -388,15 +357,21 @@ class TrainingWorker(QObject):
                                                                          self._max_epochs - trainer.epoch))
         return trainer.train(most, keep_going) > 0
 
+    def _snapshot_due(self, now: float) -> bool:
+        """The last snapshot is drawn and the least gap between two has passed."""
+        return self._in_flight.drawn() and self._clock.due(now)
+
     def _snapshot(self, force: bool = False) -> None:
         """Send a snapshot when one is due (throttled) or forced; never two in flight."""
         if force:
             self._force_pending = True
-        if self._trainer is None or self._awaiting_ack:
+        self._in_flight.free()
+        if self._trainer is None or self._in_flight.waiting:
             return
         now = time.perf_counter()
-        if not (self._force_pending or (self._dirty and now - self._last_emit >= self._picture_gap)):
+        if not (self._force_pending or (self._dirty and self._snapshot_due(now))):
             return
+        on_schedule = self._running and not self._force_pending
         try:
             with np.errstate(all="ignore"):
                 neurons = self._visible_neurons if self._visible_neurons is not None else True
@@ -413,11 +388,11 @@ class TrainingWorker(QObject):
         took = time.perf_counter() - now
         if self._running and snap.grid is not None:
             self._live_resolution.took(took, snap.grid.resolution, self._grid_resolution)
-        self._picture_gap = max(SNAPSHOT_INTERVAL, took / PICTURE_SHARE)
+        self._clock.sent(now, on_schedule)
+        self._clock.gap = max(SNAPSHOT_INTERVAL, took / PICTURE_SHARE)
         if self._running:
             self._eps = self._rate.add(now, snap.epoch)
         self._force_pending = False
         self._dirty = False
-        self._awaiting_ack = True
-        self._last_emit = now
+        self._in_flight.send()
         self.snapshot_made.emit(snap, self._eps)

@@ -40,14 +40,16 @@ def test_histograms_show_each_layers_weights_and_gradients(qtbot, snapshots):
     for i, (w, g) in enumerate(zip(s.weights, s.gradients, strict=True)):
         assert view.counts[0][i].sum() == w.size and view.scales[0][i] == np.abs(w).max()
         assert view.counts[1][i].sum() == g.size and view.scales[1][i] == np.abs(g).max()  # each its own scale
-        x, y = view.curves[1][i].getOriginalDataset()
-        assert i < x.min() < x.max() < i + 1 and y.max() == 1.0  # in its slot, scaled to its height
+        top = view.curves[1][i].path().boundingRect()  # y grows upwards in the plot: bottom() is the top
+        assert i < top.left() < top.right() < i + 1 and top.bottom() == 1.0  # in its slot, scaled to its height
+        area = view.areas[1][i].path().boundingRect()
+        assert (area.left(), area.right(), area.top()) == (top.left(), top.right(), 0.0)  # filled down to 0
         assert view.scale_labels[1][i].textItem.toPlainText() == f"±{np.abs(g).max():.2g}"
     view.show_snapshot(dataclasses.replace(s, gradients=()))  # e.g. a run that has not stepped
     view.throttle.flush()
     assert all(c.sum() == 0 for c in view.counts[1]) and "no gradients yet" in view.header.text()
     view.clear()
-    assert view.curves == [[], []]
+    assert view.curves == view.areas == [[], []]
 
 
 def test_the_badges_show_in_both_views(qtbot, snapshots):

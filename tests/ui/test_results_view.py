@@ -9,7 +9,7 @@ import gc
 import numpy as np
 import pytest
 from builders import make_spec
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 from window_helpers import make_window, settle, wait_snapshot
 
@@ -101,3 +101,31 @@ def test_the_window_shows_results_live_and_labels_train_and_test_alike(qtbot, tm
         assert f"acc. train {train} test {test}" in header
     finally:
         w.close()
+
+
+def test_an_unchanged_confusion_matrix_is_not_painted_again(qtbot):
+    """Late in a run most snapshots classify every point as the last one did: nothing to repaint."""
+    s = _snapshot("blobs", classes=3)
+    v = _view(qtbot)
+    paints = {v.train_matrix: 0, v.test_matrix: 0}
+
+    class Counter(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint and watched in paints:
+                paints[watched] += 1
+            return False
+
+    counter = Counter()
+    for m in paints:
+        m.installEventFilter(counter)
+    v.show_snapshot(s)
+    qtbot.waitUntil(lambda: min(paints.values()) > 0)  # the first picture of both
+    paints.update({m: 0 for m in paints})
+    v.train_matrix.set_matrix(s.results.confusion_train.copy())  # equal values, another array
+    changed = s.results.confusion_test.copy()
+    changed[0, 0] += 1
+    v.test_matrix.set_matrix(changed)
+    qtbot.waitUntil(lambda: paints[v.test_matrix] > 0)
+    assert paints[v.train_matrix] == 0
+    v.train_matrix.set_matrix(changed)
+    qtbot.waitUntil(lambda: paints[v.train_matrix] > 0)

@@ -8,8 +8,8 @@ exploding one. Each plot has its own range, symmetric about zero, so every shape
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QPainterPath
+from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
@@ -48,6 +48,17 @@ def symmetric_histogram(values: np.ndarray, bins: int = BINS) -> tuple[np.ndarra
     return edges, counts
 
 
+def step_outline(x: np.ndarray, heights: np.ndarray) -> tuple[QPainterPath, QPainterPath]:
+    """A histogram's top line and its filled area: ``x`` (bins + 1,) bin edges, ``heights`` (bins,).
+
+    The line steps along the bars' tops, from the first bar's top left to the last's top right; the
+    area goes down to 0 at both ends (as a step curve filled to 0).
+    """
+    xs = np.repeat(np.asarray(x, dtype=float), 2)  # x0 x0 x1 x1 … xn xn
+    ys = np.concatenate(([0.0], np.repeat(np.asarray(heights, dtype=float), 2), [0.0]))
+    return pg.arrayToQPath(xs[1:-1], ys[1:-1]), pg.arrayToQPath(xs, ys)
+
+
 class GradientHistogramsView(QWidget):
     """Two rows of histograms, weights above gradients, a slot per weight layer.
 
@@ -71,8 +82,11 @@ class GradientHistogramsView(QWidget):
             plot.getAxis("left").setStyle(showValues=False)
             plot.setYRange(0.0, _TOP, padding=0)  # room above the bars for the scale labels
             self.plots.append(plot)
-        #: Per row (weights, gradients), per layer: its curve, scale label, last counts and scale m.
-        self.curves: list[list[pg.PlotDataItem]] = [[], []]
+        #: Per row (weights, gradients), per layer: its outline and area, scale label, last counts and scale m.
+        #: Plain path items: the view paints them without calling into Python, and a new histogram is one
+        #: ``setPath`` each (a plot curve's bookkeeping cost as much as the rest of a frame).
+        self.curves: list[list[QGraphicsPathItem]] = [[], []]
+        self.areas: list[list[QGraphicsPathItem]] = [[], []]
         self.scale_labels: list[list[pg.TextItem]] = [[], []]
         self.counts: list[list[np.ndarray]] = [[], []]
         self.scales: list[list[float]] = [[], []]
@@ -91,10 +105,11 @@ class GradientHistogramsView(QWidget):
     def clear(self) -> None:
         """Remove every histogram."""
         self.throttle.cancel()
-        for plot, curves, labels in zip(self.plots, self.curves, self.scale_labels, strict=True):
-            for item in (*curves, *labels):
+        for plot, curves, areas, labels in zip(self.plots, self.curves, self.areas, self.scale_labels, strict=True):
+            for item in (*areas, *curves, *labels):
                 plot.removeItem(item)
-        self.curves, self.scale_labels, self.counts, self.scales = [[], []], [[], []], [[], []], [[], []]
+        self.curves, self.areas, self.scale_labels = [[], []], [[], []], [[], []]
+        self.counts, self.scales = [[], []], [[], []]
         self.badges.clear()
         self.header.setText("no weights yet")
 
@@ -102,18 +117,32 @@ class GradientHistogramsView(QWidget):
         self.clear()
         names = layer_names(n)
         for row, plot in enumerate(self.plots):
-            for color in layer_colors(n):
-                fill = pg.mkColor(color)
-                fill.setAlpha(150)  # see-through, so the output layer's black reads as a grey fill too
-                brush = pg.mkBrush(fill)
-                self.curves[row].append(plot.plot(stepMode="center", fillLevel=0, brush=brush,
-                                                  pen=pg.mkPen(color, width=1)))
+            for _ in range(n):
+                area, line = QGraphicsPathItem(), QGraphicsPathItem()
+                area.setPen(pg.mkPen(None))
+                line.setBrush(pg.mkBrush(None))
+                for item in (area, line):
+                    plot.addItem(item)
+                self.areas[row].append(area)
+                self.curves[row].append(line)
                 label = pg.TextItem(color=TEXT, anchor=(0.5, 0.0))
                 label.setFont(_small_font())
                 plot.addItem(label)
                 self.scale_labels[row].append(label)
             plot.getAxis("bottom").setTicks([[(i + 0.5, name if row else "") for i, name in enumerate(names)], []])
             plot.setXRange(0.0, float(n), padding=0.01)
+        self.restyled()
+
+    def restyled(self) -> None:
+        """Colour each layer's histogram (the output layer's is the theme's text colour)."""
+        for lines, areas in zip(self.curves, self.areas, strict=True):
+            if not lines:  # not built yet: built in the theme's colours
+                continue
+            for line, area, color in zip(lines, areas, layer_colors(len(lines)), strict=True):
+                fill = pg.mkColor(color)
+                fill.setAlpha(150)  # see-through, so the output layer's black reads as a grey fill too
+                area.setBrush(pg.mkBrush(fill))
+                line.setPen(pg.mkPen(color, width=1))
 
     def _draw(self, snapshot: Snapshot) -> None:
         n = len(snapshot.weights)
@@ -128,9 +157,13 @@ class GradientHistogramsView(QWidget):
                 m = float(edges[-1])
                 top = max(1.0, float(counts.max()))
                 # slot i: [−m, m] -> [i + 0.05, i + 0.95]; counts -> [0, 1]
-                self.curves[row][i].setData(i + 0.5 + 0.45 * edges / m, counts / top)
-                self.scale_labels[row][i].setText(f"±{m:.2g}" if counts.any() else "")
-                self.scale_labels[row][i].setPos(i + 0.5, _TOP)
+                line, area = step_outline(i + 0.5 + 0.45 * edges / m, counts / top)
+                self.curves[row][i].setPath(line)
+                self.areas[row][i].setPath(area)
+                label, text = self.scale_labels[row][i], f"±{m:.2g}" if counts.any() else ""
+                if label.toPlainText() != text:  # laying a text out again costs more than comparing it
+                    label.setText(text)
+                    label.setPos(i + 0.5, _TOP)
                 self.counts[row].append(counts)
                 self.scales[row].append(m)
         self.badges.show_snapshot(snapshot)

@@ -233,3 +233,5 @@ class Throttle(QObject):
     def _draw(self, value: Any) -> None:
         self.note_drawn()
         self.draw(value)
+        if self.turns is not None:  # the next view's turn counts from the end of this draw, however long
+            self.turns.last = time.monotonic()

@@ -79,8 +79,12 @@ class ConfusionMatrix(QWidget):
         return QSize(260, 240)
 
     def set_matrix(self, matrix: np.ndarray | None) -> None:
+        """Show ``matrix`` (K, K); one equal to the shown one (most frames late in a run) is not painted again."""
+        same = matrix is self.matrix or (matrix is not None and self.matrix is not None
+                                         and np.array_equal(matrix, self.matrix))
         self.matrix = matrix
-        self.update()
+        if not same:
+            self.update()
 
     def cell_text(self, i: int, j: int) -> str:
         """The text of row ``i`` (true class), column ``j`` (predicted): count and row percentage."""
