@@ -1,5 +1,5 @@
 """The steps of the session's edits that start from the worker's state: a new loss, new points,
-a resized network or inputs, an architecture edit.
+a resized network or inputs, an architecture edit, imported weights, a restored run.
 
 Each function builds the step for :class:`~playground.ui.session.Session` (whose public
 methods push it): those that start a new run fetch the worker's whole state first
@@ -10,6 +10,8 @@ when the edit does not fit or the worker cannot say.
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from playground.core.architecture_edit import Edit, apply_edit, carry_weights
@@ -27,6 +29,8 @@ from playground.ui.edit_text import KEPT, describe_edit, describe_resize
 
 if TYPE_CHECKING:
     from playground.core.dataset import Dataset
+    from playground.core.io.weights import WeightFile
+    from playground.core.runs import Run
     from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec, TrainingSpec
     from playground.ui.session import Session
 
@@ -98,3 +102,29 @@ def points_step(session: Session, dataset: Dataset, description: str, data: Data
         after = with_dataset(before, dataset, new_data)
         note = f"{description}: {new_data.classes} classes now, the output layer redrawn"
     return RunStep(session, description, f"{note}, a new run", before, after, (old, dataset))
+
+
+def import_step(session: Session, weights: WeightFile, source: str) -> Step | None:
+    """A new run from imported ``weights`` (read from ``source``, a file name): the same spec, points
+    and plane, a fresh optimizer, epoch 0; Reset goes on drawing the seed's next weights after it,
+    as it would have before."""
+    before = session._checkpoint()
+    if before is None:
+        return None
+    cp = weights_only(before.spec, before.dataset, weights.state)
+    after = dataclasses.replace(cp, state={**(cp.state or {}), "init_count": before.state["init_count"]},
+                                picture_domain=before.picture_domain)
+    name = Path(source).name
+    note = f"Weights from {name}: a new run from them, a fresh optimizer"
+    return RunStep(session, f"import weights from {name}", note, before, after, (session.dataset, session.dataset))
+
+
+def restore_step(session: Session, run: Run) -> Step | None:
+    """A kept run made the experiment as it ended (its optimizer's state when it was kept with it)."""
+    before = session._checkpoint()
+    if before is None:
+        return None
+    optimizer = "its optimizer state" if run.optimizer is not None else "a fresh optimizer"
+    note = f"Restored {run.name}: its weights and history, {optimizer}; it goes on from epoch {run.epoch:,}"
+    return RunStep(session, f"restore {run.name}", note, before, Checkpoint(run.spec, run.dataset, run.state()),
+                   (session.dataset, run.dataset))

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from playground.core.architecture_edit import Edit
-from playground.core.checkpoint import Checkpoint, weights_only
+from playground.core.checkpoint import Checkpoint
 from playground.core.dataset import Dataset
 from playground.core.io.weights import WeightFile
 from playground.core.run_preview import preview, same_inputs
@@ -49,7 +48,7 @@ from playground.ui.edit_commands import (
 )
 from playground.ui.rebuild_rollback import RebuildRollback
 from playground.ui.run_keeper import RunKeeper
-from playground.ui.run_steps import architecture_step, loss_step, points_step, resize_step
+from playground.ui.run_steps import architecture_step, import_step, loss_step, points_step, resize_step, restore_step
 from playground.ui.runs_list import RunsList
 from playground.ui.training import TrainingController
 from playground.ui.worker_fetch import WorkerFetch
@@ -293,27 +292,18 @@ class Session(QObject):
         optimizer, epoch 0; the current run goes to :attr:`runs`. One undoable step. Raises
         ``WorkerRequestError`` naming the first difference when they do not fit the network."""
         self._fetcher.fetch("check_weights", (weights, source))
-        before = self._checkpoint()
-        if before is None:
-            return False
-        cp = weights_only(before.spec, before.dataset, weights.state)
-        # Reset goes on drawing the seed's next weights after the import, as it would have before.
-        after = dataclasses.replace(cp, state={**(cp.state or {}), "init_count": before.state["init_count"]},
-                                    picture_domain=before.picture_domain)
-        name = Path(source).name
-        self._push_new_run(after, self._dataset, f"import weights from {name}",
-                           f"Weights from {name}: a new run from them, a fresh optimizer")
-        return True
+        step = import_step(self, weights, source)
+        if step is not None:
+            self.undo_stack.push_step(step)
+        return step is not None
 
     @one_edit_at_a_time
     def restore_run(self, run: Run) -> None:
         """Make a kept run the experiment as it ended: its spec, points, weights, epoch and loss history,
         and its optimizer's state when it was kept with it (else a fresh optimizer)."""
-        after = Checkpoint(run.spec, run.dataset, run.state())
-        optimizer = "its optimizer state" if run.optimizer is not None else "a fresh optimizer"
-        self._push_new_run(after, run.dataset, f"restore {run.name}",
-                           f"Restored {run.name}: its weights and history, {optimizer}; "
-                           f"it goes on from epoch {run.epoch:,}")
+        step = restore_step(self, run)
+        if step is not None:
+            self.undo_stack.push_step(step)
 
     # ------------------------------------------------------------------ building steps
 
