@@ -24,8 +24,9 @@ from playground.ui.widgets.plot_style import AXIS, TEXT, Throttle, header_label,
 
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
 MAX_FPS = 6
-#: Layer plots a new architecture gets at once; the others come one per turn of the event loop
-#: (a plot takes some 30 ms to make: a deep network's all at once would freeze the window).
+#: A network with at most this many layers gets its plots at once; a deeper one's come one per turn of
+#: the event loop, the first with the build (a plot takes some 10-15 ms to make, and removing the old
+#: ones about 1 ms each: a deep network's all at once would freeze the window).
 PLOTS_AT_ONCE = 3
 _HINT = "hover a cell to read its weight"
 
@@ -168,6 +169,7 @@ class WeightsView(QWidget):
         self.canvas.ci.setSpacing(2)
         self.canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.colorbar: pg.ColorBarItem | None = None
+        self._made_colorbar: pg.ColorBarItem | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -256,16 +258,18 @@ class WeightsView(QWidget):
             row.setSpacing(6)
             row.setMinimumHeight(min_canvas_height(sizes, [members]))  # cells of at least MIN_CELL px
             self._unbuilt += [(row, k, i) for k, i in enumerate(members)]
-        for _ in range(min(PLOTS_AT_ONCE, len(self._unbuilt))):
+        for _ in range(len(self._unbuilt) if len(self._unbuilt) <= PLOTS_AT_ONCE else 1):
             self._add_layer_plot(*self._unbuilt.pop(0), sizes, features)
         if self._unbuilt:  # not painted until complete: a repaint per plot would cost more than the plots
             self.canvas.setUpdatesEnabled(False)
             self._builder.start()
-        self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
-                                        width=12, pen=AXIS)
+        if self._made_colorbar is None:  # made once and put back by every build (it takes ~10 ms to make)
+            self._made_colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
+                                                  width=12, pen=AXIS)
+            for name in ("left", "right", "top", "bottom"):
+                self._made_colorbar.getAxis(name).setTextPen(pg.mkPen(TEXT))
+        self.colorbar = self._made_colorbar
         self.canvas.addItem(self.colorbar, row=0, col=1, rowspan=len(self._arrangement))
-        for name in ("left", "right", "top", "bottom"):
-            self.colorbar.getAxis(name).setTextPen(pg.mkPen(TEXT))
         self.canvas.ci.layout.setColumnFixedWidth(1, 64)
         self.canvas.setMinimumHeight(min_canvas_height(sizes, self._arrangement))
         theme.restyle_new(self.canvas)  # the new plots in the active theme's ink
@@ -293,7 +297,7 @@ class WeightsView(QWidget):
     def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
                         features: tuple[str, ...]) -> None:
         n_in, n_out = sizes[i], sizes[i + 1]
-        plot = row.addPlot(row=0, col=k)
+        plot = row.addPlot(row=0, col=k, enableMenu=False)  # no context menu: made and dropped cost ~6 ms
         style_plot(plot, grid=False)
         plot.setTitle(f"{layer_title(i, len(sizes) - 1)} ({n_in}→{n_out})", color=TEXT, size="9pt")
         plot.titleLabel.setMinimumWidth(10)  # a long title may be clipped rather than widen the layout
