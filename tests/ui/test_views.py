@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from playground.core.snapshot import GridOutput, History, Snapshot, frozen_copy
 from playground.ui import palette
 from playground.ui.widgets.boundary_view import BoundaryView, lighten
-from playground.ui.widgets.gradient_flow import GradientFlowView, layer_names, sample_rows, smooth_log
+from playground.ui.widgets.gradient_flow import GradientFlowView, layer_colors, layer_names, sample_rows, smooth_log
 from playground.ui.widgets.loss_plot import LossPlot, format_value
 from playground.ui.widgets.network_view import NetworkView
 from playground.ui.widgets.preview import sample_snapshot
@@ -390,6 +390,27 @@ def test_gradient_flow_lines_per_layer_and_bars(qtbot, snapshots):
     assert f"epoch {int(h.epochs[2])}" in text and f"{h.grad_norms[2, 0]:.3g}" in text
     w.clear()
     assert w.curves == []
+
+
+def test_gradient_flow_keeps_its_curves_across_a_new_depth(qtbot, snapshots):
+    w = make(qtbot, GradientFlowView)
+    deep, shallow = snapshots["deep"], snapshots["binary"]
+    w.show_snapshot(deep)
+    w.throttle.flush()
+    before = list(w.curves)
+    w.show_snapshot(shallow)
+    w.throttle.flush()
+    n = len(shallow.weights)
+    assert w.curves == before[:n] < before  # the first curves restyled, not made again
+    items = w.plot.getPlotItem().listDataItems()
+    assert len(items) == n and all(c in items for c in w.curves)  # the others are gone from the plot
+    assert [c.name() for c in w.curves] == layer_names(n)
+    assert [c.opts["pen"].color().name() for c in w.curves] == layer_colors(n)  # the output's colour moved too
+    assert all(len(c.getOriginalDataset()[0]) == len(shallow.history.epochs) for c in w.curves)
+    w.show_snapshot(deep)
+    w.throttle.flush()
+    assert w.curves[:n] == before[:n] and len(w.curves) == len(deep.weights)
+    assert [c.name() for c in w.curves] == layer_names(len(deep.weights))
 
 
 def test_gradient_flow_flags_vanishing_gradients(qtbot, snapshots):
