@@ -99,6 +99,7 @@ class NetworkView(DiagramZoom, QWidget):
         self.view.resized.connect(self._on_resized)
         for bar in (self.view.horizontalScrollBar(), self.view.verticalScrollBar()):
             bar.valueChanged.connect(self.thumbnails.ask)  # scrolled: the neurons now on screen
+            bar.valueChanged.connect(self._on_scrolled)
         self.view.hovered.connect(self._on_hovered)
         self.view.left.connect(self._on_left)
         self.editor = DiagramEditor(self)
@@ -359,6 +360,7 @@ class NetworkView(DiagramZoom, QWidget):
     def _render_links(self) -> None:
         """Redraw the link image now (a held throttled redraw is then not needed)."""
         start = time.thread_time()
+        self.links.zoom, self.links.visible = self.zoom, self._visible_part()
         if self.links.render(self.view.devicePixelRatioF()):
             self.link_throttle.note_drawn()
             took = max(time.thread_time() - start, 1e-6)
@@ -371,6 +373,15 @@ class NetworkView(DiagramZoom, QWidget):
                 nrn.set_bias(float(v))
 
     # ------------------------------------------------------------------ hover
+
+    def _visible_part(self) -> QRectF:
+        """The scene part on screen."""
+        return self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+
+    def _on_scrolled(self) -> None:
+        """Zoomed in far, the link image holds only the part around the screen: scrolled past it, a new one."""
+        if not self.links.pixmap().isNull() and not self.links.covers(self._visible_part()):
+            self.link_throttle(True)
 
     def _on_resized(self) -> None:
         self._layout()
