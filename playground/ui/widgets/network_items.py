@@ -150,6 +150,11 @@ def atlas_pixmaps(rgba: np.ndarray) -> list[QPixmap]:
     return [atlas.copy(k * w, 0, w, h) for k in range(n)]
 
 
+_FRAME_PEN = QPen(QColor("#333333"), 1)
+_FRAME_BRUSH = QBrush(QColor(palette.NEUTRAL))
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
+
+
 class Neuron:
     """One neuron's items: a thumbnail, its frame and (not for inputs) a bias mark."""
 
@@ -160,8 +165,8 @@ class Neuron:
         self.pixmap.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         self.pixmap.setZValue(2)
         self.frame = QGraphicsRectItem()
-        self.frame.setPen(QPen(QColor("#333333"), 1))
-        self.frame.setBrush(QBrush(QColor(palette.NEUTRAL)))
+        self.frame.setPen(_FRAME_PEN)  # shared: a 16 × 256 network makes hundreds of neurons at once
+        self.frame.setBrush(_FRAME_BRUSH)
         self.frame.setZValue(1)
         self.bias = QGraphicsRectItem() if with_bias else None
         self.bias_key = -1
@@ -169,7 +174,7 @@ class Neuron:
             if item is not None:
                 scene.addItem(item)
         if self.bias is not None:
-            self.bias.setPen(QPen(Qt.PenStyle.NoPen))
+            self.bias.setPen(_NO_PEN)
             self.bias.setZValue(3)
         self.rect = QRectF()
         self._scale = 1.0
