@@ -25,8 +25,8 @@ from playground.ui.widgets.plot_style import AXIS, TEXT, Throttle, header_label,
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
 MAX_FPS = 6
 #: A network with at most this many layers gets its plots at once; a deeper one's come one per turn of
-#: the event loop, the first with the build (a plot takes some 10-15 ms to make, and removing the old
-#: ones about 1 ms each: a deep network's all at once would freeze the window).
+#: the event loop after the turn that removes the old ones (a plot takes some 10-15 ms to make, and
+#: removing a deep network's plots as long as a few: all in one turn would freeze the window).
 PLOTS_AT_ONCE = 3
 _HINT = "hover a cell to read its weight"
 
@@ -258,7 +258,7 @@ class WeightsView(QWidget):
             row.setSpacing(6)
             row.setMinimumHeight(min_canvas_height(sizes, [members]))  # cells of at least MIN_CELL px
             self._unbuilt += [(row, k, i) for k, i in enumerate(members)]
-        for _ in range(len(self._unbuilt) if len(self._unbuilt) <= PLOTS_AT_ONCE else 1):
+        for _ in range(len(self._unbuilt) if len(self._unbuilt) <= PLOTS_AT_ONCE else 0):
             self._add_layer_plot(*self._unbuilt.pop(0), sizes, features)
         if self._unbuilt:  # not painted until complete: a repaint per plot would cost more than the plots
             self.canvas.setUpdatesEnabled(False)
