@@ -700,3 +700,15 @@ def test_chart_legends_never_cover_the_newest_data(qtbot, snapshots, cls):
     assert legend.heightForWidth(legend.width()) <= legend.height()  # every name shows
     legend_rect = legend.geometry()
     assert not any(legend_rect.intersects(p.geometry()) for p in (w.plot, getattr(w, "accuracy_plot", w.plot)))
+
+
+def test_a_big_layers_axis_has_a_tick_every_5th_cell_not_every_cell():
+    from playground.ui.widgets.weights_view import _index_ticks
+
+    small = _index_ticks(64)
+    assert sorted(k for level in small for k, _ in level) == list(range(64))  # a tick a cell
+    big = _index_ticks(256)
+    labels = [int(t) for level in big for _, t in level]
+    assert sorted(labels) == [1, *range(5, 257, 5)]
+    assert [int(t) for _, t in big[0]] == [1, *range(10, 257, 10)] and big[2] == []  # 1 and every 10th first
+    assert all(pos == label - 1 for level in big for pos, label in ((p, int(t)) for p, t in level))

@@ -61,13 +61,22 @@ def layer_title(index: int, n_layers: int) -> str:
 
 def _index_ticks(n: int) -> list[list[tuple[float, str]]]:
     """Ticks at cell centres 0 … n−1 labelled 1 … n, in levels (1 and every 5th, even, the rest)
-    so that pyqtgraph drops the finer levels' labels when a plot is too small for them."""
+    so that pyqtgraph drops the finer levels' labels when a plot is too small for them. Over
+    :data:`_EVERY_TICK` cells only 1 and every 10th, then every 5th (a tick a cell would be a grey
+    smear, and pyqtgraph lays out every tick in Python: 256 of them take ~10 ms an axis)."""
     levels: list[list[tuple[float, str]]] = [[], [], []]
     for i in range(n):
         k = i + 1
+        if n > _EVERY_TICK:
+            if k == 1 or k % 5 == 0:
+                levels[0 if k == 1 or k % 10 == 0 else 1].append((float(i), str(k)))
+            continue
         level = 0 if n <= 4 or k == 1 or k % 5 == 0 else 1 if k % 2 == 0 else 2
         levels[level].append((float(i), str(k)))
     return levels
+
+
+_EVERY_TICK = 64
 
 
 def arrange_layers(sizes: tuple[int, ...], label_width: float, width: float, height: float
