@@ -287,7 +287,11 @@ class NetworkView(DiagramZoom, QWidget):
             sz = min(g.size * 1.6, 80.0, g.height - g.top - g.bottom) if c == ncols - 1 and len(col) == 1 else g.size
             x = g.xs[c] - (sz - g.size)
             y0 = g.column_top(rows[c] if c else len(col), sz)
+            marker = QRectF(x, y0 + self.shown[c] * g.pitch, sz, sz)  # where the undrawn ones are
             for j, nrn in enumerate(col):
+                if not nrn.drawn:  # a slot behind "+k more" (thousands in a big network): its place only
+                    nrn.rect = marker
+                    continue
                 k = slots[self._features[j]] if c == 0 else min(j, self.shown[c])  # the rest: at the marker
                 r = slot_rect(self._features[j]) if c == 0 else QRectF(x, y0 + k * g.pitch, sz, sz)
                 nrn.place(r.x(), r.y(), sz)
