@@ -98,9 +98,11 @@ def build_trainer(checkpoint: Checkpoint, dtype: type = np.float64, engine: str 
     return trainer
 
 
-def weights_only(spec: ExperimentSpec, dataset: Dataset | None, weights: Mapping[str, np.ndarray]) -> Checkpoint:
-    """A new run of ``spec`` from ``weights``: epoch 0, no history, a fresh optimizer."""
-    return Checkpoint(spec, dataset, _frozen({"weights": dict(weights)}))
+def weights_only(spec: ExperimentSpec, dataset: Dataset | None, weights: Mapping[str, np.ndarray],
+                 picture_domain: tuple[float, float, float, float] | None = None) -> Checkpoint:
+    """A new run of ``spec`` from ``weights``: epoch 0, no history, a fresh optimizer; its pictures
+    cover ``picture_domain`` (None: the points' own domain)."""
+    return Checkpoint(spec, dataset, _frozen({"weights": dict(weights)}), picture_domain)
 
 
 def with_fresh_optimizer(checkpoint: Checkpoint, spec: ExperimentSpec) -> Checkpoint:
@@ -154,8 +156,7 @@ def with_dataset(checkpoint: Checkpoint, dataset: Dataset | None, data: DataSpec
     spec = checkpoint.spec if data is None else checkpoint.spec.replace(data=data)
     domain = _grown_domain(checkpoint, dataset)
     if changes_outputs(checkpoint.spec, spec):
-        return dataclasses.replace(weights_only(spec, dataset, _new_output_layer(spec, checkpoint.weights)),
-                                   picture_domain=domain)
+        return weights_only(spec, dataset, _new_output_layer(spec, checkpoint.weights), domain)
     state = dict(checkpoint.state or {})
     state.update(batch_index=0, epoch_order=None, page_carried=None)  # row indices of the old points
     return Checkpoint(spec, dataset, state, domain)
@@ -203,7 +204,8 @@ def carry_resized(checkpoint: Checkpoint, network: NetworkSpec, features: tuple[
                   rng: np.random.Generator) -> Checkpoint:
     """A new run of the resized network (see :func:`resized`) from ``checkpoint``'s weights:
     every neuron and link that remains keeps its weight, new ones are drawn as an
-    architecture edit draws them (``architecture_edit.carry_weights``)."""
+    architecture edit draws them (``architecture_edit.carry_weights``). The pictures' domain stays:
+    it shrinks only when fitted to the points again."""
     new_spec, mapping = resized(checkpoint.spec, network, features)
     weights = carry_mapped(checkpoint.spec, new_spec, mapping, checkpoint.weights, rng)
-    return weights_only(new_spec, checkpoint.dataset, weights)
+    return weights_only(new_spec, checkpoint.dataset, weights, checkpoint.picture_domain)

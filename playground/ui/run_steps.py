@@ -78,7 +78,7 @@ def architecture_step(session: Session, edit: Edit) -> Step | None:
     except (SpecError, ValueError) as exc:
         session.message.emit(f"Not applied: {exc}")
         return None
-    after = weights_only(new_spec, before.dataset, weights)
+    after = weights_only(new_spec, before.dataset, weights, before.picture_domain)  # a grown plane stays
     return RunStep(session, what, f"{what}: {KEPT}", before, after, (session.dataset, session.dataset))
 
 

@@ -118,3 +118,28 @@ def test_a_resize_moves_switched_off_neurons_and_toggles_features():
     assert new_spec.network.switched_off == ((0, 1),)  # neuron 3 of layer 2 is gone
     assert new_spec.features == ("x1", "x2", "x1x2")
     assert mapping.units[0] == (0, 1, None)
+
+
+def test_a_network_edit_keeps_the_plane_that_drawing_grew():
+    from playground.core.data_swap import picture_domain
+    from playground.core.painted_data import PaintedPoints
+
+    trainer = make_trainer("xor", (4, 3), features=("x1", "x2"))
+    trainer.train(1)
+    before = take_checkpoint(trainer)
+    far = PaintedPoints.from_dataset(trainer.dataset).added([[20.0, 0.0]], 1, 0.5).to_dataset()
+    grown = far.domain()
+    assert grown[1] > 20.0
+    # the far point drawn, then erased again: the plane stays grown (it shrinks only on "Fit to data")
+    drawn = with_dataset(with_dataset(before, far),
+                         PaintedPoints.from_dataset(far).erased((20.0, 0.0), 1.0).to_dataset())
+    assert drawn.picture_domain == grown and drawn.dataset.domain() != grown
+    resized_run = carry_resized(drawn, NetworkSpec((5, 3), ("tanh", "tanh")), ("x1", "x2"), np.random.default_rng(0))
+    edit = AddNeuron(0)
+    weights = carry_weights(drawn.spec, drawn.weights, edit, np.random.default_rng(0))
+    edited = weights_only(apply_edit(drawn.spec, edit), drawn.dataset, weights, drawn.picture_domain)
+    for cp in (resized_run, edited):
+        assert cp.picture_domain == grown
+        rebuilt = build_trainer(cp)
+        assert picture_domain(rebuilt) == grown and rebuilt.evaluate_grid(10).domain == grown
+    assert weights_only(drawn.spec, drawn.dataset, drawn.weights).picture_domain is None  # unless given

@@ -9,7 +9,6 @@ from diagram_helpers import shown_diagram
 from PySide6.QtCore import QEvent, QObject
 
 from playground.ui import theme
-from playground.ui.widgets.gradient_flow import layer_colors
 from playground.ui.widgets.gradient_histograms import GradientHistogramsView
 from playground.ui.widgets.network_edit_items import EditButton
 from playground.ui.widgets.plot_style import DrawTurns, Throttle
@@ -52,21 +51,6 @@ def test_the_diagrams_buttons_are_not_painted_again_when_the_pictures_under_them
     assert len(painted) == before
 
 
-def test_the_histograms_output_layer_takes_the_themes_text_colour(qtbot):
-    view = GradientHistogramsView()
-    qtbot.addWidget(view)
-    view.throttle.max_fps = None
-    view.show_snapshot(make_trainer("xor", (3,)).snapshot(1, None))
-    try:
-        theme.apply(theme.DARK, view)
-        assert view.curves[1][-1].pen().color().name() == theme.DARK.color("text")
-        assert view.areas[1][-1].brush().color().name() == theme.DARK.color("text")  # the fill, see-through
-        assert view.curves[1][0].pen().color().name() == layer_colors(2)[0]  # a hidden layer keeps its colour
-    finally:
-        theme.apply(theme.LIGHT, view)
-    assert view.curves[1][-1].pen().color().name() == theme.LIGHT.color("text")
-
-
 def test_the_next_views_turn_counts_from_the_end_of_a_long_draw(qtbot):
     """A slow draw (a link image, a busy machine) still leaves the other views' draws a gap after it,
     so that two never follow each other in one stretch of the event loop."""
@@ -94,6 +78,6 @@ def test_histograms_not_built_yet_take_a_theme_change(qtbot):
     qtbot.addWidget(view)
     try:
         theme.apply(theme.DARK, view)  # no snapshot yet: nothing to recolour
-        assert view.curves == [[], []]
+        assert [row.polygons for row in view.rows] == [[], []]
     finally:
         theme.apply(theme.LIGHT, view)

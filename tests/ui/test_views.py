@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from playground.core.snapshot import GridOutput, History, Snapshot, frozen_copy
 from playground.ui import palette
 from playground.ui.widgets.boundary_view import BoundaryView, lighten
-from playground.ui.widgets.gradient_flow import GradientFlowView, layer_names, sample_rows, smooth_log
+from playground.ui.widgets.gradient_flow import GradientFlowView, layer_colors, layer_names, sample_rows, smooth_log
 from playground.ui.widgets.loss_plot import LossPlot, format_value
 from playground.ui.widgets.network_view import NetworkView
 from playground.ui.widgets.preview import sample_snapshot
@@ -324,9 +324,12 @@ def test_weights_rebuild_only_for_a_new_architecture(qtbot, snapshots):
     first = w.layers[0]
     w.show_snapshot(snapshots["binary"])
     assert w.layers[0] is first
+    bar = w.colorbar
     w.show_snapshot(snapshots["deep"])
+    assert first not in w.layers
+    assert w.colorbar is bar and bar.scene() is w.canvas.scene()  # the colour bar is put back, not made again
+    qtbot.waitUntil(lambda: len(w.layers) == 9)  # a deep network's plots: one a turn
     assert w.layers[0] is not first
-    qtbot.waitUntil(lambda: len(w.layers) == 9)  # a deep network's plots: a few at once, then one a turn
     w.clear()
     assert w.layers == []
 
@@ -337,13 +340,13 @@ def test_a_deep_networks_weight_plots_come_one_a_turn_each_drawn_at_once(qtbot, 
     w = make(qtbot, WeightsView)
     s = snapshots["deep"]
     w.show_snapshot(s)
-    assert len(w.layers) == PLOTS_AT_ONCE < len(s.weights)  # the window keeps answering meanwhile
+    assert len(w.layers) == 0 and PLOTS_AT_ONCE < len(s.weights)  # the old ones removed: the rest next turns
     counts = []
     while len(w.layers) < len(s.weights):
         QApplication.processEvents()
         counts.append(len(w.layers))
         assert w.canvas.updatesEnabled() == (len(w.layers) == len(s.weights))  # painted once, when complete
-    assert counts[0] <= PLOTS_AT_ONCE + 1 and not w._builder.isActive()
+    assert counts[0] <= 1 and not w._builder.isActive()
     w.show_snapshot(snapshots["binary"])
     w.show_snapshot(s)
     w.finish_drawing()  # before a picture is taken: every plot at once
@@ -389,6 +392,27 @@ def test_gradient_flow_lines_per_layer_and_bars(qtbot, snapshots):
     assert f"epoch {int(h.epochs[2])}" in text and f"{h.grad_norms[2, 0]:.3g}" in text
     w.clear()
     assert w.curves == []
+
+
+def test_gradient_flow_keeps_its_curves_across_a_new_depth(qtbot, snapshots):
+    w = make(qtbot, GradientFlowView)
+    deep, shallow = snapshots["deep"], snapshots["binary"]
+    w.show_snapshot(deep)
+    w.throttle.flush()
+    before = list(w.curves)
+    w.show_snapshot(shallow)
+    w.throttle.flush()
+    n = len(shallow.weights)
+    assert w.curves == before[:n] < before  # the first curves restyled, not made again
+    items = w.plot.getPlotItem().listDataItems()
+    assert len(items) == n and all(c in items for c in w.curves)  # the others are gone from the plot
+    assert [c.name() for c in w.curves] == layer_names(n)
+    assert [c.opts["pen"].color().name() for c in w.curves] == layer_colors(n)  # the output's colour moved too
+    assert all(len(c.getOriginalDataset()[0]) == len(shallow.history.epochs) for c in w.curves)
+    w.show_snapshot(deep)
+    w.throttle.flush()
+    assert w.curves[:n] == before[:n] and len(w.curves) == len(deep.weights)
+    assert [c.name() for c in w.curves] == layer_names(len(deep.weights))
 
 
 def test_gradient_flow_flags_vanishing_gradients(qtbot, snapshots):
@@ -677,3 +701,15 @@ def test_chart_legends_never_cover_the_newest_data(qtbot, snapshots, cls):
     assert legend.heightForWidth(legend.width()) <= legend.height()  # every name shows
     legend_rect = legend.geometry()
     assert not any(legend_rect.intersects(p.geometry()) for p in (w.plot, getattr(w, "accuracy_plot", w.plot)))
+
+
+def test_a_big_layers_axis_has_a_tick_every_5th_cell_not_every_cell():
+    from playground.ui.widgets.weights_view import _index_ticks
+
+    small = _index_ticks(64)
+    assert sorted(k for level in small for k, _ in level) == list(range(64))  # a tick a cell
+    big = _index_ticks(256)
+    labels = [int(t) for level in big for _, t in level]
+    assert sorted(labels) == [1, *range(5, 257, 5)]
+    assert [int(t) for _, t in big[0]] == [1, *range(10, 257, 10)] and big[2] == []  # 1 and every 10th first
+    assert all(pos == label - 1 for level in big for pos, label in ((p, int(t)) for p, t in level))

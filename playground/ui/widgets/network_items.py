@@ -27,6 +27,10 @@ GRADIENT_COLOR = "#c2185b"
 LEVELS = 24  # quantisation steps of a link's strength (shared pens; unchanged looks are not redrawn)
 MAX_WIDTH = 6.0
 LINK_BUDGET = 400  # at most this many links are drawn (the strongest of each layer)
+#: The link image's largest size in device pixels (16 MB): zoomed in further, only the part on
+#: screen (and a margin) is drawn, at the view's scale; a bigger part, coarser.
+MAX_LINK_PIXELS = 4_000_000
+_LINK_MARGIN = 0.25  # of the visible part, each side: a short scroll needs no new image
 #: "Show gradients": log10 of the gradients (or norms) drawn thinnest and thickest.
 GRADIENT_DECADES = (-5.0, 0.0)
 # A link is a cubic Bézier with both control points at mid-x; as fractions of the way across,
@@ -146,6 +150,11 @@ def atlas_pixmaps(rgba: np.ndarray) -> list[QPixmap]:
     return [atlas.copy(k * w, 0, w, h) for k in range(n)]
 
 
+_FRAME_PEN = QPen(QColor("#333333"), 1)
+_FRAME_BRUSH = QBrush(QColor(palette.NEUTRAL))
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
+
+
 class Neuron:
     """One neuron's items: a thumbnail, its frame and (not for inputs) a bias mark."""
 
@@ -156,8 +165,8 @@ class Neuron:
         self.pixmap.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         self.pixmap.setZValue(2)
         self.frame = QGraphicsRectItem()
-        self.frame.setPen(QPen(QColor("#333333"), 1))
-        self.frame.setBrush(QBrush(QColor(palette.NEUTRAL)))
+        self.frame.setPen(_FRAME_PEN)  # shared: a 16 × 256 network makes hundreds of neurons at once
+        self.frame.setBrush(_FRAME_BRUSH)
         self.frame.setZValue(1)
         self.bias = QGraphicsRectItem() if with_bias else None
         self.bias_key = -1
@@ -165,7 +174,7 @@ class Neuron:
             if item is not None:
                 scene.addItem(item)
         if self.bias is not None:
-            self.bias.setPen(QPen(Qt.PenStyle.NoPen))
+            self.bias.setPen(_NO_PEN)
             self.bias.setZValue(3)
         self.rect = QRectF()
         self._scale = 1.0
@@ -217,9 +226,9 @@ class NeuronSlot:
 
     pixmap = frame = bias = None
     drawn = False
-
-    def __init__(self) -> None:
-        self.rect = QRectF()
+    #: Its place (shared until placed: a 16 × 256 diagram makes ~3,700 slots in one turn; rects are
+    #: replaced, never changed in place).
+    rect = QRectF()
 
     def place(self, x: float, y: float, size: float) -> None:
         self.rect = QRectF(x, y, size, size)
@@ -255,6 +264,12 @@ class LinkLayer(QGraphicsPixmapItem):
         self._rect = QRectF()
         self._pens: dict[tuple[int, bool, bool], QPen] = {}
         self.background = QColor("white")  # the view's background (set by the theme)
+        #: The view's zoom and the scene part on screen (set by the view before a render): the image is
+        #: made at zoom × device pixel ratio, so that links stay sharp zoomed in and on high-DPI screens.
+        self.zoom = 1.0
+        self.visible: QRectF | None = None
+        self.region = QRectF()  # the scene part the image covers
+        self.scale = 1.0  # its device pixels per scene unit
         self.setZValue(-1)  # opaque: below every other item
 
     def set_geometry(self, rect: QRectF, anchors: list[tuple[list[QPointF], list[QPointF]]],
@@ -314,14 +329,34 @@ class LinkLayer(QGraphicsPixmapItem):
         ok = self.shown is not None and len(self.shown) == len(self.levels) + 1
         return self.shown[k + 1] if ok else None  # type: ignore[index]
 
+    def covers(self, visible: QRectF) -> bool:
+        """Whether the image holds every link in the scene part ``visible`` (else it needs a render)."""
+        return self.region.contains(visible.intersected(self._rect))
+
+    def _target(self, device_pixel_ratio: float) -> tuple[QRectF, float]:
+        """The scene part to draw and its device pixels per scene unit: the whole at zoom × ratio
+        when that fits :data:`MAX_LINK_PIXELS`, else the part on screen with a margin (coarser
+        only when even that does not fit)."""
+        scale = max(self.zoom, 0.05) * device_pixel_ratio
+        region = QRectF(self._rect)
+        if region.width() * region.height() * scale**2 > MAX_LINK_PIXELS and self.visible is not None:
+            v = self.visible
+            region = v.adjusted(-_LINK_MARGIN * v.width(), -_LINK_MARGIN * v.height(),
+                                _LINK_MARGIN * v.width(), _LINK_MARGIN * v.height()).intersected(self._rect)
+        area = region.width() * region.height()
+        if area * scale**2 > MAX_LINK_PIXELS:
+            scale = float(np.sqrt(MAX_LINK_PIXELS / area))
+        return region, scale
+
     def render(self, device_pixel_ratio: float = 1.0) -> bool:
         """Paint every drawn link into the cached image, faint ones first; ``False`` if nothing to draw yet."""
-        w, h = int(self._rect.width() * device_pixel_ratio), int(self._rect.height() * device_pixel_ratio)
+        region, scale = self._target(device_pixel_ratio)
+        w, h = int(np.ceil(region.width() * scale)), int(np.ceil(region.height() * scale))
         if w <= 0 or h <= 0 or not self.anchors or len(self.levels) != len(self.anchors):
             return False
         # Opaque on white (the view's background): painting it is then a plain copy, not a blend.
         image = QImage(w, h, QImage.Format.Format_RGB32)
-        image.setDevicePixelRatio(device_pixel_ratio)
+        image.setDevicePixelRatio(scale)
         image.fill(self.background)
         links = []
         for layer, lv in enumerate(self.levels):
@@ -330,7 +365,7 @@ class LinkLayer(QGraphicsPixmapItem):
         links.sort()
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.translate(-self._rect.topLeft())
+        painter.translate(-region.topLeft())
         for level, layer, j, i in links:
             key = (level, bool(self.positive[layer][j, i]), self.gradient)
             pen = self._pens.get(key)
@@ -340,8 +375,10 @@ class LinkLayer(QGraphicsPixmapItem):
             painter.drawPath(self.path(layer, j, i))
         painter.end()
         pixmap = QPixmap.fromImage(image)
-        pixmap.setDevicePixelRatio(device_pixel_ratio)
+        pixmap.setDevicePixelRatio(scale)  # drawn one image pixel a device pixel at this zoom
         self.setPixmap(pixmap)
+        self.setPos(region.topLeft())
+        self.region, self.scale = region, scale
         return True
 
 

@@ -99,6 +99,7 @@ class NetworkView(DiagramZoom, QWidget):
         self.view.resized.connect(self._on_resized)
         for bar in (self.view.horizontalScrollBar(), self.view.verticalScrollBar()):
             bar.valueChanged.connect(self.thumbnails.ask)  # scrolled: the neurons now on screen
+            bar.valueChanged.connect(self._on_scrolled)
         self.view.hovered.connect(self._on_hovered)
         self.view.left.connect(self._on_left)
         self.editor = DiagramEditor(self)
@@ -286,7 +287,11 @@ class NetworkView(DiagramZoom, QWidget):
             sz = min(g.size * 1.6, 80.0, g.height - g.top - g.bottom) if c == ncols - 1 and len(col) == 1 else g.size
             x = g.xs[c] - (sz - g.size)
             y0 = g.column_top(rows[c] if c else len(col), sz)
+            marker = QRectF(x, y0 + self.shown[c] * g.pitch, sz, sz)  # where the undrawn ones are
             for j, nrn in enumerate(col):
+                if not nrn.drawn:  # a slot behind "+k more" (thousands in a big network): its place only
+                    nrn.rect = marker
+                    continue
                 k = slots[self._features[j]] if c == 0 else min(j, self.shown[c])  # the rest: at the marker
                 r = slot_rect(self._features[j]) if c == 0 else QRectF(x, y0 + k * g.pitch, sz, sz)
                 nrn.place(r.x(), r.y(), sz)
@@ -359,6 +364,7 @@ class NetworkView(DiagramZoom, QWidget):
     def _render_links(self) -> None:
         """Redraw the link image now (a held throttled redraw is then not needed)."""
         start = time.thread_time()
+        self.links.zoom, self.links.visible = self.zoom, self._visible_part()
         if self.links.render(self.view.devicePixelRatioF()):
             self.link_throttle.note_drawn()
             took = max(time.thread_time() - start, 1e-6)
@@ -371,6 +377,15 @@ class NetworkView(DiagramZoom, QWidget):
                 nrn.set_bias(float(v))
 
     # ------------------------------------------------------------------ hover
+
+    def _visible_part(self) -> QRectF:
+        """The scene part on screen."""
+        return self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+
+    def _on_scrolled(self) -> None:
+        """Zoomed in far, the link image holds only the part around the screen: scrolled past it, a new one."""
+        if not self.links.pixmap().isNull() and not self.links.covers(self._visible_part()):
+            self.link_throttle(True)
 
     def _on_resized(self) -> None:
         self._layout()

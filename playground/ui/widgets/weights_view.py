@@ -24,8 +24,9 @@ from playground.ui.widgets.plot_style import AXIS, TEXT, Throttle, header_label,
 
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
 MAX_FPS = 6
-#: Layer plots a new architecture gets at once; the others come one per turn of the event loop
-#: (a plot takes some 30 ms to make: a deep network's all at once would freeze the window).
+#: A network with at most this many layers gets its plots at once; a deeper one's come one per turn of
+#: the event loop after the turn that removes the old ones (a plot takes some 10-15 ms to make, and
+#: removing a deep network's plots as long as a few: all in one turn would freeze the window).
 PLOTS_AT_ONCE = 3
 _HINT = "hover a cell to read its weight"
 
@@ -60,13 +61,22 @@ def layer_title(index: int, n_layers: int) -> str:
 
 def _index_ticks(n: int) -> list[list[tuple[float, str]]]:
     """Ticks at cell centres 0 … n−1 labelled 1 … n, in levels (1 and every 5th, even, the rest)
-    so that pyqtgraph drops the finer levels' labels when a plot is too small for them."""
+    so that pyqtgraph drops the finer levels' labels when a plot is too small for them. Over
+    :data:`_EVERY_TICK` cells only 1 and every 10th, then every 5th (a tick a cell would be a grey
+    smear, and pyqtgraph lays out every tick in Python: 256 of them take ~10 ms an axis)."""
     levels: list[list[tuple[float, str]]] = [[], [], []]
     for i in range(n):
         k = i + 1
+        if n > _EVERY_TICK:
+            if k == 1 or k % 5 == 0:
+                levels[0 if k == 1 or k % 10 == 0 else 1].append((float(i), str(k)))
+            continue
         level = 0 if n <= 4 or k == 1 or k % 5 == 0 else 1 if k % 2 == 0 else 2
         levels[level].append((float(i), str(k)))
     return levels
+
+
+_EVERY_TICK = 64
 
 
 def arrange_layers(sizes: tuple[int, ...], label_width: float, width: float, height: float
@@ -168,6 +178,7 @@ class WeightsView(QWidget):
         self.canvas.ci.setSpacing(2)
         self.canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.colorbar: pg.ColorBarItem | None = None
+        self._made_colorbar: pg.ColorBarItem | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -256,16 +267,18 @@ class WeightsView(QWidget):
             row.setSpacing(6)
             row.setMinimumHeight(min_canvas_height(sizes, [members]))  # cells of at least MIN_CELL px
             self._unbuilt += [(row, k, i) for k, i in enumerate(members)]
-        for _ in range(min(PLOTS_AT_ONCE, len(self._unbuilt))):
+        for _ in range(len(self._unbuilt) if len(self._unbuilt) <= PLOTS_AT_ONCE else 0):
             self._add_layer_plot(*self._unbuilt.pop(0), sizes, features)
         if self._unbuilt:  # not painted until complete: a repaint per plot would cost more than the plots
             self.canvas.setUpdatesEnabled(False)
             self._builder.start()
-        self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
-                                        width=12, pen=AXIS)
+        if self._made_colorbar is None:  # made once and put back by every build (it takes ~10 ms to make)
+            self._made_colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
+                                                  width=12, pen=AXIS)
+            for name in ("left", "right", "top", "bottom"):
+                self._made_colorbar.getAxis(name).setTextPen(pg.mkPen(TEXT))
+        self.colorbar = self._made_colorbar
         self.canvas.addItem(self.colorbar, row=0, col=1, rowspan=len(self._arrangement))
-        for name in ("left", "right", "top", "bottom"):
-            self.colorbar.getAxis(name).setTextPen(pg.mkPen(TEXT))
         self.canvas.ci.layout.setColumnFixedWidth(1, 64)
         self.canvas.setMinimumHeight(min_canvas_height(sizes, self._arrangement))
         theme.restyle_new(self.canvas)  # the new plots in the active theme's ink
@@ -293,7 +306,7 @@ class WeightsView(QWidget):
     def _add_layer_plot(self, row: pg.GraphicsLayout, k: int, i: int, sizes: tuple[int, ...],
                         features: tuple[str, ...]) -> None:
         n_in, n_out = sizes[i], sizes[i + 1]
-        plot = row.addPlot(row=0, col=k)
+        plot = row.addPlot(row=0, col=k, enableMenu=False)  # no context menu: made and dropped cost ~6 ms
         style_plot(plot, grid=False)
         plot.setTitle(f"{layer_title(i, len(sizes) - 1)} ({n_in}→{n_out})", color=TEXT, size="9pt")
         plot.titleLabel.setMinimumWidth(10)  # a long title may be clipped rather than widen the layout
