@@ -37,6 +37,7 @@ from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
 from playground.core.spec import FEATURES
 from playground.ui import theme
+from playground.ui.widgets import diagram_labels as labels
 from playground.ui.widgets import diagram_layout as lay
 from playground.ui.widgets.diagram_editor import HEADER_HEIGHT, DiagramEditor
 from playground.ui.widgets.diagram_keys import handle_key
@@ -44,14 +45,7 @@ from playground.ui.widgets.diagram_thumbnails import DiagramThumbnails
 from playground.ui.widgets.diagram_view import DiagramView
 from playground.ui.widgets.diagram_zoom import DiagramZoom
 from playground.ui.widgets.network_edit_items import BUTTON_HEIGHT, small_font
-from playground.ui.widgets.network_items import (
-    GRADIENT_COLOR,
-    LinkLayer,
-    Neuron,
-    NeuronSlot,
-    fit_text,
-    link_looks,
-)
+from playground.ui.widgets.network_items import GRADIENT_COLOR, LinkLayer, Neuron, NeuronSlot, link_looks
 from playground.ui.widgets.network_marks import NetworkMarks
 from playground.ui.widgets.plot_style import Throttle, header_label
 
@@ -297,14 +291,7 @@ class NetworkView(DiagramZoom, QWidget):
                 nrn.place(r.x(), r.y(), sz)
                 nrn.set_visible(j < self.shown[c])
             self._col_centres[c] = x + sz / 2
-        for c, t in enumerate(self.titles):
-            fit_text(t, self._room(c))
-            tw = t.boundingRect().width()
-            t.setPos(min(max(self._col_centres[c] - tw / 2, 2.0), g.width - tw - 2), 2)
-            self._place_grad_label(c)
-        for t, nrn in zip(self.feature_labels, self.neurons[0], strict=True):
-            r = t.boundingRect()
-            t.setPos(nrn.rect.left() - r.width() - 8, nrn.rect.center().y() - r.height() / 2)
+        labels.place_texts(self, g.width)
         anchors = [(lay.link_ends(self.neurons[c], self.shown[c], 1.0),
                     lay.link_ends(self.neurons[c + 1], self.shown[c + 1], -1.0)) for c in range(ncols - 1)]
         self.links.set_geometry(self.scene.sceneRect(), anchors, self.shown)
@@ -315,20 +302,6 @@ class NetworkView(DiagramZoom, QWidget):
 
     # ------------------------------------------------------------------ per frame
 
-    def _place_grad_label(self, c: int) -> None:
-        """Centre column ``c``'s gradient label under it, inside the scene."""
-        t, sr = self.grad_labels[c], self.scene.sceneRect()
-        fit_text(t, self._room(c))
-        w = t.boundingRect().width()
-        x = min(max(self._col_centres.get(c, 0.0) - w / 2, 2.0), sr.right() - w - 2)
-        t.setPos(x, sr.bottom() - t.boundingRect().height() - 4)
-
-    def _room(self, c: int) -> float:
-        """The width a text centred on column ``c`` may take without reaching its neighbours' texts."""
-        centres = self._col_centres
-        return min(abs(centres[c] - centres[k]) for k in (c - 1, c + 1) if k in centres) - 6 \
-            if len(centres) > 1 else self.column_gap
-
     def _update_links(self, s: Snapshot, soon: bool = False) -> None:
         """Work out every link's look; redraw the link image now or, if one was drawn just now, soon;
         ``soon``: in the next turn of the event loop (a new diagram's neurons are painted first, so
@@ -338,7 +311,7 @@ class NetworkView(DiagramZoom, QWidget):
         if gradient:
             for c, g in enumerate(norms):
                 self.grad_labels[c + 1].setData(0, f"‖∇W‖ {g:.2g}")
-                self._place_grad_label(c + 1)
+                labels.place_grad_label(self, c + 1)
         levels, positive, uniform = self.marks.link_looks() or link_looks(s, gradient)
         if self.links.set_links(levels, positive, uniform):
             if soon:
