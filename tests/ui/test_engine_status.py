@@ -14,6 +14,12 @@ from playground.core import engines
 from playground.ui import engine_status
 
 
+@pytest.fixture(autouse=True)
+def no_settling_time(monkeypatch):
+    """The warm-up starts right after the window's first painted snapshot (the app waits a moment more)."""
+    monkeypatch.setattr(engine_status, "SETTLE_MS", 0)
+
+
 @pytest.fixture
 def kernel_not_ready(monkeypatch):
     """The kernel as on a first start: not ready until the returned event is set (a slow compile)."""
@@ -21,9 +27,9 @@ def kernel_not_ready(monkeypatch):
     real = engines.prepare_kernel
     monkeypatch.setattr(engines, "_ready", threading.Event())
 
-    def slow_compile() -> bool:
+    def slow_compile(compile_elsewhere=None) -> bool:
         release.wait(10.0)
-        return real()
+        return real(compile_elsewhere)
 
     monkeypatch.setattr(engines, "prepare_kernel", slow_compile)
     return release
@@ -68,7 +74,7 @@ def test_a_run_that_has_not_trained_takes_the_kernel_when_it_is_ready(qtbot, tmp
 def test_without_the_kernel_the_window_says_so_and_trains_on_numpy(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(engines, "_ready", threading.Event())
     monkeypatch.setattr(engines, "_failure", "numba is not installed (test)")
-    monkeypatch.setattr(engines, "prepare_kernel", lambda: False)
+    monkeypatch.setattr(engines, "prepare_kernel", lambda compile_elsewhere=None: False)
     w = make_window(qtbot, tmp_path)
     warm = engine_status.install(w)
     with qtbot.waitSignal(warm.finished, timeout=5000) as ready:
