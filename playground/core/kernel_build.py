@@ -43,11 +43,11 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def compile_in_child(stopped: threading.Event, launch: Callable[..., subprocess.Popen] = subprocess.Popen,
-                     ) -> str | None:
+def compile_in_child(stopped: threading.Event, launch: Callable[..., subprocess.Popen] | None = None) -> str | None:
     """Compile the kernel into numba's cache in a child process and wait for it; None when it did,
     else why not (one line). Setting ``stopped`` ends the child (terminated, then killed) and the
     wait within about :data:`POLL_S`. ``launch``: how the process is started (``subprocess.Popen``)."""
+    launch = launch or subprocess.Popen
     try:
         child = launch([sys.executable, "-c", CHILD_CODE], env=child_environment(), stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
