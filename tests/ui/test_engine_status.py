@@ -3,6 +3,7 @@ trained, shown in the training rate's tooltip; the training thread runs at a low
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -218,6 +219,26 @@ def test_the_window_closes_at_once_during_a_compile(qtbot, tmp_path, kernel_not_
     stopped_by_join = ended.is_set()
     ended.set()  # a warm-up left compiling (if the test failed) ends too
     assert not closing.is_alive() and stopped_by_join  # the child was ended, the thread joined
+
+
+def test_what_the_warm_up_makes_is_frozen_out_of_collections_as_it_goes(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(engines, "_ready", threading.Event())
+    release, made = threading.Event(), []
+
+    def prepare(compile_elsewhere=None) -> bool:
+        made.append([{} for _ in range(5000)])  # as numba's import and loading make objects
+        release.wait(10.0)
+        return False
+
+    monkeypatch.setattr(engines, "prepare_kernel", prepare)
+    w = make_window(qtbot, tmp_path)
+    before = gc.get_freeze_count()
+    warm = engine_status.install(w, freeze_garbage=True)  # as the app does
+    qtbot.waitUntil(lambda: gc.get_freeze_count() >= before + 5000, timeout=5000)  # while it still runs
+    with qtbot.waitSignal(warm.finished, timeout=5000):
+        release.set()
+    warm.join()
+    w.close()
 
 
 def test_the_training_thread_runs_at_a_lower_priority():
