@@ -1,6 +1,6 @@
 """Start-up to a usable window against its target (a script, not a test): prints the figure beside 2 s.
 
-Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs N] [--importtime]``.
+Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs N] [--importtime] [--stall-runs N] [--cold-runs N]``.
 
 Each run starts a fresh interpreter that starts the app as ``python -m playground`` does
 (``ui.app.run``) and notes when the main window is shown and its event loop answers (a
@@ -12,6 +12,11 @@ and the child's CPU time (all threads) by then beside it. The first run warms th
 (the disk's, Python's bytecode, numba's compiled kernel) and is not counted: the target is
 for warm caches. The app runs with ``QT_QPA_PLATFORM=offscreen`` unless a display is set,
 with settings in a temporary home, so that nothing of the user's is read or changed.
+
+Then the window's longest stall beside its 100 ms target: further starts watched for 5 s after
+the window first answered, and on until the compiled engine is ready, with numba's cache warm
+and with an empty one (``NUMBA_CACHE_DIR``: the kernel is compiled by a child process, then loaded);
+the figure is the longest wait from the warm-up's start on, the first paints' beside it.
 """
 
 from __future__ import annotations
@@ -26,18 +31,24 @@ import time
 from typing import NamedTuple
 
 TARGET_S = 2.0
+#: The longest a new window may wait between two 10 ms ticks while the compiled engine is made ready.
+STALL_TARGET_S = 0.1
+STALL_WATCH_S = 5.0
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # The child: the app's own start, plus a probe that prints when the window answered first and
 # from when on it kept answering.
 CHILD = r"""
-import os, sys, time
+import os, sys, threading, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from playground.core import engines
 from playground.ui import app as app_module
 
-TICK_MS, LONG_S, CALM_S, GIVE_UP_S = 10, 0.1, 1.0, 30.0
+TICK_MS, LONG_S, CALM_S = 10, 0.1, 1.0
+WATCH_S = float(os.environ.get("BENCH_WATCH_S", "0"))
+GIVE_UP_S = 120.0 if WATCH_S else 30.0
 made = app_module.make_application
 
 
@@ -67,11 +78,24 @@ def make_application(argv=None):
             wait = t[0] - state["last"][0]
             if wait > LONG_S:
                 state["usable"], state["longest"] = t, max(state["longest"], wait)
+            if "began" not in state and any(th.name == "kernel-warm-up" for th in threading.enumerate()):
+                state["began"] = state["last"][0]
+            # the longest wait before the warm-up began (the first paints) and after it did
+            key = "stall" if "began" in state else "paints"
+            state[key] = max(state.get(key, 0.0), wait)
             state["last"] = t
-            if t[0] - state["usable"][0] > CALM_S or t[0] - first[0] > GIVE_UP_S:
+            if "ready" not in state and engines.kernel_ready():
+                state["ready"] = t[0]
+            # STALLS: the longest wait in the first WATCH_S, and until half a second after the kernel is ready.
+            watching = t[0] - first[0] < WATCH_S or (WATCH_S and t[0] - state.get("ready", t[0]) < 0.5)
+            if (t[0] - state["usable"][0] > CALM_S and not watching) or t[0] - first[0] > GIVE_UP_S:
                 timer.stop()
                 u = state["usable"]
                 print(f"USABLE {u[1]:.6f} {u[2]:.6f} {state['longest']:.6f}", flush=True)
+                ready = state.get("ready", float("nan")) - first[0]
+                began = state.get("began", float("nan")) - first[0]
+                print(f"STALLS {state.get('stall', 0.0):.6f} {ready:.3f} {state.get('paints', 0.0):.6f} {began:.3f}",
+                      flush=True)
                 window.close()
 
         timer.timeout.connect(tick)
@@ -84,6 +108,43 @@ def make_application(argv=None):
 app_module.make_application = make_application
 sys.exit(app_module.run(None))
 """
+
+
+class Stalls(NamedTuple):
+    longest: float  # the window's longest wait from the warm-up's start to the end of the watch
+    ready: float  # when the compiled engine was ready, seconds after the window first answered (nan: never)
+    paints: float  # the window's longest wait before the warm-up started (its first paints)
+    began: float  # when the warm-up started, seconds after the window first answered
+
+
+def watch_stalls(env: dict[str, str]) -> Stalls:
+    """One start, watched for :data:`STALL_WATCH_S` after the window first answered and until the
+    compiled engine is ready (a cold numba cache: compiled by a child process, then loaded)."""
+    proc = subprocess.run([sys.executable, "-c", CHILD], env={**env, "BENCH_WATCH_S": str(STALL_WATCH_S)}, cwd=ROOT,
+                          capture_output=True, text=True, timeout=180)
+    lines = {line.split()[0]: line.split()[1:] for line in proc.stdout.splitlines() if line[:1].isupper()}
+    if proc.returncode != 0 or "STALLS" not in lines:
+        raise SystemExit(f"the app did not start (exit code {proc.returncode}):\n{proc.stderr[-2000:]}")
+    return Stalls(*map(float, lines["STALLS"]))
+
+
+def print_stalls(env: dict[str, str], runs: int, cold_runs: int) -> None:
+    """The longest UI stall of a start beside its target, with numba's cache warm and cold (empty)."""
+    for kind, n in (("warm", runs), ("cold", cold_runs)):
+        seen = []
+        for _ in range(n):
+            with tempfile.TemporaryDirectory(prefix="playground-numba-") as empty:
+                seen.append(watch_stalls(env if kind == "warm" else {**env, "NUMBA_CACHE_DIR": empty}))
+        if not seen:
+            continue
+        worst = max(s.longest for s in seen)
+        mark = "ok" if worst < STALL_TARGET_S else "ABOVE"
+        print(f"longest UI stall while the compiled engine is made ready, numba cache {kind} (worst of {n}): "
+              f"{worst * 1e3:.0f} ms (each: {', '.join(f'{s.longest * 1e3:.0f}' for s in seen)}); "
+              f"target < {STALL_TARGET_S * 1e3:.0f} ms  {mark}")
+        print(f"  the warm-up began {', '.join(f'{s.began:.1f}' for s in seen)} s and the engine was ready "
+              f"{', '.join(f'{s.ready:.1f}' for s in seen)} s after the window first answered; the window's longest "
+              f"wait before (its first paints): {', '.join(f'{s.paints * 1e3:.0f}' for s in seen)} ms")
 
 
 class Start(NamedTuple):
@@ -125,6 +186,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="measured starts (after one that warms the caches)")
     parser.add_argument("--importtime", action="store_true", help="also list the slowest imports of one start")
+    parser.add_argument("--stall-runs", type=int, default=3, help="starts watched for UI stalls, numba cache warm")
+    parser.add_argument("--cold-runs", type=int, default=1,
+                        help="starts watched for UI stalls with an empty numba cache (each compiles, 10-30 s)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="playground-startup-") as home:
         env = {**os.environ, "HOME": home, "XDG_CONFIG_HOME": os.path.join(home, ".config"),
@@ -141,6 +205,7 @@ def main() -> int:
         starts = [one_start(env) for _ in range(args.runs)]
         if args.importtime:
             one_start(env, importtime=True)
+        print_stalls(env, args.stall_runs, args.cold_runs)
     first, usable = statistics.median(s.first for s in starts), statistics.median(s.usable for s in starts)
     cpu, best = statistics.median(s.cpu for s in starts), min(s.usable for s in starts)
     # As in bench_engine: the process's CPU time is what an otherwise idle machine gives, when

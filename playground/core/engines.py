@@ -16,6 +16,7 @@ background thread), and runs made before it finished stay on numpy.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,17 +51,35 @@ def kernel_failure() -> str | None:
     return _failure
 
 
-def prepare_kernel() -> bool:
+class KernelNotCached(Exception):
+    """The kernel is not in numba's cache (raised by a warm-up that may only load it)."""
+
+
+def prepare_kernel(compile_elsewhere: Callable[[], str | None] | None = None) -> bool:
     """Import numba and compile the kernel (or load it from numba's cache) by running it once on
     a tiny problem; True when it is ready. Without numba (or if compiling fails) False, and
-    :func:`kernel_failure` says why; the numpy engine is used then. Safe from any thread."""
+    :func:`kernel_failure` says why; the numpy engine is used then. Safe from any thread.
+
+    ``compile_elsewhere``: when the cache does not have the kernel, call this to compile it into
+    the cache somewhere else (another process: compiling holds this one's GIL for seconds); it
+    returns None when it did, else why not. The kernel is then loaded from the cache."""
     global _failure
     with _lock:
         if _ready.is_set():
             return True
         try:
             from playground.core.kernel_epochs import warm_up
-            warm_up()
+            if compile_elsewhere is None:
+                warm_up()
+            else:
+                try:
+                    warm_up(compile=False)
+                except KernelNotCached:
+                    why = compile_elsewhere()
+                    if why is not None:
+                        _failure = f"the compiled engine could not be built ({why})"
+                        return False
+                    warm_up()  # loads what was compiled (compiles here if no cache could be written)
         except ImportError as exc:
             _failure = f"numba is not installed ({exc})"
             return False

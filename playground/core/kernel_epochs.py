@@ -11,9 +11,11 @@ between them; a kernel call is kept to about :data:`CALL_WORK` (a few millisecon
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba.core import event
 
 from playground.core import kernel as k
 from playground.core.kernel_maths import ACTIVATION_CODES
@@ -129,11 +131,33 @@ class KernelEpochs:
         args.run(tr, np.ascontiguousarray(order, dtype=np.int64), tr.batch_index, tr.batch_index + 1, 0)
 
 
-def warm_up() -> None:
-    """Compile the kernel (or load it from numba's cache) by training a tiny network for one epoch."""
+def warm_up(compile: bool = True) -> None:
+    """Compile the kernel (or load it from numba's cache) by training a tiny network for one epoch.
+
+    ``compile=False``: only load it from the cache; raises ``engines.KernelNotCached`` (before any
+    compiling starts) when the cache does not have it, so that it can be compiled elsewhere."""
     from playground.core.spec import DataSpec, ExperimentSpec, NetworkSpec
     from playground.core.trainer import Trainer
 
     spec = ExperimentSpec(data=DataSpec(name="xor", points=8), network=NetworkSpec((2,), ("tanh",)))
     trainer = Trainer(spec, engine="numpy")
-    KernelEpochs().epochs(trainer, 1)
+    if compile:
+        KernelEpochs().epochs(trainer, 1)
+        return
+    with event.install_listener("numba:compile", _RefuseCompiling(threading.get_ident())):
+        KernelEpochs().epochs(trainer, 1)
+
+
+class _RefuseCompiling(event.Listener):
+    """Stops a compile that numba starts in one thread (it starts one only when its cache missed)."""
+
+    def __init__(self, thread: int) -> None:
+        self._thread = thread
+
+    def on_start(self, ev: event.Event) -> None:
+        if threading.get_ident() == self._thread:
+            from playground.core.engines import KernelNotCached
+            raise KernelNotCached("the compiled engine is not in numba's cache")
+
+    def on_end(self, ev: event.Event) -> None:
+        pass

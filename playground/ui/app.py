@@ -77,7 +77,7 @@ def run(project: str | None = None, play: bool = False, argv: list[str] | None =
     window.show()
     window.status.note(note)
     QTimer.singleShot(0, recovery.offer_restore)  # once the window is up
-    warm_up = engine_status.install(window)  # the compiled engine, made ready in the background
+    warm_up = engine_status.install(window, freeze_garbage=True)  # the compiled engine, made ready in the background
     if play:
         QTimer.singleShot(0, window.transport_actions.play)  # drawn points not trainable yet say so instead
     previous = _close_on_interrupt(window)
