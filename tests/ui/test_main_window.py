@@ -303,10 +303,11 @@ def test_the_experiment_panel_fits_the_screen_with_adamws_settings(qtbot, tmp_pa
         w.close()
 
 
-def test_the_loss_header_shows_all_its_figures_at_the_default_size(qtbot, window):
+@pytest.mark.parametrize("size", [(1520, 950), (1024, 700)])
+def test_the_loss_header_shows_all_its_figures_at_the_default_size(qtbot, window, size):
     from PySide6.QtGui import QTextDocument
 
-    window.resize(1520, 950)
+    window.resize(*size)
     window.step_action.trigger()
     wait_snapshot(qtbot, window, lambda s: s.epoch == 1)
     header = window.loss_plot.header

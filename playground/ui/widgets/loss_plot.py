@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF
+from PySide6.QtGui import QColor, QFontMetricsF, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 # isort: split
@@ -104,8 +104,8 @@ class LossPlot(QWidget):
         self._log = False
         self._accuracy_low: float | None = None
 
-        # Two lines: epoch, both losses and both accuracies do not fit one line of a dock of the
-        # default width (the test accuracy was cut off).
+        # Two lines or more: epoch, both losses and both accuracies do not fit one line of a dock of
+        # the default width (the test accuracy was cut off); see _fit_header.
         self.header = header_label(self._latest, lines=2, rich=True)
 
         self.plot = _styled_plot("loss")
@@ -170,6 +170,24 @@ class LossPlot(QWidget):
     def is_log_scale(self) -> bool:
         """Whether the loss axis is logarithmic."""
         return self._log
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_header()
+
+    def _fit_header(self) -> None:
+        """Give the header the lines its longest text needs at this width (3 in a narrow dock): its
+        height changes with the width only, never with the figures it shows."""
+        widest = self._values_text(100_000, 0.0123456, 0.0123456, 1.0, 1.0)
+        doc = QTextDocument()
+        doc.setDefaultFont(self.header.font())
+        doc.setDocumentMargin(0)
+        doc.setHtml(widest)
+        doc.setTextWidth(max(self.header.contentsRect().width(), 1))
+        lines = max(2, round(doc.size().height() / QFontMetricsF(self.header.font()).lineSpacing()))
+        height = int(QFontMetricsF(self.header.font()).lineSpacing() * lines) + 6
+        if height != self.header.height():
+            self.header.setFixedHeight(height)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show ``snapshot`` at most :data:`MAX_FPS` times a second (the latest one is always drawn)."""
