@@ -7,11 +7,11 @@ start until each is closed, and again from Help > Show the tips.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -26,6 +26,7 @@ SEEN_KEY = "tips/seen"
 NOTE_STYLE = ("QFrame#callout { background: #fffbe6; border: 1px solid #d9b44a; border-radius: 6px; }"
               " QFrame#callout QLabel { color: #202124; background: transparent; }")
 WIDTH = 250
+GAP = 6  # between two tips a narrow window brings together
 
 
 def colour_scale(width: int = 180, height: int = 12) -> QPixmap:
@@ -91,17 +92,26 @@ class Callout(QFrame):
         lay.addLayout(row)
         self.hide()
 
-    def place(self) -> None:
-        """Move beside the anchor, kept inside the window."""
+    def place(self, clear_of: Sequence[QRect] = ()) -> None:
+        """Move beside the anchor, kept inside the window and off the tips at ``clear_of`` (a narrow
+        window brings the anchors close): below such a tip, or above it where below leaves the window."""
         point = self.anchor()
-        if point is None or point == self._placed_at:
+        if point is None:
             return
         self._placed_at = point
         self.adjustSize()
         area = self.parentWidget().rect()
-        x = min(max(point.x(), 4), area.width() - self.width() - 4)
-        y = min(max(point.y(), 4), area.height() - self.height() - 4)
-        self.move(x, y)
+
+        def inside(x: int, y: int) -> QRect:
+            return QRect(min(max(x, 4), area.width() - self.width() - 4),
+                         min(max(y, 4), area.height() - self.height() - 4), self.width(), self.height())
+
+        r = inside(point.x(), point.y())
+        for other in sorted(clear_of, key=QRect.top):
+            if r.intersects(other):
+                below = inside(r.x(), other.bottom() + GAP)
+                r = below if not below.intersects(other) else inside(r.x(), other.top() - self.height() - GAP)
+        self.move(r.topLeft())
         self.raise_()
 
 
@@ -160,7 +170,7 @@ class Tips(QObject):
         self._watch(True)
         for c in self.callouts:
             c.show()
-            c.place()
+        self._place_all()
 
     def _watch(self, on: bool) -> None:
         """Follow the window's and the diagram's layout while a tip shows; not at all otherwise (every
@@ -182,9 +192,7 @@ class Tips(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
-            for c in self.callouts:
-                if c.isVisible():
-                    QTimer.singleShot(0, c.place)  # after the diagram has laid itself out again
+            QTimer.singleShot(0, self._place_all)  # after the diagram has laid itself out again
         return False
 
     def _on_snapshot(self, _snapshot: object) -> None:
@@ -192,9 +200,12 @@ class Tips(QObject):
             QTimer.singleShot(0, self._place_all)  # after the window has drawn (and built) the diagram
 
     def _place_all(self) -> None:
+        """Place the visible tips in order, each clear of those before it."""
+        placed: list[QRect] = []
         for c in self.callouts:
             if c.isVisible():
-                c.place()
+                c.place(placed)
+                placed.append(c.geometry())
 
     def _on_dismissed(self) -> None:
         if not self.visible():

@@ -57,3 +57,17 @@ def test_the_colour_scale_runs_from_orange_through_grey_to_blue():
     image = colour_scale(101, 4).toImage()
     left, mid, right = (image.pixelColor(x, 1).name() for x in (0, 50, 100))
     assert (left, mid, right) == (palette.NEGATIVE, palette.NEUTRAL, palette.POSITIVE)
+
+
+def test_the_tips_never_cover_each_other_in_a_small_window(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path / "small.ini")
+    tips = w.tips
+    qtbot.waitUntil(lambda: tips.visible() == ["neuron", "links", "colours"], timeout=3000)
+    w.resize(1024, 700)  # the diagram narrows: the tips' anchors come close together
+    boxes = lambda: [c.geometry() for c in tips.callouts]  # noqa: E731
+    qtbot.waitUntil(lambda: not any(a.intersects(b) for i, a in enumerate(boxes()) for b in boxes()[i + 1:]),
+                    timeout=3000)
+    area = w.rect()
+    assert all(area.contains(r) for r in boxes())
+    close_quietly(w, None)
+
