@@ -77,7 +77,6 @@ class Callout(QFrame):
         label = QLabel(text)
         label.setWordWrap(True)
         self.text = text
-        self._placed_at: QPoint | None = None
         self.button = QPushButton("Got it")
         self.button.setToolTip("Close this tip (Help > Show the tips shows them again)")
         self.button.clicked.connect(self.hide)
@@ -98,7 +97,6 @@ class Callout(QFrame):
         point = self.anchor()
         if point is None:
             return
-        self._placed_at = point
         self.adjustSize()
         area = self.parentWidget().rect()
 

@@ -184,8 +184,8 @@ class LossPlot(QWidget):
         doc.setDocumentMargin(0)
         doc.setHtml(widest)
         doc.setTextWidth(max(self.header.contentsRect().width(), 1))
-        lines = max(2, round(doc.size().height() / QFontMetricsF(self.header.font()).lineSpacing()))
-        height = int(QFontMetricsF(self.header.font()).lineSpacing() * lines) + 6
+        line = QFontMetricsF(self.header.font()).lineSpacing()
+        height = int(line * max(2, round(doc.size().height() / line))) + 6
         if height != self.header.height():
             self.header.setFixedHeight(height)
 
