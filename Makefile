@@ -19,11 +19,12 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-# The known-result tests again on numpy's AVX2 kernels, as a CPU without AVX-512 runs them
-# (numpy 2.4's feature names; a no-op on CPUs without those features).
+# The known results again on numpy's AVX2 kernels, as a CPU without AVX-512 reaches them (numpy
+# 2.4's feature names; a no-op on CPUs without those features). Only the check whose outcome
+# depends on the CPU: that a broken backward pass fails it is the same on any CPU.
 test-avx2: $(STAMP)
 	NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR" QT_QPA_PLATFORM=offscreen \
-		$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS) tests/core/test_known_results.py
+		$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS) tests/core/test_known_results.py -k reached_by_most_seeds
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_engine.py

@@ -88,6 +88,9 @@ CASES = {
 }
 #: Cases that take seconds (a deep network for hundreds of epochs); they run in ``make test`` too.
 CASE_PARAMS = [pytest.param(name, marks=pytest.mark.slow if name.startswith("spiral") else ()) for name in CASES]
+#: The check with a broken backward pass: the two spiral cases differ only in the order of the
+#: batches, which cannot make a sign-flipped gradient learn, so one of them (8 seconds) is enough.
+BROKEN_PARAMS = [p for p in CASE_PARAMS if p.values[0] != "spiral-6x8-tanh-reshuffled"]
 
 
 @pytest.fixture
@@ -108,7 +111,7 @@ def test_known_result_is_reached_by_most_seeds(name):
     assert ok, f"epochs each seed needed (None: not within {CASES[name].epochs}): {needed}"
 
 
-@pytest.mark.parametrize("name", CASE_PARAMS)
+@pytest.mark.parametrize("name", BROKEN_PARAMS)
 def test_known_result_fails_with_broken_gradients(name, broken_gradients):
     ok, needed = majority_reaches(CASES[name])
     assert not ok, f"the check passes with a broken backward pass: {needed}"

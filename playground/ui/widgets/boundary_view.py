@@ -21,7 +21,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 from playground.core.dataset import Dataset
 from playground.core.snapshot import GridOutput, Snapshot
 from playground.ui import palette
-from playground.ui.widgets.plot_style import header_label, style_plot
+from playground.ui.widgets.plot_style import header_label, plot_widget, style_plot
 
 #: How much of the heatmap colour shows over white (TensorFlow Playground: 160/255).
 HEATMAP_OPACITY = 160 / 255
@@ -88,7 +88,7 @@ class BoundaryView(QWidget):
         self._drawer.timeout.connect(self._draw_next_points)
 
         self.header = header_label(_HINT)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = plot_widget()
         # Bilinear scaling of the image: no blocky 100² staircase along the boundary.
         self.plot.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         item = self.plot.getPlotItem()

@@ -25,6 +25,7 @@ from playground.ui.widgets.plot_style import (
     header_label,
     legend_label,
     padded,
+    plot_widget,
     set_legend,
     set_range_if_changed,
     style_plot,
@@ -126,7 +127,7 @@ class GradientFlowView(QWidget):
         self.curves: list[pg.PlotDataItem] = []
         self.header = header_label(self._latest, lines=2)
 
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = plot_widget()
         style_plot(self.plot.getPlotItem())
         self.plot.setLogMode(y=True)
         self.plot.setLabel("bottom", "epoch", color=TEXT)
@@ -135,7 +136,7 @@ class GradientFlowView(QWidget):
         self.legend = legend_label([])  # one entry per layer (see _build)
         self.badges = GradientBadges()  # vanishing / exploding layers, hidden while all is well
 
-        self.bars_plot = pg.PlotWidget(background="w")
+        self.bars_plot = plot_widget()
         style_plot(self.bars_plot.getPlotItem())
         self.bars_plot.setLogMode(y=True)  # bars are given in log10 units; the axis labels powers of 10
         self.bars_plot.setYLink(self.plot)

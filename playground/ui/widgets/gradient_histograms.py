@@ -99,7 +99,7 @@ class GradientHistogramsView(QWidget):
         self.rows: list[HistogramRow] = []
         font = _small_font()
         for row, what in enumerate(("weights", "∂L/∂W")):
-            plot = self.graphics.addPlot(row=row, col=0)
+            plot = self.graphics.addPlot(row=row, col=0, enableMenu=False)
             style_plot(plot, grid=False)
             plot.setLabel("left", what, color=TEXT)
             plot.getAxis("left").setStyle(showValues=False)

@@ -28,6 +28,7 @@ from playground.ui.widgets.plot_style import (
     legend_label,
     nice_ceiling,
     padded,
+    plot_widget,
     set_range_if_changed,
     style_plot,
 )
@@ -55,7 +56,7 @@ def format_accuracy(v: float | None) -> str:
 
 
 def _styled_plot(left_label: str) -> pg.PlotWidget:
-    plot = pg.PlotWidget(background="w")
+    plot = plot_widget()
     item = plot.getPlotItem()
     style_plot(item)
     item.getAxis("left").setWidth(_AXIS_WIDTH)

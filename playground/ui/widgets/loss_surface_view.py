@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
-from playground.ui.widgets.plot_style import header_label, legend_label, set_legend, style_plot
+from playground.ui.widgets.plot_style import header_label, legend_label, plot_widget, set_legend, style_plot
 
 #: Contour lines drawn at this many loss levels, evenly spaced in log10.
 CONTOURS = 9
@@ -33,7 +33,7 @@ class LossSurfaceView(QWidget):
         super().__init__(parent)
         self.header = header_label(_HINT, lines=3)
         self.legend = legend_label([])
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = plot_widget()
         self.plot.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)  # no blocky 41² grid
         item = self.plot.getPlotItem()
         style_plot(item, grid=False)

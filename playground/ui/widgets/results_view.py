@@ -20,7 +20,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 from playground.core.class_results import Results, per_class_accuracy, row_percentages
 from playground.core.snapshot import Snapshot
 from playground.ui import palette
-from playground.ui.widgets.plot_style import TEXT, Throttle, header_label, legend_label, style_plot
+from playground.ui.widgets.plot_style import TEXT, Throttle, header_label, legend_label, plot_widget, style_plot
 
 MAX_FPS = 8
 #: The scatter shows at most this many points (an even sample of larger sets), so a draw stays cheap.
@@ -157,7 +157,7 @@ class ResultsView(QWidget):
         row.addWidget(self.train_matrix)
         row.addWidget(self.test_matrix)
 
-        self.scatter_plot = pg.PlotWidget(background="w")
+        self.scatter_plot = plot_widget()
         style_plot(self.scatter_plot.getPlotItem())
         self.scatter_plot.setLabel("bottom", "target", color=TEXT)
         self.scatter_plot.setLabel("left", "predicted", color=TEXT)
