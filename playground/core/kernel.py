@@ -306,7 +306,8 @@ def train_epochs(sizes, offsets, codes, mask, params, grad, weight_mask, state1,
         lo = first_batch if e == 0 else 0
         hi = stop_batch if n_epochs == 0 else n_batches
         if lo == 0 and n_epochs > 0:
-            backup[:] = params
+            for p in range(len(params)):  # a loop: a slice assignment compiles an error message, ~3 s
+                backup[p] = params[p]
         for b in range(lo, hi):
             begin = b * batch
             rows = min(begin + batch, n) - begin
@@ -322,9 +323,10 @@ def train_epochs(sizes, offsets, codes, mask, params, grad, weight_mask, state1,
         if n_epochs == 0:
             return 0
         out = rows_out[e]
-        _set_metrics(x, t, labels, sizes, offsets, units, codes, mask, params, xin, z, a, ints, reals, out, 0)
-        _set_metrics(x_test, t_test, labels_test, sizes, offsets, units, codes, mask, params, xin, z, a, ints,
-                     reals, out, 1)
+        for slot in range(2):  # train, then test; a variable slot, so _set_metrics compiles once, not per literal
+            train = slot == 0
+            _set_metrics(x if train else x_test, t if train else t_test, labels if train else labels_test, sizes,
+                         offsets, units, codes, mask, params, xin, z, a, ints, reals, out, slot)
         squares = 0.0
         for p in range(len(params)):
             squares += params[p] * params[p]
