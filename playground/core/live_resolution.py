@@ -15,9 +15,9 @@ import math
 #: Redraws a second a big network still gets while training runs.
 LIVE_REDRAWS = 20
 #: Never coarser than this while training (and never finer than asked). 10 × 64 here: a 50² picture
-#: takes the worker 17 ms of CPU (and ~21 ms with the UI thread holding the GIL), which allows
-#: 12 redraws a second; a 40² one 11 ms, 25 redraws a second; drawn smoothed, 40² still shows
-#: the boundary's shape, and a paused run is drawn at the resolution asked for.
+#: takes the worker 17 ms of CPU, which a quarter of its time turns into 14 redraws a second; a
+#: 40² one 11 ms, 22 a second. Drawn smoothed, 40² still shows the boundary's shape, and a
+#: paused run is drawn at the resolution asked for.
 LIVE_FLOOR = 40
 #: Resolutions are multiples of this, so that noise in the picture's time does not change the
 #: grid (and rebuild its evaluator) at every snapshot.
@@ -43,7 +43,8 @@ class LiveResolution:
         return min(requested, self.current)
 
     def took(self, seconds: float, resolution: int, requested: int) -> None:
-        """The last running picture, of ``resolution``², took ``seconds``: adapt (cost ∝ resolution²)."""
+        """The last running picture, of ``resolution``², took ``seconds`` of the worker's CPU: adapt
+        (cost ∝ resolution²)."""
         if seconds <= 0.0:
             return
         ideal = resolution * math.sqrt(self.budget / seconds)

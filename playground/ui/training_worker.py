@@ -30,8 +30,11 @@ SLICE_SECONDS = 0.010
 SNAPSHOT_INTERVAL = 0.030
 #: Longest wait in a paced (epochs-per-second) run between timer ticks, seconds.
 _MAX_IDLE = 0.030
-#: Pictures take at most about this share of the worker's time: after a picture that took t
-#: seconds the next one waits at least t / PICTURE_SHARE (a big network's picture is slow).
+#: Pictures take at most about this share of the worker's CPU time: after a picture that took t
+#: CPU seconds the next one waits at least t / PICTURE_SHARE (a big network's picture is slow).
+#: CPU time, not the wall clock: a picture waits for the GIL while the UI thread draws the last
+#: one (at 10 x 64, 11 ms of work took 19 ms), and a busy machine stretches it further; counting
+#: the waits would slow the redraws, and coarsen a small network's picture, for no cost of its own.
 PICTURE_SHARE = 0.25
 #: The most epochs the compiled engine trains between two looks at the queue and the snapshots.
 KERNEL_EPOCHS = 16
@@ -372,6 +375,7 @@ class TrainingWorker(QObject):
         if not (self._force_pending or (self._dirty and self._snapshot_due(now))):
             return
         on_schedule = self._running and not self._force_pending
+        cpu = time.thread_time()
         try:
             with np.errstate(all="ignore"):
                 neurons = self._visible_neurons if self._visible_neurons is not None else True
@@ -385,7 +389,7 @@ class TrainingWorker(QObject):
             return
         if snap is None:  # stopped by a pause (which asks for a picture of its own) or the end
             return
-        took = time.perf_counter() - now
+        took = time.thread_time() - cpu
         if self._running and snap.grid is not None:
             self._live_resolution.took(took, snap.grid.resolution, self._grid_resolution)
         self._clock.sent(now, on_schedule)

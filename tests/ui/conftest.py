@@ -100,6 +100,7 @@ class VirtualClock:
             return self._now
 
     monotonic = perf_counter
+    thread_time = perf_counter  # the worker's CPU clock too: a picture's cost is counted in ticks
 
     def advance(self, seconds: float) -> None:
         with self._lock:

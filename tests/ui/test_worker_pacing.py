@@ -109,3 +109,26 @@ def test_the_controllers_acknowledgement_reaches_a_training_worker_without_its_q
         assert snapshots[-1].epoch > 0
     finally:
         ctl.shutdown()
+
+
+def test_a_pictures_cost_is_the_workers_cpu_time_not_its_waits(worker, monkeypatch):
+    """A picture that waits (for the GIL while the UI draws, or for a busy machine) but works for
+    no longer keeps the least gap between snapshots and the resolution asked for."""
+    import time
+
+    from playground.ui.training_worker import SNAPSHOT_INTERVAL
+
+    w, sent = worker
+    picture = w._trainer.snapshot
+
+    def waiting_picture(*args, **kwargs):
+        time.sleep(0.05)  # waits: no CPU time
+        return picture(*args, **kwargs)
+
+    monkeypatch.setattr(w._trainer, "snapshot", waiting_picture)
+    w.interrupts.acknowledged = 1
+    w._clock.last -= 1.0
+    w._run_slice()
+    assert len(sent) == 2
+    assert w._clock.gap == SNAPSHOT_INTERVAL  # 50 ms of wall clock would have made it 200 ms
+    assert w._live_resolution.current is None  # and the next picture as fine as asked
