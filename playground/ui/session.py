@@ -283,8 +283,9 @@ class Session(QObject):
     @one_edit_at_a_time
     def start_run(self, checkpoint: Checkpoint, dataset: Dataset | None, text: str, note: str) -> None:
         """A new run from ``checkpoint`` (``dataset``: its points when not generated), as an undoable
-        step named ``text``; the current run goes to :attr:`runs`. "What if…" starts its copy so."""
-        self._push_new_run(checkpoint, dataset, text, note)
+        step named ``text``; the current run goes to :attr:`runs`. "What if…" starts its copy so.
+        On the same points, the pictures keep the current plane (one that drawing grew stays)."""
+        self._push_new_run(checkpoint, dataset, text, note, keep_plane=dataset is self._dataset)
 
     @one_edit_at_a_time
     def import_weights(self, weights: WeightFile, source: str) -> bool:
@@ -307,9 +308,12 @@ class Session(QObject):
 
     # ------------------------------------------------------------------ building steps
 
-    def _push_new_run(self, after: Checkpoint, dataset: Dataset | None, text: str, note: str) -> None:
+    def _push_new_run(self, after: Checkpoint, dataset: Dataset | None, text: str, note: str,
+                      keep_plane: bool = False) -> None:
         before = self._checkpoint()
         if before is not None:
+            if keep_plane and after.picture_domain is None:
+                after = dataclasses.replace(after, picture_domain=before.picture_domain)
             self.undo_stack.push_step(RunStep(self, text, note, before, after, (self._dataset, dataset)))
 
     def _checkpoint(self) -> Checkpoint | None:

@@ -80,3 +80,22 @@ def test_what_if_keeps_the_first_run_and_trains_a_copy_from_the_same_start(qtbot
     w.play_action.trigger()
     qtbot.waitUntil(lambda: not w.controller.running, timeout=2000)
     settle(qtbot, w)
+
+
+def test_the_copy_keeps_the_plane_that_drawing_grew(qtbot, win, monkeypatch):
+    from playground.core.painted_data import PaintedPoints
+
+    w, _ = win
+    s = wait_snapshot(qtbot, w, lambda s: True)
+    far = PaintedPoints.from_dataset(s.dataset).added([[20.0, 0.0]], 1, 0.5)
+    w.session.set_dataset(far.to_dataset(), "Draw points")
+    w.session.set_dataset(far.erased((20.0, 0.0), 1.0).to_dataset(), "Erase points")
+    grown = w.controller.fetch("checkpoint").picture_domain
+    assert grown is not None and grown[1] > 20.0
+    step_to(qtbot, w, 2)
+    monkeypatch.setattr(what_if, "ask_change", lambda window: ("learning_rate", "0.3"))
+    w.runs_ui.what_if_action.trigger()
+    w.play_action.trigger()
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=2000)
+    assert w.controller.fetch("checkpoint").picture_domain == grown
+    assert wait_snapshot(qtbot, w, lambda s: s.grid is not None).grid.domain == grown
