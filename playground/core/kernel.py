@@ -29,7 +29,7 @@ import math
 import numpy as np
 from numba import njit
 
-from playground.core.kernel_maths import SOFTMAX, TANH, activate, slope, tanh_one
+from playground.core.kernel_maths import COMPILE, SOFTMAX, TANH, activate, slope, tanh_one
 
 MSE, BCE, CROSS_ENTROPY = range(3)
 LOSS_CODES = {"mse": MSE, "bce": BCE, "cross_entropy": CROSS_ENTROPY}
@@ -51,7 +51,7 @@ EVAL_COLUMNS = 64
 _FAST = {"reassoc", "contract"}
 
 
-@njit(nogil=True, cache=True, fastmath=_FAST)
+@njit(**COMPILE, fastmath=_FAST)
 def _forward(xin, m, sizes, offsets, units, codes, mask, params, z, a):
     """z and a (every layer's neurons one under the other, (units, ≥ m)) for the ``m`` input
     columns of ``xin`` (n_in + 1, ≥ m), whose last row is ones. Loops run over the columns
@@ -100,7 +100,7 @@ def _forward(xin, m, sizes, offsets, units, codes, mask, params, z, a):
                     a[start + j, c] /= total
 
 
-@njit(nogil=True, cache=True, fastmath=_FAST)
+@njit(**COMPILE, fastmath=_FAST)
 def _backward(xin, tin, m, sizes, offsets, units, codes, mask, params, z, a, delta, grad, loss):
     """The summed gradient over the ``m`` columns into ``grad`` (after :func:`_forward`);
     ``tin`` (k, ≥ m) holds their targets."""
@@ -152,7 +152,7 @@ def _backward(xin, tin, m, sizes, offsets, units, codes, mask, params, z, a, del
                         du[c] *= slope(code, zu[c], au[c]) * keep
 
 
-@njit(nogil=True, cache=True)
+@njit(**COMPILE)
 def _update(params, grad, weight_mask, state1, state2, ints, reals, rows):
     """The regulariser and one optimizer step with the summed gradient of ``rows`` rows in ``grad``.
 
@@ -207,7 +207,7 @@ def _update(params, grad, weight_mask, state1, state2, ints, reals, rows):
             params[p] += m / (math.sqrt(v * inv_c2) + eps) * factor
 
 
-@njit(nogil=True, cache=True, fastmath=_FAST)
+@njit(**COMPILE, fastmath=_FAST)
 def _set_metrics(x, t, labels, sizes, offsets, units, codes, mask, params, xin, z, a, ints, reals, out, slot):
     """Mean loss into ``out[slot]`` and accuracy into ``out[slot + 2]`` over the rows of ``x``
     (NaN for no rows; accuracy NaN for regression), a chunk of columns at a time."""
@@ -261,7 +261,7 @@ def _set_metrics(x, t, labels, sizes, offsets, units, codes, mask, params, xin, 
     out[slot + 2] = hits / n if classes > 0 else np.nan
 
 
-@njit(nogil=True, cache=True)
+@njit(**COMPILE)
 def train_epochs(sizes, offsets, codes, mask, params, grad, weight_mask, state1, state2, ints, reals,
                  x, t, x_test, t_test, labels, labels_test, order, first_batch, stop_batch, n_epochs,
                  rows_out, backup):

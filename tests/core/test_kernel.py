@@ -44,6 +44,17 @@ def test_tanh_from_one_exp_never_overflows_and_keeps_its_sign():
     for z in (-1e308, -710.0, -20.0, 20.0, 710.0, 1e308):
         assert kernel_maths.tanh_one(z) == np.tanh(z)
     assert np.signbit(kernel_maths.tanh_one(-0.0))
+    assert np.isnan(kernel_maths.tanh_one(np.nan))  # a diverging run stays visible
+    assert kernel_maths.tanh_one(np.inf) == 1.0 and kernel_maths.tanh_one(-np.inf) == -1.0
+
+
+def test_the_kernels_exponential_is_within_a_unit_in_the_last_place():
+    x = np.concatenate([-np.geomspace(1e-300, 40.0, 20_001), np.linspace(-40.0, 0.0, 20_001)])
+    got = np.array([kernel_maths._exp_nonpositive(v) for v in x])
+    ulp = np.spacing(np.exp(x))
+    assert (np.abs(got - np.exp(x)) <= 1.5 * ulp).all()
+    assert kernel_maths._exp_nonpositive(0.0) == 1.0 and np.isnan(kernel_maths._exp_nonpositive(np.nan))
+    assert kernel_maths._exp_nonpositive(-np.inf) == kernel_maths._exp_nonpositive(-40.0)  # the floor
 
 
 #: A step is held to 1e-12 of its largest gradient when that is at least this. The kernel sums
