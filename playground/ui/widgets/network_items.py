@@ -173,14 +173,16 @@ class Neuron:
         if self.bias is not None:
             self.bias.setZValue(3)
         self.rect = QRectF()
+        self.ends = (0.0, 0.0, 0.0)  # where links meet it: left, right, middle height (plain numbers)
         self._scale = 1.0
+        self._pixmap_width = 0  # of the picture shown (0: none), kept to spare a Qt call per neuron
 
     def place(self, x: float, y: float, size: float) -> None:
         self.rect = QRectF(x, y, size, size)
-        self.frame.setRect(self.rect.adjusted(-1, -1, 1, 1))
+        self.ends = (x, x + size, y + size / 2)
+        self.frame.setRect(x - 1, y - 1, size + 2, size + 2)
         self.pixmap.setPos(x, y)
-        pm = self.pixmap.pixmap()
-        self._scale = size / pm.width() if not pm.isNull() else 1.0
+        self._scale = size / self._pixmap_width if self._pixmap_width else 1.0
         self.pixmap.setScale(self._scale)
         if self.bias is not None:
             b = max(3.0, size * 0.2)
@@ -196,6 +198,7 @@ class Neuron:
     def set_pixmap(self, pm: QPixmap, scale: float | None = None) -> None:
         """Show ``pm`` over the neuron's square, scaled to fit it, or by ``scale`` when given."""
         self.pixmap.setPixmap(pm)
+        self._pixmap_width = pm.width()
         if scale is None:
             scale = self.rect.width() / pm.width() if pm.width() else 1.0
         if scale != self._scale:  # most frames: same size, one Qt call saved per neuron
@@ -225,9 +228,11 @@ class NeuronSlot:
     #: Its place (shared until placed: a 16 × 256 diagram makes ~3,700 slots in one turn; rects are
     #: replaced, never changed in place).
     rect = QRectF()
+    ends = (0.0, 0.0, 0.0)
 
     def place(self, x: float, y: float, size: float) -> None:
         self.rect = QRectF(x, y, size, size)
+        self.ends = (x, x + size, y + size / 2)
 
     def set_visible(self, on: bool) -> None:
         pass

@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,7 +44,7 @@ from playground.ui.widgets.diagram_keys import handle_key
 from playground.ui.widgets.diagram_thumbnails import DiagramThumbnails
 from playground.ui.widgets.diagram_view import DiagramView
 from playground.ui.widgets.diagram_zoom import DiagramZoom
-from playground.ui.widgets.draw_steps import start_step, step_done
+from playground.ui.widgets.draw_steps import DrawStep
 from playground.ui.widgets.network_edit_items import BUTTON_HEIGHT, small_font
 from playground.ui.widgets.network_items import GRADIENT_COLOR, LinkLayer, Neuron, NeuronSlot, link_looks
 from playground.ui.widgets.network_marks import NetworkMarks
@@ -132,14 +132,10 @@ class NetworkView(DiagramZoom, QWidget):
         self._snapshot: Snapshot | None = None
         # The link image takes its turn with the window's other throttled drawings (see DrawTurns).
         self.link_throttle = Throttle(lambda _: self._render_links(), LINK_RENDERS_PER_SECOND, self)
-        self._links_soon = QTimer(self)  # a new diagram's links: drawn in the next turn of the event loop
-        self._links_soon.setSingleShot(True)
-        self._links_soon.setInterval(0)
-        self._links_soon.timeout.connect(self._draw_new_links)
-        self._editor_soon = QTimer(self)  # a big new diagram's editing items: in the turn before its links
-        self._editor_soon.setSingleShot(True)
-        self._editor_soon.setInterval(0)
-        self._editor_soon.timeout.connect(self._build_editor)
+        # A new diagram's links: drawn in a later turn of the event loop; a big one's editing items in the
+        # turn before (steps in turns of their own, apart from the window's other drawings).
+        self._links_soon = DrawStep(self._draw_new_links, lambda: self.link_throttle.turns, self)
+        self._editor_soon = DrawStep(self._build_editor, lambda: self.link_throttle.turns, self)
         self._looks_soon = False  # a big new diagram's links' looks: worked out in their own turn
         self._editor_places: tuple | None = None  # the last layout's editor.place arguments
         self._reset_items()
@@ -283,7 +279,7 @@ class NetworkView(DiagramZoom, QWidget):
         if sum(counts) > SPREAD_NEURONS:  # its editing items in the next turn, its links in the one after
             self.editor.reset()
             self.editor.spec = None  # no gesture until its items are there
-            start_step(self._editor_soon, self.link_throttle.turns)
+            self._editor_soon.start()
         else:
             self.editor.build(s)
         theme.restyle_new(self.view)  # the new titles and frame in the active theme's ink
@@ -296,9 +292,8 @@ class NetworkView(DiagramZoom, QWidget):
         self.editor.build(self._snapshot)
         self.editor.place(*self._editor_places)
         theme.restyle_new(self.view)
-        step_done(self.link_throttle.turns)
         if self._looks_soon:
-            start_step(self._links_soon, self.link_throttle.turns)
+            self._links_soon.start()
 
     def _layout(self) -> None:
         """Place every item for the viewport's size and the zoom (no item is created); see diagram_layout."""
@@ -378,7 +373,6 @@ class NetworkView(DiagramZoom, QWidget):
         if self._looks_soon and s is not None:
             self._set_looks(s, self._show_gradients and np.size(s.grad_norms) == len(s.weights))
         self._render_links()
-        step_done(self.link_throttle.turns)
 
     def refresh_links(self) -> None:
         """Redraw the links from the last snapshot (the inspector's link values changed)."""

@@ -10,7 +10,7 @@ images' colours, at most :data:`MAX_FPS` times a second.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
@@ -20,7 +20,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
 from playground.ui import palette, theme
-from playground.ui.widgets.draw_steps import start_step, step_done
+from playground.ui.widgets.draw_steps import DrawStep
 from playground.ui.widgets.plot_style import AXIS, TEXT, Throttle, header_label, nice_ceiling, style_plot
 
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
@@ -168,9 +168,7 @@ class WeightsView(QWidget):
         self._arrangement: list[list[int]] = []
         self.layers: list[_LayerPlot] = []
         self._unbuilt: list[tuple[pg.GraphicsLayout, int, int]] = []  # (row, place, layer) plots still to make
-        self._builder = QTimer(self)  # the next plot, in a turn of its own (see draw_steps)
-        self._builder.setSingleShot(True)
-        self._builder.timeout.connect(self._build_next)
+        self._builder = DrawStep(self._build_next, lambda: self.throttle.turns, self)  # the next plot, in its turn
         self.vmax = 1.0
         self._lut = palette.diverging_lut()
         self.header = header_label(_HINT)
@@ -272,7 +270,7 @@ class WeightsView(QWidget):
             self._add_layer_plot(*self._unbuilt.pop(0), sizes, features)
         if self._unbuilt:  # not painted until complete: a repaint per plot would cost more than the plots
             self.canvas.setUpdatesEnabled(False)
-            start_step(self._builder, self.throttle.turns)
+            self._builder.start()
         if self._made_colorbar is None:  # made once and put back by every build (it takes ~10 ms to make)
             self._made_colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
                                                   width=12, pen=AXIS)
@@ -299,9 +297,8 @@ class WeightsView(QWidget):
         s, i = self._snapshot, len(self.layers) - 1
         if s is not None and i < len(s.weights):
             self.layers[i].set_data(self._rgba(s.weights[i]), self._rgba(np.reshape(s.biases[i], (-1, 1))))
-        step_done(self.throttle.turns)
         if self._unbuilt:
-            start_step(self._builder, self.throttle.turns)
+            self._builder.start()
         else:
             self._builder.stop()
             theme.restyle_new(self.canvas)  # the new plots in the active theme's ink
