@@ -291,6 +291,8 @@ class NetworkView(DiagramZoom, QWidget):
             return
         self.editor.build(self._snapshot)
         self.editor.place(*self._editor_places)
+        if self.editor.off_picture is not None:  # the inputs were drawn in the turn before, without them
+            self.editor.draw_off_features(*self.editor.off_picture)
         theme.restyle_new(self.view)
         if self._looks_soon:
             self._links_soon.start()
