@@ -119,3 +119,48 @@ def test_a_link_hovered_in_a_big_diagram_is_named_before_and_after_its_links_are
     assert w.hover_text_at(pos).startswith("weight layer 1 neuron 1 → layer 2 neuron 1")
     w.finish_drawing()
     assert w.hover_text_at(pos).startswith("weight layer 1 neuron 1 → layer 2 neuron 1")
+
+
+def test_link_levels_are_the_clipped_quantised_strength_with_nan_at_zero_and_infinities_at_the_top():
+    import numpy as np
+
+    from playground.ui.widgets.network_items import LEVELS, link_levels
+
+    rng = np.random.default_rng(1)
+    for dtype in (np.float64, np.float32):
+        values = (rng.normal(size=(40, 30)) * 3).astype(dtype)
+        values[0, :5] = [np.nan, np.inf, -np.inf, 0.0, -0.0]
+        for scale in (1.0, 2.5, 7.0):
+            want = np.rint(np.clip(np.abs(np.nan_to_num(values)) / scale, 0.0, 1.0) * (LEVELS - 1)).astype(np.intp)
+            got = link_levels(values, scale)
+            assert got.dtype == np.intp and np.array_equal(got, want)
+            assert list(got[0, :5]) == [0, LEVELS - 1, LEVELS - 1, 0, 0]
+
+
+def test_a_big_diagram_works_out_the_looks_of_its_drawn_links_only_and_draws_the_same_picture(qtbot, wide):
+    import dataclasses
+
+    import numpy as np
+
+    from playground.core.snapshot import frozen_copy
+    from playground.ui.widgets.network_items import link_looks
+
+    w = shown_diagram(qtbot, wide, 700, 460)
+    w.finish_drawing()
+    shown = w.shown
+    assert shown[1] < wide.layer_sizes[1]  # a collapsed layer: most of its links are not drawn
+    levels, positive, _ = link_looks(wide, False, shown)
+    full_levels, full_positive, _ = link_looks(wide, False)
+    for k, (lv, full) in enumerate(zip(levels, full_levels, strict=True)):
+        assert lv.shape == (shown[k + 1], shown[k])
+        assert np.array_equal(lv, full[:shown[k + 1], :shown[k]])
+        assert np.array_equal(positive[k], full_positive[k][:shown[k + 1], :shown[k]])
+    picture = w.links.pixmap().toImage()
+    w.links.set_links(full_levels, full_positive, False)  # every link's look: the same links drawn alike
+    w.links.render()
+    assert w.links.pixmap().toImage() == picture
+    # the scale is still the largest |w| of all links, drawn or not
+    weights = [np.array(a) for a in wide.weights]
+    weights[1][-1, -1] = 50.0 * np.abs(weights[1]).max()  # a link behind "+k more"
+    strong = dataclasses.replace(wide, weights=tuple(frozen_copy(a) for a in weights))
+    assert link_looks(strong, False, shown)[0][1].max() < levels[1].max()

@@ -10,6 +10,8 @@ and a big network draws only its strongest :data:`LINK_BUDGET` links.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPixmap
@@ -41,9 +43,14 @@ _DIVERGING = palette.diverging_lut()
 
 
 def link_levels(values: np.ndarray, scale: float) -> np.ndarray:
-    """Quantised strength 0 … LEVELS−1 of |values| / scale (monotonic in |value|)."""
-    t = np.clip(np.abs(np.nan_to_num(values)) / max(scale, 1e-12), 0.0, 1.0)
-    return np.rint(t * (LEVELS - 1)).astype(np.intp)
+    """Quantised strength 0 … LEVELS−1 of |values| / scale (monotonic in |value|; NaN: 0, ±inf: the top)."""
+    t = np.abs(values)  # in place from here: a big layer's looks take a few passes, not a dozen
+    t = t if t.dtype.kind == "f" else t.astype(float)
+    t /= max(scale, 1e-12)
+    np.minimum(t, 1.0, out=t)
+    np.fmax(t, 0.0, out=t)  # NaN -> 0 (fmax takes the number)
+    t *= LEVELS - 1
+    return np.rint(t, out=t).astype(np.intp)
 
 
 def gradient_levels(values: np.ndarray) -> np.ndarray:
@@ -63,22 +70,34 @@ def link_width(level: np.ndarray | int) -> np.ndarray:
 
 
 
-def link_looks(s: Snapshot, gradient: bool) -> tuple[list[np.ndarray], list[np.ndarray], bool]:
+def link_looks(s: Snapshot, gradient: bool,
+               shown: Sequence[int] | None = None) -> tuple[list[np.ndarray], list[np.ndarray], bool]:
     """Each link's look: levels (out, in), colour sign (out, in) per layer, and one-colour flag.
 
-    Weights: level by |w|, colour by w's sign. ``gradient``: level by |∂L/∂w| (log scale),
-    blue where −∂L/∂w ≥ 0 (a descent step raises the weight); a snapshot without per-weight
-    gradients sizes each layer's links by its gradient norm, in the one gradient colour.
+    Weights: level by |w| against the largest |w| of all (at least 1), colour by w's sign.
+    ``gradient``: level by |∂L/∂w| (log scale), blue where −∂L/∂w ≥ 0 (a descent step raises the
+    weight); a snapshot without per-weight gradients sizes each layer's links by its gradient norm,
+    in the one gradient colour. ``shown``: the first how many units of each column are drawn; then
+    only their links get a look (the top-left (shown[k + 1], shown[k]) block of each layer: 16 × 256
+    neurons have a million links, of which a few hundred are drawn).
     """
+    def drawn(arrays) -> list[np.ndarray]:
+        arrays = [np.asarray(a) for a in arrays]
+        if shown is None or len(shown) != len(arrays) + 1:
+            return arrays
+        return [a[:shown[k + 1], :shown[k]] for k, a in enumerate(arrays)]
+
     if gradient and [np.shape(g) for g in s.gradients] == [np.shape(w) for w in s.weights]:
-        grads = [np.asarray(g) for g in s.gradients]
+        grads = drawn(s.gradients)
         return [gradient_levels(g) for g in grads], [g <= 0 for g in grads], False
-    weights = [np.asarray(w) for w in s.weights]
+    weights = drawn(s.weights)
     positive = [w >= 0 for w in weights]
     if gradient:
         norms = gradient_levels(np.asarray(s.grad_norms, dtype=float).ravel())
         return [np.full(w.shape, norms[k]) for k, w in enumerate(weights)], positive, True
-    scale = max(1.0, max((float(np.abs(w).max()) for w in weights if w.size), default=1.0))
+    # the largest |w| of every link, drawn or not (max and −min: no |w| array of a million)
+    scale = max(1.0, max((max(float(w.max()), -float(w.min())) for w in map(np.asarray, s.weights) if w.size),
+                         default=1.0))
     return [link_levels(w, scale) for w in weights], positive, False
 
 def link_pen(level: int, positive: bool, gradient: bool = False) -> QPen:

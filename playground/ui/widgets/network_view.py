@@ -366,7 +366,7 @@ class NetworkView(DiagramZoom, QWidget):
     def _set_looks(self, s: Snapshot, gradient: bool) -> bool:
         """Every link's look from ``s``; True when any changed."""
         self._looks_soon = False
-        levels, positive, uniform = self.marks.link_looks() or link_looks(s, gradient)
+        levels, positive, uniform = self.marks.link_looks() or link_looks(s, gradient, self.shown)
         return self.links.set_links(levels, positive, uniform)
 
     def _draw_new_links(self) -> None:
