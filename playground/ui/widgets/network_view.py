@@ -134,9 +134,8 @@ class NetworkView(DiagramZoom, QWidget):
         self.link_throttle = Throttle(lambda _: self._render_links(), LINK_RENDERS_PER_SECOND, self)
         # A new diagram's links: drawn in a later turn of the event loop; a big one's editing items in the
         # turn before (steps in turns of their own, apart from the window's other drawings).
-        self._links_soon = DrawStep(self._draw_new_links, lambda: self.link_throttle.turns, self)
+        self._links_soon = DrawStep(self._render_links, lambda: self.link_throttle.turns, self)
         self._editor_soon = DrawStep(self._build_editor, lambda: self.link_throttle.turns, self)
-        self._looks_soon = False  # a big new diagram's links' looks: worked out in their own turn
         self._editor_places: tuple | None = None  # the last layout's editor.place arguments
         self._reset_items()
 
@@ -185,7 +184,6 @@ class NetworkView(DiagramZoom, QWidget):
         """Remove every item."""
         self._editor_soon.stop()
         self._links_soon.stop()
-        self._looks_soon = False
         self.scene.clear()
         self._reset_items()
         self.editor.reset()
@@ -200,7 +198,7 @@ class NetworkView(DiagramZoom, QWidget):
             self._build_editor()
         if self._links_soon.isActive():
             self._links_soon.stop()
-            self._draw_new_links()
+            self._render_links()
 
     def link_widths(self, layer: int) -> np.ndarray:
         """Current pen widths (out, in) of the links from column ``layer`` to the next."""
@@ -294,8 +292,7 @@ class NetworkView(DiagramZoom, QWidget):
         if self.editor.off_picture is not None:  # the inputs were drawn in the turn before, without them
             self.editor.draw_off_features(*self.editor.off_picture)
         theme.restyle_new(self.view)
-        if self._looks_soon:
-            self._links_soon.start()
+        self._links_soon.start()  # its links in the next step
 
     def _layout(self) -> None:
         """Place every item for the viewport's size and the zoom (no item is created); see diagram_layout."""
@@ -352,29 +349,12 @@ class NetworkView(DiagramZoom, QWidget):
             for c, g in enumerate(norms):
                 self.grad_labels[c + 1].setData(0, f"‖∇W‖ {g:.2g}")
                 labels.place_grad_label(self, c + 1)
-        if soon and self._editor_soon.isActive():  # a big new diagram: even the looks wait for the links' turn
-            self._looks_soon = True
-            return
-        if self._looks_soon and self._links_soon.isActive():
-            return  # the links' turn is next: it works out the looks of the last snapshot
-        if self._set_looks(s, gradient):
-            if soon:
-                self._links_soon.start()
-            else:
-                self.link_throttle(True)
-
-    def _set_looks(self, s: Snapshot, gradient: bool) -> bool:
-        """Every link's look from ``s``; True when any changed."""
-        self._looks_soon = False
         levels, positive, uniform = self.marks.link_looks() or link_looks(s, gradient, self.shown)
-        return self.links.set_links(levels, positive, uniform)
-
-    def _draw_new_links(self) -> None:
-        """A new diagram's links, in a turn of their own (their looks too for a big one)."""
-        s = self._snapshot
-        if self._looks_soon and s is not None:
-            self._set_looks(s, self._show_gradients and np.size(s.grad_norms) == len(s.weights))
-        self._render_links()
+        if self.links.set_links(levels, positive, uniform):
+            if not soon:
+                self.link_throttle(True)
+            elif not self._editor_soon.isActive():  # else after a big new diagram's editing items
+                self._links_soon.start()
 
     def refresh_links(self) -> None:
         """Redraw the links from the last snapshot (the inspector's link values changed)."""
