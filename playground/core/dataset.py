@@ -34,6 +34,18 @@ def frozen_copy(a: np.ndarray, dtype: type | None = None) -> np.ndarray:
     return out
 
 
+def shared_or_frozen_copy(a: np.ndarray) -> np.ndarray:
+    """``a`` itself when nobody can write its memory (a read-only array over read-only arrays, as a
+    :func:`frozen_copy` or a view of one), else a read-only copy: the weights of a snapshot are
+    shared, not copied again (a million of them take milliseconds)."""
+    base = a
+    while isinstance(base, np.ndarray) and not base.flags.writeable:
+        if base.base is None:
+            return a
+        base = base.base
+    return frozen_copy(a)
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """Training and test points.

@@ -19,6 +19,7 @@ import dataclasses
 import numpy as np
 
 from playground.core.checkpoint import Checkpoint
+from playground.core.dataset import shared_or_frozen_copy
 from playground.core.history import MetricHistory
 from playground.core.snapshot import Snapshot, frozen_copy
 
@@ -38,8 +39,8 @@ def preview(checkpoint: Checkpoint, previous: Snapshot, generation: int) -> Snap
             or spec.training.loss != previous.spec.training.loss):
         return None
     n = sum(1 for key in weights if key.endswith(".weight"))
-    w = tuple(frozen_copy(weights[f"layers.{i}.weight"]) for i in range(n))
-    b = tuple(frozen_copy(weights[f"layers.{i}.bias"]) for i in range(n))
+    w = tuple(shared_or_frozen_copy(weights[f"layers.{i}.weight"]) for i in range(n))  # read-only: shared
+    b = tuple(shared_or_frozen_copy(weights[f"layers.{i}.bias"]) for i in range(n))
     state = checkpoint.state or {}
     nan = float("nan")
     return dataclasses.replace(

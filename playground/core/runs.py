@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from playground.core.dataset import Dataset
+from playground.core.dataset import Dataset, shared_or_frozen_copy
 from playground.core.snapshot import History, Snapshot, frozen_copy
 from playground.core.spec import ExperimentSpec
 
@@ -97,11 +97,12 @@ class Run:
 
 
 def snapshot_weights(snapshot: Snapshot) -> dict[str, np.ndarray]:
-    """The snapshot's weights by name: ``layers.{i}.weight`` (out, in), ``layers.{i}.bias`` (out,), read-only."""
+    """The snapshot's weights by name: ``layers.{i}.weight`` (out, in), ``layers.{i}.bias`` (out,), read-only
+    (the snapshot's own arrays when they are read-only copies, as the worker's are)."""
     weights: dict[str, np.ndarray] = {}
     for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases, strict=True)):
-        weights[f"layers.{i}.weight"] = frozen_copy(w)
-        weights[f"layers.{i}.bias"] = frozen_copy(b)
+        weights[f"layers.{i}.weight"] = shared_or_frozen_copy(w)
+        weights[f"layers.{i}.bias"] = shared_or_frozen_copy(b)
     return weights
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QPushButton, QV
 
 from playground.core.optimizer_race import DEFAULT_OPTIMIZERS, race_runs
 from playground.core.optimizers import OPTIMIZER_LABELS
-from playground.core.reference_network import flatten
+from playground.core.weight_path import WeightPath
 from playground.ui.background import run_in_background
 from playground.ui.surface_requests import SurfaceSetup
 from playground.ui.training import WorkerRequestError
@@ -84,10 +84,8 @@ class LossSurface(QObject):
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
 
-        self.path: list[np.ndarray] = []
+        self.path = WeightPath(PATH_FLOATS, MAX_PATH_POINTS)  # the snapshots' own arrays, flattened when read
         self._path_key: tuple | None = None
-        self._stride = 1  # keep every stride-th snapshot's weights (doubles when the path is full)
-        self._seen = 0
         self.setup: SurfaceSetup | None = None
         self._next_row = 0
         self._rows_per_piece = 1
@@ -107,7 +105,7 @@ class LossSurface(QObject):
         self.follow_box.toggled.connect(lambda on: self.refresh() if on else self._follow.stop())
         window.controller.snapshot_ready.connect(self._on_snapshot)
         window.controller.request_answered.connect(self._on_answer)
-        self.dock.visibilityChanged.connect(lambda visible: visible and self.setup is None and self.refresh())
+        self.dock.visibilityChanged.connect(self._on_visibility)
 
     def bring_up(self) -> None:
         """Show the dock, in front of its tab, at a width that leaves the central views room."""
@@ -121,33 +119,35 @@ class LossSurface(QObject):
     def _on_snapshot(self, s: Snapshot) -> None:
         key = (s.generation, tuple(s.layer_sizes))
         if key != self._path_key:
-            self._path_key, self.path, self._stride, self._seen = key, [], 1, 0
+            self._path_key, self.path = key, WeightPath(PATH_FLOATS, MAX_PATH_POINTS)
             if self.setup is not None:  # another run: its surface is made again on demand (or when following)
                 self.setup, self._pending, self.done = None, None, False
                 self._timer.stop()
                 self.view.header.setText("A new run started: press Refresh to draw the loss surface around it.")
                 if self.follow_box.isChecked():
                     self._follow.start()
-        self._seen += 1
-        if self._seen % self._stride:
-            return
-        theta = flatten(s.weights, s.biases)
-        if self.path and np.array_equal(self.path[-1], theta):
-            return
-        self.path.append(theta)
-        most = max(10, min(MAX_PATH_POINTS, PATH_FLOATS // max(theta.size, 1)))
-        if len(self.path) > most:  # keep every other point: the path's shape stays, memory is bounded
-            self.path = self.path[::2]
-            self._stride *= 2
-        if self.setup is not None and self.done and theta.size == self.setup.job.plane.origin.size:
-            self._draw_path(np.vstack([self.setup.path, self.setup.job.plane.project(theta)]))
+        if self.path.add(s.weights, s.biases) and self.dock.isVisible():
+            self._draw_last_point()
+
+    def _draw_last_point(self) -> None:
+        """The surface's path and the newest point (flattened only here: a hidden dock draws nothing)."""
+        if self.setup is not None and self.done and len(self.path):
+            theta = self.path.last()
+            if theta.size == self.setup.job.plane.origin.size:
+                self._draw_path(np.vstack([self.setup.path, self.setup.job.plane.project(theta)]))
+
+    def _on_visibility(self, visible: bool) -> None:
+        if visible and self.setup is None:
+            self.refresh()
+        elif visible:
+            self._draw_last_point()  # the points offered while hidden were kept, not drawn
 
     # ------------------------------------------------------------------ the grid, a piece at a time
 
     def refresh(self) -> bool:
         """Lay a new plane through the current weights and start evaluating its grid; False if refused."""
         w = self.window
-        trajectory = np.array(self.path) if self.path else None
+        trajectory = self.path.array()
         try:
             setup = w.controller.fetch("surface_job", (self.plane_box.currentData(), trajectory))
         except WorkerRequestError as exc:

@@ -78,3 +78,14 @@ def test_the_inputs_pictures_are_the_same_for_the_same_features_points_and_domai
     grown = dataclasses.replace(before, picture_domain=(-9.0, 9.0, -9.0, 9.0))  # drawing grew the plane
     assert not same_inputs(grown, previous)
     assert not same_inputs(before, trained.snapshot(1, None))  # nothing drawn to keep
+
+
+def test_a_preview_shares_a_checkpoints_read_only_weights_and_copies_writable_ones(trained):
+    previous = trained.snapshot(1, 50)
+    cp = take_checkpoint(trained)  # read-only copies of the trainer's state
+    p = preview(cp, previous, 2)
+    assert p.weights[0] is cp.weights["layers.0.weight"] and p.biases[1] is cp.weights["layers.1.bias"]
+    writable = {k: np.array(v) for k, v in cp.weights.items()}
+    q = preview(weights_only(cp.spec, cp.dataset, writable), previous, 2)
+    assert not np.shares_memory(q.weights[0], writable["layers.0.weight"]) and not q.weights[0].flags.writeable
+    np.testing.assert_array_equal(q.weights[0], writable["layers.0.weight"])

@@ -26,7 +26,9 @@ def deep():
 
 
 def make_view(qtbot, s, width=700, height=460) -> NetworkView:
-    return shown_diagram(qtbot, s, width, height)
+    w = shown_diagram(qtbot, s, width, height)
+    w.finish_drawing()  # a big diagram's editing items and links come in the next turns: every item now
+    return w
 
 
 def texts(w: NetworkView) -> list:

@@ -65,3 +65,34 @@ def test_follow_training_makes_the_surface_again_while_training_runs(qtbot, tmp_
         assert list(surface.view.paths) == ["this run"]  # the path is drawn on the new surface
     finally:
         w.close()
+
+
+def test_a_hidden_dock_keeps_the_path_without_flattening_a_snapshots_weights(qtbot, tmp_path, monkeypatch):
+    from playground.core import reference_network, weight_path
+    from playground.ui import loss_surface
+    flattened = []
+    for module in (weight_path, loss_surface):  # wherever the dock's code might flatten
+        monkeypatch.setattr(module, "flatten", lambda w, b: flattened.append(1) or reference_network.flatten(w, b),
+                            raising=False)
+    w = make_window(qtbot, tmp_path, SPEC)
+    try:
+        surface = w.loss_surface
+        assert not surface.dock.isVisible()
+        for epoch in (1, 2):
+            w.controller.step_epoch()
+            qtbot.waitUntil(lambda e=epoch: w.controller.last_snapshot.epoch == e)
+        assert len(surface.path) >= 3 and not flattened  # kept, not flattened
+        surface.dock.show()  # the surface is made on the path: flattened now
+        qtbot.waitUntil(lambda: surface.setup is not None and surface.done, timeout=10_000)
+        assert flattened
+        surface.dock.hide()
+        flattened.clear()
+        w.controller.step_epoch()
+        qtbot.waitUntil(lambda: w.controller.last_snapshot.epoch == 3)
+        assert len(surface.path) >= 4 and not flattened  # a surface made, its dock hidden: nothing drawn
+        line, _dots = surface.view.paths["this run"]
+        assert len(line.xData) == len(surface.setup.path)
+        surface.dock.show()  # shown again: the newest point is drawn on the surface
+        qtbot.waitUntil(lambda: len(surface.view.paths["this run"][0].xData) == len(surface.setup.path) + 1)
+    finally:
+        w.close()

@@ -55,6 +55,7 @@ def _check_reachable(qtbot, w) -> None:
     assert w.training_settings_action in in_menus and w.training_settings_action.shortcut().toString() == "Ctrl+T"
     # The weights heatmaps keep their cells and scroll instead of collapsing.
     w.bring_up_to_date(w.weights_view)
+    qtbot.waitUntil(lambda: len(w.weights_view.layers) == 3)  # the plots after the first: each in its turn
     QApplication.processEvents()
     shorts = [lp.plot.getViewBox().sceneBoundingRect().height() / lp.n_out for lp in w.weights_view.layers]
     assert len(shorts) == 3 and min(shorts) >= MIN_CELL - 1, shorts

@@ -103,6 +103,8 @@ class DiagramEditor(DiagramMenus, QObject):
         self.focus: tuple[int, int | None] = (0, None)  # (column, neuron or None for the whole column)
         self.frame = None
         self.weight_editor = WeightEditor(view)
+        #: The domain and side the switched-off features were last drawn at (kept over a rebuild).
+        self.off_picture: tuple[tuple[float, float, float, float], int] | None = None
         self.weight_editor.accepted.connect(view.weight_edit_requested.emit)
         self.last_menu: QMenu | None = None
 
@@ -161,6 +163,7 @@ class DiagramEditor(DiagramMenus, QObject):
 
     def draw_off_features(self, domain: tuple[float, float, float, float], size: int) -> None:
         """Give each switched-off feature a faded thumbnail of what it would feed in, over ``domain``."""
+        self.off_picture = (domain, size)
         if not self.off_features:
             return
         names = list(self.off_features)

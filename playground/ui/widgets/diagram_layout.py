@@ -92,8 +92,7 @@ def geometry(viewport: tuple[float, float], zoom: float, rows_: Sequence[int], t
 def link_ends(column: Sequence[Neuron], shown: int, side: float) -> list[QPointF]:
     """Where links meet a column's neurons: right of them (``side`` 1) or left (−1). No link of a
     neuron behind "+k more" is drawn: those share one point (16 × 256 has 4,000 of them)."""
-    ends = [QPointF(n.rect.center().x() + side * (n.rect.width() / 2 + 1), n.rect.center().y())
-            for n in column[:shown]]
+    ends = [QPointF(n.ends[1] + 1 if side > 0 else n.ends[0] - 1, n.ends[2]) for n in column[:shown]]
     return ends + [ends[-1] if ends else QPointF()] * (len(column) - shown)
 
 

@@ -10,12 +10,13 @@ and a big network draws only its strongest :data:`LINK_BUDGET` links.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsPixmapItem,
-    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
 )
@@ -42,9 +43,14 @@ _DIVERGING = palette.diverging_lut()
 
 
 def link_levels(values: np.ndarray, scale: float) -> np.ndarray:
-    """Quantised strength 0 … LEVELS−1 of |values| / scale (monotonic in |value|)."""
-    t = np.clip(np.abs(np.nan_to_num(values)) / max(scale, 1e-12), 0.0, 1.0)
-    return np.rint(t * (LEVELS - 1)).astype(np.intp)
+    """Quantised strength 0 … LEVELS−1 of |values| / scale (monotonic in |value|; NaN: 0, ±inf: the top)."""
+    t = np.abs(values)  # in place from here: a big layer's looks take a few passes, not a dozen
+    t = t if t.dtype.kind == "f" else t.astype(float)
+    t /= max(scale, 1e-12)
+    np.minimum(t, 1.0, out=t)
+    np.fmax(t, 0.0, out=t)  # NaN -> 0 (fmax takes the number)
+    t *= LEVELS - 1
+    return np.rint(t, out=t).astype(np.intp)
 
 
 def gradient_levels(values: np.ndarray) -> np.ndarray:
@@ -64,22 +70,34 @@ def link_width(level: np.ndarray | int) -> np.ndarray:
 
 
 
-def link_looks(s: Snapshot, gradient: bool) -> tuple[list[np.ndarray], list[np.ndarray], bool]:
+def link_looks(s: Snapshot, gradient: bool,
+               shown: Sequence[int] | None = None) -> tuple[list[np.ndarray], list[np.ndarray], bool]:
     """Each link's look: levels (out, in), colour sign (out, in) per layer, and one-colour flag.
 
-    Weights: level by |w|, colour by w's sign. ``gradient``: level by |∂L/∂w| (log scale),
-    blue where −∂L/∂w ≥ 0 (a descent step raises the weight); a snapshot without per-weight
-    gradients sizes each layer's links by its gradient norm, in the one gradient colour.
+    Weights: level by |w| against the largest |w| of all (at least 1), colour by w's sign.
+    ``gradient``: level by |∂L/∂w| (log scale), blue where −∂L/∂w ≥ 0 (a descent step raises the
+    weight); a snapshot without per-weight gradients sizes each layer's links by its gradient norm,
+    in the one gradient colour. ``shown``: the first how many units of each column are drawn; then
+    only their links get a look (the top-left (shown[k + 1], shown[k]) block of each layer: 16 × 256
+    neurons have a million links, of which a few hundred are drawn).
     """
+    def drawn(arrays) -> list[np.ndarray]:
+        arrays = [np.asarray(a) for a in arrays]
+        if shown is None or len(shown) != len(arrays) + 1:
+            return arrays
+        return [a[:shown[k + 1], :shown[k]] for k, a in enumerate(arrays)]
+
     if gradient and [np.shape(g) for g in s.gradients] == [np.shape(w) for w in s.weights]:
-        grads = [np.asarray(g) for g in s.gradients]
+        grads = drawn(s.gradients)
         return [gradient_levels(g) for g in grads], [g <= 0 for g in grads], False
-    weights = [np.asarray(w) for w in s.weights]
+    weights = drawn(s.weights)
     positive = [w >= 0 for w in weights]
     if gradient:
         norms = gradient_levels(np.asarray(s.grad_norms, dtype=float).ravel())
         return [np.full(w.shape, norms[k]) for k, w in enumerate(weights)], positive, True
-    scale = max(1.0, max((float(np.abs(w).max()) for w in weights if w.size), default=1.0))
+    # the largest |w| of every link, drawn or not (max and −min: no |w| array of a million)
+    scale = max(1.0, max((max(float(w.max()), -float(w.min())) for w in map(np.asarray, s.weights) if w.size),
+                         default=1.0))
     return [link_levels(w, scale) for w in weights], positive, False
 
 def link_pen(level: int, positive: bool, gradient: bool = False) -> QPen:
@@ -161,30 +179,29 @@ class Neuron:
     drawn = True
 
     def __init__(self, scene: QGraphicsScene, with_bias: bool) -> None:
-        self.pixmap = QGraphicsPixmapItem()
+        # Made by the scene (plain C++ items): an item made in Python is a PySide subclass whose every
+        # virtual call (paint, bounding rect, item change) first looks for a Python override, which
+        # made painting and polishing a 16 × 256 diagram's first frame about twice as slow.
+        self.frame = scene.addRect(QRectF(), _FRAME_PEN, _FRAME_BRUSH)  # shared pen: hundreds of neurons at once
+        self.frame.setZValue(1)
+        self.pixmap = scene.addPixmap(QPixmap())
         self.pixmap.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         self.pixmap.setZValue(2)
-        self.frame = QGraphicsRectItem()
-        self.frame.setPen(_FRAME_PEN)  # shared: a 16 × 256 network makes hundreds of neurons at once
-        self.frame.setBrush(_FRAME_BRUSH)
-        self.frame.setZValue(1)
-        self.bias = QGraphicsRectItem() if with_bias else None
+        self.bias = scene.addRect(QRectF(), _NO_PEN) if with_bias else None
         self.bias_key = -1
-        for item in (self.frame, self.pixmap, self.bias):
-            if item is not None:
-                scene.addItem(item)
         if self.bias is not None:
-            self.bias.setPen(_NO_PEN)
             self.bias.setZValue(3)
         self.rect = QRectF()
+        self.ends = (0.0, 0.0, 0.0)  # where links meet it: left, right, middle height (plain numbers)
         self._scale = 1.0
+        self._pixmap_width = 0  # of the picture shown (0: none), kept to spare a Qt call per neuron
 
     def place(self, x: float, y: float, size: float) -> None:
         self.rect = QRectF(x, y, size, size)
-        self.frame.setRect(self.rect.adjusted(-1, -1, 1, 1))
+        self.ends = (x, x + size, y + size / 2)
+        self.frame.setRect(x - 1, y - 1, size + 2, size + 2)
         self.pixmap.setPos(x, y)
-        pm = self.pixmap.pixmap()
-        self._scale = size / pm.width() if not pm.isNull() else 1.0
+        self._scale = size / self._pixmap_width if self._pixmap_width else 1.0
         self.pixmap.setScale(self._scale)
         if self.bias is not None:
             b = max(3.0, size * 0.2)
@@ -200,6 +217,7 @@ class Neuron:
     def set_pixmap(self, pm: QPixmap, scale: float | None = None) -> None:
         """Show ``pm`` over the neuron's square, scaled to fit it, or by ``scale`` when given."""
         self.pixmap.setPixmap(pm)
+        self._pixmap_width = pm.width()
         if scale is None:
             scale = self.rect.width() / pm.width() if pm.width() else 1.0
         if scale != self._scale:  # most frames: same size, one Qt call saved per neuron
@@ -229,9 +247,11 @@ class NeuronSlot:
     #: Its place (shared until placed: a 16 × 256 diagram makes ~3,700 slots in one turn; rects are
     #: replaced, never changed in place).
     rect = QRectF()
+    ends = (0.0, 0.0, 0.0)
 
     def place(self, x: float, y: float, size: float) -> None:
         self.rect = QRectF(x, y, size, size)
+        self.ends = (x, x + size, y + size / 2)
 
     def set_visible(self, on: bool) -> None:
         pass

@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,6 +44,7 @@ from playground.ui.widgets.diagram_keys import handle_key
 from playground.ui.widgets.diagram_thumbnails import DiagramThumbnails
 from playground.ui.widgets.diagram_view import DiagramView
 from playground.ui.widgets.diagram_zoom import DiagramZoom
+from playground.ui.widgets.draw_steps import DrawStep
 from playground.ui.widgets.network_edit_items import BUTTON_HEIGHT, small_font
 from playground.ui.widgets.network_items import GRADIENT_COLOR, LinkLayer, Neuron, NeuronSlot, link_looks
 from playground.ui.widgets.network_marks import NetworkMarks
@@ -55,6 +56,10 @@ LINK_RENDERS_PER_SECOND = 3
 #: ... and less often when it is slow (a big network's: tens of milliseconds), so that it takes at most
 #: this share of the UI thread's time.
 LINK_SHARE = 0.04
+#: A new diagram with more drawn neurons than this is built over three turns of the event loop: its
+#: neurons and titles (painted at once), then its editing items, then its links (each a few tens of
+#: milliseconds for 16 × 256: in one turn they froze the window for a tenth of a second).
+SPREAD_NEURONS = 200
 _GRADIENT_TIP = ("Links sized by how strongly the loss pulls on each weight (|∂L/∂w| of the last mini-batch, "
                  "log scale 1e-5 … 1); blue: a descent step raises the weight, orange: lowers it. "
                  "Each layer's gradient norm is under its column.")
@@ -81,6 +86,10 @@ class NetworkView(DiagramZoom, QWidget):
         self.view = DiagramView(self.scene)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        # Every frame changes most of the diagram (its pictures): one repaint of the whole viewport is
+        # cheaper than working out the changed region of hundreds of items (a 16 × 256 diagram's first
+        # frame: ~10 ms of it, then a second paint).
+        self.view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         self.zoom, self.fitting = 1.0, True
         self.expanded: set[int] = set()  # columns whose "+k more" marker was clicked
         self.shown: list[int] = []  # neurons drawn per column
@@ -123,10 +132,11 @@ class NetworkView(DiagramZoom, QWidget):
         self._snapshot: Snapshot | None = None
         # The link image takes its turn with the window's other throttled drawings (see DrawTurns).
         self.link_throttle = Throttle(lambda _: self._render_links(), LINK_RENDERS_PER_SECOND, self)
-        self._links_soon = QTimer(self)  # a new diagram's links: drawn in the next turn of the event loop
-        self._links_soon.setSingleShot(True)
-        self._links_soon.setInterval(0)
-        self._links_soon.timeout.connect(self._render_links)
+        # A new diagram's links: drawn in a later turn of the event loop; a big one's editing items in the
+        # turn before (steps in turns of their own, apart from the window's other drawings).
+        self._links_soon = DrawStep(self._render_links, lambda: self.link_throttle.turns, self)
+        self._editor_soon = DrawStep(self._build_editor, lambda: self.link_throttle.turns, self)
+        self._editor_places: tuple | None = None  # the last layout's editor.place arguments
         self._reset_items()
 
     # ------------------------------------------------------------------ public
@@ -151,7 +161,8 @@ class NetworkView(DiagramZoom, QWidget):
             self._build(snapshot)
             self._key = key
         self._snapshot = snapshot
-        self.editor.update(snapshot)
+        if not self._editor_soon.isActive():  # else its build marks the switched-off neurons
+            self.editor.update(snapshot)
         self._update_links(snapshot, soon=rebuilt)
         self._update_biases(snapshot)
         self.thumbnails.update(snapshot)
@@ -171,6 +182,8 @@ class NetworkView(DiagramZoom, QWidget):
 
     def clear(self) -> None:
         """Remove every item."""
+        self._editor_soon.stop()
+        self._links_soon.stop()
         self.scene.clear()
         self._reset_items()
         self.editor.reset()
@@ -178,7 +191,11 @@ class NetworkView(DiagramZoom, QWidget):
         self.header.setText(_HINT)
 
     def finish_drawing(self) -> None:
-        """Draw a new diagram's links now if they are still to come (before a picture is taken)."""
+        """Make a new diagram's editing items and draw its links now if they are still to come (before a
+        picture is taken)."""
+        if self._editor_soon.isActive():
+            self._editor_soon.stop()
+            self._build_editor()
         if self._links_soon.isActive():
             self._links_soon.stop()
             self._render_links()
@@ -227,11 +244,14 @@ class NetworkView(DiagramZoom, QWidget):
         self.thumbnails.reset()
 
     def _build(self, s: Snapshot) -> None:
+        self._editor_soon.stop()
+        self._links_soon.stop()
         self.scene.clear()
         self._reset_items()
         sizes = s.layer_sizes
+        counts = lay.shown_counts(sizes, self.expanded)
         for c, n in enumerate(sizes):
-            made = lay.shown_counts(sizes, self.expanded)[c]  # the rest are only places, made on expanding
+            made = counts[c]  # the rest are only places, made on expanding
             self.neurons.append([Neuron(self.scene, with_bias=c > 0) if j < made else NeuronSlot()
                                  for j in range(n)])
             if c == 0:
@@ -254,9 +274,25 @@ class NetworkView(DiagramZoom, QWidget):
             self.feature_labels.append(t)
         self.scene.addItem(self.links)
         self.thumbnails.add_to(self.scene)
-        self.editor.build(s)
+        if sum(counts) > SPREAD_NEURONS:  # its editing items in the next turn, its links in the one after
+            self.editor.reset()
+            self.editor.spec = None  # no gesture until its items are there
+            self._editor_soon.start()
+        else:
+            self.editor.build(s)
         theme.restyle_new(self.view)  # the new titles and frame in the active theme's ink
         self._layout()
+
+    def _build_editor(self) -> None:
+        """A big new diagram's editing items (its second turn), then its links in the next turn."""
+        if self._snapshot is None or self._editor_places is None:
+            return
+        self.editor.build(self._snapshot)
+        self.editor.place(*self._editor_places)
+        if self.editor.off_picture is not None:  # the inputs were drawn in the turn before, without them
+            self.editor.draw_off_features(*self.editor.off_picture)
+        theme.restyle_new(self.view)
+        self._links_soon.start()  # its links in the next step
 
     def _layout(self) -> None:
         """Place every item for the viewport's size and the zoom (no item is created); see diagram_layout."""
@@ -295,7 +331,8 @@ class NetworkView(DiagramZoom, QWidget):
         anchors = [(lay.link_ends(self.neurons[c], self.shown[c], 1.0),
                     lay.link_ends(self.neurons[c + 1], self.shown[c + 1], -1.0)) for c in range(ncols - 1)]
         self.links.set_geometry(self.scene.sceneRect(), anchors, self.shown)
-        self.editor.place(slot_rect, self._col_centres, self.column_gap, self.scene.sceneRect())
+        self._editor_places = (slot_rect, self._col_centres, self.column_gap, self.scene.sceneRect())
+        self.editor.place(*self._editor_places)
         self._render_links()
         self.marks.place()
         self.thumbnails.ask()
@@ -312,12 +349,12 @@ class NetworkView(DiagramZoom, QWidget):
             for c, g in enumerate(norms):
                 self.grad_labels[c + 1].setData(0, f"‖∇W‖ {g:.2g}")
                 labels.place_grad_label(self, c + 1)
-        levels, positive, uniform = self.marks.link_looks() or link_looks(s, gradient)
+        levels, positive, uniform = self.marks.link_looks() or link_looks(s, gradient, self.shown)
         if self.links.set_links(levels, positive, uniform):
-            if soon:
-                self._links_soon.start()
-            else:
+            if not soon:
                 self.link_throttle(True)
+            elif not self._editor_soon.isActive():  # else after a big new diagram's editing items
+                self._links_soon.start()
 
     def refresh_links(self) -> None:
         """Redraw the links from the last snapshot (the inspector's link values changed)."""

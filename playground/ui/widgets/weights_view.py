@@ -10,7 +10,7 @@ images' colours, at most :data:`MAX_FPS` times a second.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
@@ -20,6 +20,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
 from playground.ui import palette, theme
+from playground.ui.widgets.draw_steps import DrawStep
 from playground.ui.widgets.plot_style import AXIS, TEXT, Throttle, header_label, nice_ceiling, style_plot
 
 #: Redraws a second at most while training (the latest snapshot is always drawn, a little late).
@@ -167,9 +168,7 @@ class WeightsView(QWidget):
         self._arrangement: list[list[int]] = []
         self.layers: list[_LayerPlot] = []
         self._unbuilt: list[tuple[pg.GraphicsLayout, int, int]] = []  # (row, place, layer) plots still to make
-        self._builder = QTimer(self)
-        self._builder.setInterval(0)
-        self._builder.timeout.connect(self._build_next)
+        self._builder = DrawStep(self._build_next, lambda: self.throttle.turns, self)  # the next plot, in its turn
         self.vmax = 1.0
         self._lut = palette.diverging_lut()
         self.header = header_label(_HINT)
@@ -298,7 +297,9 @@ class WeightsView(QWidget):
         s, i = self._snapshot, len(self.layers) - 1
         if s is not None and i < len(s.weights):
             self.layers[i].set_data(self._rgba(s.weights[i]), self._rgba(np.reshape(s.biases[i], (-1, 1))))
-        if not self._unbuilt:
+        if self._unbuilt:
+            self._builder.start()
+        else:
             self._builder.stop()
             theme.restyle_new(self.canvas)  # the new plots in the active theme's ink
             self.canvas.setUpdatesEnabled(True)
