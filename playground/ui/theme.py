@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QGraphicsSimpleTe
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from playground.ui import palette
+from playground.ui.widgets.link_layer import LinkLayer
 from playground.ui.widgets.loss_plot import TRAIN_CURVE
-from playground.ui.widgets.network_items import LinkLayer
 from playground.ui.widgets.plot_style import AXIS, TEXT
 
 #: The choices a person makes in Preferences; "system" follows the desktop's light or dark scheme.

@@ -124,7 +124,7 @@ def test_a_link_hovered_in_a_big_diagram_is_named_before_and_after_its_links_are
 def test_link_levels_are_the_clipped_quantised_strength_with_nan_at_zero_and_infinities_at_the_top():
     import numpy as np
 
-    from playground.ui.widgets.network_items import LEVELS, link_levels
+    from playground.ui.widgets.link_layer import LEVELS, link_levels
 
     rng = np.random.default_rng(1)
     for dtype in (np.float64, np.float32):
@@ -143,7 +143,7 @@ def test_a_big_diagram_works_out_the_looks_of_its_drawn_links_only_and_draws_the
     import numpy as np
 
     from playground.core.snapshot import frozen_copy
-    from playground.ui.widgets.network_items import link_looks
+    from playground.ui.widgets.link_layer import link_looks
 
     w = shown_diagram(qtbot, wide, 700, 460)
     w.finish_drawing()

@@ -8,7 +8,7 @@ import pytest
 from diagram_helpers import shown_diagram
 from PySide6.QtCore import QPointF
 
-from playground.ui.widgets import network_items
+from playground.ui.widgets import link_layer
 from playground.ui.widgets.preview import sample_snapshot
 
 
@@ -45,7 +45,7 @@ def test_zoomed_far_in_only_the_part_on_screen_is_drawn_and_drawn_again_when_scr
     w.set_zoom(4.0)
     full_region, full = w.links.region, w.links.pixmap().toImage()  # the whole still fits the cap
     assert full_region == w.scene.sceneRect()
-    monkeypatch.setattr(network_items, "MAX_LINK_PIXELS", full.width() * full.height() // 2)
+    monkeypatch.setattr(link_layer, "MAX_LINK_PIXELS", full.width() * full.height() // 2)
     w._render_links()
     assert w.links.region != full_region  # a part, from the top left corner shown
     across, down = w.view.horizontalScrollBar(), w.view.verticalScrollBar()
@@ -56,7 +56,7 @@ def test_zoomed_far_in_only_the_part_on_screen_is_drawn_and_drawn_again_when_scr
     assert region.left() > full_region.left() and region.top() > full_region.top()
     assert scale == pytest.approx(4.0 * w.view.devicePixelRatioF())  # as sharp, but a part
     assert region.contains(w._visible_part().intersected(w.scene.sceneRect())) and region != full_region
-    assert w.links.pixmap().width() * w.links.pixmap().height() <= network_items.MAX_LINK_PIXELS
+    assert w.links.pixmap().width() * w.links.pixmap().height() <= link_layer.MAX_LINK_PIXELS
     assert w.links.pos() == region.topLeft()
     part = w.links.pixmap().toImage()
     # the part holds the whole image's pixels at the same scene points (where links are drawn)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtWidgets import QApplication
 
 from playground.core.snapshot import Snapshot, frozen_copy
-from playground.ui.widgets.network_items import BEZIER_X, BEZIER_Y, LINK_BUDGET, gradient_levels
+from playground.ui.widgets.link_layer import BEZIER_X, BEZIER_Y, LINK_BUDGET, gradient_levels
 from playground.ui.widgets.network_view import NetworkView
 from playground.ui.widgets.preview import sample_snapshot
 

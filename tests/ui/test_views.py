@@ -573,7 +573,7 @@ def test_network_links_are_painted_in_their_sign_colour(qtbot, snapshots):
 
 
 def test_network_big_networks_draw_only_their_strongest_links(qtbot, snapshots):
-    from playground.ui.widgets.network_items import LINK_BUDGET
+    from playground.ui.widgets.link_layer import LINK_BUDGET
 
     w = make(qtbot, NetworkView, 900, 500)
     w.show_snapshot(snapshots["deep"])

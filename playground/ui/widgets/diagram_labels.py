@@ -1,4 +1,4 @@
-"""Where the network diagram's texts go: column titles, ‖∇W‖ labels and input names.
+"""The network diagram's texts, and where they go: column titles, ‖∇W‖ labels and input names.
 
 Each text centred on a column takes at most the room its neighbours' texts leave
 (``fit_text`` elides it), so that no two texts overlap at any zoom.
@@ -8,10 +8,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QColor
+
+from playground.core.features import FEATURE_LABELS
+from playground.ui.widgets.link_layer import GRADIENT_COLOR
+from playground.ui.widgets.network_edit_items import small_font
 from playground.ui.widgets.network_items import fit_text
 
 if TYPE_CHECKING:
+    from playground.core.snapshot import Snapshot
     from playground.ui.widgets.network_view import NetworkView
+
+_INK = "#333333"
+
+
+def add_texts(view: NetworkView, s: Snapshot) -> None:
+    """Make a new diagram's texts in its scene (placed by :func:`place_texts`): a title per column
+    (a hidden column's activation is the editor's chip under it), a ‖∇W‖ label per column (shown
+    with the gradients) and a name per input feature."""
+    sizes = s.layer_sizes
+    for c, n in enumerate(sizes):
+        if c == 0:
+            title = f"inputs\n{n} features"
+        elif c == len(sizes) - 1:
+            title = f"output\n{s.output_activation}"
+        else:
+            title = f"layer {c} · {n}"
+        t = view.scene.addSimpleText(title, small_font())
+        t.setBrush(QColor(_INK))
+        view.titles.append(t)
+        g = view.scene.addSimpleText("", small_font())
+        g.setBrush(QColor(GRADIENT_COLOR))
+        g.setVisible(view._show_gradients)
+        view.grad_labels.append(g)
+    for f in s.spec.features:
+        t = view.scene.addSimpleText(FEATURE_LABELS.get(f, f))
+        t.setBrush(QColor(_INK))
+        view.feature_labels.append(t)
 
 
 def room(view: NetworkView, c: int) -> float:

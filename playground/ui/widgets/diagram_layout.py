@@ -18,7 +18,8 @@ import numpy as np
 from PySide6.QtCore import QPointF
 
 from playground.core.spec import FEATURES
-from playground.ui.widgets.network_items import BEZIER_X, BEZIER_Y, Neuron
+from playground.ui.widgets.link_layer import BEZIER_X, BEZIER_Y
+from playground.ui.widgets.network_items import Neuron
 
 #: The smallest column gap, neuron pitch and thumbnail, in scene px (at zoom 1).
 MIN_GAP = 80.0

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsSimpleTextItem
 
-from playground.ui.widgets.network_items import link_levels
+from playground.ui.widgets.link_layer import link_levels
 
 if TYPE_CHECKING:
     from playground.ui.widgets.network_view import NetworkView

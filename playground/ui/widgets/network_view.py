@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.features import FEATURE_LABELS
 from playground.core.snapshot import Snapshot
 from playground.core.spec import FEATURES
 from playground.ui import theme
+from playground.ui.widgets import diagram_hover as hover
 from playground.ui.widgets import diagram_labels as labels
 from playground.ui.widgets import diagram_layout as lay
 from playground.ui.widgets.diagram_editor import HEADER_HEIGHT, DiagramEditor
@@ -45,12 +45,12 @@ from playground.ui.widgets.diagram_thumbnails import DiagramThumbnails
 from playground.ui.widgets.diagram_view import DiagramView
 from playground.ui.widgets.diagram_zoom import DiagramZoom
 from playground.ui.widgets.draw_steps import DrawStep
-from playground.ui.widgets.network_edit_items import BUTTON_HEIGHT, small_font
-from playground.ui.widgets.network_items import GRADIENT_COLOR, LinkLayer, Neuron, NeuronSlot, link_looks
+from playground.ui.widgets.link_layer import LinkLayer, link_looks
+from playground.ui.widgets.network_edit_items import BUTTON_HEIGHT
+from playground.ui.widgets.network_items import Neuron, NeuronSlot
 from playground.ui.widgets.network_marks import NetworkMarks
 from playground.ui.widgets.plot_style import Throttle, header_label
 
-_HINT = "hover a neuron or a link · click to edit, right-click for more"
 #: The link image is redrawn at most this often while training (links need no 30 fps; the UI does).
 LINK_RENDERS_PER_SECOND = 3
 #: ... and less often when it is slow (a big network's: tens of milliseconds), so that it takes at most
@@ -113,7 +113,7 @@ class NetworkView(DiagramZoom, QWidget):
         self.view.zoom_requested.connect(self.zoom_by)
         # The read-out has the whole width and two lines: a link's (a named input, w and ∂L/∂w)
         # fits there at any dock width, and no control covers its end.
-        self.header = header_label(_HINT, lines=2)
+        self.header = header_label(hover.HINT, lines=2)
         self.gradients_box = QCheckBox("show gradients")
         self.gradients_box.setToolTip(_GRADIENT_TIP)
         self.gradients_box.toggled.connect(self.set_show_gradients)
@@ -188,7 +188,7 @@ class NetworkView(DiagramZoom, QWidget):
         self._reset_items()
         self.editor.reset()
         self._snapshot = None
-        self.header.setText(_HINT)
+        self.header.setText(hover.HINT)
 
     def finish_drawing(self) -> None:
         """Make a new diagram's editing items and draw its links now if they are still to come (before a
@@ -206,27 +206,11 @@ class NetworkView(DiagramZoom, QWidget):
 
     def hover_text_at(self, pos: QPointF) -> str:
         """What the header says with the mouse at scene position ``pos`` (and show the zoom there)."""
-        s = self._snapshot
-        hit = self._neuron_at(pos)
-        if s is not None and hit is not None:
-            self.thumbnails.show_zoom(*hit)
-            return self.thumbnails.neuron_text(s, *hit)
-        self.thumbnails.hide_zoom()
-        link = self._link_at(pos)
-        if s is not None and link is not None:
-            layer, j, i = link
-            w = float(s.weights[layer][j, i])
-            text = f"{self.link_name(layer, j, i)}: w = {w:.4g}"
-            if self._show_gradients and len(s.gradients) == len(s.weights):
-                text += f", ∂L/∂w = {float(s.gradients[layer][j, i]):.3g}"
-            return text
-        return _HINT
+        return hover.hover_text(self, pos)
 
     def link_name(self, layer: int, j: int, i: int) -> str:
         """"weight <from> → <to> neuron j" for the link from unit ``i`` to unit ``j`` of weight layer ``layer``."""
-        src = self._name(0, i) if layer == 0 else f"layer {layer} neuron {i + 1}"
-        dst = "output" if layer == len(self.neurons) - 2 else f"layer {layer + 1}"
-        return f"weight {src} → {dst} neuron {j + 1}"
+        return hover.link_name(self._snapshot, len(self.neurons), layer, j, i)
 
     # ------------------------------------------------------------------ building
 
@@ -254,24 +238,8 @@ class NetworkView(DiagramZoom, QWidget):
             made = counts[c]  # the rest are only places, made on expanding
             self.neurons.append([Neuron(self.scene, with_bias=c > 0) if j < made else NeuronSlot()
                                  for j in range(n)])
-            if c == 0:
-                title = f"inputs\n{n} features"
-            elif c == len(sizes) - 1:
-                title = f"output\n{s.output_activation}"
-            else:  # the activation is the editor's chip under the title
-                title = f"layer {c} · {n}"
-            t = self.scene.addSimpleText(title, small_font())
-            t.setBrush(QColor("#333333"))
-            self.titles.append(t)
-            g = self.scene.addSimpleText("", small_font())
-            g.setBrush(QColor(GRADIENT_COLOR))
-            g.setVisible(self._show_gradients)
-            self.grad_labels.append(g)
         self._features = s.spec.features
-        for f in s.spec.features:
-            t = self.scene.addSimpleText(FEATURE_LABELS.get(f, f))
-            t.setBrush(QColor("#333333"))
-            self.feature_labels.append(t)
+        labels.add_texts(self, s)
         self.scene.addItem(self.links)
         self.thumbnails.add_to(self.scene)
         if sum(counts) > SPREAD_NEURONS:  # its editing items in the next turn, its links in the one after
@@ -407,19 +375,13 @@ class NetworkView(DiagramZoom, QWidget):
 
     def _on_left(self) -> None:
         self.thumbnails.hide_zoom()
-        self.header.setText(_HINT)
+        self.header.setText(hover.HINT)
 
     def _neuron_at(self, pos: QPointF) -> tuple[int, int] | None:
         return lay.neuron_at(self.neurons, self.shown, pos)
 
     def _link_at(self, pos: QPointF, tolerance: float = 4.0) -> tuple[int, int, int] | None:
         return lay.link_at(self.neurons, self.shown, pos, tolerance)
-
-    def _name(self, c: int, j: int) -> str:
-        if c == 0 and self._snapshot is not None:
-            f = self._snapshot.spec.features[j]
-            return f"input {FEATURE_LABELS.get(f, f)}"
-        return f"neuron {j + 1}"
 
     def neuron_size(self) -> float:
         """A thumbnail's side in scene pixels (at zoom 1)."""
