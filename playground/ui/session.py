@@ -17,8 +17,8 @@ comes from, and does to weights, optimizer and run what the edit table says:
 - restoring a kept run makes it current as it ended: spec, points, weights, epoch, loss history
   (and its optimizer state when the run was kept with it).
 
-Whatever starts a new run first moves the current one to :attr:`runs` (when it has
-trained at all: an untrained run has nothing to compare).
+Whatever starts a new run first moves the current one to :attr:`runs` (when it has trained
+at all: an untrained run has nothing to compare).
 """
 
 from __future__ import annotations
@@ -77,9 +77,7 @@ class Session(QObject):
     def __init__(self, spec: ExperimentSpec, dataset: Dataset | None = None, dtype: str = "float64",
                  parent: QObject | None = None, auto_acknowledge: bool = False) -> None:
         super().__init__(parent)
-        self._spec = spec
-        self._dataset = dataset
-        self._dtype = dtype
+        self._spec, self._dataset, self._dtype = spec, dataset, dtype
         self._draws = 0  # architecture edits so far: seeds the weights they draw
         self._told_trimmed = False
         self.controller = TrainingController(self, auto_acknowledge)
@@ -99,8 +97,7 @@ class Session(QObject):
         return self._spec
 
     @property
-    def dataset(self) -> Dataset | None:
-        """The points when they are not generated from ``spec.data``."""
+    def dataset(self) -> Dataset | None:  # the points when they are not generated from spec.data
         return self._dataset
 
     @property
@@ -282,9 +279,8 @@ class Session(QObject):
 
     @one_edit_at_a_time
     def start_run(self, checkpoint: Checkpoint, dataset: Dataset | None, text: str, note: str) -> None:
-        """A new run from ``checkpoint`` (``dataset``: its points when not generated), as an undoable
-        step named ``text``; the current run goes to :attr:`runs`. "What if…" starts its copy so.
-        On the same points, the pictures keep the current plane (one that drawing grew stays)."""
+        """A new run from ``checkpoint`` (``dataset``: its points when not generated, the same ones: the
+        plane drawing grew stays), an undoable step named ``text``; the current run goes to :attr:`runs`."""
         self._push_new_run(checkpoint, dataset, text, note, keep_plane=dataset is self._dataset)
 
     @one_edit_at_a_time
@@ -312,7 +308,7 @@ class Session(QObject):
                       keep_plane: bool = False) -> None:
         before = self._checkpoint()
         if before is not None:
-            if keep_plane and after.picture_domain is None:
+            if keep_plane and after.picture_domain is None:  # What if…'s copy, on the same points
                 after = dataclasses.replace(after, picture_domain=before.picture_domain)
             self.undo_stack.push_step(RunStep(self, text, note, before, after, (self._dataset, dataset)))
 

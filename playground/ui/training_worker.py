@@ -30,11 +30,9 @@ SLICE_SECONDS = 0.010
 SNAPSHOT_INTERVAL = 0.030
 #: Longest wait in a paced (epochs-per-second) run between timer ticks, seconds.
 _MAX_IDLE = 0.030
-#: Pictures take at most about this share of the worker's CPU time: after a picture that took t
-#: CPU seconds the next one waits at least t / PICTURE_SHARE (a big network's picture is slow).
-#: CPU time, not the wall clock: a picture waits for the GIL while the UI thread draws the last
-#: one (at 10 x 64, 11 ms of work took 19 ms), and a busy machine stretches it further; counting
-#: the waits would slow the redraws, and coarsen a small network's picture, for no cost of its own.
+#: Pictures take at most about this share of the worker's CPU time: after a picture of t CPU seconds
+#: the next waits at least t / PICTURE_SHARE. Not the wall clock, which counts waits for the GIL while
+#: the UI draws (11 ms of work took 19 at 10 × 64) and for a busy machine: they are no picture's cost.
 PICTURE_SHARE = 0.25
 #: The most epochs the compiled engine trains between two looks at the queue and the snapshots.
 KERNEL_EPOCHS = 16
