@@ -11,7 +11,7 @@ from window_helpers import make_window, wait_snapshot
 
 from playground.core.datasets import make_dataset
 from playground.core.spec import MAX_POINTS, DataSpec
-from playground.ui.widgets.boundary_view import BoundaryView
+from playground.ui.widgets.boundary_view import POINTS_PER_TURN, BoundaryView
 
 
 def _distinct(objects) -> int:
@@ -37,6 +37,20 @@ def test_boundary_points_share_one_pen_and_brush_per_colour_at_the_most_points(q
         view.repaint()
         assert len(view.train_points.fragmentAtlas) <= colours
         assert len(view.test_points.fragmentAtlas) <= colours
+
+
+def test_the_most_points_are_drawn_a_chunk_per_event_loop_turn(qtbot):
+    """100,000 points added at once would hold the event loop for a long turn: the first chunk is
+    drawn now, the rest in later turns, until every point is there."""
+    view = BoundaryView()
+    qtbot.addWidget(view)
+    view.resize(400, 400)
+    view.show()
+    view._set_dataset(make_dataset(DataSpec(name="spiral", points=MAX_POINTS)))
+    first = len(view.train_points.data) + len(view.test_points.data)
+    assert view.drawing_points and 0 < first <= POINTS_PER_TURN
+    qtbot.waitUntil(lambda: not view.drawing_points, timeout=20_000)
+    assert len(view.train_points.data) + len(view.test_points.data) > first
 
 
 class Heartbeat:
