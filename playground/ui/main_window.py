@@ -291,8 +291,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ from the worker
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
-        if not self.snapshot_turn.later(snapshot):  # not right after a throttled drawing
-            self._show_snapshot(snapshot)
+        self.snapshot_turn.offer(snapshot)  # shown now, or after the timers' pass if a drawing just ended
 
     def _show_snapshot(self, snapshot: Snapshot) -> None:
         for view in self.views:

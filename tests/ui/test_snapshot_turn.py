@@ -1,21 +1,18 @@
-"""A snapshot that comes right after a throttled drawing is shown in a later turn of the event loop."""
+"""A snapshot that comes right after a throttled drawing is shown once the timers have had their pass;
+no drawing or step comes in the pass that shows a snapshot."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 from window_helpers import make_window, settle, wait_snapshot
 
-from playground.ui import snapshot_turn
-from playground.ui.snapshot_turn import AGAIN, SnapshotTurn
-from playground.ui.widgets import draw_steps, plot_style
-from playground.ui.widgets.plot_style import DrawTurns
+from playground.ui.snapshot_turn import SnapshotTurn
+from playground.ui.widgets import draw_steps
+from playground.ui.widgets.draw_steps import DrawStep
+from playground.ui.widgets.plot_style import FRAME_GAP, DrawTurns, Throttle
 
-
-@pytest.fixture
-def clock(stopped_clock):
-    return stopped_clock(snapshot_turn)
+_OWNER = QObject()  # the timers' parent, alive for the whole module
 
 
 def _spin(times: int = 5) -> None:
@@ -23,69 +20,86 @@ def _spin(times: int = 5) -> None:
         QApplication.processEvents()
 
 
-_OWNER = QObject()  # the turns' timers' parent, alive for the whole module
-
-
 def _turn(shown: list) -> tuple[DrawTurns, SnapshotTurn]:
     turns = DrawTurns(gap=0.025)
     return turns, SnapshotTurn(turns, shown.append, _OWNER)
 
 
-def test_a_snapshot_long_after_the_last_drawing_is_shown_at_once(qtbot, clock):
+def test_a_snapshot_with_no_drawing_before_it_is_shown_at_once(qtbot):
     shown: list = []
     turns, turn = _turn(shown)
-    assert turn.later("a") is False  # nothing drawn yet
-    turns.last = clock.monotonic() - turns.gap - 0.001
-    assert turn.later("b") is False
-    _spin()
-    assert shown == []  # the caller shows it: nothing is held
+    turn.offer("a")
+    assert shown == ["a"]
+    turns.drawing_ended(0.0)
+    qtbot.waitUntil(lambda: not turn.drawn, timeout=2000)  # the timers have had their pass since
+    turn.offer("b")
+    assert shown == ["a", "b"]
 
 
-def test_a_snapshot_right_after_a_drawing_waits_for_a_later_turn(qtbot, clock):
+def test_a_snapshot_right_after_a_drawing_waits_for_the_timers_pass(qtbot):
     shown: list = []
     turns, turn = _turn(shown)
-    turns.last = clock.monotonic() - 0.010  # a throttled view drew 10 ms ago: its paint may be under way
-    assert turn.later("a") is True
-    assert shown == []  # not in this turn
-    assert turn.later("b") is True  # a newer one while held replaces it
-    clock.advance(0.001)
+    turns.drawing_ended(0.0)  # a throttled view drew: its layout and paint are queued
+    turn.offer("a")
+    assert shown == []  # not in this pass
+    turn.offer("b")  # a newer one while held replaces it
     qtbot.waitUntil(lambda: shown == ["b"], timeout=2000)
     _spin()
     assert shown == ["b"]  # shown once
 
 
-def test_a_held_snapshot_lets_a_drawing_due_in_the_same_pass_go_first_then_comes(qtbot, clock):
+def test_a_drawing_in_the_same_pass_as_the_held_snapshot_goes_first(qtbot):
     shown: list = []
     turns, turn = _turn(shown)
-    turns.last = clock.monotonic()
-    assert turn.later("a") is True
-    _spin()
-    assert shown == []  # its timer came right after a drawing (the clock stands still): one more turn
-    clock.advance(2 * AGAIN)
+    turns.drawing_ended(0.0)
+    turn.offer("a")
+    turn._on_timers_pass()  # the timers' pass came ...
+    turns.drawing_ended(0.0)  # ... and a throttled view drew in it, before the held snapshot's timer
+    turn._on_timer()
+    assert shown == [] and turn.drawn  # after the next pass of the timers
     qtbot.waitUntil(lambda: shown == ["a"], timeout=2000)
 
 
-def test_the_window_shows_a_snapshot_after_a_fresh_drawing_in_a_later_turn(qtbot, tmp_path, monkeypatch, stopped_clock):
+def test_no_throttled_draw_or_step_in_the_pass_that_shows_a_snapshot(qtbot, view_clock, monkeypatch):
+    monkeypatch.setattr(draw_steps, "time", view_clock)
+    shown: list = []
+    turns, turn = _turn(shown)
+    drawn: list[str] = []
+    throttle = Throttle(lambda _v: drawn.append("draw"), 100, _OWNER)
+    throttle.turns = turns
+    step = DrawStep(lambda: drawn.append("step"), lambda: turns, _OWNER)
+    turn.offer("a")  # the window shows a snapshot
+    throttle("x")
+    step.start()
+    view_clock.advance(FRAME_GAP / 2)
+    _spin()
+    assert shown == ["a"] and drawn == []
+    view_clock.advance(FRAME_GAP)
+    qtbot.waitUntil(lambda: len(drawn) == 1, timeout=2000)  # one now, the other its own gap later
+    view_clock.advance(turns.gap)
+    qtbot.waitUntil(lambda: sorted(drawn) == ["draw", "step"], timeout=2000)
+
+
+def test_the_window_shows_a_snapshot_after_a_drawing_once_the_timers_had_their_pass(qtbot, tmp_path, monkeypatch):
     w = make_window(qtbot, tmp_path)
     try:
         settle(qtbot, w)
-        turns = w.snapshot_turn.turns
-        assert turns is w.loss_plot.throttle.turns  # the throttled views' turns
+        turn = w.snapshot_turn
+        assert turn.turns is w.loss_plot.throttle.turns  # the throttled views' turns
         seen: list[tuple[str, int]] = []
         original = w._show_snapshot
-        monkeypatch.setattr(w.snapshot_turn, "_show", lambda s: (seen.append(("later", s.epoch)), original(s)))
+        monkeypatch.setattr(turn, "_show", lambda s: (seen.append(("shown", s.epoch)), original(s)))
         w.session.snapshot_ready.connect(lambda s: seen.append(("arrived", s.epoch)))
-        clock = stopped_clock(snapshot_turn)  # the held snapshot's clock stands still until the test moves it
-        for module in (plot_style, draw_steps):  # and is every drawing's clock
-            monkeypatch.setattr(module, "time", clock)
-        turns.last = clock.monotonic()  # as if a throttled view had just drawn
+        turn._timers_pass.stop()  # one started by an earlier drawing
+        monkeypatch.setattr(turn._timers_pass, "start", lambda: None)  # the timers' pass never comes ...
+        turn._on_drawing_ended()  # ... after this drawing
         shown_epoch_0 = w.transport.epoch_label.text()
         w.controller.step_epoch()
         wait_snapshot(qtbot, w, lambda s: s.epoch == 1)
         _spin()
-        assert seen == [("arrived", 1)] and w.transport.epoch_label.text() == shown_epoch_0  # held: not shown yet
-        clock.advance(1.0)  # the drawing's turn is over
-        qtbot.waitUntil(lambda: ("later", 1) in seen, timeout=2000)
+        assert seen == [("arrived", 1)] and w.transport.epoch_label.text() == shown_epoch_0  # held: not shown
+        turn._on_timers_pass()  # now it comes
+        qtbot.waitUntil(lambda: ("shown", 1) in seen, timeout=2000)
         settle(qtbot, w)  # shown, painted and acknowledged
         assert w.transport.epoch_label.text() != shown_epoch_0
     finally:
