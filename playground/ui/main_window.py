@@ -53,6 +53,7 @@ from playground.ui.link_actions import LinkActions
 from playground.ui.paint_watcher import PaintWatcher
 from playground.ui.runs_ui import RunsUi
 from playground.ui.session import Session
+from playground.ui.snapshot_turn import SnapshotTurn
 from playground.ui.widgets.boundary_view import BoundaryView
 from playground.ui.widgets.gradient_flow import GradientFlowView
 from playground.ui.widgets.loss_plot import LossPlot
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.views: tuple[SnapshotView, ...] = (self.boundary, self.network_view, self.loss_plot, self.weights_view,
                                                 self.gradient_view)
         turns = DrawTurns()  # the secondary views draw in different frames, never all in one
+        self.snapshot_turn = SnapshotTurn(turns, self._show_snapshot, self)
         for throttle in (self.loss_plot.throttle, self.weights_view.throttle, self.gradient_view.throttle,
                          self.network_view.link_throttle):
             throttle.turns = turns
@@ -289,6 +291,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ from the worker
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshot_turn.offer(snapshot)  # shown now, or after the timers' pass if a drawing just ended
+
+    def _show_snapshot(self, snapshot: Snapshot) -> None:
         for view in self.views:
             if view.isVisible() and not view.visibleRegion().isEmpty():
                 self._show(view, snapshot)

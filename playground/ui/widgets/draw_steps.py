@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-from playground.ui.widgets.plot_style import DrawTurns
+from playground.ui.widgets.plot_style import FRAME_GAP, DrawTurns
 
 #: Seconds from the end of the window's last drawing or step to the next step: longer than the
 #: shortest timers of the UI, so that they come between two steps.
@@ -51,11 +51,11 @@ class DrawStep(QObject):
 
     def _on_timer(self) -> None:
         turns = self.turns()
-        wait = turns.last + STEP_GAP - time.monotonic() if turns is not None else 0.0
-        if wait > 0:  # another view drew or stepped just now: not in the same pass of the event loop
+        wait = max(turns.last + STEP_GAP, turns.frame + FRAME_GAP) - time.monotonic() if turns is not None else 0.0
+        if wait > 0:  # another view drew or stepped, or the window showed a snapshot, just now: not in that pass
             self._timer.start(math.ceil(wait * 1000))
             return
         self.run()
         turns = self.turns()
         if turns is not None:
-            turns.last = time.monotonic()
+            turns.drawing_ended(time.monotonic())

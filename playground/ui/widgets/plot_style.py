@@ -158,6 +158,11 @@ def set_range_if_changed(plot: pg.PlotItem, x: tuple[float, float] | None = None
         vb.setYRange(*y, padding=0)
 
 
+#: Seconds from the window showing a snapshot to the next throttled drawing or step: never in the
+#: same pass of the event loop as the snapshot's views.
+FRAME_GAP = 0.008
+
+
 class DrawTurns:
     """Shared by the throttles of one window: their draws come at least ``gap`` seconds apart.
 
@@ -168,6 +173,19 @@ class DrawTurns:
     def __init__(self, gap: float = 0.025) -> None:
         self.gap = gap
         self.last = -math.inf
+        #: called whenever a drawing or step has ended (e.g. to hold back a snapshot until the timers' pass)
+        self.ended: list[Callable[[], None]] = []
+        self.frame = -math.inf  # when the window last showed a snapshot
+
+    def frame_shown(self) -> None:
+        """The window has just shown a snapshot: no drawing or step for :data:`FRAME_GAP`."""
+        self.frame = time.monotonic()
+
+    def drawing_ended(self, now: float) -> None:
+        """A throttled drawing or a step ended at ``now``: the next one counts its gap from there."""
+        self.last = now
+        for callback in self.ended:
+            callback()
 
 
 class Throttle(QObject):
@@ -226,7 +244,7 @@ class Throttle(QObject):
         """Seconds until this throttle may draw (≤ 0: now)."""
         due = self._last + 1.0 / self.max_fps if self.max_fps else -math.inf
         if self.turns is not None:
-            due = max(due, self.turns.last + self.turns.gap)
+            due = max(due, self.turns.last + self.turns.gap, self.turns.frame + FRAME_GAP)
         return due - time.monotonic()
 
     def _on_timer(self) -> None:
@@ -240,4 +258,4 @@ class Throttle(QObject):
         self.note_drawn()
         self.draw(value)
         if self.turns is not None:  # the next view's turn counts from the end of this draw, however long
-            self.turns.last = time.monotonic()
+            self.turns.drawing_ended(time.monotonic())
