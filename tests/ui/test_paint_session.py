@@ -5,7 +5,7 @@ puts the previous run back exactly."""
 from __future__ import annotations
 
 import numpy as np
-from paint_helpers import enter_draw_mode, stroke
+from paint_helpers import enter_draw_mode, grow_the_plane, stroke
 from window_helpers import wait_snapshot
 
 from playground.core.checkpoint import Checkpoint
@@ -83,15 +83,10 @@ def test_strokes_that_cannot_train_yet_are_undone_in_the_view_alone(qtbot, win):
 
 def test_an_architecture_edit_keeps_the_plane_that_drawing_grew(qtbot, win):
     from playground.core.architecture_edit import AddNeuron
-    from playground.core.painted_data import PaintedPoints
 
     w, _ = win
     s = wait_snapshot(qtbot, w, lambda s: True)
-    far = PaintedPoints.from_dataset(s.dataset).added([[20.0, 0.0]], 1, 0.5)
-    w.session.set_dataset(far.to_dataset(), "Draw points")
-    w.session.set_dataset(far.erased((20.0, 0.0), 1.0).to_dataset(), "Erase points")
-    grown = w.controller.fetch("checkpoint").picture_domain
-    assert grown is not None and grown[1] > 20.0  # the plane stays as drawn
+    grown = grow_the_plane(qtbot, w)
     assert w.session.apply_architecture_edit(AddNeuron(0))
     after = w.controller.fetch("checkpoint")
     assert after.spec.network.hidden[0] == s.spec.network.hidden[0] + 1 and after.picture_domain == grown

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from builders import easy_spec
 from file_helpers import step_to
+from paint_helpers import grow_the_plane
 from window_helpers import settle, wait_snapshot
 
 from playground.ui import what_if
@@ -83,15 +84,8 @@ def test_what_if_keeps_the_first_run_and_trains_a_copy_from_the_same_start(qtbot
 
 
 def test_the_copy_keeps_the_plane_that_drawing_grew(qtbot, win, monkeypatch):
-    from playground.core.painted_data import PaintedPoints
-
     w, _ = win
-    s = wait_snapshot(qtbot, w, lambda s: True)
-    far = PaintedPoints.from_dataset(s.dataset).added([[20.0, 0.0]], 1, 0.5)
-    w.session.set_dataset(far.to_dataset(), "Draw points")
-    w.session.set_dataset(far.erased((20.0, 0.0), 1.0).to_dataset(), "Erase points")
-    grown = w.controller.fetch("checkpoint").picture_domain
-    assert grown is not None and grown[1] > 20.0
+    grown = grow_the_plane(qtbot, w)
     step_to(qtbot, w, 2)
     monkeypatch.setattr(what_if, "ask_change", lambda window: ("learning_rate", "0.3"))
     w.runs_ui.what_if_action.trigger()
