@@ -294,6 +294,9 @@ class MainWindow(QMainWindow):
         self.snapshot_turn.offer(snapshot)  # shown now, or after the timers' pass if a drawing just ended
 
     def _show_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.generation != self.controller.generation:  # held while an edit or reset began a new run
+            self.controller.acknowledge()  # its picture never shows over the new run's
+            return
         for view in self.views:
             if view.isVisible() and not view.visibleRegion().isEmpty():
                 self._show(view, snapshot)

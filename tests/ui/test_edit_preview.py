@@ -70,3 +70,23 @@ def test_undo_draws_the_run_before_at_once(qtbot, win, held_worker):
     np.testing.assert_array_equal(view._snapshot.weights[0], before.weights["layers.0.weight"])
     held_worker.set()
     wait_snapshot(qtbot, w, lambda s: s.layer_sizes[1] == hidden[0])
+
+
+def test_a_snapshot_held_for_the_timers_pass_when_an_edit_begins_a_new_run_is_never_shown(qtbot, win, held_worker):
+    """A snapshot that came right after a drawing waits for the timers' pass (``snapshot_turn``);
+    when an edit begins a new run meanwhile, its turn must not draw the old architecture again."""
+    w, _ = win
+    view = w.network_view
+    old = wait_snapshot(qtbot, w, lambda s: True)
+    hidden = w.spec.network.hidden
+    w.snapshot_turn._on_drawing_ended()  # a drawing just ended: the next snapshot is held
+    w.snapshot_turn.offer(old)
+    assert w.snapshot_turn._held is old
+    assert w.session.apply_architecture_edit(AddNeuron(0))
+    assert len(view.neurons[1]) == hidden[0] + 1  # the new run's preview
+    qtbot.waitUntil(lambda: w.snapshot_turn._held is None)  # its turn came, before the new run's first snapshot
+    assert w.controller.last_snapshot.generation == old.generation != w.controller.generation
+    assert len(view.neurons[1]) == hidden[0] + 1 and view._snapshot.generation == w.controller.generation
+    held_worker.set()
+    wait_snapshot(qtbot, w, lambda s: s.layer_sizes[1] == hidden[0] + 1)
+    qtbot.waitUntil(lambda: all(pictures(view, 1)))  # and the new run goes on

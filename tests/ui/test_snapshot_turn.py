@@ -105,3 +105,4 @@ def test_the_window_shows_a_snapshot_after_a_drawing_once_the_timers_had_their_p
     finally:
         w.setWindowModified(False)
         w.close()
+
