@@ -233,12 +233,16 @@ class Throttle(QObject):
         self._pending = None
 
     def note_drawn(self) -> None:
-        """Count a draw made directly (not through this throttle) as this throttle's latest."""
+        """Count a draw made directly (not through this throttle) as this throttle's latest, ended now."""
+        self._begin_draw()
+        if self.turns is not None:
+            self.turns.drawing_ended(self._last)
+
+    def _begin_draw(self) -> None:
+        """A draw starts now: nothing is held any more, and the next waits its interval from here."""
         self._timer.stop()
         self._pending = None
         self._last = time.monotonic()
-        if self.turns is not None:
-            self.turns.last = self._last
 
     def _wait(self) -> float:
         """Seconds until this throttle may draw (≤ 0: now)."""
@@ -255,7 +259,7 @@ class Throttle(QObject):
         self.flush()
 
     def _draw(self, value: Any) -> None:
-        self.note_drawn()
+        self._begin_draw()
         self.draw(value)
         if self.turns is not None:  # the next view's turn counts from the end of this draw, however long
             self.turns.drawing_ended(time.monotonic())
